@@ -1,0 +1,2 @@
+// libpng: PNG decode and encode.
+#include <png.h>

@@ -1,0 +1,92 @@
+/// Comparisons (giving bool tensors), logical ops, `where` and `masked_fill`.
+extension Tensor {
+    @inline(__always)
+    func compare(_ op: String, _ other: Tensor, _ f: (Float, Float) -> Bool, _ fi: (Int64, Int64) -> Bool) throws -> Tensor {
+        let outShape = try Shape.broadcast(shape, other.shape, op: op)
+        let dt = DType.promote(dtype, other.dtype)
+        let a = try to(dt), b = try other.to(dt)
+        if dt == .float32 { return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, f) }
+        return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, fi)
+    }
+
+    /// Elementwise `==`, a bool tensor.
+    public func eq(_ o: Tensor) throws -> Tensor { try compare("eq", o, { $0 == $1 }, { $0 == $1 }) }
+    /// Elementwise `!=`, a bool tensor.
+    public func ne(_ o: Tensor) throws -> Tensor { try compare("ne", o, { $0 != $1 }, { $0 != $1 }) }
+    /// Elementwise `<`, a bool tensor.
+    public func lt(_ o: Tensor) throws -> Tensor { try compare("lt", o, { $0 < $1 }, { $0 < $1 }) }
+    /// Elementwise `<=`, a bool tensor.
+    public func le(_ o: Tensor) throws -> Tensor { try compare("le", o, { $0 <= $1 }, { $0 <= $1 }) }
+    /// Elementwise `>`, a bool tensor.
+    public func gt(_ o: Tensor) throws -> Tensor { try compare("gt", o, { $0 > $1 }, { $0 > $1 }) }
+    /// Elementwise `>=`, a bool tensor.
+    public func ge(_ o: Tensor) throws -> Tensor { try compare("ge", o, { $0 >= $1 }, { $0 >= $1 }) }
+
+    /// Comparison with a number.
+    public func eq(_ v: Double) throws -> Tensor { try eq(scalarOperand(v)) }
+    public func ne(_ v: Double) throws -> Tensor { try ne(scalarOperand(v)) }
+    public func lt(_ v: Double) throws -> Tensor { try lt(scalarOperand(v)) }
+    public func le(_ v: Double) throws -> Tensor { try le(scalarOperand(v)) }
+    public func gt(_ v: Double) throws -> Tensor { try gt(scalarOperand(v)) }
+    public func ge(_ v: Double) throws -> Tensor { try ge(scalarOperand(v)) }
+
+    /// Elementwise logical and of two tensors (non-zero is true).
+    public func logicalAnd(_ o: Tensor) throws -> Tensor {
+        let outShape = try Shape.broadcast(shape, o.shape, op: "logical_and")
+        return Elementwise.binary(try bool(), try o.bool(), outShape: outShape, outDType: .bool) { (x: Bool, y: Bool) in x && y }
+    }
+    /// Elementwise logical or.
+    public func logicalOr(_ o: Tensor) throws -> Tensor {
+        let outShape = try Shape.broadcast(shape, o.shape, op: "logical_or")
+        return Elementwise.binary(try bool(), try o.bool(), outShape: outShape, outDType: .bool) { (x: Bool, y: Bool) in x || y }
+    }
+    /// Elementwise logical not.
+    public func logicalNot() throws -> Tensor {
+        Elementwise.unary(try bool(), outDType: .bool) { (x: Bool) in !x }
+    }
+
+    /// Elements of `a` where `condition` is true, of `b` elsewhere (all broadcast).
+    /// Differentiable in `a` and `b`.
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard condition.dtype == .bool else {
+            throw TensorError("where", "condition must be a bool tensor, got \(condition.dtype) (compare with a value, e.g. x > 0)")
+        }
+        let abShape = try Shape.broadcast(a.shape, b.shape, op: "where")
+        let outShape = try Shape.broadcast(condition.shape, abShape, op: "where")
+        let dt = DType.promote(a.dtype, b.dtype)
+        let x = try a.to(dt).expand(outShape).contiguous().detach()
+        let y = try b.to(dt).expand(outShape).contiguous().detach()
+        let c = try condition.expand(outShape).contiguous()
+        let out: Tensor
+        if dt == .float32 {
+            out = Elementwise.binary(c, x, outShape: outShape, outDType: .float32) { (_: Bool, v: Float) in v }
+            let po = out.floatPointer, py = y.floatPointer, pc = c.boolPointer
+            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
+        } else {
+            out = Elementwise.binary(c, x, outShape: outShape, outDType: .int64) { (_: Bool, v: Int64) in v }
+            let po = out.int64Pointer, py = y.int64Pointer, pc = c.boolPointer
+            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
+        }
+        if Autograd.needsGraph(a, b) {
+            let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.shape, sb = b.shape
+            Autograd.record(out, "where", [a, b]) { g in
+                let zero = Tensor.scalar(0)
+                return [ra ? try Autograd.reduceToShape(Tensor.where(c, g, zero), sa) : nil,
+                        rb ? try Autograd.reduceToShape(Tensor.where(c, zero, g), sb) : nil]
+            }
+        }
+        return out
+    }
+
+    /// A copy with `value` wherever `mask` (broadcast to this shape) is true.
+    public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        guard mask.dtype == .bool else {
+            throw TensorError("masked_fill", "mask must be a bool tensor, got \(mask.dtype)")
+        }
+        let outShape = try Shape.broadcast(shape, mask.shape, op: "masked_fill")
+        guard outShape == shape else {
+            throw TensorError("masked_fill", "mask of shape \(shapeString(mask.shape)) cannot be broadcast to the tensor's shape \(shapeString(shape))")
+        }
+        return try Tensor.where(mask, Tensor.scalar(value, dtype: dtype == .bool ? .float32 : dtype), self)
+    }
+}

@@ -1,0 +1,249 @@
+/// A nested list of numbers or bools, the Swift form of `tensor([[1, 2], [3, 4]])`.
+public indirect enum TensorLiteral: Sendable {
+    case float(Double)
+    case int(Int64)
+    case bool(Bool)
+    case list([TensorLiteral])
+}
+
+extension Tensor {
+    // MARK: Filled tensors
+
+    /// A tensor of `shape` filled with `value` (converted to `dtype`).
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) -> Tensor {
+        let t = Tensor(uninitialized: shape, dtype: dtype)
+        let n = t.count
+        switch dtype {
+        case .float32: t.floatPointer.initialize(repeating: Float(value), count: n)
+        case .int64: t.int64Pointer.initialize(repeating: Int64(exactly: value.rounded(.towardZero)) ?? 0, count: n)
+        case .bool: t.boolPointer.initialize(repeating: value != 0, count: n)
+        }
+        return t
+    }
+
+    /// Checked form of `full` for shapes that come from users.
+    public static func full(checked shape: [Int], _ value: Double, dtype: DType = .float32, op: String = "full") throws -> Tensor {
+        try Shape.validate(shape, op: op)
+        return full(shape, value, dtype: dtype)
+    }
+
+    /// Zeros of `shape`.
+    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(checked: shape, 0, dtype: dtype, op: "zeros")
+    }
+
+    /// Ones of `shape`.
+    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(checked: shape, 1, dtype: dtype, op: "ones")
+    }
+
+    /// A scalar (0-dimensional) tensor.
+    public static func scalar(_ value: Double, dtype: DType = .float32) -> Tensor { full([], value, dtype: dtype) }
+
+    /// Zeros with this tensor's shape (and dtype unless given).
+    public func zerosLike(dtype: DType? = nil) -> Tensor { Tensor.full(shape, 0, dtype: dtype ?? self.dtype) }
+    /// Ones with this tensor's shape (and dtype unless given).
+    public func onesLike(dtype: DType? = nil) -> Tensor { Tensor.full(shape, 1, dtype: dtype ?? self.dtype) }
+    /// Standard normal samples with this tensor's shape.
+    public func randnLike() -> Tensor { Tensor.randnUnchecked(shape) }
+    /// Uniform [0, 1) samples with this tensor's shape.
+    public func randLike() -> Tensor { Tensor.randUnchecked(shape) }
+
+    // MARK: Ranges
+
+    /// Values from `start` up to (not including) `end` by `step`. Integer arguments
+    /// give int64 as in PyTorch unless `dtype` says otherwise.
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType = .float32) throws -> Tensor {
+        guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
+            throw TensorError("arange", "step must be a finite non-zero number (got start=\(start), end=\(end), step=\(step))")
+        }
+        guard (end - start) / step < Double(Shape.maxElements) else {
+            throw TensorError("arange", "range from \(start) to \(end) by \(step) is too large")
+        }
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let t = Tensor(uninitialized: [n], dtype: dtype)
+        switch dtype {
+        case .float32: for i in 0..<n { t.floatPointer[i] = Float(start + Double(i) * step) }
+        case .int64: for i in 0..<n { t.int64Pointer[i] = Int64(start + Double(i) * step) }
+        case .bool: throw TensorError("arange", "dtype bool is not supported")
+        }
+        return t
+    }
+
+    /// `steps` evenly spaced values from `start` to `end` inclusive.
+    public static func linspace(_ start: Double, _ end: Double, steps: Int) throws -> Tensor {
+        guard steps >= 0 else { throw TensorError("linspace", "number of steps must be non-negative (got \(steps))") }
+        try Shape.validate([steps], op: "linspace")
+        let t = Tensor(uninitialized: [steps])
+        let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
+        // As PyTorch does: the second half counts back from `end` so both ends are exact.
+        let half = steps / 2
+        for i in 0..<steps {
+            t.floatPointer[i] = Float(i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i))
+        }
+        return t
+    }
+
+    /// The `n` x `m` identity matrix (m defaults to n).
+    public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
+        let cols = m ?? n
+        let t = try zeros([n, cols], dtype: dtype)
+        for i in 0..<Swift.min(n, cols) {
+            switch dtype {
+            case .float32: t.floatPointer[i * cols + i] = 1
+            case .int64: t.int64Pointer[i * cols + i] = 1
+            case .bool: t.boolPointer[i * cols + i] = true
+            }
+        }
+        return t
+    }
+
+    // MARK: Random
+
+    /// Uniform samples in [0, 1) from the global generator.
+    public static func rand(_ shape: [Int], generator: Generator = .global) throws -> Tensor {
+        try Shape.validate(shape, op: "rand")
+        return randUnchecked(shape, generator: generator)
+    }
+
+    static func randUnchecked(_ shape: [Int], generator: Generator = .global) -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        let p = t.floatPointer
+        for i in 0..<t.count { p[i] = generator.uniform() }
+        return t
+    }
+
+    /// Standard normal samples from the global generator.
+    public static func randn(_ shape: [Int], generator: Generator = .global) throws -> Tensor {
+        try Shape.validate(shape, op: "randn")
+        return randnUnchecked(shape, generator: generator)
+    }
+
+    static func randnUnchecked(_ shape: [Int], generator: Generator = .global) -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        let p = t.floatPointer
+        for i in 0..<t.count { p[i] = Float(generator.normal()) }
+        return t
+    }
+
+    /// Integers uniformly drawn from `low..<high`, as int64.
+    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], generator: Generator = .global) throws -> Tensor {
+        guard high > low else {
+            throw TensorError("randint", "high (\(high)) must be greater than low (\(low))")
+        }
+        try Shape.validate(shape, op: "randint")
+        let t = Tensor(uninitialized: shape, dtype: .int64)
+        let span = UInt64(high - low)
+        for i in 0..<t.count { t.int64Pointer[i] = Int64(low) + Int64(generator.int(below: span)) }
+        return t
+    }
+
+    // MARK: From Swift values
+
+    /// A float32 tensor holding `values` in row-major order with `shape`.
+    public convenience init(_ values: [Float], shape: [Int]) throws {
+        guard Shape.numel(shape) == values.count else {
+            throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
+        }
+        let storage = Storage(byteCount: Swift.max(values.count, 1) * 4)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { storage.floats.update(from: base, count: values.count) }
+        }
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: .float32)
+    }
+
+    /// A 1-D float32 tensor.
+    public convenience init(_ values: [Float]) {
+        let storage = Storage(byteCount: Swift.max(values.count, 1) * 4)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { storage.floats.update(from: base, count: values.count) }
+        }
+        self.init(storage: storage, shape: [values.count], strides: [1], dtype: .float32)
+    }
+
+    /// A 2-D float32 tensor from rows of equal length.
+    public convenience init(_ rows: [[Float]]) throws {
+        let cols = rows.first?.count ?? 0
+        guard rows.allSatisfy({ $0.count == cols }) else {
+            throw TensorError("tensor", "rows have different lengths \(rows.map(\.count))")
+        }
+        try self.init(rows.flatMap { $0 }, shape: [rows.count, cols])
+    }
+
+    /// An int64 tensor holding `values` with `shape` (default 1-D).
+    public convenience init(int64 values: [Int64], shape: [Int]? = nil) throws {
+        let shape = shape ?? [values.count]
+        guard Shape.numel(shape) == values.count else {
+            throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
+        }
+        let storage = Storage(byteCount: Swift.max(values.count, 1) * 8)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { storage.int64s.update(from: base, count: values.count) }
+        }
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: .int64)
+    }
+
+    /// A bool tensor holding `values` with `shape` (default 1-D).
+    public convenience init(bools values: [Bool], shape: [Int]? = nil) throws {
+        let shape = shape ?? [values.count]
+        guard Shape.numel(shape) == values.count else {
+            throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
+        }
+        let storage = Storage(byteCount: Swift.max(values.count, 1))
+        for (i, v) in values.enumerated() { storage.bools[i] = v }
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: .bool)
+    }
+
+    /// A tensor from a nested literal. The dtype is float32 for numbers and bool for
+    /// all-bool data unless `dtype` is given; ragged lists are an error.
+    public convenience init(literal: TensorLiteral, dtype: DType? = nil) throws {
+        var shape: [Int] = []
+        var probe = literal
+        while case .list(let items) = probe {
+            shape.append(items.count)
+            guard let first = items.first else { break }
+            probe = first
+        }
+        try Shape.validate(shape, op: "tensor")
+        var flat: [TensorLiteral] = []
+        flat.reserveCapacity(Shape.numel(shape))
+        func walk(_ v: TensorLiteral, _ depth: Int) throws {
+            switch v {
+            case .list(let items):
+                guard depth < shape.count, items.count == shape[depth] else {
+                    let expected = depth < shape.count ? "a list of length \(shape[depth])" : "a number"
+                    throw TensorError("tensor", "ragged nested list: expected \(expected) at depth \(depth), got a list of length \(items.count)")
+                }
+                for item in items { try walk(item, depth + 1) }
+            default:
+                guard depth == shape.count else {
+                    throw TensorError("tensor", "ragged nested list: expected a list of length \(shape[depth]) at depth \(depth), got a number")
+                }
+                flat.append(v)
+            }
+        }
+        try walk(literal, 0)
+        let allBool = !flat.isEmpty && flat.allSatisfy { if case .bool = $0 { return true } else { return false } }
+        let dt = dtype ?? (allBool ? .bool : .float32)
+        let storage = Storage(byteCount: Swift.max(flat.count, 1) * dt.size)
+        for (i, v) in flat.enumerated() {
+            let d: Double
+            switch v {
+            case .float(let x): d = x
+            case .int(let x): d = Double(x)
+            case .bool(let b): d = b ? 1 : 0
+            case .list: d = 0
+            }
+            switch dt {
+            case .float32: storage.floats[i] = Float(d)
+            case .int64:
+                if case .int(let x) = v { storage.int64s[i] = x } else {
+                    guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw TensorError("tensor", "value \(d) does not fit int64") }
+                    storage.int64s[i] = Int64(d)
+                }
+            case .bool: storage.bools[i] = d != 0
+            }
+        }
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dt)
+    }
+}

@@ -1,0 +1,184 @@
+/// The loop engine behind every elementwise op: contiguous fast paths, scalar
+/// operands, and a general strided walk over broadcast operands, split across cores
+/// for large tensors. Ops supply the per-element function; everything here is
+/// `@inline(__always)` so that each op gets its own specialised, vectorisable loop.
+enum Elementwise {
+    /// Merges adjacent dimensions that every operand walks contiguously, so that
+    /// e.g. a contiguous [64, 32, 28, 28] tensor is walked as one run of elements.
+    static func coalesce(_ shape: [Int], _ strides: inout [[Int]]) -> [Int] {
+        guard shape.count > 1 else { return shape }
+        var outShape = [shape[shape.count - 1]]
+        var outStrides = strides.map { [$0[shape.count - 1]] }
+        var d = shape.count - 2
+        while d >= 0 {
+            let size = shape[d]
+            let mergeable = strides.indices.allSatisfy { k in
+                strides[k][d] == outStrides[k][0] * outShape[0]
+            }
+            if mergeable || size == 1 {
+                if size != 1 { outShape[0] *= size }
+            } else if outShape[0] == 1 {
+                outShape[0] = size
+                for k in strides.indices { outStrides[k][0] = strides[k][d] }
+            } else {
+                outShape.insert(size, at: 0)
+                for k in strides.indices { outStrides[k].insert(strides[k][d], at: 0) }
+            }
+            d -= 1
+        }
+        strides = outStrides
+        return outShape
+    }
+
+    /// `out[i] = f(a[i], b[i])` with `a` and `b` broadcast to `outShape`.
+    @inline(__always)
+    static func binary<A, B, R>(_ a: Tensor, _ b: Tensor, outShape: [Int], outDType: DType,
+                                _ f: (A, B) -> R) -> Tensor {
+        let out = Tensor(uninitialized: outShape, dtype: outDType)
+        let n = out.count
+        if n == 0 { return out }
+        let pa = UnsafePointer(a.storage.data.assumingMemoryBound(to: A.self) + a.offset)
+        let pb = UnsafePointer(b.storage.data.assumingMemoryBound(to: B.self) + b.offset)
+        let po = out.storage.data.assumingMemoryBound(to: R.self)
+
+        if a.isContiguous && b.isContiguous && a.shape == b.shape {
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { po[i] = f(pa[i], pb[i]) }
+            }
+            return out
+        }
+        if b.count == 1 && a.isContiguous && a.shape == outShape {
+            let bv = pb[0]
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { po[i] = f(pa[i], bv) }
+            }
+            return out
+        }
+        if a.count == 1 && b.isContiguous && b.shape == outShape {
+            let av = pa[0]
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { po[i] = f(av, pb[i]) }
+            }
+            return out
+        }
+
+        var strides = [Shape.broadcastStrides(a.shape, a.strides, to: outShape),
+                       Shape.broadcastStrides(b.shape, b.strides, to: outShape)]
+        let shape = coalesce(outShape, &strides)
+        let sa = strides[0], sb = strides[1]
+        let inner = shape[shape.count - 1]
+        let ia = sa[shape.count - 1], ib = sb[shape.count - 1]
+        let rows = n / inner
+        Parallel.forRange(rows, costPerElement: inner) { r0, r1 in
+            var index = [Int](repeating: 0, count: shape.count)
+            var offA = 0, offB = 0
+            var rem = r0
+            var d = shape.count - 2
+            while d >= 0 {
+                index[d] = rem % shape[d]
+                rem /= shape[d]
+                offA += index[d] * sa[d]
+                offB += index[d] * sb[d]
+                d -= 1
+            }
+            for r in r0..<r1 {
+                let o = po + r * inner
+                let xa = pa + offA, xb = pb + offB
+                if ia == 1 && ib == 1 {
+                    for i in 0..<inner { o[i] = f(xa[i], xb[i]) }
+                } else if ib == 0 {
+                    let bv = xb[0]
+                    if ia == 1 { for i in 0..<inner { o[i] = f(xa[i], bv) } } else { for i in 0..<inner { o[i] = f(xa[i * ia], bv) } }
+                } else if ia == 0 {
+                    let av = xa[0]
+                    if ib == 1 { for i in 0..<inner { o[i] = f(av, xb[i]) } } else { for i in 0..<inner { o[i] = f(av, xb[i * ib]) } }
+                } else {
+                    for i in 0..<inner { o[i] = f(xa[i * ia], xb[i * ib]) }
+                }
+                // Step the outer index like an odometer.
+                var k = shape.count - 2
+                while k >= 0 {
+                    index[k] += 1
+                    offA += sa[k]
+                    offB += sb[k]
+                    if index[k] < shape[k] { break }
+                    offA -= sa[k] * shape[k]
+                    offB -= sb[k] * shape[k]
+                    index[k] = 0
+                    k -= 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// `out[i] = f(x[i])`, a new contiguous tensor of x's shape.
+    @inline(__always)
+    static func unary<A, R>(_ x: Tensor, outDType: DType, _ f: (A) -> R) -> Tensor {
+        let out = Tensor(uninitialized: x.shape, dtype: outDType)
+        let n = out.count
+        if n == 0 { return out }
+        let po = out.storage.data.assumingMemoryBound(to: R.self)
+        if x.isContiguous {
+            let px = UnsafePointer(x.storage.data.assumingMemoryBound(to: A.self) + x.offset)
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { po[i] = f(px[i]) }
+            }
+            return out
+        }
+        var offsets = [Int](repeating: 0, count: n)
+        stridedOffsets(x.shape, x.strides, into: &offsets)
+        let px = UnsafePointer(x.storage.data.assumingMemoryBound(to: A.self) + x.offset)
+        offsets.withUnsafeBufferPointer { off in
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { po[i] = f(px[off[i]]) }
+            }
+        }
+        return out
+    }
+
+    /// Applies `f` to every element of `x` in place (x's own layout, any strides).
+    @inline(__always)
+    static func updateInPlace<A>(_ x: Tensor, _ f: (A) -> A) {
+        let n = x.count
+        if n == 0 { return }
+        let px = x.storage.data.assumingMemoryBound(to: A.self) + x.offset
+        if x.isContiguous {
+            Parallel.forRange(n) { s, e in
+                for i in s..<e { px[i] = f(px[i]) }
+            }
+            return
+        }
+        var offsets = [Int](repeating: 0, count: n)
+        stridedOffsets(x.shape, x.strides, into: &offsets)
+        for o in offsets { px[o] = f(px[o]) }
+    }
+
+    /// The storage offset (relative to the view's own offset) of every element of a
+    /// view, in row-major order.
+    static func stridedOffsets(_ shape: [Int], _ strides: [Int], into offsets: inout [Int]) {
+        let n = Shape.numel(shape)
+        guard n > 0 else { return }
+        if shape.isEmpty { offsets[0] = 0; return }
+        var index = [Int](repeating: 0, count: shape.count)
+        var off = 0
+        let last = shape.count - 1
+        var i = 0
+        while i < n {
+            for j in 0..<shape[last] {
+                offsets[i] = off + j * strides[last]
+                i += 1
+            }
+            var k = last - 1
+            while k >= 0 {
+                index[k] += 1
+                off += strides[k]
+                if index[k] < shape[k] { break }
+                off -= strides[k] * shape[k]
+                index[k] = 0
+                k -= 1
+            }
+            if k < 0 { break }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import COpenBLAS
+
+/// Matrix products through OpenBLAS `cblas_sgemm`: 1-D/2-D products and batched
+/// products with broadcast batch dimensions. Transposed views go to BLAS as
+/// transposes (no copy); only views BLAS cannot describe are copied.
+extension Tensor {
+    /// How BLAS reads a [rows, cols] matrix view: transposed or not, and its leading dimension.
+    struct BLASOperand {
+        let transpose: Bool
+        let ld: Int
+    }
+
+    /// The BLAS description of a matrix with the given sizes and strides, or nil when
+    /// the view must be made contiguous first.
+    static func blasOperand(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> BLASOperand? {
+        if colStride == 1 || cols == 1 {
+            let ld = rows == 1 ? Swift.max(cols, 1) : rowStride
+            if ld >= Swift.max(cols, 1) { return BLASOperand(transpose: false, ld: ld) }
+        }
+        if rowStride == 1 || rows == 1 {
+            let ld = cols == 1 ? Swift.max(rows, 1) : colStride
+            if ld >= Swift.max(rows, 1) { return BLASOperand(transpose: true, ld: ld) }
+        }
+        return nil
+    }
+
+    /// C[m, n] = A[m, k] @ B[k, n] for float32 views addressed by pointer and strides.
+    static func sgemm(m: Int, n: Int, k: Int,
+                      a: UnsafePointer<Float>, aOp: BLASOperand,
+                      b: UnsafePointer<Float>, bOp: BLASOperand,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                    aOp.transpose ? CblasTrans : CblasNoTrans,
+                    bOp.transpose ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(aOp.ld), b, Int32(bOp.ld), beta, c, Int32(ldc))
+    }
+
+    /// Matrix product with NumPy/PyTorch `matmul` semantics: dot product for two
+    /// vectors, matrix-vector and vector-matrix products, and batched products whose
+    /// batch dimensions broadcast.
+    public func matmul(_ other: Tensor) throws -> Tensor {
+        guard dtype == .float32 && other.dtype == .float32 else {
+            throw TensorError("matmul", "expected float32 tensors, got \(dtype) and \(other.dtype)")
+        }
+        guard ndim >= 1 && other.ndim >= 1 else {
+            throw TensorError("matmul", "both arguments need at least 1 dimension, got shapes \(shapeString(shape)) and \(shapeString(other.shape))")
+        }
+        let a = ndim == 1 ? try unsqueeze(0) : self
+        let b = other.ndim == 1 ? try other.unsqueeze(-1) : other
+        let k = a.shape[a.ndim - 1]
+        guard b.shape[b.ndim - 2] == k else {
+            throw TensorError("matmul", "shapes \(shapeString(shape)) and \(shapeString(other.shape)) do not align (\(k) != \(b.shape[b.ndim - 2]))")
+        }
+        var out = try Tensor.batchedMatmul(a, b)
+        if ndim == 1 { out = try out.squeeze(-2) }
+        if other.ndim == 1 { out = try out.squeeze(-1) }
+        return out
+    }
+
+    /// `a @ b` for a, b with at least 2 dimensions and matching inner sizes.
+    static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1]
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
+        let outShape = batch + [m, n]
+        try Shape.validate(outShape, op: "matmul")
+        let out = Tensor(uninitialized: outShape)
+        let batchCount = Shape.numel(batch)
+
+        // A batch of rows times one matrix: fold the batch into M (Linear on [B, T, F]).
+        if batchB.isEmpty && !batchA.isEmpty && a.isContiguous {
+            let a2 = a.detach().view(shape: [batchCount * m, k], strides: [k, 1], offset: a.offset)
+            try gemm2D(a2, b.detach(), into: out.floatPointer, ldc: n)
+        } else {
+            let sa = Shape.broadcastStrides(batchA, Array(a.strides.dropLast(2)), to: batch)
+            let sb = Shape.broadcastStrides(batchB, Array(b.strides.dropLast(2)), to: batch)
+            var index = [Int](repeating: 0, count: batch.count)
+            var offA = a.offset, offB = b.offset
+            for bi in 0..<batchCount {
+                let av = a.detach().view(shape: [m, k], strides: Array(a.strides.suffix(2)), offset: offA)
+                let bv = b.detach().view(shape: [k, n], strides: Array(b.strides.suffix(2)), offset: offB)
+                try gemm2D(av, bv, into: out.floatPointer + bi * m * n, ldc: n)
+                var d = batch.count - 1
+                while d >= 0 {
+                    index[d] += 1; offA += sa[d]; offB += sb[d]
+                    if index[d] < batch[d] { break }
+                    offA -= sa[d] * batch[d]; offB -= sb[d] * batch[d]
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+        if Autograd.needsGraph(a, b) {
+            let ra = a.requiresGrad, rb = b.requiresGrad
+            Autograd.record(out, "matmul", [a, b]) { g in
+                // dA = g @ B^T, dB = A^T @ g, summed over broadcast batch dimensions.
+                [ra ? try Autograd.reduceToShape(g.matmul(b.detach().transpose(-1, -2)), a.shape) : nil,
+                 rb ? try Autograd.reduceToShape(a.detach().transpose(-1, -2).matmul(g), b.shape) : nil]
+            }
+        }
+        return out
+    }
+
+    /// One sgemm for 2-D views, copying an operand only when BLAS cannot read its layout.
+    static func gemm2D(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) throws {
+        let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+        var a = a, b = b
+        var aOp = blasOperand(rows: m, cols: k, rowStride: a.strides[0], colStride: a.strides[1])
+        if aOp == nil { a = a.copyData(); aOp = BLASOperand(transpose: false, ld: Swift.max(k, 1)) }
+        var bOp = blasOperand(rows: k, cols: n, rowStride: b.strides[0], colStride: b.strides[1])
+        if bOp == nil { b = b.copyData(); bOp = BLASOperand(transpose: false, ld: Swift.max(n, 1)) }
+        guard let aOp, let bOp else { return }
+        sgemm(m: m, n: n, k: k, a: a.floatPointer, aOp: aOp, b: b.floatPointer, bOp: bOp, c: c, ldc: ldc, beta: beta)
+    }
+
+    /// `a @ b` (PyTorch's `@`).
+    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor { try a.matmul(b) }
+}
+

@@ -1,0 +1,30 @@
+/// The reference-counted memory behind one or more tensor views. Views share a
+/// Storage; the buffer goes back to the `BufferCache` when the last view is gone.
+public final class Storage {
+    /// Start of the buffer (64-byte aligned).
+    public let data: UnsafeMutableRawPointer
+    /// Bytes requested (the usable size).
+    public let byteCount: Int
+    private let capacity: Int
+
+    /// Memory for `byteCount` bytes, uninitialised.
+    public init(byteCount: Int) {
+        (data, capacity) = BufferCache.shared.allocate(byteCount)
+        self.byteCount = byteCount
+    }
+
+    /// Memory for `count` elements of `dtype`, filled with zero bytes.
+    public convenience init(zeroed count: Int, dtype: DType) {
+        self.init(byteCount: count * dtype.size)
+        data.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+    }
+
+    deinit { BufferCache.shared.release(data, capacity: capacity) }
+
+    /// The buffer as float32 elements.
+    @inline(__always) public var floats: UnsafeMutablePointer<Float> { data.assumingMemoryBound(to: Float.self) }
+    /// The buffer as int64 elements.
+    @inline(__always) public var int64s: UnsafeMutablePointer<Int64> { data.assumingMemoryBound(to: Int64.self) }
+    /// The buffer as bool elements (one byte each, 0 or 1).
+    @inline(__always) public var bools: UnsafeMutablePointer<Bool> { data.assumingMemoryBound(to: Bool.self) }
+}

@@ -1,0 +1,101 @@
+/// An n-dimensional array of float32, int64 or bool values: a view (shape, strides,
+/// offset) into a shared `Storage`, with optional autograd state.
+///
+/// Views (reshape of contiguous data, transpose, permute, slicing, expand, squeeze)
+/// share storage and copy nothing. Every op that can be misused throws `TensorError`.
+public final class Tensor {
+    /// The memory this view reads and writes.
+    public let storage: Storage
+    /// Size of each dimension; `[]` for a scalar.
+    public let shape: [Int]
+    /// Elements to step in storage per index of each dimension.
+    public let strides: [Int]
+    /// Index of the first element in storage.
+    public let offset: Int
+    /// The element type.
+    public let dtype: DType
+    /// True when the elements are laid out in row-major order with no gaps.
+    public let isContiguous: Bool
+
+    /// True when gradients flow to or through this tensor.
+    public internal(set) var requiresGrad = false
+    /// The accumulated gradient of a leaf tensor after `backward()`.
+    public var grad: Tensor?
+    /// The graph node that produced this tensor (nil for leaves).
+    var gradFn: Node?
+
+    /// A view of `storage`. The caller guarantees the view stays inside the storage.
+    public init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+        self.dtype = dtype
+        self.isContiguous = Tensor.computeContiguous(shape, strides)
+    }
+
+    /// A new contiguous tensor of `shape` with uninitialised memory (kernels fill it).
+    public init(uninitialized shape: [Int], dtype: DType = .float32) {
+        let n = Shape.numel(shape)
+        self.storage = Storage(byteCount: Swift.max(n, 1) * dtype.size)
+        self.shape = shape
+        self.strides = Shape.contiguousStrides(shape)
+        self.offset = 0
+        self.dtype = dtype
+        self.isContiguous = true
+    }
+
+    @inline(__always)
+    static func computeContiguous(_ shape: [Int], _ strides: [Int]) -> Bool {
+        var expected = 1
+        var i = shape.count - 1
+        while i >= 0 {
+            if shape[i] != 1 && strides[i] != expected { return false }
+            expected &*= shape[i]
+            i -= 1
+        }
+        return true
+    }
+
+    /// Number of dimensions.
+    @inline(__always) public var ndim: Int { shape.count }
+    /// Number of elements.
+    @inline(__always) public var count: Int { Shape.numel(shape) }
+    /// Number of elements (PyTorch's name).
+    public func numel() -> Int { count }
+    /// True for a tensor created by the user (not by an op in the graph).
+    public var isLeaf: Bool { gradFn == nil }
+    /// The name of the op that produced this tensor (`"mul"`), or nil for leaves.
+    public var gradFnName: String? { gradFn?.name }
+
+    /// Pointer to the first float32 element of this view.
+    @inline(__always) public var floatPointer: UnsafeMutablePointer<Float> { storage.floats + offset }
+    /// Pointer to the first int64 element of this view.
+    @inline(__always) public var int64Pointer: UnsafeMutablePointer<Int64> { storage.int64s + offset }
+    /// Pointer to the first bool element of this view.
+    @inline(__always) public var boolPointer: UnsafeMutablePointer<Bool> { storage.bools + offset }
+
+    /// Marks a floating-point tensor as a leaf whose gradient `backward()` computes.
+    @discardableResult
+    public func setRequiresGrad(_ flag: Bool = true) throws -> Tensor {
+        if flag && !dtype.isFloatingPoint {
+            throw TensorError("requires_grad", "only float32 tensors can require gradients (this one is \(dtype))")
+        }
+        if !flag && gradFn != nil {
+            throw TensorError("requires_grad", "cannot turn off requires_grad on a tensor computed by \(gradFn?.name ?? "an op"); use .detach()")
+        }
+        requiresGrad = flag
+        return self
+    }
+
+    /// A tensor sharing this one's data with no autograd history.
+    public func detach() -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+    }
+
+    /// A view with new geometry over the same storage (no autograd; ops record their own node).
+    @inline(__always)
+    func view(shape: [Int], strides: [Int], offset: Int) -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+    }
+}

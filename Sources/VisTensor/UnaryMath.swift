@@ -1,0 +1,115 @@
+import Foundation
+
+/// Elementwise math functions and activations. Each forward kernel sits next to its
+/// backward rule, which is one fused pass over (grad, saved tensor).
+extension Tensor {
+    /// Applies a float function, converting integer input to float32 first (as
+    /// PyTorch's `exp(int_tensor)` does).
+    @inline(__always)
+    func mapFloat(_ op: String, _ f: (Float) -> Float) throws -> (input: Tensor, output: Tensor) {
+        if dtype == .bool && op != "abs" {
+            throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())")
+        }
+        let x = try to(.float32)
+        return (x, Elementwise.unary(x, outDType: .float32, f))
+    }
+
+    /// Records `grad * d(x)` where `d` is computed from (grad, saved) in one pass.
+    @inline(__always)
+    func recordUnary(_ out: Tensor, _ name: String, saved: Tensor,
+                     _ rule: @escaping (Float, Float) -> Float) {
+        guard Autograd.needsGraph(self) else { return }
+        Autograd.record(out, name, [self]) { g in
+            [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, rule)]
+        }
+    }
+
+    /// Elementwise |x|.
+    public func abs() throws -> Tensor {
+        if dtype == .int64 { return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in x < 0 ? 0 &- x : x } }
+        let (x, out) = try mapFloat("abs") { Swift.abs($0) }
+        recordUnary(out, "abs", saved: x) { g, x in x > 0 ? g : (x < 0 ? -g : 0) }
+        return out
+    }
+
+    /// Elementwise e^x.
+    public func exp() throws -> Tensor {
+        let (_, out) = try mapFloat("exp") { Foundation.exp($0) }
+        recordUnary(out, "exp", saved: out.detach()) { g, y in g * y }
+        return out
+    }
+
+    /// Elementwise natural logarithm.
+    public func log() throws -> Tensor {
+        let (x, out) = try mapFloat("log") { Foundation.log($0) }
+        recordUnary(out, "log", saved: x) { g, x in g / x }
+        return out
+    }
+
+    /// Elementwise square root.
+    public func sqrt() throws -> Tensor {
+        let (_, out) = try mapFloat("sqrt") { $0.squareRoot() }
+        recordUnary(out, "sqrt", saved: out.detach()) { g, y in g / (2 * y) }
+        return out
+    }
+
+    /// Limits every element to [min, max] (either bound may be nil). The gradient
+    /// passes where the input was inside the bounds.
+    public func clamp(min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
+        guard lo != nil || hi != nil else { throw TensorError("clamp", "at least one of min and max must be given") }
+        if dtype == .int64 {
+            let l = lo.map { Int64($0.rounded(.up)) } ?? Int64.min, h = hi.map { Int64($0.rounded(.down)) } ?? Int64.max
+            return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in Swift.min(Swift.max(x, l), h) }
+        }
+        let l = lo.map(Float.init) ?? -Float.infinity, h = hi.map(Float.init) ?? Float.infinity
+        let (x, out) = try mapFloat("clamp") { Swift.min(Swift.max($0, l), h) }
+        recordUnary(out, "clamp", saved: x) { g, x in x >= l && x <= h ? g : 0 }
+        return out
+    }
+
+    /// max(x, 0).
+    public func relu() throws -> Tensor {
+        let (_, out) = try mapFloat("relu") { $0 > 0 ? $0 : 0 }
+        recordUnary(out, "relu", saved: out.detach()) { g, y in y > 0 ? g : 0 }
+        return out
+    }
+
+    /// x for x > 0, slope * x otherwise.
+    public func leakyRelu(_ slope: Double = 0.01) throws -> Tensor {
+        let s = Float(slope)
+        let (x, out) = try mapFloat("leaky_relu") { $0 > 0 ? $0 : s * $0 }
+        recordUnary(out, "leaky_relu", saved: x) { g, x in x > 0 ? g : s * g }
+        return out
+    }
+
+    /// Gaussian error linear unit, the exact erf form (PyTorch's default):
+    /// x * Phi(x) with Phi(x) = (1 + erf(x / sqrt 2)) / 2.
+    public func gelu() throws -> Tensor {
+        let (x, out) = try mapFloat("gelu") { 0.5 * $0 * (1 + erff($0 * 0.70710678118654752)) }
+        recordUnary(out, "gelu", saved: x) { g, x in
+            let cdf = 0.5 * (1 + erff(x * 0.70710678118654752))
+            let pdf = Foundation.exp(-0.5 * x * x) * 0.3989422804014327
+            return g * (cdf + x * pdf)
+        }
+        return out
+    }
+
+    /// 1 / (1 + e^-x), computed without overflow for large |x|.
+    public func sigmoid() throws -> Tensor {
+        let (_, out) = try mapFloat("sigmoid") { x in
+            x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        }
+        recordUnary(out, "sigmoid", saved: out.detach()) { g, s in g * s * (1 - s) }
+        return out
+    }
+
+    /// Hyperbolic tangent.
+    public func tanh() throws -> Tensor {
+        let (_, out) = try mapFloat("tanh") { Foundation.tanh($0) }
+        recordUnary(out, "tanh", saved: out.detach()) { g, t in g * (1 - t * t) }
+        return out
+    }
+
+    /// x * sigmoid(x) (SiLU / swish), composed from differentiable ops.
+    public func silu() throws -> Tensor { try mul(sigmoid()) }
+}
