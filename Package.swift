@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         .target(name: "VisTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
-        .executableTarget(name: "vis", dependencies: ["VisTensor"]),
+        .executableTarget(name: "vis", dependencies: ["VisTensor", "COpenBLAS"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
                     resources: [.copy("Fixtures")]),

@@ -5,16 +5,26 @@ import Foundation
 extension Tensor {
     /// Runs a promoted binary op: float32 if either side is float32, else int64.
     @inline(__always)
-    func arithmetic(_ op: String, _ other: Tensor,
-                    float f: (Float, Float) -> Float, int g: (Int64, Int64) -> Int64) throws -> Tensor {
+    func arithmetic<F: BinaryKernel, I: BinaryKernel>(_ op: String, _ other: Tensor, float f: F, int g: I) throws -> Tensor
+    where F.A == Float, F.B == Float, F.R == Float, I.A == Int64, I.B == Int64, I.R == Int64 {
         let outShape = try Shape.broadcast(shape, other.shape, op: op)
         if dtype == .float32 && other.dtype == .float32 {
-            return Elementwise.binary(self, other, outShape: outShape, outDType: .float32, f)
+            return Elementwise.binary(self, other, outShape: outShape, outDType: .float32, kernel: f)
         }
         let dt = DType.promote(dtype, other.dtype)
         let a = try to(dt), b = try other.to(dt)
-        if dt == .float32 { return Elementwise.binary(a, b, outShape: outShape, outDType: .float32, f) }
-        return Elementwise.binary(a, b, outShape: outShape, outDType: .int64, g)
+        if dt == .float32 { return Elementwise.binary(a, b, outShape: outShape, outDType: .float32, kernel: f) }
+        return Elementwise.binary(a, b, outShape: outShape, outDType: .int64, kernel: g)
+    }
+
+    /// `arithmetic` for cold ops given as closures.
+    func arithmetic(_ op: String, _ other: Tensor,
+                    float f: (Float, Float) -> Float, int g: (Int64, Int64) -> Int64) throws -> Tensor {
+        try withoutActuallyEscaping(f) { f in
+            try withoutActuallyEscaping(g) { g in
+                try arithmetic(op, other, float: ClosureBinary(f: f), int: ClosureBinary(f: g))
+            }
+        }
     }
 
     /// A scalar tensor for `value` combined with this tensor: int64 when this tensor
@@ -28,7 +38,7 @@ extension Tensor {
 
     /// Elementwise `self + other` (broadcasting).
     public func add(_ other: Tensor) throws -> Tensor {
-        let out = try arithmetic("add", other, float: { $0 + $1 }, int: { $0 &+ $1 })
+        let out = try arithmetic("add", other, float: AddF(), int: AddI())
         if Autograd.needsGraph(self, other) {
             let sa = shape, sb = other.shape, ra = requiresGrad, rb = other.requiresGrad
             Autograd.record(out, "add", [self, other]) { g in
@@ -40,7 +50,7 @@ extension Tensor {
 
     /// Elementwise `self - other` (broadcasting).
     public func sub(_ other: Tensor) throws -> Tensor {
-        let out = try arithmetic("sub", other, float: { $0 - $1 }, int: { $0 &- $1 })
+        let out = try arithmetic("sub", other, float: SubF(), int: SubI())
         if Autograd.needsGraph(self, other) {
             let sa = shape, sb = other.shape, ra = requiresGrad, rb = other.requiresGrad
             Autograd.record(out, "sub", [self, other]) { g in
@@ -52,7 +62,7 @@ extension Tensor {
 
     /// Elementwise `self * other` (broadcasting).
     public func mul(_ other: Tensor) throws -> Tensor {
-        let out = try arithmetic("mul", other, float: { $0 * $1 }, int: { $0 &* $1 })
+        let out = try arithmetic("mul", other, float: MulF(), int: MulI())
         if Autograd.needsGraph(self, other) {
             let ra = requiresGrad, rb = other.requiresGrad
             Autograd.record(out, "mul", [self, other]) { [self] g in
@@ -67,7 +77,7 @@ extension Tensor {
     public func div(_ other: Tensor) throws -> Tensor {
         let outShape = try Shape.broadcast(shape, other.shape, op: "div")
         let a = try to(.float32), b = try other.to(.float32)
-        let out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in x / y }
+        let out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32, kernel: DivF())
         if Autograd.needsGraph(self, other) {
             let ra = requiresGrad, rb = other.requiresGrad
             let result = out.detach()  // not `out` itself: the node must not retain its own output
@@ -156,7 +166,7 @@ extension Tensor {
         if dtype == .int64 {
             out = Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in 0 &- x }
         } else {
-            out = Elementwise.unary(self, outDType: .float32) { (x: Float) -> Float in -x }
+            out = Elementwise.unary(self, outDType: .float32, kernel: NegF())
         }
         if Autograd.needsGraph(self) {
             Autograd.record(out, "neg", [self]) { g in [try g.neg()] }
@@ -180,7 +190,7 @@ extension Tensor {
             let e = Float(exponent)
             let out: Tensor
             if e == 2 {
-                out = Elementwise.unary(self, outDType: .float32) { (x: Float) -> Float in x * x }
+                out = Elementwise.unary(self, outDType: .float32, kernel: SquareF())
             } else {
                 out = Elementwise.unary(self, outDType: .float32) { (x: Float) -> Float in Foundation.pow(x, e) }
             }

@@ -2,6 +2,33 @@
 /// operands, and a general strided walk over broadcast operands, split across cores
 /// for large tensors. Ops supply the per-element function; everything here is
 /// `@inline(__always)` so that each op gets its own specialised, vectorisable loop.
+/// A per-element function of two operands, as a type so that loops specialise on it.
+protocol BinaryKernel {
+    associatedtype A
+    associatedtype B
+    associatedtype R
+    func callAsFunction(_ a: A, _ b: B) -> R
+}
+
+/// A per-element function of one operand, as a type so that loops specialise on it.
+protocol UnaryKernel {
+    associatedtype A
+    associatedtype R
+    func callAsFunction(_ a: A) -> R
+}
+
+/// Adapts a closure to `BinaryKernel` for cold paths.
+struct ClosureBinary<A, B, R>: BinaryKernel {
+    let f: (A, B) -> R
+    @inline(__always) func callAsFunction(_ a: A, _ b: B) -> R { f(a, b) }
+}
+
+/// Adapts a closure to `UnaryKernel` for cold paths.
+struct ClosureUnary<A, R>: UnaryKernel {
+    let f: (A) -> R
+    @inline(__always) func callAsFunction(_ a: A) -> R { f(a) }
+}
+
 enum Elementwise {
     /// Merges adjacent dimensions that every operand walks contiguously, so that
     /// e.g. a contiguous [64, 32, 28, 28] tensor is walked as one run of elements.
@@ -30,10 +57,29 @@ enum Elementwise {
         return outShape
     }
 
-    /// `out[i] = f(a[i], b[i])` with `a` and `b` broadcast to `outShape`.
+    /// `out[i] = f(a[i], b[i])` for a closure: convenient, but called per element.
+    /// Hot ops pass a `BinaryKernel` type instead, which the compiler inlines.
     @inline(__always)
     static func binary<A, B, R>(_ a: Tensor, _ b: Tensor, outShape: [Int], outDType: DType,
                                 _ f: (A, B) -> R) -> Tensor {
+        withoutActuallyEscaping(f) { f in
+            binary(a, b, outShape: outShape, outDType: outDType, kernel: ClosureBinary(f: f))
+        }
+    }
+
+    /// `out[i] = f(x[i])` for a closure (see `binary` above for the trade-off).
+    @inline(__always)
+    static func unary<A, R>(_ x: Tensor, outDType: DType, _ f: (A) -> R) -> Tensor {
+        withoutActuallyEscaping(f) { f in unary(x, outDType: outDType, kernel: ClosureUnary(f: f)) }
+    }
+
+    /// `out[i] = f(a[i], b[i])` with `a` and `b` broadcast to `outShape`.
+    @inline(__always)
+    static func binary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, outShape: [Int], outDType: DType,
+                                        kernel f: K) -> Tensor {
+        typealias A = K.A
+        typealias B = K.B
+        typealias R = K.R
         let out = Tensor(uninitialized: outShape, dtype: outDType)
         let n = out.count
         if n == 0 { return out }
@@ -114,7 +160,9 @@ enum Elementwise {
 
     /// `out[i] = f(x[i])`, a new contiguous tensor of x's shape.
     @inline(__always)
-    static func unary<A, R>(_ x: Tensor, outDType: DType, _ f: (A) -> R) -> Tensor {
+    static func unary<K: UnaryKernel>(_ x: Tensor, outDType: DType, kernel f: K) -> Tensor {
+        typealias A = K.A
+        typealias R = K.R
         let out = Tensor(uninitialized: x.shape, dtype: outDType)
         let n = out.count
         if n == 0 { return out }
@@ -139,7 +187,8 @@ enum Elementwise {
 
     /// Applies `f` to every element of `x` in place (x's own layout, any strides).
     @inline(__always)
-    static func updateInPlace<A>(_ x: Tensor, _ f: (A) -> A) {
+    static func updateInPlace<K: UnaryKernel>(_ x: Tensor, kernel f: K) where K.A == K.R {
+        typealias A = K.A
         let n = x.count
         if n == 0 { return }
         let px = x.storage.data.assumingMemoryBound(to: A.self) + x.offset

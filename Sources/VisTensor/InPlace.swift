@@ -65,6 +65,6 @@ extension Tensor {
     /// `self *= value` in place.
     public func mulInPlace(_ value: Float) throws {
         guard dtype == .float32 else { throw TensorError("mul_", "in-place multiply needs a float32 tensor, got \(dtype)") }
-        Elementwise.updateInPlace(self) { (x: Float) -> Float in x * value }
+        Elementwise.updateInPlace(self, kernel: ScaleF(factor: value))
     }
 }

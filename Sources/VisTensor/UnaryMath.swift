@@ -14,6 +14,24 @@ extension Tensor {
         return (x, Elementwise.unary(x, outDType: .float32, f))
     }
 
+    /// `mapFloat` with a kernel type, for the hot activations.
+    @inline(__always)
+    func mapFloat<K: UnaryKernel>(_ op: String, kernel: K) throws -> (input: Tensor, output: Tensor) where K.A == Float, K.R == Float {
+        if dtype == .bool { throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())") }
+        let x = try to(.float32)
+        return (x, Elementwise.unary(x, outDType: .float32, kernel: kernel))
+    }
+
+    /// `recordUnary` with a kernel type for the backward pass.
+    @inline(__always)
+    func recordUnary<K: BinaryKernel>(_ out: Tensor, _ name: String, saved: Tensor, kernel: K)
+    where K.A == Float, K.B == Float, K.R == Float {
+        guard Autograd.needsGraph(self) else { return }
+        Autograd.record(out, name, [self]) { g in
+            [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, kernel: kernel)]
+        }
+    }
+
     /// Records `grad * d(x)` where `d` is computed from (grad, saved) in one pass.
     @inline(__always)
     func recordUnary(_ out: Tensor, _ name: String, saved: Tensor,
@@ -34,7 +52,7 @@ extension Tensor {
 
     /// Elementwise e^x.
     public func exp() throws -> Tensor {
-        let (_, out) = try mapFloat("exp") { Foundation.exp($0) }
+        let (_, out) = try mapFloat("exp", kernel: ExpF())
         recordUnary(out, "exp", saved: out.detach()) { g, y in g * y }
         return out
     }
@@ -69,8 +87,8 @@ extension Tensor {
 
     /// max(x, 0).
     public func relu() throws -> Tensor {
-        let (_, out) = try mapFloat("relu") { $0 > 0 ? $0 : 0 }
-        recordUnary(out, "relu", saved: out.detach()) { g, y in y > 0 ? g : 0 }
+        let (_, out) = try mapFloat("relu", kernel: ReluF())
+        recordUnary(out, "relu", saved: out.detach(), kernel: ReluBackF())
         return out
     }
 
@@ -96,17 +114,15 @@ extension Tensor {
 
     /// 1 / (1 + e^-x), computed without overflow for large |x|.
     public func sigmoid() throws -> Tensor {
-        let (_, out) = try mapFloat("sigmoid") { x in
-            x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
-        }
-        recordUnary(out, "sigmoid", saved: out.detach()) { g, s in g * s * (1 - s) }
+        let (_, out) = try mapFloat("sigmoid", kernel: SigmoidF())
+        recordUnary(out, "sigmoid", saved: out.detach(), kernel: SigmoidBackF())
         return out
     }
 
     /// Hyperbolic tangent.
     public func tanh() throws -> Tensor {
-        let (_, out) = try mapFloat("tanh") { Foundation.tanh($0) }
-        recordUnary(out, "tanh", saved: out.detach()) { g, t in g * (1 - t * t) }
+        let (_, out) = try mapFloat("tanh", kernel: TanhF())
+        recordUnary(out, "tanh", saved: out.detach(), kernel: TanhBackF())
         return out
     }
 

@@ -1,0 +1,35 @@
+import Foundation
+
+// The per-element functions of the hot elementwise ops, forward and backward, as
+// kernel types (see BinaryKernel in Elementwise.swift): each one becomes its own
+// specialised, vectorisable loop.
+
+struct AddF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
+struct SubF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
+struct MulF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
+struct DivF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+struct AddI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &+ b } }
+struct SubI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &- b } }
+struct MulI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &* b } }
+
+struct NegF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { -x } }
+struct SquareF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x * x } }
+struct ScaleF: UnaryKernel {
+    let factor: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x * factor }
+}
+struct ReluF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : 0 } }
+struct ExpF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.exp(x) } }
+struct SigmoidF: UnaryKernel {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+    }
+}
+struct TanhF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.tanh(x) } }
+
+/// Backward of relu from the saved output: g where y > 0.
+struct ReluBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ y: Float) -> Float { y > 0 ? g : 0 } }
+/// Backward of sigmoid from the saved output s: g * s * (1 - s).
+struct SigmoidBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ s: Float) -> Float { g * s * (1 - s) } }
+/// Backward of tanh from the saved output t: g * (1 - t^2).
+struct TanhBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ t: Float) -> Float { g * (1 - t * t) } }
