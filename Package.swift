@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         .target(name: "VisTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "VisLang", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
         .executableTarget(name: "vis", dependencies: ["VisTensor", "COpenBLAS"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],

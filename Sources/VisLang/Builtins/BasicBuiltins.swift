@@ -1,0 +1,140 @@
+import Foundation
+import VisTensor
+
+/// The request `exit(code)` raises; the command line ends the process with `code`.
+public struct ExitRequest: Error {
+    public let code: Int32
+}
+
+/// Python's basics (LIBRARY.md "Basics"): print, len, range, conversions, iteration
+/// helpers, and a few system functions.
+public enum BasicBuiltins {
+    static func length(_ v: Value) throws -> Int {
+        switch v {
+        case .string(let s): return s.count
+        case .list(let l): return l.items.count
+        case .tuple(let t): return t.count
+        case .dict(let d): return d.count
+        case .range(let r): return r.count
+        case .tensor(let t):
+            guard t.ndim > 0 else { throw NativeError("len() of a 0-d tensor") }
+            return t.shape[0]
+        case .object(let o as IndexableObject): return o.length
+        default: throw NativeError("len(): a \(v.typeName) value has no length")
+        }
+    }
+
+    /// min/max over arguments or one iterable, with tensors dispatched to tensor reductions.
+    static func extreme(_ a: BoundArguments, greater: Bool, _ runtime: Runtime) throws -> Value {
+        let name = greater ? "max" : "min"
+        var items = try a.list(0)
+        if items.count == 1, case .tensor(let t) = items[0] {
+            return try TensorReductionBuiltins.extreme(t, a[1], keepdim: a.bool(2), greater: greater)
+        }
+        if items.count == 2, case .tensor(let t) = items[0] {
+            return try TensorReductionBuiltins.extreme(t, items[1].isNone ? .none : .tensor(Convert.tensor(items[1], context: name)), keepdim: false, greater: greater)
+        }
+        if items.count == 1 { items = try Iteration.elements(items[0], runtime: runtime) }
+        guard var best = items.first else { throw NativeError("\(name)() of an empty sequence") }
+        let key = a[3]
+        var bestKey = key.isNone ? best : try runtime.call(key, [best], keywords: [])
+        for x in items.dropFirst() {
+            let k = key.isNone ? x : try runtime.call(key, [x], keywords: [])
+            let c = try ValueOps.compare(k, bestKey)
+            if greater ? c > 0 : c < 0 { best = x; bestKey = k }
+        }
+        return best
+    }
+
+    public static func table() -> BuiltinTable {
+        var t = BuiltinTable()
+        t.constants = [("pi", .float(Double.pi)), ("inf", .float(Double.infinity)), ("nan", .float(Double.nan))]
+        t.function("print", [Param("values", .any, variadic: true), Param("sep", .string, default: .string(" ")), Param("end", .string, default: .string("\n"))],
+                   "print(*values, sep=\" \", end=\"\\n\"): writes the values' str forms.\n  print(f\"epoch {e} loss {l:.4f}\")") { a, rt in
+            rt.write(try a.list(0).map(Repr.str).joined(separator: a.string(1)) + a.string(2))
+            return .none
+        }
+        t.function("len", [Param("x")], "len(x): number of elements of a list, tuple, string, dict, range, dataset, or a tensor's first dimension.") { a, _ in
+            .int(try length(a[0]))
+        }
+        t.function("range", [Param("start", .int), Param("stop", .optional(.int), default: .none), Param("step", .int, default: .int(1))],
+                   "range(stop) / range(start, stop, step=1): the ints from start up to stop (exclusive).") { a, _ in
+            let (start, stop) = a[1].isNone ? (0, try a.int(0)) : (try a.int(0), try a.int(1))
+            let step = try a.int(2)
+            guard step != 0 else { throw NativeError("range: step must not be zero") }
+            return .range(RangeValue(start: start, stop: stop, step: step))
+        }
+        t.function("enumerate", [Param("iterable"), Param("start", .int, default: .int(0))],
+                   "enumerate(xs, start=0): pairs (index, x), lazily.\n  for i, (x, y) in enumerate(loader) { ... }") { a, _ in
+            let src = a[0], start = try a.int(1)
+            _ = try Iteration.iterator(src)
+            return .object(IteratorObject("enumerate") {
+                let it = try Iteration.iterator(src)
+                var i = start
+                return ClosureIterator {
+                    guard let x = try it.next() else { return nil }
+                    defer { i += 1 }
+                    return .tuple([.int(i), x])
+                }
+            })
+        }
+        t.function("zip", [Param("iterables", .any, variadic: true)], "zip(*xs): tuples of corresponding elements, lazily; stops at the shortest.") { a, _ in
+            let sources = try a.list(0)
+            for s in sources { _ = try Iteration.iterator(s) }
+            return .object(IteratorObject("zip") {
+                let its = try sources.map(Iteration.iterator)
+                return ClosureIterator {
+                    var row: [Value] = []
+                    for it in its {
+                        guard let x = try it.next() else { return nil }
+                        row.append(x)
+                    }
+                    return its.isEmpty ? nil : .tuple(row)
+                }
+            })
+        }
+        let extremeParams = [Param("values", .any, variadic: true), Param("dim", .any, default: .none), Param("keepdim", .bool, default: .bool(false)), Param("key", .optional(.callable), default: .none)]
+        t.function("max", extremeParams, "max(a, b, ...) / max(iterable, key=none): the largest value. On a tensor: max(x), max(x, dim) giving (values, indices), max(x, y) elementwise.") { a, rt in
+            try extreme(a, greater: true, rt)
+        }
+        t.function("min", extremeParams, "min(a, b, ...) / min(iterable, key=none): the smallest value; on tensors as max.") { a, rt in
+            try extreme(a, greater: false, rt)
+        }
+        t.function("sum", [Param("values"), Param("dim", .any, default: .none), Param("keepdim", .bool, default: .bool(false))],
+                   "sum(iterable) adds numbers (or tensors); sum(tensor, dim=none, keepdim=false) reduces a tensor.") { a, rt in
+            if case .tensor(let x) = a[0] {
+                return .tensor(try x.sum(dims: a[1].isNone ? [] : a.ints(1), keepdim: a.bool(2)))
+            }
+            var acc: Value = .int(0)
+            for x in try Iteration.elements(a[0], runtime: rt) { acc = try Arith.add(acc, x) }
+            return acc
+        }
+        t.function("abs", [Param("x")], "abs(x): absolute value of a number or tensor.") { a, _ in
+            switch a[0] {
+            case .int(let i): return .int(Swift.abs(i))
+            case .float(let d): return .float(Swift.abs(d))
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .tensor(let x): return .tensor(try x.abs())
+            default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
+            }
+        }
+        t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: .none)],
+                   "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
+            let x = try a.double(0)
+            guard let n = try a.optionalInt(1) else {
+                let r = x.rounded(.toNearestOrEven)
+                guard r.isFinite, Swift.abs(r) < 9.2e18 else { throw NativeError("round(): cannot convert \(Repr.float(x)) to an int") }
+                return .int(Int(r))
+            }
+            let scale = Foundation.pow(10.0, Double(n))
+            return .float((x * scale).rounded(.toNearestOrEven) / scale)
+        }
+        t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: .none), Param("reverse", .bool, default: .bool(false))],
+                   "sorted(xs, key=none, reverse=false): a new sorted list (stable).") { a, rt in
+            try .list(ListBox(ValueMethods.sort(Iteration.elements(a[0], runtime: rt), key: a[1], reverse: a.bool(2), rt)))
+        }
+        ConversionBuiltins.add(to: &t)
+        SystemBuiltins.add(to: &t)
+        return t
+    }
+}

@@ -1,0 +1,59 @@
+/// A library area's natives: global functions and methods on one receiver type,
+/// declared as tables (Lua's luaL_Reg, clox's defineNative). The interpreter merges
+/// the tables at start-up; `:help` and completion read the same entries.
+public struct BuiltinTable {
+    /// Global functions by name.
+    public var functions: [NativeFunction] = []
+    /// Methods by receiver type name (`"tensor"`, `"string"`, `"list"`, `"dict"`); each
+    /// takes the receiver as its first argument.
+    public var methods: [(String, NativeFunction)] = []
+    /// Named constants (`float32`, `pi`).
+    public var constants: [(String, Value)] = []
+
+    public init() {}
+
+    /// Declares a global function.
+    public mutating func function(_ name: String, _ params: [Param], _ doc: String,
+                                  _ body: @escaping (BoundArguments, Runtime) throws -> Value) {
+        functions.append(NativeFunction(name, params, doc: doc, body))
+    }
+
+    /// Declares a method of `type` (tensor by default); its first parameter is the receiver.
+    public mutating func method(_ name: String, on type: String = "tensor", _ params: [Param], _ doc: String,
+                                _ body: @escaping (BoundArguments, Runtime) throws -> Value) {
+        let receiver: ParamType = type == "tensor" ? .tensor : .any
+        methods.append((type, NativeFunction(name, [Param("self", receiver)] + params, doc: doc, body)))
+    }
+}
+
+/// All natives, merged from every library area's table.
+public final class BuiltinRegistry {
+    /// Global functions and constants by name.
+    public private(set) var globals: [String: Value] = [:]
+    /// Methods by receiver type name, then method name.
+    public private(set) var methods: [String: [String: NativeFunction]] = [:]
+    /// Every native by name, for `:help` (methods as `tensor.name`, `list.append`).
+    public private(set) var docs: [String: NativeFunction] = [:]
+
+    public init(_ tables: [BuiltinTable]) {
+        for table in tables { add(table) }
+    }
+
+    /// Adds a table (later tables override earlier names).
+    public func add(_ table: BuiltinTable) {
+        for f in table.functions {
+            globals[f.name] = .function(f)
+            docs[f.name] = f
+        }
+        for (type, m) in table.methods {
+            methods[type, default: [:]][m.name] = m
+            docs[type + "." + m.name] = m
+        }
+        for (name, v) in table.constants { globals[name] = v }
+    }
+
+    /// The registry with every built-in library area.
+    public static func standard() -> BuiltinRegistry {
+        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table()])
+    }
+}

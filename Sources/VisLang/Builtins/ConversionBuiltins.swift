@@ -1,0 +1,105 @@
+import VisTensor
+
+/// Type conversions and type inspection: str, repr, int, float, bool, list, tuple,
+/// dict, type, isinstance.
+enum ConversionBuiltins {
+    static func toInt(_ v: Value) throws -> Int {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .float(let d):
+            guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw NativeError("int(): cannot convert \(Repr.float(d)) to an int") }
+            return Int(d)
+        case .string(let s):
+            guard let i = Int(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")) else {
+                throw NativeError("int(): invalid literal \(Repr.quote(s))")
+            }
+            return i
+        case .tensor(let t):
+            guard t.count == 1 else { throw NativeError("int(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
+            return try toInt(.float(t.item()))
+        default: throw NativeError("int(): cannot convert a \(v.typeName)")
+        }
+    }
+
+    static func toFloat(_ v: Value) throws -> Double {
+        switch v {
+        case .string(let s):
+            let text = s.trimmingCharacters(in: .whitespaces).lowercased()
+            if let d = Double(text) { return d }
+            switch text {
+            case "inf", "+inf", "infinity": return .infinity
+            case "-inf", "-infinity": return -.infinity
+            case "nan": return .nan
+            default: throw NativeError("float(): invalid literal \(Repr.quote(s))")
+            }
+        case .tensor(let t):
+            guard t.count == 1 else { throw NativeError("float(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
+            return try t.item()
+        default:
+            guard let d = v.asDouble else { throw NativeError("float(): cannot convert a \(v.typeName)") }
+            return d
+        }
+    }
+
+    /// The name a type check compares against: a string, or a constructor's name.
+    static func typeName(_ v: Value) throws -> String {
+        switch v {
+        case .string(let s): return s
+        case .function(let f): return f.name
+        default: throw NativeError("isinstance(): the second argument must be a type name (string) or a class, got \(v.typeName)")
+        }
+    }
+
+    static func add(to t: inout BuiltinTable) {
+        t.function("str", [Param("x", default: .string(""))], "str(x): the printed form of x.") { a, _ in .string(Repr.str(a[0])) }
+        t.function("repr", [Param("x")], "repr(x): the displayed form of x (strings quoted).") { a, _ in .string(Repr.repr(a[0])) }
+        t.function("int", [Param("x", default: .int(0))], "int(x): an int from a number (truncating), a string, or a one-element tensor.") { a, _ in
+            .int(try toInt(a[0]))
+        }
+        t.function("float", [Param("x", default: .float(0))], "float(x): a float from a number, a string, or a one-element tensor.") { a, _ in
+            .float(try toFloat(a[0]))
+        }
+        t.function("bool", [Param("x", default: .bool(false))], "bool(x): the truth value of x.") { a, _ in .bool(try a[0].truthy()) }
+        t.function("list", [Param("iterable", default: .list(ListBox([])))], "list(xs): a new list of the elements of an iterable.") { a, rt in
+            .list(ListBox(try Iteration.elements(a[0], runtime: rt)))
+        }
+        t.function("tuple", [Param("iterable", default: .tuple([]))], "tuple(xs): an immutable sequence of the elements of an iterable.") { a, rt in
+            .tuple(try Iteration.elements(a[0], runtime: rt))
+        }
+        t.function("dict", [Param("pairs", default: .none)], "dict(pairs=none): a new dict, empty or from a dict or a list of (key, value) pairs.") { a, rt in
+            let d = DictBox()
+            switch a[0] {
+            case .none: break
+            case .dict(let src): for (k, v) in src.pairs { d[k] = v }
+            default:
+                for pair in try Iteration.elements(a[0], runtime: rt) {
+                    let kv = try Iteration.elements(pair)
+                    guard kv.count == 2, let k = DictKey(kv[0]) else {
+                        throw NativeError("dict(): each element must be a (key, value) pair with a string or int key")
+                    }
+                    d[k] = kv[1]
+                }
+            }
+            return .dict(d)
+        }
+        t.function("type", [Param("x")], "type(x): the type name of x as a string (\"int\", \"tensor\", \"Conv2d\").") { a, _ in
+            .string(a[0].typeName)
+        }
+        t.function("isinstance", [Param("x"), Param("types")],
+                   "isinstance(x, t): true when x's type is t, a type name or class (isinstance(m, Conv2d)), or one of a list of them.") { a, _ in
+            let candidates: [Value]
+            switch a[1] {
+            case .list(let l): candidates = l.items
+            case .tuple(let items): candidates = items
+            default: candidates = [a[1]]
+            }
+            let name = a[0].typeName
+            for c in candidates {
+                let n = try typeName(c)
+                if n == name { return .bool(true) }
+            }
+            return .bool(false)
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import VisTensor
+
+/// The bindings of VisTensor: creation functions, math as functions and methods,
+/// reductions, shape ops, autograd and .npy files (LIBRARY.md "Tensors").
+public enum TensorBuiltins {
+    static let dtypeParam = Param("dtype", .optional(.dtype), default: .none)
+    static let gradParam = Param("requires_grad", .bool, default: .bool(false))
+    static let dimParam = Param("dim", .optional(.ints), default: .none)
+    static let keepdimParam = Param("keepdim", .bool, default: .bool(false))
+
+    /// The shape given either as varargs ints (`zeros(2, 3)`) or one list (`zeros([2, 3])`).
+    static func shapeArg(_ a: BoundArguments, _ i: Int) throws -> [Int] {
+        let items = try a.list(i)
+        if items.count == 1, case .list(let inner) = items[0] {
+            return try inner.items.map { guard let n = $0.asInt else { throw NativeError("\(a.function): shape must be ints, got \($0.typeName)") }; return n }
+        }
+        if items.count == 1, case .tuple(let inner) = items[0] {
+            return try inner.map { guard let n = $0.asInt else { throw NativeError("\(a.function): shape must be ints, got \($0.typeName)") }; return n }
+        }
+        return try items.map { guard let n = $0.asInt else { throw NativeError("\(a.function): shape must be ints, got \($0.typeName)") }; return n }
+    }
+
+    /// Applies `requires_grad=` from the bound arguments at index `i`.
+    static func finish(_ t: Tensor, _ a: BoundArguments, grad i: Int) throws -> Value {
+        if try a.bool(i) { try t.setRequiresGrad(true) }
+        return .tensor(t)
+    }
+
+    /// The dims of a reduction: none (all), an int, or a list of ints.
+    static func dims(_ a: BoundArguments, _ i: Int) throws -> [Int] {
+        a[i].isNone ? [] : try a.ints(i)
+    }
+
+    static func tensors(_ values: [Value], _ fn: String) throws -> [Tensor] {
+        try values.enumerated().map { i, v in try Convert.tensor(v, context: "\(fn): element \(i)") }
+    }
+
+    static func list(_ ts: [Tensor]) -> Value { .list(ListBox(ts.map { .tensor($0) })) }
+
+    /// Unary math available both as `f(x)` and `x.f()`.
+    static let unaryMath: [(String, String, (Tensor) throws -> Tensor)] = [
+        ("exp", "Elementwise e^x.", { try $0.exp() }),
+        ("log", "Elementwise natural logarithm.", { try $0.log() }),
+        ("sqrt", "Elementwise square root.", { try $0.sqrt() }),
+        ("neg", "Elementwise negation.", { try $0.neg() }),
+        ("relu", "max(x, 0), elementwise.", { try $0.relu() }),
+        ("gelu", "Gaussian error linear unit (exact erf form, PyTorch's default).", { try $0.gelu() }),
+        ("silu", "x * sigmoid(x) (swish).", { try $0.silu() }),
+        ("sigmoid", "1 / (1 + e^-x), elementwise.", { try $0.sigmoid() }),
+        ("tanh", "Hyperbolic tangent, elementwise.", { try $0.tanh() }),
+        ("logical_not", "Elementwise not of a bool tensor.", { try $0.logicalNot() }),
+    ]
+
+    public static func table() -> BuiltinTable {
+        var t = BuiltinTable()
+        t.constants = [("float32", .string("float32")), ("int64", .string("int64")), ("bool_", .string("bool")),
+                       ("long", .string("int64")), ("float", .string("float32"))]
+        t.constants.removeAll { $0.0 == "float" }  // float() is the conversion builtin
+
+        // MARK: Creation
+        t.function("tensor", [Param("data", .any), dtypeParam, gradParam],
+                   "tensor(data, dtype=none, requires_grad=false): a tensor from a number or nested list. Numbers give float32, all-bool data gives bool, unless dtype says otherwise.\n  tensor([[1, 2], [3, 4]])") { a, _ in
+            let data = a[0]
+            let x: Tensor
+            if case .tensor(let src) = data { x = try src.detach().clone().to(try a.dtype(1) ?? src.dtype) } else {
+                x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype(1))
+            }
+            return try finish(x, a, grad: 2)
+        }
+        for (name, value) in [("zeros", 0.0), ("ones", 1.0)] {
+            t.function(name, [Param("shape", .any, variadic: true), dtypeParam, gradParam],
+                       "\(name)(*shape, dtype=float32, requires_grad=false): a tensor of \(name).\n  \(name)(2, 3)  or  \(name)([2, 3])") { a, _ in
+                try finish(Tensor.full(checked: shapeArg(a, 0), value, dtype: a.dtype(1) ?? .float32, op: name), a, grad: 2)
+            }
+        }
+        t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
+                   "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
+            try finish(Tensor.full(checked: a.ints(0), a.double(1), dtype: a.dtype(2) ?? .float32), a, grad: 3)
+        }
+        t.function("arange", [Param("start", .float), Param("end", .optional(.float), default: .none), Param("step", .float, default: .int(1)), dtypeParam, gradParam],
+                   "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
+            let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
+            let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))
+            let dt = try a.dtype(3) ?? (allInts ? .int64 : .float32)
+            return try finish(Tensor.arange(start, end, step: a.double(2), dtype: dt), a, grad: 4)
+        }
+        t.function("linspace", [Param("start", .float), Param("end", .float), Param("steps", .int), gradParam],
+                   "linspace(start, end, steps): steps evenly spaced values from start to end inclusive.") { a, _ in
+            try finish(Tensor.linspace(a.double(0), a.double(1), steps: a.int(2)), a, grad: 3)
+        }
+        t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: .none), dtypeParam],
+                   "eye(n, m=n): the identity matrix.") { a, _ in
+            .tensor(try Tensor.eye(a.int(0), a.optionalInt(1), dtype: a.dtype(2) ?? .float32))
+        }
+        t.function("rand", [Param("shape", .any, variadic: true), gradParam],
+                   "rand(*shape): uniform samples in [0, 1) from the seeded generator.") { a, _ in
+            try finish(Tensor.rand(shapeArg(a, 0)), a, grad: 1)
+        }
+        t.function("randn", [Param("shape", .any, variadic: true), gradParam],
+                   "randn(*shape): standard normal samples from the seeded generator.") { a, _ in
+            try finish(Tensor.randn(shapeArg(a, 0)), a, grad: 1)
+        }
+        t.function("randint", [Param("low", .int), Param("high", .int), Param("size", .ints)],
+                   "randint(low, high, size): int64 samples uniform in [low, high).\n  randint(0, 10, [4])") { a, _ in
+            .tensor(try Tensor.randint(a.int(0), a.int(1), a.ints(2)))
+        }
+        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(x): zeros with x's shape and dtype.") { a, _ in
+            .tensor(try a.tensor(0).zerosLike(dtype: a.dtype(1)))
+        }
+        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(x): ones with x's shape and dtype.") { a, _ in
+            .tensor(try a.tensor(0).onesLike(dtype: a.dtype(1)))
+        }
+        t.function("randn_like", [Param("input", .tensor)], "randn_like(x): standard normal samples with x's shape.") { a, _ in
+            .tensor(try a.tensor(0).randnLike())
+        }
+        t.function("rand_like", [Param("input", .tensor)], "rand_like(x): uniform [0, 1) samples with x's shape.") { a, _ in
+            .tensor(try a.tensor(0).randLike())
+        }
+        t.function("seed", [Param("n", .int)],
+                   "seed(n): reseeds the one generator behind every random thing (init, dropout, shuffles, augmentation), making a run reproducible.") { a, _ in
+            let n = try a.int(0)
+            VisTensor.seed(UInt64(bitPattern: Int64(n)))
+            return .none
+        }
+
+        // MARK: Math as functions and methods
+        for (name, doc, f) in unaryMath {
+            t.function(name, [Param("input", .tensorLike)], "\(name)(x): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
+            t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
+        }
+        let binary: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
+            ("add", "Elementwise sum (broadcasting).", { try $0.add($1) }),
+            ("sub", "Elementwise difference (broadcasting).", { try $0.sub($1) }),
+            ("mul", "Elementwise product (broadcasting).", { try $0.mul($1) }),
+            ("div", "Elementwise true division (broadcasting).", { try $0.div($1) }),
+            ("pow", "Elementwise power (broadcasting).", { try $0.pow($1) }),
+            ("matmul", "Matrix product with broadcast batch dimensions (the @ operator).", { try $0.matmul($1) }),
+            ("eq", "Elementwise ==, a bool tensor.", { try $0.eq($1) }),
+            ("ne", "Elementwise !=, a bool tensor.", { try $0.ne($1) }),
+            ("lt", "Elementwise <, a bool tensor.", { try $0.lt($1) }),
+            ("le", "Elementwise <=, a bool tensor.", { try $0.le($1) }),
+            ("gt", "Elementwise >, a bool tensor.", { try $0.gt($1) }),
+            ("ge", "Elementwise >=, a bool tensor.", { try $0.ge($1) }),
+            ("logical_and", "Elementwise and of bool tensors.", { try $0.logicalAnd($1) }),
+            ("logical_or", "Elementwise or of bool tensors.", { try $0.logicalOr($1) }),
+            ("maximum", "Elementwise maximum of two tensors.", { try Tensor.where($0.ge($1), $0, $1) }),
+            ("minimum", "Elementwise minimum of two tensors.", { try Tensor.where($0.le($1), $0, $1) }),
+        ]
+        for (name, doc, f) in binary {
+            t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(a, b): \(doc)") { a, _ in
+                .tensor(try f(a.tensor(0), a.tensor(1)))
+            }
+            t.method(name, [Param("other", .tensorLike)], "x.\(name)(other): \(doc)") { a, _ in
+                .tensor(try f(a.tensor(0), a.tensor(1)))
+            }
+        }
+        let absDoc = "Elementwise absolute value."
+        t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
+        let clampParams = [Param("min", .optional(.float), default: .none), Param("max", .optional(.float), default: .none)]
+        t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(x, min=none, max=none): limits every element to [min, max].") { a, _ in
+            .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
+        }
+        t.method("clamp", clampParams, "x.clamp(min=none, max=none): limits every element to [min, max].") { a, _ in
+            .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
+        }
+        let slope = Param("negative_slope", .float, default: .float(0.01))
+        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(x, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
+            .tensor(try a.tensor(0).leakyRelu(a.double(1)))
+        }
+        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01)") { a, _ in .tensor(try a.tensor(0).leakyRelu(a.double(1))) }
+        for (name, log) in [("softmax", false), ("log_softmax", true)] {
+            let doc = log ? "log of softmax, computed stably as x - logsumexp(x)." : "exp(x) / sum(exp(x)) along dim, computed stably."
+            t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(x, dim=-1): \(doc)") { a, _ in
+                let x = try a.tensor(0)
+                return .tensor(log ? try x.logSoftmax(dim: a.int(1)) : try x.softmax(dim: a.int(1)))
+            }
+            t.method(name, [Param("dim", .int, default: .int(-1))], "x.\(name)(dim=-1): \(doc)") { a, _ in
+                let x = try a.tensor(0)
+                return .tensor(log ? try x.logSoftmax(dim: a.int(1)) : try x.softmax(dim: a.int(1)))
+            }
+        }
+        t.function("where", [Param("condition", .tensor), Param("input", .tensorLike), Param("other", .tensorLike)],
+                   "where(cond, a, b): elements of a where cond is true, of b elsewhere (broadcast).") { a, _ in
+            .tensor(try Tensor.where(a.tensor(0), a.tensor(1), a.tensor(2)))
+        }
+        t.method("masked_fill", [Param("mask", .tensor), Param("value", .float)],
+                 "x.masked_fill(mask, value): a copy with value where the bool mask is true.") { a, _ in
+            .tensor(try a.tensor(0).maskedFill(a.tensor(1), a.double(2)))
+        }
+        TensorShapeBuiltins.add(to: &t)
+        TensorReductionBuiltins.add(to: &t)
+        return t
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// Methods of strings, lists and dicts (Python's names and behaviour).
+enum ValueMethods {
+    /// Stable sort by `key` (a function or none), ascending unless `reverse`.
+    static func sort(_ items: [Value], key: Value, reverse: Bool, _ rt: Runtime) throws -> [Value] {
+        let keys = try items.map { key.isNone ? $0 : try rt.call(key, [$0], keywords: []) }
+        var order = Array(items.indices)
+        var failure: Error?
+        // A merge sort would avoid the closure error dance; this keeps Swift's stable sort.
+        order.sort { i, j in
+            if failure != nil { return false }
+            do {
+                let c = try ValueOps.compare(keys[i], keys[j])
+                return reverse ? c > 0 : c < 0
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return order.map { items[$0] }
+    }
+
+    static func string(_ a: BoundArguments) throws -> String { try a.string(0) }
+    static func listBox(_ a: BoundArguments) throws -> ListBox {
+        guard case .list(let l) = a[0] else { throw NativeError("\(a.function): expected a list") }
+        return l
+    }
+    static func dictBox(_ a: BoundArguments) throws -> DictBox {
+        guard case .dict(let d) = a[0] else { throw NativeError("\(a.function): expected a dict") }
+        return d
+    }
+    static func key(_ v: Value, _ fn: String) throws -> DictKey {
+        guard let k = DictKey(v) else { throw NativeError("\(fn): dict keys must be strings or ints, got \(v.typeName)") }
+        return k
+    }
+    static func index(_ i: Int, count: Int, _ fn: String) throws -> Int {
+        let j = i < 0 ? i + count : i
+        guard j >= 0 && j < count else { throw NativeError("\(fn): index \(i) out of range for a list of length \(count)") }
+        return j
+    }
+
+    static func table() -> BuiltinTable {
+        var t = BuiltinTable()
+        // MARK: string
+        t.method("split", on: "string", [Param("sep", .optional(.string), default: .none)], "s.split(sep=none): the pieces between separators (runs of whitespace when none).") { a, _ in
+            let s = try string(a)
+            let parts: [String]
+            if a[1].isNone {
+                parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            } else {
+                let sep = try a.string(1)
+                guard !sep.isEmpty else { throw NativeError("split: empty separator") }
+                parts = s.components(separatedBy: sep)
+            }
+            return .list(ListBox(parts.map { .string($0) }))
+        }
+        t.method("join", on: "string", [Param("items")], "sep.join(items): the strings joined with sep between them.") { a, rt in
+            let parts = try Iteration.elements(a[1], runtime: rt).map { v -> String in
+                guard case .string(let s) = v else { throw NativeError("join: expected strings, found \(v.typeName)") }
+                return s
+            }
+            return .string(parts.joined(separator: try string(a)))
+        }
+        t.method("strip", on: "string", [], "s.strip(): s without leading and trailing whitespace.") { a, _ in
+            .string(try string(a).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        t.method("replace", on: "string", [Param("old", .string), Param("new", .string)], "s.replace(old, new): s with every old replaced by new.") { a, _ in
+            let old = try a.string(1)
+            guard !old.isEmpty else { return .string(try string(a)) }
+            return .string(try string(a).replacingOccurrences(of: old, with: a.string(2)))
+        }
+        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string(1))) }
+        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix)") { a, _ in .bool(try string(a).hasSuffix(a.string(1))) }
+        t.method("lower", on: "string", [], "s.lower()") { a, _ in .string(try string(a).lowercased()) }
+        t.method("upper", on: "string", [], "s.upper()") { a, _ in .string(try string(a).uppercased()) }
+        t.method("format", on: "string", [Param("args", .any, variadic: true)], "s.format(*args): replaces {} / {0} / {:.2f} fields with the arguments.") { a, _ in
+            let s = try string(a), args = try a.list(1)
+            var out = "", auto = 0
+            var chars = s[...]
+            while let c = chars.first {
+                chars = chars.dropFirst()
+                if c == "{" && chars.first == "{" { out.append("{"); chars = chars.dropFirst(); continue }
+                if c == "}" && chars.first == "}" { out.append("}"); chars = chars.dropFirst(); continue }
+                guard c == "{" else { out.append(c); continue }
+                guard let close = chars.firstIndex(of: "}") else { throw NativeError("format: unmatched '{' in \(Repr.quote(s))") }
+                let field = chars[..<close]
+                chars = chars[chars.index(after: close)...]
+                let parts = field.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = parts.first.map(String.init) ?? ""
+                let i: Int
+                if name.isEmpty { i = auto; auto += 1 } else if let n = Int(name) { i = n } else {
+                    throw NativeError("format: only positional fields are supported, got '{\(name)}'")
+                }
+                guard i < args.count else { throw NativeError("format: field {\(i)} has no argument (\(args.count) given)") }
+                out += try Format.apply(args[i], parts.count > 1 ? String(parts[1]) : "")
+            }
+            return .string(out)
+        }
+
+        // MARK: list
+        t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a[1]); return .none }
+        t.method("extend", on: "list", [Param("items")], "xs.extend(items): adds every element of items at the end.") { a, rt in
+            let l = try listBox(a)
+            l.items += try Iteration.elements(a[1], runtime: rt)
+            return .none
+        }
+        t.method("pop", on: "list", [Param("index", .int, default: .int(-1))], "xs.pop(index=-1): removes and returns the element at index.") { a, _ in
+            let l = try listBox(a)
+            guard !l.items.isEmpty else { throw NativeError("pop: the list is empty") }
+            return l.items.remove(at: try index(a.int(1), count: l.items.count, "pop"))
+        }
+        t.method("insert", on: "list", [Param("index", .int), Param("x")], "xs.insert(index, x): inserts x before index.") { a, _ in
+            let l = try listBox(a)
+            let i = try a.int(1)
+            let j = Swift.min(Swift.max(i < 0 ? i + l.items.count : i, 0), l.items.count)
+            l.items.insert(a[2], at: j)
+            return .none
+        }
+        t.method("index", on: "list", [Param("x")], "xs.index(x): the position of the first element equal to x.") { a, _ in
+            guard let i = try listBox(a).items.firstIndex(where: { ValueOps.equal($0, a[1]) }) else {
+                throw NativeError("index: \(Repr.repr(a[1])) is not in the list")
+            }
+            return .int(i)
+        }
+        t.method("remove", on: "list", [Param("x")], "xs.remove(x): removes the first element equal to x.") { a, _ in
+            let l = try listBox(a)
+            guard let i = l.items.firstIndex(where: { ValueOps.equal($0, a[1]) }) else { throw NativeError("remove: \(Repr.repr(a[1])) is not in the list") }
+            l.items.remove(at: i)
+            return .none
+        }
+        t.method("reverse", on: "list", [], "xs.reverse(): reverses the list in place.") { a, _ in try listBox(a).items.reverse(); return .none }
+        t.method("sort", on: "list", [Param("key", .optional(.callable), default: .none), Param("reverse", .bool, default: .bool(false))],
+                 "xs.sort(key=none, reverse=false): sorts the list in place (stable).") { a, rt in
+            let l = try listBox(a)
+            l.items = try sort(l.items, key: a[1], reverse: a.bool(2), rt)
+            return .none
+        }
+        t.method("copy", on: "list", [], "xs.copy(): a shallow copy.") { a, _ in .list(ListBox(try listBox(a).items)) }
+        t.method("clear", on: "list", [], "xs.clear(): removes every element.") { a, _ in try listBox(a).items.removeAll(); return .none }
+        t.method("count", on: "list", [Param("x")], "xs.count(x): how many elements equal x.") { a, _ in
+            .int(try listBox(a).items.filter { ValueOps.equal($0, a[1]) }.count)
+        }
+
+        // MARK: dict
+        t.method("keys", on: "dict", [], "d.keys(): the keys in insertion order.") { a, _ in .list(ListBox(try dictBox(a).keys.map(\.value))) }
+        t.method("values", on: "dict", [], "d.values(): the values in insertion order.") { a, _ in .list(ListBox(try dictBox(a).pairs.map(\.1))) }
+        t.method("items", on: "dict", [], "d.items(): (key, value) pairs in insertion order.") { a, _ in
+            .list(ListBox(try dictBox(a).pairs.map { .tuple([$0.0.value, $0.1]) }))
+        }
+        t.method("get", on: "dict", [Param("key"), Param("default", default: .none)], "d.get(key, default=none): the value for key, or default.") { a, _ in
+            try dictBox(a)[key(a[1], "get")] ?? a[2]
+        }
+        t.method("pop", on: "dict", [Param("key"), Param("default", default: .none)], "d.pop(key, default=none): removes key and returns its value (or default).") { a, _ in
+            let d = try dictBox(a), k = try key(a[1], "pop")
+            guard let v = d[k] else { return a[2] }
+            d[k] = nil
+            return v
+        }
+        t.method("update", on: "dict", [Param("other")], "d.update(other): copies every entry of another dict into d.") { a, _ in
+            let d = try dictBox(a)
+            guard case .dict(let o) = a[1] else { throw NativeError("update: expected a dict, got \(a[1].typeName)") }
+            for (k, v) in o.pairs { d[k] = v }
+            return .none
+        }
+        t.method("copy", on: "dict", [], "d.copy(): a shallow copy.") { a, _ in .dict(DictBox(try dictBox(a).pairs)) }
+        return t
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import VisTensor
+
+/// The binary and unary operators on values: Python semantics for numbers, strings
+/// and lists, PyTorch broadcasting for tensors (a number operand becomes a scalar
+/// tensor of its kind, so `int_tensor * 2` stays int64 and `x * 0.5` is float32).
+public enum Arith {
+    /// The operators.
+    public enum Op: String {
+        case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**", matmul = "@"
+        case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    }
+
+    public static func add(_ a: Value, _ b: Value) throws -> Value { try binary(.add, a, b) }
+
+    /// `a op b`.
+    public static func binary(_ op: Op, _ a: Value, _ b: Value) throws -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return try intOp(op, x, y)
+        case (.float(let x), .float(let y)): return try floatOp(op, x, y)
+        case (.tensor(let x), .tensor(let y)): return try tensorOp(op, x, y)
+        case (.tensor(let x), _) where b.asDouble != nil:
+            return try tensorOp(op, x, Convert.tensor(b, context: "operand"))
+        case (_, .tensor(let y)) where a.asDouble != nil:
+            return try tensorOp(op, Convert.tensor(a, context: "operand"), y)
+        case (.tensor(let x), .list), (.tensor(let x), .tuple):
+            return try tensorOp(op, x, Convert.tensor(b, context: "operand"))
+        case (.list, .tensor(let y)), (.tuple, .tensor(let y)):
+            return try tensorOp(op, Convert.tensor(a, context: "operand"), y)
+        default: break
+        }
+        if let x = a.asInt, let y = b.asInt, !(isFloat(a) || isFloat(b)) { return try intOp(op, x, y) }
+        if let x = a.asDouble, let y = b.asDouble { return try floatOp(op, x, y) }
+        switch op {
+        case .eq: return .bool(ValueOps.equal(a, b))
+        case .ne: return .bool(!ValueOps.equal(a, b))
+        case .lt, .le, .gt, .ge:
+            let c = try ValueOps.compare(a, b)
+            return .bool(op == .lt ? c < 0 : op == .le ? c <= 0 : op == .gt ? c > 0 : c >= 0)
+        default: break
+        }
+        switch (op, a, b) {
+        case (.add, .string(let x), .string(let y)): return .string(x + y)
+        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
+        case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
+        case (.mul, .string(let s), .int(let n)), (.mul, .int(let n), .string(let s)):
+            return .string(String(repeating: s, count: Swift.max(n, 0)))
+        case (.mul, .list(let l), .int(let n)), (.mul, .int(let n), .list(let l)):
+            guard n.multipliedReportingOverflow(by: l.items.count).partialValue < 100_000_000 else { throw NativeError("list repetition is too large") }
+            return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
+        case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
+        default:
+            throw NativeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
+        }
+    }
+
+    static func isFloat(_ v: Value) -> Bool { if case .float = v { return true } else { return false } }
+
+    static func intOp(_ op: Op, _ x: Int, _ y: Int) throws -> Value {
+        func checked(_ r: (partialValue: Int, overflow: Bool)) throws -> Value {
+            guard !r.overflow else { throw NativeError("integer overflow in \(x) \(op.rawValue) \(y)") }
+            return .int(r.partialValue)
+        }
+        switch op {
+        case .add: return try checked(x.addingReportingOverflow(y))
+        case .sub: return try checked(x.subtractingReportingOverflow(y))
+        case .mul: return try checked(x.multipliedReportingOverflow(by: y))
+        case .div:
+            guard y != 0 else { throw NativeError("division by zero") }
+            return .float(Double(x) / Double(y))
+        case .floorDiv:
+            guard y != 0 else { throw NativeError("integer division by zero") }
+            if x == Int.min && y == -1 { throw NativeError("integer overflow in \(x) // \(y)") }
+            let q = x / y
+            return .int((x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q)
+        case .mod:
+            guard y != 0 else { throw NativeError("integer modulo by zero") }
+            if y == -1 { return .int(0) }
+            let r = x % y
+            return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+        case .pow:
+            if y < 0 { return .float(Foundation.pow(Double(x), Double(y))) }
+            var result = 1, base = x, e = y
+            while e > 0 {
+                if e & 1 == 1 {
+                    let r = result.multipliedReportingOverflow(by: base)
+                    guard !r.overflow else { throw NativeError("integer overflow in \(x) ** \(y)") }
+                    result = r.partialValue
+                }
+                e >>= 1
+                if e > 0 {
+                    let b = base.multipliedReportingOverflow(by: base)
+                    guard !b.overflow else { throw NativeError("integer overflow in \(x) ** \(y)") }
+                    base = b.partialValue
+                }
+            }
+            return .int(result)
+        case .matmul: throw NativeError("unsupported operand types for @: int and int (@ is the matrix product of tensors)")
+        case .eq: return .bool(x == y)
+        case .ne: return .bool(x != y)
+        case .lt: return .bool(x < y)
+        case .le: return .bool(x <= y)
+        case .gt: return .bool(x > y)
+        case .ge: return .bool(x >= y)
+        }
+    }
+
+    static func floatOp(_ op: Op, _ x: Double, _ y: Double) throws -> Value {
+        switch op {
+        case .add: return .float(x + y)
+        case .sub: return .float(x - y)
+        case .mul: return .float(x * y)
+        case .div:
+            guard y != 0 else { throw NativeError("float division by zero") }
+            return .float(x / y)
+        case .floorDiv:
+            guard y != 0 else { throw NativeError("float floor division by zero") }
+            return .float((x / y).rounded(.down))
+        case .mod:
+            guard y != 0 else { throw NativeError("float modulo by zero") }
+            let r = fmod(x, y)
+            return .float(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+        case .pow: return .float(Foundation.pow(x, y))
+        case .matmul: throw NativeError("unsupported operand types for @: float and float (@ is the matrix product of tensors)")
+        case .eq: return .bool(x == y)
+        case .ne: return .bool(x != y)
+        case .lt: return .bool(x < y)
+        case .le: return .bool(x <= y)
+        case .gt: return .bool(x > y)
+        case .ge: return .bool(x >= y)
+        }
+    }
+
+    static func tensorOp(_ op: Op, _ x: Tensor, _ y: Tensor) throws -> Value {
+        switch op {
+        case .add: return .tensor(try x.add(y))
+        case .sub: return .tensor(try x.sub(y))
+        case .mul: return .tensor(try x.mul(y))
+        case .div: return .tensor(try x.div(y))
+        case .floorDiv: return .tensor(try x.floorDivide(y))
+        case .mod: return .tensor(try x.remainder(y))
+        case .pow: return .tensor(y.ndim == 0 && y.dtype != .bool && x.dtype == .float32 ? try x.pow(y.item()) : try x.pow(y))
+        case .matmul: return .tensor(try x.matmul(y))
+        case .eq: return .tensor(try x.eq(y))
+        case .ne: return .tensor(try x.ne(y))
+        case .lt: return .tensor(try x.lt(y))
+        case .le: return .tensor(try x.le(y))
+        case .gt: return .tensor(try x.gt(y))
+        case .ge: return .tensor(try x.ge(y))
+        }
+    }
+
+    /// `-a`.
+    public static func negate(_ a: Value) throws -> Value {
+        switch a {
+        case .int(let x):
+            guard x != Int.min else { throw NativeError("integer overflow in -(\(x))") }
+            return .int(-x)
+        case .float(let x): return .float(-x)
+        case .bool(let b): return .int(b ? -1 : 0)
+        case .tensor(let t): return .tensor(try t.neg())
+        default: throw NativeError("bad operand type for unary -: \(a.typeName)")
+        }
+    }
+}

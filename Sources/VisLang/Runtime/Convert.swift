@@ -1,0 +1,89 @@
+import VisTensor
+
+/// Conversions between .vis values and tensors.
+public enum Convert {
+    /// A value as a tensor: tensors as they are, numbers as scalar tensors (int64 for
+    /// ints, float32 for floats, bool for bools), nested lists via `literal`.
+    public static func tensor(_ v: Value, context: String) throws -> Tensor {
+        switch v {
+        case .tensor(let t): return t
+        case .int(let i): return Tensor.scalar(Double(i), dtype: .int64)
+        case .float(let d): return Tensor.scalar(d)
+        case .bool(let b): return Tensor.scalar(b ? 1 : 0, dtype: .bool)
+        case .list, .tuple: return try Tensor(literal: literal(v, context: context))
+        default: throw NativeError("\(context) must be a tensor or a number, got \(v.typeName)")
+        }
+    }
+
+    /// A nested list of numbers as a tensor literal; anything else is an error naming it.
+    public static func literal(_ v: Value, context: String) throws -> TensorLiteral {
+        var depth = 0
+        func walk(_ v: Value) throws -> TensorLiteral {
+            switch v {
+            case .int(let i): return .int(Int64(i))
+            case .float(let d): return .float(d)
+            case .bool(let b): return .bool(b)
+            case .tensor(let t) where t.count == 1 && t.ndim == 0:
+                return t.dtype == .float32 ? .float(try t.item()) : (t.dtype == .bool ? .bool(try t.item() != 0) : .int(Int64(try t.item())))
+            case .list(let l):
+                depth += 1
+                defer { depth -= 1 }
+                guard depth < 64 else { throw NativeError("\(context): list nested too deeply") }
+                return .list(try l.items.map(walk))
+            case .tuple(let items):
+                depth += 1
+                defer { depth -= 1 }
+                guard depth < 64 else { throw NativeError("\(context): list nested too deeply") }
+                return .list(try items.map(walk))
+            case .tensor(let t):
+                return try tensorLiteral(t)
+            default:
+                throw NativeError("\(context): expected numbers in a nested list, found \(v.typeName)")
+            }
+        }
+        return try walk(v)
+    }
+
+    /// A tensor's elements as a nested literal (used when lists mix tensors and numbers).
+    static func tensorLiteral(_ t: Tensor) throws -> TensorLiteral {
+        let values = t.toDoubleArray()
+        var index = 0
+        func build(_ dim: Int) -> TensorLiteral {
+            if dim == t.ndim {
+                defer { index += 1 }
+                let x = values[index]
+                switch t.dtype {
+                case .float32: return .float(x)
+                case .int64: return .int(Int64(x))
+                case .bool: return .bool(x != 0)
+                }
+            }
+            return .list((0..<t.shape[dim]).map { _ in build(dim + 1) })
+        }
+        return build(0)
+    }
+
+    /// A tensor's elements as nested lists of ints, floats or bools (`.tolist()`).
+    public static func toList(_ t: Tensor) -> Value {
+        let values = t.toDoubleArray()
+        var index = 0
+        func element(_ x: Double) -> Value {
+            switch t.dtype {
+            case .float32: return .float(x)
+            case .int64: return .int(Int(x))
+            case .bool: return .bool(x != 0)
+            }
+        }
+        func build(_ dim: Int) -> Value {
+            if dim == t.ndim {
+                defer { index += 1 }
+                return element(values[index])
+            }
+            return .list(ListBox((0..<t.shape[dim]).map { _ in build(dim + 1) }))
+        }
+        return build(0)
+    }
+
+    /// A list of ints as a value.
+    public static func intList(_ xs: [Int]) -> Value { .list(ListBox(xs.map { .int($0) })) }
+}

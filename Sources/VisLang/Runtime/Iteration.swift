@@ -1,0 +1,97 @@
+import VisTensor
+
+/// A stream of values for `for` loops and the natives that consume iterables.
+public protocol ValueIterator: AnyObject {
+    /// The next value, or nil at the end.
+    func next() throws -> Value?
+}
+
+/// A native object that can be iterated (datasets, loaders, enumerate/zip results).
+public protocol IterableObject: NativeObject {
+    /// A fresh iterator over the object.
+    func makeIterator() throws -> ValueIterator
+}
+
+/// A native object with a length (`len(x)`) and indexing (`x[i]`), such as a dataset.
+public protocol IndexableObject: NativeObject {
+    var length: Int { get }
+    func element(at index: Int) throws -> Value
+}
+
+/// Iterators over the built-in value kinds.
+public enum Iteration {
+    /// An iterator over any iterable value: list, tuple, string (characters), dict
+    /// (keys), range, tensor (along dim 0), iterable native objects.
+    public static func iterator(_ v: Value) throws -> ValueIterator {
+        switch v {
+        case .list(let l): return IndexIterator(count: { l.items.count }) { l.items[$0] }
+        case .tuple(let t): return IndexIterator(count: { t.count }) { t[$0] }
+        case .string(let s):
+            let chars = s.map { Value.string(String($0)) }
+            return IndexIterator(count: { chars.count }) { chars[$0] }
+        case .dict(let d):
+            let keys = d.keys
+            return IndexIterator(count: { keys.count }) { keys[$0].value }
+        case .range(let r): return IndexIterator(count: { r.count }) { .int(r.element($0)) }
+        case .tensor(let t):
+            guard t.ndim > 0 else { throw NativeError("iteration over a 0-d tensor (it has no dimension to iterate over)") }
+            return IndexIterator(count: { t.shape[0] }) { .tensor(try t.select(0, $0)) }
+        case .object(let o as IterableObject): return try o.makeIterator()
+        case .object(let o as IndexableObject): return IndexIterator(count: { o.length }) { try o.element(at: $0) }
+        default: throw NativeError("a \(v.typeName) value is not iterable")
+        }
+    }
+
+    /// All elements of a finite iterable.
+    public static func elements(_ v: Value, runtime: Runtime? = nil) throws -> [Value] {
+        switch v {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        default:
+            let it = try iterator(v)
+            var out: [Value] = []
+            while let x = try it.next() {
+                try runtime?.checkInterrupt()
+                out.append(x)
+            }
+            return out
+        }
+    }
+}
+
+/// Iterates by index over something with a (possibly changing) count.
+final class IndexIterator: ValueIterator {
+    private var i = 0
+    private let count: () -> Int
+    private let at: (Int) throws -> Value
+    init(count: @escaping () -> Int, _ at: @escaping (Int) throws -> Value) {
+        self.count = count
+        self.at = at
+    }
+    func next() throws -> Value? {
+        guard i < count() else { return nil }
+        defer { i += 1 }
+        return try at(i)
+    }
+}
+
+/// A lazy iterator wrapped as a value (what `enumerate`, `zip` and `iter` return), so
+/// `for i, (x, y) in enumerate(loader)` streams instead of loading everything.
+public final class IteratorObject: IterableObject {
+    public let typeName: String
+    private let make: () throws -> ValueIterator
+    public init(_ typeName: String, _ make: @escaping () throws -> ValueIterator) {
+        self.typeName = typeName
+        self.make = make
+    }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public func makeIterator() throws -> ValueIterator { try make() }
+}
+
+/// An iterator from a closure.
+public final class ClosureIterator: ValueIterator {
+    private let step: () throws -> Value?
+    public init(_ step: @escaping () throws -> Value?) { self.step = step }
+    public func next() throws -> Value? { try step() }
+}

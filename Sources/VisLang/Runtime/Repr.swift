@@ -1,0 +1,63 @@
+import VisTensor
+
+/// How values print: `str` for `print` and f-strings, `repr` for display and inside
+/// containers. Numbers follow Python (`0.1`, `1.0`, `1e-05`); `true`, `false` and
+/// `none` are spelled as in the language; strings repr with double quotes.
+public enum Repr {
+    /// The `print` form.
+    public static func str(_ v: Value) -> String {
+        if case .string(let s) = v { return s }
+        return repr(v)
+    }
+
+    /// The display form.
+    public static func repr(_ v: Value) -> String {
+        switch v {
+        case .none: return "none"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let d): return float(d)
+        case .string(let s): return quote(s)
+        case .list(let l): return "[" + l.items.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let t): return t.count == 1 ? "(\(repr(t[0])),)" : "(" + t.map(repr).joined(separator: ", ") + ")"
+        case .dict(let d): return "{" + d.pairs.map { "\($0.0): \(repr($0.1))" }.joined(separator: ", ") + "}"
+        case .range(let r): return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
+        case .function(let f): return "<fn \(f.name)>"
+        case .tensor(let t): return t.description
+        case .object(let o): return o.repr
+        }
+    }
+
+    /// A float as Python prints it: shortest round-trip digits, `.0` on integral values.
+    public static func float(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        return d.description
+    }
+
+    /// A string in double quotes with escapes.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// ` (value)` for short scalar values, to make type errors concrete; empty otherwise.
+    static func briefValue(_ v: Value) -> String {
+        switch v {
+        case .int, .float, .bool: return " (\(repr(v)))"
+        case .string(let s) where s.count <= 30: return " (\(quote(s)))"
+        case .tensor(let t): return " of shape \(shapeString(t.shape))"
+        default: return ""
+        }
+    }
+}
