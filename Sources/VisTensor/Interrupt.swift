@@ -1,0 +1,48 @@
+import Foundation
+
+/// The error thrown when the user interrupts running code with Ctrl-C.
+public struct InterruptError: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
+/// The Ctrl-C flag. A SIGINT handler sets it; the interpreter polls it between
+/// statements and loop iterations, and long native loops poll it between chunks, so a
+/// run stops at a safe point with every variable intact.
+public enum Interrupt {
+    /// Written from the signal handler: a plain C int is all a handler may touch.
+    nonisolated(unsafe) static let flag: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    /// True when Ctrl-C was pressed since the last `clear()`.
+    @inline(__always) public static var requested: Bool { flag.pointee != 0 }
+
+    /// Records an interrupt (what the SIGINT handler does; tests call it directly).
+    public static func request() { flag.pointee = 1 }
+
+    /// Forgets a pending interrupt.
+    public static func clear() { flag.pointee = 0 }
+
+    /// Throws `InterruptError` (and clears the flag) when an interrupt is pending.
+    @inline(__always)
+    public static func check() throws {
+        if flag.pointee != 0 {
+            flag.pointee = 0
+            throw InterruptError()
+        }
+    }
+
+    /// Installs the SIGINT handler that sets the flag. Without SA_RESTART, so a
+    /// blocking read (the line editor waiting for input) returns and sees it.
+    public static func installHandler() {
+        _ = flag
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Interrupt.flag.pointee = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+}
