@@ -165,10 +165,10 @@ extension Tensor {
         let n = shape[d]
         let s = Swift.min(Swift.max(start < 0 ? start + n : start, 0), n)
         let e = Swift.min(Swift.max(end < 0 ? end + n : end, s), n)
-        let length = (e - s + step - 1) / step
+        let length = e > s ? (e - s - 1) / step + 1 : 0  // ceil((e - s) / step) without overflow
         var newShape = shape, newStrides = strides
         newShape[d] = length
-        newStrides[d] = strides[d] * step
+        newStrides[d] = length > 1 ? strides[d] * step : strides[d]  // a huge step fits only once
         let out = view(shape: newShape, strides: newStrides, offset: offset + s * strides[d])
         if Autograd.needsGraph(self) {
             let inShape = shape
