@@ -1,34 +1,157 @@
 import Foundation
+import VisLang
+import VisREPL
 import VisTensor
 
-/// The vis command line. For now it reports its version, usage and the benchmarks;
-/// the REPL, scripts and the notebook test runner arrive with the language.
-let version = "0.1.0"
+/// The vis command line:
+///   vis                     the REPL on a terminal; a script from standard input otherwise
+///   vis FILE.vis            run a notebook as a script (also `vis run FILE [--cell N]`)
+///   vis -e 'code'           run code given on the command line
+///   vis test [--update] PATH...   run notebooks as tests
+///   vis bench               the benchmarks
+///   vis --version
+/// Exit status: 0 on success, 1 for a vis error, 2 for a usage error.
+let version = "0.2.0"
 let usage = """
-vis \(version): a notebook-style scripting REPL for vision models
-
-usage: vis --version     print the version
-       vis bench         run the benchmarks (build with -c release first)
-       vis --help        print this help
-
-The language, REPL and notebook runner are not built yet; the tensor engine
-(VisTensor) is usable as a Swift library.
+usage: vis                          start the REPL (or run a script piped to standard input)
+       vis FILE.vis                 run a notebook as a script
+       vis run FILE.vis [--cell N]  run a notebook, or only its cells 1..N
+       vis -e CODE                  run CODE
+       vis test [--update] PATH...  run notebooks as tests (--update rewrites their #> lines)
+       vis bench                    print the benchmarks (build with -c release)
+       vis --version | --help
 """
 
-let args = Array(CommandLine.arguments.dropFirst())
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(status)
+}
+
+/// Runs `body` on a thread with a large stack: deeply nested user code recurses in the
+/// interpreter, and the recursion limit must trip long before the stack runs out.
+func onLargeStack(_ body: @escaping () -> Int32) -> Int32 {
+    var status: Int32 = 0
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        status = body()
+        done.signal()
+    }
+    thread.stackSize = 512 << 20
+    thread.start()
+    done.wait()
+    return status
+}
+
+/// A session with the stdlib loaded.
+func makeSession() -> Session {
+    let session = Session()
+    loadStdlib(session)
+    return session
+}
+
+func loadStdlib(_ session: Session) {
+    guard let dir = Stdlib.directory else { return }
+    do {
+        try session.loadLibrary(dir)
+    } catch let e as VisError {
+        fail("vis: the stdlib failed to load:\n" + Diagnostic.render(e), status: 1)
+    } catch {
+        fail("vis: the stdlib failed to load: \(error)", status: 1)
+    }
+}
+
+/// Runs source text as a script; returns the exit status.
+func runScript(_ text: String, name: String) -> Int32 {
+    Interrupt.installHandler()
+    let session = makeSession()
+    do {
+        try session.run(SourceFile(name: name, text: text))
+        return 0
+    } catch let e as VisError {
+        FileHandle.standardError.write(Data((Diagnostic.render(e) + "\n").utf8))
+        return 1
+    } catch let e as ExitRequest {
+        return e.code
+    } catch {
+        FileHandle.standardError.write(Data("vis: \(error)\n".utf8))
+        return 1
+    }
+}
+
+func runFile(_ path: String, cell: Int?) -> Int32 {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        fail("vis: cannot read \(path)", status: 1)
+    }
+    guard let cell else { return runScript(text, name: path) }
+    let cells = Cells.split(text)
+    guard cell >= 1, let last = cells.first(where: { $0.number == cell }) else {
+        fail("vis: \(path) has \(cells.count) cell\(cells.count == 1 ? "" : "s"); there is no cell \(cell)", status: 2)
+    }
+    return runScript(Notebook.mask(text, keeping: 1...Swift.max(1, last.lastLine)), name: path)
+}
+
+func runREPL() -> Int32 {
+    let session = makeSession()
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    let completer = Completer(names: { session.visibleNames }, members: { session.members(ofPath: $0) })
+    let reader = EditLineReader(historyPath: home + "/.vis_history", completer: completer)
+    print("vis \(version) — :help for commands, Ctrl-D to leave")
+    let repl = REPL(session: session, reader: reader, reload: loadStdlib)
+    return repl.run()
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+let status: Int32
 switch args.first {
+case nil:
+    if isatty(0) != 0 {
+        status = onLargeStack(runREPL)
+    } else {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        status = onLargeStack { runScript(String(decoding: data, as: UTF8.self), name: "<stdin>") }
+    }
 case "--version", "-V":
     print("vis \(version)")
+    status = 0
+case "--help", "-h":
+    print(usage)
+    status = 0
 case "bench":
     do {
         try TensorBench.run()
+        status = 0
     } catch {
-        fputs("vis bench: \(error)\n", stderr)
-        exit(1)
+        fail("vis bench: \(error)", status: 1)
     }
-case nil, "--help", "-h":
-    print(usage)
-case let other?:
-    fputs("vis: unknown argument '\(other)'\n\n\(usage)\n", stderr)
-    exit(2)
+case "-e":
+    guard args.count == 2 else { fail("vis: -e takes one argument, the code to run\n\(usage)", status: 2) }
+    let code = args[1]
+    status = onLargeStack { runScript(code, name: "<-e>") }
+case "test":
+    args.removeFirst()
+    let update = args.contains("--update")
+    let paths = args.filter { $0 != "--update" }
+    if let bad = paths.first(where: { $0.hasPrefix("-") }) { fail("vis test: unknown option \(bad)\n\(usage)", status: 2) }
+    guard !paths.isEmpty else { fail("vis test: give at least one file or folder\n\(usage)", status: 2) }
+    status = onLargeStack {
+        let tester = NotebookTester(prepare: { loadStdlib($0) })
+        return tester.run(paths: paths, update: update) == 0 ? 0 : 1
+    }
+case "run":
+    args.removeFirst()
+    var cell: Int? = nil
+    if let i = args.firstIndex(of: "--cell") {
+        guard i + 1 < args.count, let n = Int(args[i + 1]) else { fail("vis run: --cell needs a number\n\(usage)", status: 2) }
+        cell = n
+        args.removeSubrange(i...(i + 1))
+    }
+    guard args.count == 1 else { fail("vis run: give one file\n\(usage)", status: 2) }
+    let path = args[0]
+    status = onLargeStack { runFile(path, cell: cell) }
+case let first? where first.hasPrefix("-"):
+    fail("vis: unknown option \(first)\n\(usage)", status: 2)
+case let path?:
+    guard args.count == 1 else { fail("vis: give one file to run\n\(usage)", status: 2) }
+    status = onLargeStack { runFile(path, cell: nil) }
 }
+exit(status)

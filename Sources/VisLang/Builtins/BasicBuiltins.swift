@@ -57,7 +57,7 @@ public enum BasicBuiltins {
         t.function("len", [Param("x")], "len(x): number of elements of a list, tuple, string, dict, range, dataset, or a tensor's first dimension.") { a, _ in
             .int(try length(a[0]))
         }
-        t.function("range", [Param("start", .int), Param("stop", .optional(.int), default: .none), Param("step", .int, default: .int(1))],
+        t.function("range", [Param("start", .int), Param("stop", .optional(.int), default: Value.none), Param("step", .int, default: .int(1))],
                    "range(stop) / range(start, stop, step=1): the ints from start up to stop (exclusive).") { a, _ in
             let (start, stop) = a[1].isNone ? (0, try a.int(0)) : (try a.int(0), try a.int(1))
             let step = try a.int(2)
@@ -93,14 +93,14 @@ public enum BasicBuiltins {
                 }
             })
         }
-        let extremeParams = [Param("values", .any, variadic: true), Param("dim", .any, default: .none), Param("keepdim", .bool, default: .bool(false)), Param("key", .optional(.callable), default: .none)]
+        let extremeParams = [Param("values", .any, variadic: true), Param("dim", .any, default: Value.none), Param("keepdim", .bool, default: .bool(false)), Param("key", .optional(.callable), default: Value.none)]
         t.function("max", extremeParams, "max(a, b, ...) / max(iterable, key=none): the largest value. On a tensor: max(x), max(x, dim) giving (values, indices), max(x, y) elementwise.") { a, rt in
             try extreme(a, greater: true, rt)
         }
         t.function("min", extremeParams, "min(a, b, ...) / min(iterable, key=none): the smallest value; on tensors as max.") { a, rt in
             try extreme(a, greater: false, rt)
         }
-        t.function("sum", [Param("values"), Param("dim", .any, default: .none), Param("keepdim", .bool, default: .bool(false))],
+        t.function("sum", [Param("values"), Param("dim", .any, default: Value.none), Param("keepdim", .bool, default: .bool(false))],
                    "sum(iterable) adds numbers (or tensors); sum(tensor, dim=none, keepdim=false) reduces a tensor.") { a, rt in
             if case .tensor(let x) = a[0] {
                 return .tensor(try x.sum(dims: a[1].isNone ? [] : a.ints(1), keepdim: a.bool(2)))
@@ -118,7 +118,7 @@ public enum BasicBuiltins {
             default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
             }
         }
-        t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: .none)],
+        t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: Value.none)],
                    "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
             let x = try a.double(0)
             guard let n = try a.optionalInt(1) else {
@@ -129,7 +129,7 @@ public enum BasicBuiltins {
             let scale = Foundation.pow(10.0, Double(n))
             return .float((x * scale).rounded(.toNearestOrEven) / scale)
         }
-        t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: .none), Param("reverse", .bool, default: .bool(false))],
+        t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
                    "sorted(xs, key=none, reverse=false): a new sorted list (stable).") { a, rt in
             try .list(ListBox(ValueMethods.sort(Iteration.elements(a[0], runtime: rt), key: a[1], reverse: a.bool(2), rt)))
         }

@@ -67,7 +67,7 @@ enum ConversionBuiltins {
         t.function("tuple", [Param("iterable", default: .tuple([]))], "tuple(xs): an immutable sequence of the elements of an iterable.") { a, rt in
             .tuple(try Iteration.elements(a[0], runtime: rt))
         }
-        t.function("dict", [Param("pairs", default: .none)], "dict(pairs=none): a new dict, empty or from a dict or a list of (key, value) pairs.") { a, rt in
+        t.function("dict", [Param("pairs", default: Value.none)], "dict(pairs=none): a new dict, empty or from a dict or a list of (key, value) pairs.") { a, rt in
             let d = DictBox()
             switch a[0] {
             case .none: break

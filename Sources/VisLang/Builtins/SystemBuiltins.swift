@@ -32,7 +32,7 @@ enum SystemBuiltins {
             }
             return .none
         }
-        t.function("getenv", [Param("name", .string), Param("default", default: .none)], "getenv(name, default=none): an environment variable's value.") { a, _ in
+        t.function("getenv", [Param("name", .string), Param("default", default: Value.none)], "getenv(name, default=none): an environment variable's value.") { a, _ in
             if let v = ProcessInfo.processInfo.environment[try a.string(0)] { return .string(v) }
             return a[1]
         }

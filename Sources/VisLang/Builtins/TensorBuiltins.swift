@@ -3,9 +3,9 @@ import VisTensor
 /// The bindings of VisTensor: creation functions, math as functions and methods,
 /// reductions, shape ops, autograd and .npy files (LIBRARY.md "Tensors").
 public enum TensorBuiltins {
-    static let dtypeParam = Param("dtype", .optional(.dtype), default: .none)
+    static let dtypeParam = Param("dtype", .optional(.dtype), default: Value.none)
     static let gradParam = Param("requires_grad", .bool, default: .bool(false))
-    static let dimParam = Param("dim", .optional(.ints), default: .none)
+    static let dimParam = Param("dim", .optional(.ints), default: Value.none)
     static let keepdimParam = Param("keepdim", .bool, default: .bool(false))
 
     /// The shape given either as varargs ints (`zeros(2, 3)`) or one list (`zeros([2, 3])`).
@@ -77,7 +77,7 @@ public enum TensorBuiltins {
                    "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
             try finish(Tensor.full(checked: a.ints(0), a.double(1), dtype: a.dtype(2) ?? .float32), a, grad: 3)
         }
-        t.function("arange", [Param("start", .float), Param("end", .optional(.float), default: .none), Param("step", .float, default: .int(1)), dtypeParam, gradParam],
+        t.function("arange", [Param("start", .float), Param("end", .optional(.float), default: Value.none), Param("step", .float, default: .int(1)), dtypeParam, gradParam],
                    "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
             let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
             let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))
@@ -88,7 +88,7 @@ public enum TensorBuiltins {
                    "linspace(start, end, steps): steps evenly spaced values from start to end inclusive.") { a, _ in
             try finish(Tensor.linspace(a.double(0), a.double(1), steps: a.int(2)), a, grad: 3)
         }
-        t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: .none), dtypeParam],
+        t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: Value.none), dtypeParam],
                    "eye(n, m=n): the identity matrix.") { a, _ in
             .tensor(try Tensor.eye(a.int(0), a.optionalInt(1), dtype: a.dtype(2) ?? .float32))
         }
@@ -156,7 +156,7 @@ public enum TensorBuiltins {
         }
         let absDoc = "Elementwise absolute value."
         t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
-        let clampParams = [Param("min", .optional(.float), default: .none), Param("max", .optional(.float), default: .none)]
+        let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
         t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(x, min=none, max=none): limits every element to [min, max].") { a, _ in
             .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
         }
@@ -189,6 +189,7 @@ public enum TensorBuiltins {
         }
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
+
         return t
     }
 }

@@ -39,13 +39,13 @@ enum TensorReductionBuiltins {
             t.function(name, [Param("input", .tensor)] + params, doc, body)
         }
         for (name, greater) in [("max", true), ("min", false)] {
-            t.method(name, [Param("dim", .any, default: .none), keep],
+            t.method(name, [Param("dim", .any, default: Value.none), keep],
                      "x.\(name)(dim=none, keepdim=false): the \(name)imum of all elements; with dim, a tuple (values, indices); with a tensor, the elementwise \(name)imum.") { a, _ in
                 try extreme(a.tensor(0), a[1], keepdim: a.bool(2), greater: greater)
             }
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
-            let params = [Param("dim", .optional(.int), default: .none), keep]
+            let params = [Param("dim", .optional(.int), default: Value.none), keep]
             let doc = "\(name)(dim=none, keepdim=false): int64 index of the \(isMax ? "max" : "min")imum (in the flattened tensor when dim is none)."
             let body: (BoundArguments, Runtime) throws -> Value = { a, _ in
                 let x = try a.tensor(0)

@@ -18,7 +18,7 @@ enum TensorShapeBuiltins {
                    "flatten(x, start_dim=0, end_dim=-1): merges dimensions start..end into one.") { a, _ in
             .tensor(try a.tensor(0).flatten(a.int(1), a.int(2)))
         }
-        t.method("squeeze", [Param("dim", .optional(.int), default: .none)], "x.squeeze(dim=none): removes size-1 dimensions (all, or only dim).") { a, _ in
+        t.method("squeeze", [Param("dim", .optional(.int), default: Value.none)], "x.squeeze(dim=none): removes size-1 dimensions (all, or only dim).") { a, _ in
             .tensor(try a.tensor(0).squeeze(a.optionalInt(1)))
         }
         t.method("unsqueeze", [Param("dim", .int)], "x.unsqueeze(dim): inserts a size-1 dimension at dim.") { a, _ in
@@ -42,7 +42,7 @@ enum TensorShapeBuiltins {
         }
         t.method("numel", [], "x.numel(): the number of elements.") { a, _ in .int(try a.tensor(0).count) }
         t.method("dim", [], "x.dim(): the number of dimensions.") { a, _ in .int(try a.tensor(0).ndim) }
-        t.method("size", [Param("dim", .optional(.int), default: .none)], "x.size(dim=none): the shape as a list, or the size of one dimension.") { a, _ in
+        t.method("size", [Param("dim", .optional(.int), default: Value.none)], "x.size(dim=none): the shape as a list, or the size of one dimension.") { a, _ in
             let x = try a.tensor(0)
             guard let d = try a.optionalInt(1) else { return Convert.intList(x.shape) }
             return .int(x.shape[try Shape.normalizeDim(d, x.ndim, op: "size")])
@@ -102,7 +102,7 @@ enum TensorShapeBuiltins {
         }
 
         // MARK: Autograd
-        t.method("backward", [Param("gradient", .optional(.tensor), default: .none), Param("retain_graph", .bool, default: .bool(false))],
+        t.method("backward", [Param("gradient", .optional(.tensor), default: Value.none), Param("retain_graph", .bool, default: .bool(false))],
                  "x.backward(gradient=none, retain_graph=false): computes gradients of x with respect to every leaf that requires grad, adding them into .grad.") { a, _ in
             try a.tensor(0).backward(a.optionalTensor(1), retainGraph: a.bool(2))
             return .none
@@ -122,16 +122,6 @@ enum TensorShapeBuiltins {
             let x = try a.tensor(0)
             try x.fill(a.double(1))
             return .tensor(x)
-        }
-
-        // MARK: Files
-        t.function("save_npy", [Param("tensor", .tensor), Param("path", .string)],
-                   "save_npy(t, path): writes a NumPy .npy file (float32, int64 or bool), atomically.") { a, _ in
-            try a.tensor(0).saveNPY(path: a.string(1))
-            return .none
-        }
-        t.function("load_npy", [Param("path", .string)], "load_npy(path): reads a NumPy .npy file (float32, int64 or bool, C order).") { a, _ in
-            .tensor(try Tensor.loadNPY(path: a.string(0)))
         }
     }
 }

@@ -44,7 +44,7 @@ enum ValueMethods {
     static func table() -> BuiltinTable {
         var t = BuiltinTable()
         // MARK: string
-        t.method("split", on: "string", [Param("sep", .optional(.string), default: .none)], "s.split(sep=none): the pieces between separators (runs of whitespace when none).") { a, _ in
+        t.method("split", on: "string", [Param("sep", .optional(.string), default: Value.none)], "s.split(sep=none): the pieces between separators (runs of whitespace when none).") { a, _ in
             let s = try string(a)
             let parts: [String]
             if a[1].isNone {
@@ -131,7 +131,7 @@ enum ValueMethods {
             return .none
         }
         t.method("reverse", on: "list", [], "xs.reverse(): reverses the list in place.") { a, _ in try listBox(a).items.reverse(); return .none }
-        t.method("sort", on: "list", [Param("key", .optional(.callable), default: .none), Param("reverse", .bool, default: .bool(false))],
+        t.method("sort", on: "list", [Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
                  "xs.sort(key=none, reverse=false): sorts the list in place (stable).") { a, rt in
             let l = try listBox(a)
             l.items = try sort(l.items, key: a[1], reverse: a.bool(2), rt)
@@ -149,10 +149,10 @@ enum ValueMethods {
         t.method("items", on: "dict", [], "d.items(): (key, value) pairs in insertion order.") { a, _ in
             .list(ListBox(try dictBox(a).pairs.map { .tuple([$0.0.value, $0.1]) }))
         }
-        t.method("get", on: "dict", [Param("key"), Param("default", default: .none)], "d.get(key, default=none): the value for key, or default.") { a, _ in
+        t.method("get", on: "dict", [Param("key"), Param("default", default: Value.none)], "d.get(key, default=none): the value for key, or default.") { a, _ in
             try dictBox(a)[key(a[1], "get")] ?? a[2]
         }
-        t.method("pop", on: "dict", [Param("key"), Param("default", default: .none)], "d.pop(key, default=none): removes key and returns its value (or default).") { a, _ in
+        t.method("pop", on: "dict", [Param("key"), Param("default", default: Value.none)], "d.pop(key, default=none): removes key and returns its value (or default).") { a, _ in
             let d = try dictBox(a), k = try key(a[1], "pop")
             guard let v = d[k] else { return a[2] }
             d[k] = nil

@@ -9,12 +9,39 @@ public enum Arith {
     public enum Op: String {
         case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**", matmul = "@"
         case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+        case `in` = "in", notIn = "not in"
+    }
+
+    /// `x in container`: elements of lists, tuples and ranges, substrings, dict keys,
+    /// and values present in a tensor.
+    public static func contains(_ container: Value, _ x: Value) throws -> Bool {
+        switch container {
+        case .list(let l): return l.items.contains { ValueOps.equal($0, x) }
+        case .tuple(let t): return t.contains { ValueOps.equal($0, x) }
+        case .string(let s):
+            guard case .string(let sub) = x else { throw NativeError("'in <string>' needs a string on the left, got \(x.typeName)") }
+            return sub.isEmpty || s.contains(sub)
+        case .dict(let d):
+            guard let k = DictKey(x) else { return false }
+            return d[k] != nil
+        case .range(let r):
+            guard let i = x.asInt else { return false }
+            return r.step > 0 ? (i >= r.start && i < r.stop && (i - r.start) % r.step == 0)
+                              : (i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0)
+        case .tensor(let t):
+            let v = try Convert.tensor(x, context: "in")
+            return try t.eq(v).to(.int64).sum().item() > 0
+        default:
+            throw NativeError("argument of type \(container.typeName) is not a container ('in' needs a list, tuple, string, dict, range or tensor)")
+        }
     }
 
     public static func add(_ a: Value, _ b: Value) throws -> Value { try binary(.add, a, b) }
 
     /// `a op b`.
     public static func binary(_ op: Op, _ a: Value, _ b: Value) throws -> Value {
+        if op == .in { return .bool(try contains(b, a)) }
+        if op == .notIn { return .bool(!(try contains(b, a))) }
         switch (a, b) {
         case (.int(let x), .int(let y)): return try intOp(op, x, y)
         case (.float(let x), .float(let y)): return try floatOp(op, x, y)
@@ -102,6 +129,7 @@ public enum Arith {
         case .le: return .bool(x <= y)
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
+        case .in, .notIn: throw NativeError("argument of type int is not a container")
         }
     }
 
@@ -128,6 +156,7 @@ public enum Arith {
         case .le: return .bool(x <= y)
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
+        case .in, .notIn: throw NativeError("argument of type float is not a container")
         }
     }
 
@@ -147,6 +176,8 @@ public enum Arith {
         case .le: return .tensor(try x.le(y))
         case .gt: return .tensor(try x.gt(y))
         case .ge: return .tensor(try x.ge(y))
+        case .in: return .bool(try contains(.tensor(y), .tensor(x)))
+        case .notIn: return .bool(!(try contains(.tensor(y), .tensor(x))))
         }
     }
 

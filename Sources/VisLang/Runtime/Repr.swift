@@ -23,7 +23,7 @@ public enum Repr {
         case .dict(let d): return "{" + d.pairs.map { "\($0.0): \(repr($0.1))" }.joined(separator: ", ") + "}"
         case .range(let r): return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
         case .function(let f): return "<fn \(f.name)>"
-        case .tensor(let t): return t.description
+        case .tensor(let t): return "\(t)"
         case .object(let o): return o.repr
         }
     }

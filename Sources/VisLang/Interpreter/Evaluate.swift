@@ -1,0 +1,175 @@
+import VisTensor
+
+/// Expression evaluation.
+extension Interpreter {
+    func eval(_ e: Expr, _ frame: Frame) throws -> Value {
+        switch e.kind {
+        case .int(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .none: return .none
+        case .name(let n): return try lookup(n, frame, e.range)
+        case .binary(let op, let a, let b):
+            let x = try eval(a, frame)
+            let y = try eval(b, frame)
+            return try binary(op, x, y, e.range)
+        case .fstring(let parts):
+            var out = ""
+            for p in parts {
+                switch p {
+                case .text(let t): out += t
+                case .expr(let x, let spec):
+                    let v = try eval(x, frame)
+                    out += try at(x.range) { try Format.apply(v, spec) }
+                }
+            }
+            return .string(out)
+        case .list(let xs): return .list(ListBox(try xs.map { try eval($0, frame) }))
+        case .tuple(let xs): return .tuple(try xs.map { try eval($0, frame) })
+        case .dict(let pairs):
+            let d = DictBox()
+            for (k, v) in pairs {
+                let key = try eval(k, frame)
+                guard let dk = DictKey(key) else { throw RuntimeError("dict keys must be strings or ints, got \(key.typeName)", k.range) }
+                d[dk] = try eval(v, frame)
+            }
+            return .dict(d)
+        case .negate(let x):
+            let v = try eval(x, frame)
+            return try at(e.range) { try Arith.negate(v) }
+        case .plus(let x):
+            let v = try eval(x, frame)
+            guard v.asDouble != nil || { if case .tensor = v { return true } else { return false } }() else {
+                throw RuntimeError("bad operand type for unary +: \(v.typeName)", e.range)
+            }
+            return v
+        case .not(let x): return .bool(!(try truthy(eval(x, frame), x.range)))
+        case .and(let a, let b):
+            let x = try eval(a, frame)
+            return try truthy(x, a.range) ? try eval(b, frame) : x
+        case .or(let a, let b):
+            let x = try eval(a, frame)
+            return try truthy(x, a.range) ? x : try eval(b, frame)
+        case .compare(let ops, let operands):
+            var left = try eval(operands[0], frame)
+            var result: Value = .bool(true)
+            for (i, op) in ops.enumerated() {
+                let right = try eval(operands[i + 1], frame)
+                result = try binary(op, left, right, e.range)
+                if ops.count > 1, !(try truthy(result, e.range)) { return result }
+                left = right
+            }
+            return result
+        case .call(let callee, let args):
+            return try evalCall(callee, args, frame, e.range)
+        case .member(let x, let name):
+            let base = try eval(x, frame)
+            return try at(e.range) { try Members.get(base, name, registry: registry) }
+        case .subscript(let x, let parts):
+            let base = try eval(x, frame)
+            let ps = try evalParts(parts, frame)
+            return try at(e.range) { try Subscript.get(base, ps) }
+        case .function(let f):
+            return .function(try makeFunction(f, frame))
+        case .conditional(let c, let a, let b):
+            return try truthy(eval(c, frame), c.range) ? try eval(a, frame) : try eval(b, frame)
+        }
+    }
+
+    @inline(__always)
+    func binary(_ op: Arith.Op, _ x: Value, _ y: Value, _ range: SourceRange) throws -> Value {
+        // Int arithmetic without the generic dispatch: the hot case of loops.
+        if case .int(let a) = x, case .int(let b) = y {
+            switch op {
+            case .add: let r = a.addingReportingOverflow(b); if !r.overflow { return .int(r.partialValue) }
+            case .sub: let r = a.subtractingReportingOverflow(b); if !r.overflow { return .int(r.partialValue) }
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            default: break
+            }
+        }
+        return try at(range) { try Arith.binary(op, x, y) }
+    }
+
+    func evalParts(_ parts: [SubscriptExpr], _ frame: Frame) throws -> [SubscriptPart] {
+        try parts.map { p in
+            switch p {
+            case .index(let x): return .value(try eval(x, frame))
+            case .slice(let a, let b, let c):
+                return .slice(start: try a.map { try eval($0, frame) } ?? .none,
+                              stop: try b.map { try eval($0, frame) } ?? .none,
+                              step: try c.map { try eval($0, frame) } ?? .none)
+            case .ellipsis: return .ellipsis
+            }
+        }
+    }
+
+    func evalCall(_ callee: Expr, _ args: [CallArgument], _ frame: Frame, _ range: SourceRange) throws -> Value {
+        let f = try eval(callee, frame)
+        var positional: [Value] = []
+        positional.reserveCapacity(args.count)
+        var keywords: [(String, Value)] = []
+        for a in args {
+            let v = try eval(a.value, frame)
+            if let name = a.name { keywords.append((name, v)) } else { positional.append(v) }
+        }
+        var calleeName: String? = nil
+        if case .name(let n) = callee.kind { calleeName = n.name }
+        if case .member(_, let m) = callee.kind { calleeName = m }
+        let arguments = Arguments(positional, keywords: keywords)
+        return try at(range) { try callValue(f, arguments, name: calleeName) }
+    }
+
+    // MARK: Names
+
+    func lookup(_ n: NameRef, _ frame: Frame, _ range: SourceRange) throws -> Value {
+        switch n.resolution {
+        case .local(let s):
+            if let v = frame.slots[s] { return v }
+            throw RuntimeError("local variable '\(n.name)' is used before it is assigned", range)
+        case .global(let s):
+            if let v = globals.values[s] { return v }
+            if let b = registry.globals[n.name] { return b }
+            throw undefined(n.name, frame, range)
+        case .unresolved:
+            if frame === globalFrame {
+                n.resolution = .global(globals.slot(n.name))
+            } else {
+                n.resolution = .free
+            }
+            return try lookup(n, frame, range)
+        case .free:
+            var f: Frame? = frame
+            var sawScope = false
+            while let fr = f, fr !== globalFrame {
+                if fr !== frame || fr.instance != nil { sawScope = true }
+                if let v = fr.ownValue(n.name) { return v }
+                if n.name == "self", let i = fr.instance { return .object(i) }
+                f = fr.parent
+            }
+            if !sawScope && frame.parent === globalFrame {
+                n.resolution = .global(globals.slot(n.name))
+            }
+            if let v = globals.value(n.name) { return v }
+            if let b = registry.globals[n.name] { return b }
+            throw undefined(n.name, frame, range)
+        }
+    }
+
+    func undefined(_ name: String, _ frame: Frame, _ range: SourceRange) -> RuntimeError {
+        var candidates = globals.defined + Array(registry.globals.keys)
+        var f: Frame? = frame
+        while let fr = f {
+            candidates += fr.function?.localNames ?? []
+            candidates += fr.instance?.fieldNames ?? []
+            f = fr.parent
+        }
+        let hint = Suggestions.closest(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+        return RuntimeError("name '\(name)' is not defined\(hint)", range)
+    }
+}

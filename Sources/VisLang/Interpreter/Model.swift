@@ -1,0 +1,159 @@
+import VisTensor
+
+/// A `model Name(params) { ... }` declaration as a value: calling it builds an instance.
+public final class ModelClass: Callable {
+    let decl: ModelDecl
+    let defaults: [Value?]
+    let definingFrame: Frame
+    unowned let interpreter: Interpreter
+
+    init(decl: ModelDecl, defaults: [Value?], definingFrame: Frame, interpreter: Interpreter) {
+        self.decl = decl
+        self.defaults = defaults
+        self.definingFrame = definingFrame
+        self.interpreter = interpreter
+    }
+
+    public var name: String { decl.name }
+
+    /// Binds the arguments to the parameters, then runs the body once with the
+    /// parameters as fields; every name the body assigns becomes a field, and every
+    /// `fn` a method.
+    public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
+        let params = decl.params
+        guard args.positional.count <= params.count else {
+            throw NativeError("\(decl.name)() takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(args.positional.count) were given")
+        }
+        var values = [Value?](repeating: nil, count: params.count)
+        for (i, v) in args.positional.enumerated() { values[i] = v }
+        for (key, v) in args.keywords {
+            guard let i = params.firstIndex(where: { $0.name == key }) else {
+                let hint = Suggestions.closest(to: key, in: params.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw NativeError("\(decl.name)(): unknown keyword '\(key)'\(hint)")
+            }
+            guard values[i] == nil else { throw NativeError("\(decl.name)(): got multiple values for argument '\(key)'") }
+            values[i] = v
+        }
+        let instance = ModelInstance(typeName: decl.name, interpreter: interpreter)
+        for (i, p) in params.enumerated() {
+            guard let v = values[i] ?? defaults[i] else { throw NativeError("\(decl.name)(): missing required argument '\(p.name)'") }
+            instance.setPlainField(p.name, v)
+            instance.constructorArgs.append((p.name, v))
+        }
+        let frame = Frame(function: nil, parent: definingFrame, instance: instance, isModelBody: true)
+        interpreter.depth += 1
+        defer { interpreter.depth -= 1 }
+        guard interpreter.depth <= Interpreter.maxDepth else { throw NativeError("maximum recursion depth exceeded building \(decl.name)") }
+        _ = try interpreter.exec(decl.body, frame)
+        return .object(instance)
+    }
+}
+
+/// An instance of a `model` block: ordered fields (modules among them are children),
+/// methods, and the module members every module shares. Calling it calls `forward`.
+public final class ModelInstance: ModuleObject, CallableObject {
+    public let typeName: String
+    unowned let interpreter: Interpreter
+    private var fieldOrder: [String] = []
+    private var fields: [String: Value] = [:]
+    private var methods: [String: UserFunction] = [:]
+    var constructorArgs: [(String, Value)] = []
+    public var isTraining = true
+
+    init(typeName: String, interpreter: Interpreter) {
+        self.typeName = typeName
+        self.interpreter = interpreter
+    }
+
+    /// A field's value.
+    func field(_ name: String) -> Value? { fields[name] }
+
+    /// Names of fields, in order.
+    var fieldNames: [String] { fieldOrder }
+
+    func setPlainField(_ name: String, _ v: Value) {
+        if fields.updateValue(v, forKey: name) == nil { fieldOrder.append(name) }
+    }
+
+    /// Assigns a field; module-valued fields become (or replace) children in place.
+    func setField(_ name: String, _ v: Value) throws {
+        if methods[name] != nil { throw NativeError("\(typeName): '\(name)' is a method and cannot be reassigned") }
+        setPlainField(name, v)
+    }
+
+    func addMethod(_ name: String, _ f: UserFunction) { methods[name] = f }
+
+    // MARK: ModuleObject
+
+    public var ownParameters: [(String, Tensor)] {
+        fieldOrder.compactMap { n in
+            if case .tensor(let t)? = fields[n], t.requiresGrad, t.isLeaf { return (n, t) }
+            return nil
+        }
+    }
+
+    public var ownBuffers: [(String, Tensor)] { [] }
+
+    public var childModules: [(String, ModuleObject)] {
+        var out: [(String, ModuleObject)] = []
+        for n in fieldOrder {
+            switch fields[n] {
+            case .object(let m as ModuleObject)?: out.append((n, m))
+            case .list(let l)?:
+                let mods = l.items.compactMap { v -> ModuleObject? in if case .object(let m as ModuleObject) = v { return m } else { return nil } }
+                if !mods.isEmpty && mods.count == l.items.count { out.append((n, ModuleListView(mods))) }
+            default: break
+            }
+        }
+        return out
+    }
+
+    public var extraRepr: String { "" }
+
+    // MARK: NativeObject
+
+    public func member(_ name: String) throws -> Value? {
+        if let v = fields[name] { return v }
+        if let m = methods[name] { return .function(m.bound(to: self)) }
+        return ModuleMembers.member(self, name)
+    }
+
+    public func setMember(_ name: String, _ value: Value) throws -> Bool {
+        if name == "training" {
+            guard case .bool(let b) = value else { throw NativeError("training must be true or false") }
+            isTraining = b
+            return true
+        }
+        try setField(name, value)
+        return true
+    }
+
+    public var memberNames: [String] { fieldOrder + Array(methods.keys) + ModuleMembers.names }
+
+    public var repr: String { moduleTree }
+
+    public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
+        guard let forward = methods["forward"] else {
+            throw NativeError("\(typeName) has no forward method, so it cannot be called")
+        }
+        return try forward.bound(to: self).call(args, runtime)
+    }
+}
+
+/// A list of modules held in a field, seen as a container child (`layers.0.weight`),
+/// as PyTorch's ModuleList registers them.
+final class ModuleListView: ModuleObject {
+    let items: [ModuleObject]
+    init(_ items: [ModuleObject]) { self.items = items }
+    var typeName: String { "ModuleList" }
+    var ownParameters: [(String, Tensor)] { [] }
+    var ownBuffers: [(String, Tensor)] { [] }
+    var childModules: [(String, ModuleObject)] { items.enumerated().map { (String($0.offset), $0.element) } }
+    var isTraining: Bool {
+        get { items.first?.isTraining ?? true }
+        set { }
+    }
+    var extraRepr: String { "" }
+    func member(_ name: String) throws -> Value? { ModuleMembers.member(self, name) }
+    var memberNames: [String] { ModuleMembers.names }
+}

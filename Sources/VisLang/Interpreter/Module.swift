@@ -1,0 +1,166 @@
+import VisTensor
+
+/// What every module shares, whether written as a `model` block or native (layers):
+/// named parameters and buffers, children in order, train/eval mode, and a printed
+/// tree. State dict keys follow PyTorch (`features.0.weight`, `bn.running_mean`).
+public protocol ModuleObject: NativeObject {
+    /// Parameters directly owned by this module (not its children), in order.
+    var ownParameters: [(String, Tensor)] { get }
+    /// Buffers directly owned (running statistics), in order.
+    var ownBuffers: [(String, Tensor)] { get }
+    /// Child modules in registration order.
+    var childModules: [(String, ModuleObject)] { get }
+    /// Training mode of this module alone (set recursively through `setTraining`).
+    var isTraining: Bool { get set }
+    /// The constructor arguments shown in the printed tree (`3, 16, kernel_size=(3, 3)`).
+    var extraRepr: String { get }
+}
+
+extension ModuleObject {
+    /// Every parameter with its dotted name, depth first in registration order.
+    public func namedParameters(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownParameters.map { (prefix + $0.0, $0.1) }
+        for (name, child) in childModules { out += child.namedParameters(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Every buffer with its dotted name.
+    public func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownBuffers.map { (prefix + $0.0, $0.1) }
+        for (name, child) in childModules { out += child.namedBuffers(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Parameters and buffers by name, PyTorch's `state_dict()` order (each module's
+    /// parameters, then its buffers, then its children).
+    public func stateEntries(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownParameters.map { (prefix + $0.0, $0.1) } + ownBuffers.map { (prefix + $0.0, $0.1) }
+        for (name, child) in childModules { out += child.stateEntries(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Sets training mode here and in every descendant.
+    public func setTraining(_ on: Bool) {
+        var me = self
+        me.isTraining = on
+        for (_, c) in childModules { c.setTraining(on) }
+    }
+
+    /// The PyTorch-style printed tree.
+    public var moduleTree: String {
+        let children = childModules
+        if children.isEmpty { return "\(typeName)(\(extraRepr))" }
+        var lines = ["\(typeName)(" + (extraRepr.isEmpty ? "" : extraRepr)]
+        for (name, child) in children {
+            let sub = child.moduleTree.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("  (\(name)): " + sub[0])
+            for l in sub.dropFirst() { lines.append("  " + l) }
+        }
+        lines.append(")")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Copies tensors from `entries` into this module's parameters and buffers. Checks
+    /// every name, shape and dtype first and changes nothing unless all fit (or, with
+    /// `strict: false`, loads what fits). Returns the report of what did not.
+    @discardableResult
+    public func loadState(_ entries: [(String, Tensor)], strict: Bool) throws -> (missing: [String], unexpected: [String], mismatched: [String]) {
+        let mine = stateEntries()
+        let given = Dictionary(entries, uniquingKeysWith: { _, b in b })
+        let mineNames = Set(mine.map(\.0))
+        let missing = mine.map(\.0).filter { given[$0] == nil }
+        let unexpected = entries.map(\.0).filter { !mineNames.contains($0) }
+        var mismatched: [String] = []
+        var plan: [(Tensor, Tensor)] = []
+        for (name, target) in mine {
+            guard let src = given[name] else { continue }
+            if src.shape != target.shape {
+                mismatched.append("\(name): expected shape \(shapeString(target.shape)), got \(shapeString(src.shape))")
+            } else if src.dtype != target.dtype && !(src.dtype != .bool && target.dtype != .bool) {
+                mismatched.append("\(name): expected dtype \(target.dtype), got \(src.dtype)")
+            } else {
+                plan.append((target, src))
+            }
+        }
+        if strict && !(missing.isEmpty && unexpected.isEmpty && mismatched.isEmpty) {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing keys: " + missing.joined(separator: ", ")) }
+            if !unexpected.isEmpty { parts.append("unexpected keys: " + unexpected.joined(separator: ", ")) }
+            if !mismatched.isEmpty { parts.append("mismatched: " + mismatched.joined(separator: "; ")) }
+            throw NativeError("load_state_dict: the state does not fit \(typeName) (nothing was changed); " + parts.joined(separator: "; "))
+        }
+        try withNoGrad {
+            for (target, src) in plan { try target.detach().assign(src) }
+        }
+        return (missing, unexpected, mismatched)
+    }
+}
+
+/// The members every module has, as natives bound to the receiver.
+enum ModuleMembers {
+    static let names = ["parameters", "named_parameters", "children", "named_children", "train", "eval", "training",
+                        "zero_grad", "apply", "state_dict", "load_state_dict", "num_params", "modules", "buffers"]
+
+    static func member(_ m: ModuleObject, _ name: String) -> Value? {
+        func fn(_ params: [Param], _ body: @escaping (BoundArguments, Runtime) throws -> Value) -> Value {
+            .function(NativeFunction(name, params, doc: "", body))
+        }
+        switch name {
+        case "training": return .bool(m.isTraining)
+        case "parameters":
+            return fn([]) { _, _ in .list(ListBox(m.namedParameters().map { .tensor($0.1) })) }
+        case "buffers":
+            return fn([]) { _, _ in .list(ListBox(m.namedBuffers().map { .tensor($0.1) })) }
+        case "named_parameters":
+            return fn([]) { _, _ in .list(ListBox(m.namedParameters().map { .tuple([.string($0.0), .tensor($0.1)]) })) }
+        case "children":
+            return fn([]) { _, _ in .list(ListBox(m.childModules.map { .object($0.1) })) }
+        case "named_children":
+            return fn([]) { _, _ in .list(ListBox(m.childModules.map { .tuple([.string($0.0), .object($0.1)]) })) }
+        case "modules":
+            return fn([]) { _, _ in
+                var out: [Value] = []
+                func walk(_ x: ModuleObject) { out.append(.object(x)); x.childModules.forEach { walk($0.1) } }
+                walk(m)
+                return .list(ListBox(out))
+            }
+        case "train":
+            return fn([Param("mode", .bool, default: .bool(true))]) { a, _ in m.setTraining(try a.bool(0)); return .object(m) }
+        case "eval":
+            return fn([]) { _, _ in m.setTraining(false); return .object(m) }
+        case "zero_grad":
+            return fn([]) { _, _ in for (_, p) in m.namedParameters() { p.grad = nil }; return .none }
+        case "apply":
+            return fn([Param("fn", .callable)]) { a, rt in
+                func walk(_ x: ModuleObject) throws {
+                    for (_, c) in x.childModules { try walk(c) }
+                    _ = try rt.call(a[0], [.object(x)], keywords: [])
+                }
+                try walk(m)
+                return .object(m)
+            }
+        case "state_dict":
+            return fn([]) { _, _ in .dict(DictBox(m.stateEntries().map { (.string($0.0), .tensor($0.1.detach())) })) }
+        case "load_state_dict":
+            return fn([Param("state_dict"), Param("strict", .bool, default: .bool(true))]) { a, _ in
+                guard case .dict(let d) = a[0] else { throw NativeError("load_state_dict: expected a dict of tensors, got \(a[0].typeName)") }
+                let entries = try d.pairs.map { k, v -> (String, Tensor) in
+                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is a \(v.typeName), not a tensor") }
+                    return (Repr.str(k.value), t)
+                }
+                let r = try m.loadState(entries, strict: a.bool(1))
+                let report = DictBox()
+                report[string: "missing_keys"] = .list(ListBox(r.missing.map { .string($0) }))
+                report[string: "unexpected_keys"] = .list(ListBox(r.unexpected.map { .string($0) }))
+                report[string: "mismatched"] = .list(ListBox(r.mismatched.map { .string($0) }))
+                return .dict(report)
+            }
+        case "num_params":
+            return fn([Param("trainable", .bool, default: .bool(false))]) { a, _ in
+                let only = try a.bool(0)
+                return .int(m.namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
+            }
+        default: return nil
+        }
+    }
+}

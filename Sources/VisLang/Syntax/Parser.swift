@@ -1,0 +1,290 @@
+/// Recursive-descent parser from tokens to the syntax tree. Each parse function opens
+/// with the grammar rule it parses (in the manner of Lua's lparser.c). Nesting is
+/// bounded, so deeply nested input is an error rather than a stack overflow.
+public struct Parser {
+    let file: SourceFile
+    var tokens: [Token] = []
+    var index = 0
+    var depth = 0
+    /// The deepest nesting of expressions and blocks accepted.
+    public static let maxDepth = 200
+    let lexError: LexError?
+
+    public init(_ file: SourceFile) {
+        self.file = file
+        var lexer = Lexer(file)
+        do {
+            tokens = try lexer.tokenize()
+            lexError = nil
+        } catch let e as LexError {
+            lexError = e
+        } catch {
+            lexError = LexError("\(error)", SourceRange(file, 0, 0))
+        }
+    }
+
+    // MARK: Token helpers
+
+    var current: Token { tokens[Swift.min(index, tokens.count - 1)] }
+    var kind: TokenKind { current.kind }
+
+    func range(_ t: Token) -> SourceRange { SourceRange(file, t.start, t.end) }
+    func range(from start: Int) -> SourceRange {
+        let end = index > 0 ? tokens[Swift.min(index - 1, tokens.count - 1)].end : start
+        return SourceRange(file, start, Swift.max(start, end))
+    }
+
+    mutating func advance() -> Token {
+        let t = current
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    func isOp(_ s: String) -> Bool { if case .op(let o) = kind { return o == s } else { return false } }
+    func isKeyword(_ k: Keyword) -> Bool { if case .keyword(let x) = kind { return x == k } else { return false } }
+
+    mutating func accept(_ s: String) -> Bool {
+        if isOp(s) { _ = advance(); return true }
+        return false
+    }
+
+    mutating func acceptKeyword(_ k: Keyword) -> Bool {
+        if isKeyword(k) { _ = advance(); return true }
+        return false
+    }
+
+    /// An error at the current token; at the end of input it is marked so the REPL asks
+    /// for another line.
+    func error(_ message: String) -> ParseError {
+        if kind == .eof {
+            return ParseError("unexpected end of input: \(message)", range(current), unexpectedEndOfInput: true)
+        }
+        return ParseError(message, range(current))
+    }
+
+    mutating func expect(_ s: String, _ context: String) throws -> Token {
+        if isOp(s) { return advance() }
+        throw error("expected '\(s)' \(context), found \(kind.display)")
+    }
+
+    mutating func expectClose(_ close: String, open: Token) throws {
+        if accept(close) { return }
+        let (l, c) = file.position(open.start)
+        throw error("expected '\(close)' to close '\(open.kind == .op("(") ? "(" : open.kind == .op("[") ? "[" : "{")' at line \(l), column \(c), found \(kind.display)")
+    }
+
+    mutating func name(_ context: String) throws -> (String, SourceRange) {
+        if case .name(let n) = kind {
+            let t = advance()
+            return (n, range(t))
+        }
+        throw error("expected a name \(context), found \(kind.display)")
+    }
+
+    mutating func skipNewlines() { while kind == .newline { _ = advance() } }
+
+    mutating func nest() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw ParseError("expression nested too deeply (more than \(Parser.maxDepth) levels)", range(current)) }
+    }
+
+    // MARK: Program and statements
+
+    /// program ::= { statement ( NEWLINE | ';' ) } EOF
+    public mutating func parseProgram() throws -> [Stmt] {
+        if let lexError { throw lexError }
+        var out: [Stmt] = []
+        skipNewlines()
+        while kind != .eof {
+            out.append(try statement())
+            try endOfStatement()
+        }
+        return out
+    }
+
+    mutating func endOfStatement() throws {
+        if kind == .newline || isOp(";") {
+            while kind == .newline || isOp(";") { _ = advance() }
+            return
+        }
+        if kind == .eof || isOp("}") { return }
+        throw error("expected the end of the statement, found \(kind.display)")
+    }
+
+    /// block ::= '{' { statement ( NEWLINE | ';' ) } '}'
+    mutating func block(_ context: String) throws -> [Stmt] {
+        let open = try expect("{", context)
+        try nest()
+        defer { depth -= 1 }
+        var body: [Stmt] = []
+        skipNewlines()
+        while !isOp("}") {
+            if kind == .eof { try expectClose("}", open: open) }
+            body.append(try statement())
+            try endOfStatement()
+        }
+        _ = advance()
+        return body
+    }
+
+    /// statement ::= ifstmt | whilestmt | forstmt | fndef | modeldef | 'return' [exprlist]
+    ///             | 'break' | 'continue' | 'global' NAME {',' NAME} | 'no_grad' block
+    ///             | 'assert' expr [',' expr] | simplestmt
+    mutating func statement() throws -> Stmt {
+        let start = current.start
+        switch kind {
+        case .keyword(.if): return try ifStatement()
+        case .keyword(.while):
+            _ = advance()
+            let c = try expression()
+            let body = try block("after the while condition")
+            return Stmt(.while(c, body), range(from: start))
+        case .keyword(.for): return try forStatement()
+        case .keyword(.fn):
+            if case .op("(") = tokens[Swift.min(index + 1, tokens.count - 1)].kind { break }
+            return try functionDefinition()
+        case .keyword(.model): return try modelDefinition()
+        case .keyword(.return):
+            _ = advance()
+            if kind == .newline || kind == .eof || isOp(";") || isOp("}") { return Stmt(.return(nil), range(from: start)) }
+            return Stmt(.return(try expressionList()), range(from: start))
+        case .keyword(.break): _ = advance(); return Stmt(.break, range(from: start))
+        case .keyword(.continue): _ = advance(); return Stmt(.continue, range(from: start))
+        case .keyword(.global):
+            _ = advance()
+            var names = [try name("after 'global'").0]
+            while accept(",") { names.append(try name("after ','").0) }
+            return Stmt(.global(names), range(from: start))
+        case .keyword(.no_grad):
+            _ = advance()
+            return Stmt(.noGrad(try block("after no_grad")), range(from: start))
+        case .keyword(.assert):
+            _ = advance()
+            let c = try expression()
+            let m = accept(",") ? try expression() : nil
+            return Stmt(.assert(c, m), range(from: start))
+        case .keyword(.else):
+            throw error("'else' without a matching 'if'")
+        case .op("}"):
+            throw error("unexpected '}'")
+        default: break
+        }
+        return try simpleStatement()
+    }
+
+    /// ifstmt ::= 'if' expr block { 'else' 'if' expr block } [ 'else' block ]
+    mutating func ifStatement() throws -> Stmt {
+        let start = advance().start
+        var branches: [(Expr, [Stmt])] = []
+        branches.append((try expression(), try block("after the if condition")))
+        var otherwise: [Stmt]? = nil
+        while true {
+            // Allow `}` and `else` on separate lines, as many people write it.
+            let save = index
+            skipNewlines()
+            guard acceptKeyword(.else) else { index = save; break }
+            if acceptKeyword(.if) {
+                branches.append((try expression(), try block("after the else if condition")))
+            } else {
+                otherwise = try block("after else")
+                break
+            }
+        }
+        return Stmt(.if(branches, otherwise), range(from: start))
+    }
+
+    /// forstmt ::= 'for' targetlist 'in' expr block
+    mutating func forStatement() throws -> Stmt {
+        let start = advance().start
+        let targetExpr = try targetList()
+        guard acceptKeyword(.in) else { throw error("expected 'in' after the for variables, found \(kind.display)") }
+        let iterable = try expression()
+        let body = try block("after the for clause")
+        return Stmt(.for(try target(targetExpr), iterable, body), range(from: start))
+    }
+
+    /// targetlist ::= postfix { ',' postfix }   (parenthesised groups allowed)
+    mutating func targetList() throws -> Expr {
+        let start = current.start
+        var items = [try unary()]
+        while accept(",") { items.append(try unary()) }
+        return items.count == 1 ? items[0] : Expr(.tuple(items), range(from: start))
+    }
+
+    /// params ::= '(' [ NAME ['=' expr] { ',' NAME ['=' expr] } ] ')'
+    mutating func parameters() throws -> [ParamDecl] {
+        let open = try expect("(", "to start the parameter list")
+        var params: [ParamDecl] = []
+        var sawDefault = false
+        while !isOp(")") {
+            let (n, r) = try name("for a parameter")
+            if params.contains(where: { $0.name == n }) { throw ParseError("duplicate parameter '\(n)'", r) }
+            var d: Expr? = nil
+            if accept("=") { d = try expression(); sawDefault = true } else if sawDefault {
+                throw ParseError("parameter '\(n)' without a default follows one with a default", r)
+            }
+            params.append(ParamDecl(name: n, defaultValue: d, range: r))
+            if !accept(",") { break }
+        }
+        try expectClose(")", open: open)
+        return params
+    }
+
+    /// fndef ::= 'fn' NAME params ( block | '=>' expr )
+    mutating func functionDefinition() throws -> Stmt {
+        let start = advance().start
+        let (n, _) = try name("after 'fn'")
+        let params = try parameters()
+        let body = try functionBody()
+        let decl = FunctionDecl(name: n, params: params, body: body, range: range(from: start))
+        return Stmt(.function(decl), range(from: start))
+    }
+
+    mutating func functionBody() throws -> [Stmt] {
+        if accept("=>") {
+            let e = try expression()
+            return [Stmt(.return(e), e.range)]
+        }
+        return try block("for the function body")
+    }
+
+    /// modeldef ::= 'model' NAME [ params ] block
+    mutating func modelDefinition() throws -> Stmt {
+        let start = advance().start
+        let (n, _) = try name("after 'model'")
+        let params = isOp("(") ? try parameters() : []
+        let body = try block("for the model body")
+        return Stmt(.model(ModelDecl(name: n, params: params, body: body, range: range(from: start))), range(from: start))
+    }
+
+    /// simplestmt ::= exprlist { '=' exprlist } | target augop expr
+    mutating func simpleStatement() throws -> Stmt {
+        let start = current.start
+        let first = try expressionList()
+        if case .op(let o) = kind, let op = Parser.augmented[o] {
+            _ = advance()
+            let t = try target(first)
+            if case .tuple = t { throw ParseError("augmented assignment needs a single target", first.range) }
+            return Stmt(.augmented(t, op, try expression()), range(from: start))
+        }
+        guard isOp("=") else { return Stmt(.expr(first), range(from: start)) }
+        var chain = [first]
+        while accept("=") { chain.append(try expressionList()) }
+        let value = chain.removeLast()
+        return Stmt(.assign(try chain.map(target), value), range(from: start))
+    }
+
+    static let augmented: [String: Arith.Op] = ["+=": .add, "-=": .sub, "*=": .mul, "/=": .div, "//=": .floorDiv, "%=": .mod, "**=": .pow, "@=": .matmul]
+
+    /// Turns an expression on the left of `=` into an assignment target.
+    func target(_ e: Expr) throws -> Target {
+        switch e.kind {
+        case .name(let n): return .name(n, e.range)
+        case .member(let b, let m): return .member(b, m, e.range)
+        case .subscript(let b, let parts): return .subscript(b, parts, e.range)
+        case .tuple(let items), .list(let items): return .tuple(try items.map(target), e.range)
+        case .call: throw ParseError("cannot assign to a function call", e.range)
+        default: throw ParseError("cannot assign to this expression", e.range)
+        }
+    }
+}
