@@ -80,7 +80,7 @@ enum Elementwise {
         typealias A = K.A
         typealias B = K.B
         typealias R = K.R
-        let out = Tensor(uninitialized: outShape, dtype: outDType)
+        let out = Tensor.uninitialized(outShape, like: a.shape == outShape ? a : b, dtype: outDType)
         let n = out.count
         if n == 0 { return out }
         let pa = UnsafePointer(a.storage.data.assumingMemoryBound(to: A.self) + a.offset)
@@ -163,7 +163,7 @@ enum Elementwise {
     static func unary<K: UnaryKernel>(_ x: Tensor, outDType: DType, kernel f: K) -> Tensor {
         typealias A = K.A
         typealias R = K.R
-        let out = Tensor(uninitialized: x.shape, dtype: outDType)
+        let out = Tensor.uninitialized(x.shape, like: x, dtype: outDType)
         let n = out.count
         if n == 0 { return out }
         let po = out.storage.data.assumingMemoryBound(to: R.self)

@@ -23,6 +23,20 @@ public enum Shape {
         return strides
     }
 
+    /// `strides` when they are exactly the row-major strides of `shape` (size-1
+    /// dimensions may carry any stride in a contiguous view, so those must be checked).
+    @inline(__always)
+    static func contiguousStridesIfUnit(_ shape: [Int], _ strides: [Int]) -> [Int] {
+        var expected = 1
+        var i = shape.count - 1
+        while i >= 0 {
+            if strides[i] != expected { return contiguousStrides(shape) }
+            expected &*= shape[i]
+            i -= 1
+        }
+        return strides
+    }
+
     /// The broadcast shape of `a` and `b` (NumPy/PyTorch rules: align trailing
     /// dimensions; each pair must be equal or contain a 1).
     public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {

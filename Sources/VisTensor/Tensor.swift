@@ -45,6 +45,28 @@ public final class Tensor {
         self.isContiguous = true
     }
 
+    /// Like `init(uninitialized:)` with strides already known to be contiguous for
+    /// `shape` (taken from a contiguous input, saving an array allocation per op).
+    init(uninitialized shape: [Int], contiguousStrides: [Int], dtype: DType) {
+        let n = Shape.numel(shape)
+        self.storage = Storage(byteCount: Swift.max(n, 1) * dtype.size)
+        self.shape = shape
+        self.strides = contiguousStrides
+        self.offset = 0
+        self.dtype = dtype
+        self.isContiguous = true
+    }
+
+    /// An uninitialised contiguous tensor shaped like `like` when that is contiguous
+    /// with `shape` (sharing its shape and stride arrays), else a fresh one.
+    @inline(__always)
+    static func uninitialized(_ shape: [Int], like: Tensor, dtype: DType) -> Tensor {
+        if like.isContiguous && like.shape == shape && like.strides == Shape.contiguousStridesIfUnit(like.shape, like.strides) {
+            return Tensor(uninitialized: like.shape, contiguousStrides: like.strides, dtype: dtype)
+        }
+        return Tensor(uninitialized: shape, dtype: dtype)
+    }
+
     @inline(__always)
     static func computeContiguous(_ shape: [Int], _ strides: [Int]) -> Bool {
         var expected = 1

@@ -93,6 +93,21 @@ extension Interpreter {
             default: break
             }
         }
+        // Tensor arithmetic without the generic dispatch: the hot case of training code.
+        if case .tensor(let a) = x, case .tensor(let b) = y {
+            do {
+                switch op {
+                case .add: return .tensor(try a.add(b))
+                case .sub: return .tensor(try a.sub(b))
+                case .mul: return .tensor(try a.mul(b))
+                case .div: return .tensor(try a.div(b))
+                case .matmul: return .tensor(try a.matmul(b))
+                default: break
+                }
+            } catch let e as TensorError {
+                throw RuntimeError(e.message, range)
+            }
+        }
         return try at(range) { try Arith.binary(op, x, y) }
     }
 
