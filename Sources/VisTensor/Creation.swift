@@ -77,7 +77,9 @@ extension Tensor {
         let t = Tensor(uninitialized: [steps])
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // As PyTorch does: the second half counts back from `end` so both ends are exact.
-        let half = steps / 2
+        // With one step there is no second half: the single value is `start` (as in
+        // PyTorch and NumPy), not `end`.
+        let half = steps == 1 ? 1 : steps / 2
         for i in 0..<steps {
             t.floatPointer[i] = Float(i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i))
         }
@@ -87,7 +89,7 @@ extension Tensor {
     /// The `n` x `m` identity matrix (m defaults to n).
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
         let cols = m ?? n
-        let t = try zeros([n, cols], dtype: dtype)
+        let t = try full(checked: [n, cols], 0, dtype: dtype, op: "eye")
         for i in 0..<Swift.min(n, cols) {
             switch dtype {
             case .float32: t.floatPointer[i * cols + i] = 1
@@ -142,6 +144,8 @@ extension Tensor {
 
     /// A float32 tensor holding `values` in row-major order with `shape`.
     public convenience init(_ values: [Float], shape: [Int]) throws {
+        // Negative sizes can multiply to the right count ([-1, -2] holds 2 values).
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }
@@ -173,6 +177,7 @@ extension Tensor {
     /// An int64 tensor holding `values` with `shape` (default 1-D).
     public convenience init(int64 values: [Int64], shape: [Int]? = nil) throws {
         let shape = shape ?? [values.count]
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }
@@ -186,6 +191,7 @@ extension Tensor {
     /// A bool tensor holding `values` with `shape` (default 1-D).
     public convenience init(bools values: [Bool], shape: [Int]? = nil) throws {
         let shape = shape ?? [values.count]
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }
