@@ -60,7 +60,14 @@ extension Tensor {
         guard (end - start) / step < Double(Shape.maxElements) else {
             throw TensorError("arange", "range from \(start) to \(end) by \(step) is too large")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        // Clamp before converting: a hugely negative count (an empty range) would trap in Int().
+        let n = Int(Swift.max(0, ((end - start) / step).rounded(.up)))
+        if dtype == .int64 && n > 0 {
+            let last = start + Double(n - 1) * step
+            guard Swift.abs(start) < 9.2e18 && Swift.abs(last) < 9.2e18 else {
+                throw TensorError("arange", "values from \(start) to \(last) do not fit int64")
+            }
+        }
         let t = Tensor(uninitialized: [n], dtype: dtype)
         switch dtype {
         case .float32: for i in 0..<n { t.floatPointer[i] = Float(start + Double(i) * step) }
@@ -135,8 +142,10 @@ extension Tensor {
         }
         try Shape.validate(shape, op: "randint")
         let t = Tensor(uninitialized: shape, dtype: .int64)
-        let span = UInt64(high - low)
-        for i in 0..<t.count { t.int64Pointer[i] = Int64(low) + Int64(generator.int(below: span)) }
+        // high - low can overflow Int (e.g. Int.min..<Int.max); in wrapping arithmetic
+        // the span is still exact as an unsigned number, and so is low + offset.
+        let span = UInt64(bitPattern: Int64(high) &- Int64(low))
+        for i in 0..<t.count { t.int64Pointer[i] = Int64(low) &+ Int64(bitPattern: generator.int(below: span)) }
         return t
     }
 

@@ -10,7 +10,15 @@ extension Tensor {
         if let bad = requested.first(where: { $0 < -1 }) {
             throw TensorError(op, "invalid dimension \(bad) in shape \(shapeString(requested))")
         }
-        let known = requested.filter { $0 != -1 }.reduce(1, *)
+        // Overflow-checked: a product that wraps could even equal the element count.
+        var known = 1
+        for d in requested where d != -1 {
+            let (m, overflow) = known.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= Shape.maxElements else {
+                throw TensorError(op, "shape \(shapeString(requested)) is invalid for input of size \(count) (shape \(shapeString(self.shape)))")
+            }
+            known = m
+        }
         if let u = unknown.first {
             guard known != 0, count % known == 0 else {
                 throw TensorError(op, "shape \(shapeString(requested)) is invalid for input of size \(count) (shape \(shapeString(self.shape)))")
@@ -172,7 +180,7 @@ extension Tensor {
         }
         guard length >= 0 else { throw TensorError("narrow", "length must be non-negative, got \(length)") }
         let s = start < 0 ? start + n : start
-        guard s + length <= n else {
+        guard length <= n - s else {
             throw TensorError("narrow", "start \(start) + length \(length) exceeds the size \(n) of dimension \(dim)")
         }
         return try slice(d, start: s, end: s + length, step: 1)
@@ -188,7 +196,7 @@ extension Tensor {
         let n = shape[d]
         let s = Swift.min(Swift.max(start < 0 ? start + n : start, 0), n)
         let e = Swift.min(Swift.max(end < 0 ? end + n : end, s), n)
-        let length = (e - s + step - 1) / step
+        let length = e == s ? 0 : (e - s - 1) / step + 1  // ceil((e - s) / step), overflow-free
         var newShape = shape, newStrides = strides
         newShape[d] = length
         newStrides[d] = strides[d] * step
@@ -242,7 +250,14 @@ extension Tensor {
             interleaved += [1, s]
             expanded += [r, s]
         }
-        let outShape = zip(counts, base).map { $0 * $1 }
+        var outShape: [Int] = []
+        for (r, s) in zip(counts, base) {
+            let (size, overflow) = r.multipliedReportingOverflow(by: s)
+            guard !overflow else {
+                throw TensorError("repeat", "repeating shape \(shapeString(shape)) by \(shapeString(counts)) is too large")
+            }
+            outShape.append(size)
+        }
         try Shape.validate(outShape, op: "repeat")
         return try reshape(interleaved).expand(expanded).contiguous().reshape(outShape)
     }

@@ -193,6 +193,12 @@ final class ArithmeticTests: XCTestCase {
         assertTensor(try a.remainder(tensor([-2, -2], [2])), [2], [-1.5, -0.5])
     }
 
+    func testIntegerDivisionOverflowWraps() throws {
+        // Int64.min / -1 does not fit int64: it wraps (as in PyTorch) instead of trapping.
+        assertInt64(try ints([Int64.min, 7]).floorDivide(ints([-1, -1])), [2], [Int64.min, -7])
+        assertInt64(try ints([Int64.min, 7]).remainder(ints([-1, -1])), [2], [0, 0])
+    }
+
     func testIntegerDivisionByZeroErrors() {
         assertThrowsMessage("floor_divide: integer division by zero") { try ints([1, 2]).floorDivide(ints([1, 0])) }
         assertThrowsMessage("remainder: integer modulo by zero") { try ints([1, 2]).remainder(ints([0, 1])) }

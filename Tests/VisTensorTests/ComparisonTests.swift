@@ -109,4 +109,14 @@ final class ComparisonTests: XCTestCase {
             try Tensor.where(bools([true, false]), tensor([1, 2], [2]), tensor([1, 2, 3], [3]))
         }
     }
+
+    // Bool operands keep their dtype through where and masked_fill (as in PyTorch).
+    func testWhereAndMaskedFillOnBoolTensors() throws {
+        let c = bools([true, false, true])
+        assertBool(try Tensor.where(c, bools([false, false, false]), bools([true, true, true])), [3], [false, true, false])
+        assertBool(try bools([true, false, false]).maskedFill(bools([false, false, true]), 1), [3], [true, false, true])
+        assertBool(try bools([true, true]).maskedFill(bools([true, false]), 0), [2], [false, true])
+        // Mixed bool and int64 still promote to int64.
+        assertInt64(try Tensor.where(c, bools([false, false, false]), ints([5, 6, 7])), [3], [0, 6, 0])
+    }
 }

@@ -48,6 +48,13 @@ final class CreationTests: XCTestCase {
         XCTAssertEqual(try Tensor.arange(0, 3).dtype, .float32)
     }
 
+    func testArangeEdgeCases() throws {
+        // A hugely negative count is an empty range, not a trap converting it to Int.
+        assertTensor(try Tensor.arange(0, -1e300), [0], [])
+        assertTensor(try Tensor.arange(0, 1e300, step: -1), [0], [])
+        assertInt64(try Tensor.arange(9e18, 9.2e18, step: 1e17, dtype: .int64), [2], [9_000_000_000_000_000_000, 9_100_000_000_000_000_000])
+    }
+
     func testArangeErrors() {
         assertThrowsMessage("arange: step must be a finite non-zero number (got start=0.0, end=5.0, step=0.0)") {
             try Tensor.arange(0, 5, step: 0)
@@ -56,6 +63,9 @@ final class CreationTests: XCTestCase {
             try Tensor.arange(0, .infinity)
         }
         assertThrowsMessage("arange: range from 0.0 to 1e+20 by 1.0 is too large") { try Tensor.arange(0, 1e20) }
+        assertThrowsMessage("arange: values from 0.0 to 1.5e+19 do not fit int64") {
+            try Tensor.arange(0, 2e19, step: 5e18, dtype: .int64)
+        }
         assertThrowsMessage("arange: dtype bool is not supported") { try Tensor.arange(0, 3, dtype: .bool) }
     }
 

@@ -107,6 +107,43 @@ final class MatmulTests: XCTestCase {
         for j in 0..<want.count { XCTAssertEqual(got[j], want[j], accuracy: 1e-5) }
     }
 
+    func testRandomBatchedProductsOnRandomViewsMatchNaive() throws {
+        // Random batch shapes that broadcast, random layouts, against a naive double
+        // loop. tol: 1e-5 relative + 1e-5 absolute (float32 BLAS sums of k <= 6 terms).
+        let g = Generator(seed: 530)
+        var checked = 0
+        for _ in 0..<120 {
+            let m = 1 + Int(g.int(below: 5)), k = 1 + Int(g.int(below: 6)), n = 1 + Int(g.int(below: 5))
+            let (_, ba, bb) = ElementwiseTests.randomShapes(g, maxDim: 3)
+            let batchA = Array(ba.prefix(2)), batchB = Array(bb.prefix(2))
+            guard let batch = try? Shape.broadcast(batchA, batchB, op: "test") else { continue }
+            let a = try ElementwiseTests.randomView(batchA + [m, k], g)
+            let b = try ElementwiseTests.randomView(batchB + [k, n], g)
+            let out = try a.matmul(b)
+            checked += 1
+            XCTAssertEqual(out.shape, batch + [m, n])
+            let got = out.toDoubleArray()
+            var p = 0
+            for bi in ElementwiseTests.indices(batch) {
+                let ia = ElementwiseTests.operandIndex(bi, batchA), ib = ElementwiseTests.operandIndex(bi, batchB)
+                for r in 0..<m {
+                    for c in 0..<n {
+                        var want = 0.0
+                        for t in 0..<k {
+                            want += Double(ElementwiseTests.naiveElement(a, ia + [r, t])) * Double(ElementwiseTests.naiveElement(b, ib + [t, c]))
+                        }
+                        if !(Swift.abs(got[p] - want) <= 1e-5 * Swift.abs(want) + 1e-5) {
+                            XCTFail("\(shapeString(a.shape)) (strides \(a.strides)) @ \(shapeString(b.shape)) (strides \(b.strides)): element \(p) is \(got[p]), expected \(want)")
+                            return
+                        }
+                        p += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 80, "too few random cases broadcast")
+    }
+
     // MARK: Errors
 
     func testErrors() {

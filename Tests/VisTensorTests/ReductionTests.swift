@@ -161,6 +161,60 @@ final class ReductionTests: XCTestCase {
         assertGradientsMatch([s]) { try $0[0].max(dim: 0).values.mul($0[0]) }
     }
 
+    func testReductionsOnRandomViewsMatchNaive() throws {
+        // sum/mean/var/max over random dimension subsets of random views, against a
+        // naive double-precision walk. tol: 1e-5 relative + 1e-5 absolute (float32
+        // results of sums of up to a few thousand values accumulated in double).
+        let g = Generator(seed: 310)
+        var cases: [[Int]] = (0..<80).map { _ in ElementwiseTests.randomShapes(g, maxDim: 5).out }
+        cases.append([70, 30, 20])   // large enough for the parallel row split
+        for shape in cases {
+            let x = try ElementwiseTests.randomView(shape, g)
+            let dims = shape.indices.filter { _ in g.int(below: 2) == 0 }
+            let keepdim = g.int(below: 2) == 0
+            let reduced = dims.isEmpty ? Array(shape.indices) : dims
+            var groups: [[Int]: [Double]] = [:]
+            for i in ElementwiseTests.indices(shape) {
+                let key = shape.indices.filter { !reduced.contains($0) }.map { i[$0] }
+                groups[key, default: []].append(Double(ElementwiseTests.naiveElement(x, i)))
+            }
+            let outKeys = ElementwiseTests.indices(shape.indices.filter { !reduced.contains($0) }.map { shape[$0] })
+            let label = "\(shapeString(shape)) strides \(x.strides) dims \(dims) keepdim \(keepdim)"
+            let sum = try x.sum(dims: dims, keepdim: keepdim).toDoubleArray()
+            let mean = try x.mean(dims: dims, keepdim: keepdim).toDoubleArray()
+            let variance = try x.variance(dims: dims, correction: 0, keepdim: keepdim).toDoubleArray()
+            XCTAssertEqual(sum.count, outKeys.count, label)
+            for (k, key) in outKeys.enumerated() where k < sum.count {
+                let v = groups[key] ?? []
+                let s = v.reduce(0, +), m = s / Double(v.count)
+                let vr = v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)
+                for (got, want, name) in [(sum[k], s, "sum"), (mean[k], m, "mean"), (variance[k], vr, "var")]
+                    where !(Swift.abs(got - want) <= 1e-5 * Swift.abs(want) + 1e-5) {
+                    XCTFail("\(name) of \(label) at \(key): \(got) vs \(want)")
+                }
+            }
+            if let d = dims.first {
+                let mx = try x.max(dim: d, keepdim: keepdim)
+                let mxv = mx.values.toFloatArray(), mxi = mx.indices.toInt64Array()
+                let rest = shape.indices.filter { $0 != d }
+                for (k, key) in ElementwiseTests.indices(rest.map { shape[$0] }).enumerated() {
+                    var i = [Int](repeating: 0, count: shape.count)
+                    for (j, r) in rest.enumerated() { i[r] = key[j] }
+                    var best = -Float.infinity, bestIndex = -1
+                    for t in 0..<shape[d] {
+                        i[d] = t
+                        let v = ElementwiseTests.naiveElement(x, i)
+                        if v > best { best = v; bestIndex = t }
+                    }
+                    if mxv[k] != best || mxi[k] != Int64(bestIndex) {
+                        XCTFail("max of \(label) at \(key): \(mxv[k])@\(mxi[k]) vs \(best)@\(bestIndex)")
+                        break
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: Errors
 
     func testReductionErrors() {

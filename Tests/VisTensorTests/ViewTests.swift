@@ -63,9 +63,9 @@ final class ViewTests: XCTestCase {
         assertGradientsMatch([x]) { try $0[0].repeat([2, 3]) }
         assertGradientsMatch([x]) { try $0[0].repeat([2, 1, 2]) }
         assertGradientsMatch([x]) { try $0[0].t().repeat([1, 2]) }
-        assertGradientsMatch([x]) { try $0[0].clone() }
+        assertGradientsMatch([x]) { $0[0].clone() }
         assertGradientsMatch([x]) { try $0[0].t().contiguous() }
-        assertGradientsMatch([x]) { try $0[0].contiguous() }
+        assertGradientsMatch([x]) { $0[0].contiguous() }
     }
 
     // MARK: Shared storage
@@ -189,6 +189,24 @@ final class ViewTests: XCTestCase {
         assertTensor(try m().t().repeat([2, 1]), [6, 2], [0, 3, 1, 4, 2, 5, 0, 3, 1, 4, 2, 5])
         XCTAssertEqual(try m().repeat([0, 1]).shape, [0, 3])
         XCTAssertFalse(try m().repeat([1, 1]).storage === m().storage)
+    }
+
+    func testHugeArgumentsDoNotTrap() throws {
+        let v = tensor((0..<6).map(Float.init), [6])
+        assertTensor(try v.slice(0, start: 1, end: 6, step: Int.max), [1], [1])
+        assertTensor(try v.slice(0, start: Int.min, end: Int.max, step: 5), [2], [0, 5])
+        assertThrowsMessage("narrow: start 2 + length \(Int.max) exceeds the size 6 of dimension 0") { try v.narrow(0, 2, Int.max) }
+        assertThrowsMessage("repeat: repeating shape [6] by [1, \(Int.max)] is too large") { try v.repeat([1, Int.max]) }
+        assertThrowsMessage("repeat: shape [\(Int.max), 12] is too large (more than 17179869184 elements)") { try v.repeat([Int.max, 2]) }
+        assertThrowsMessage("repeat: shape [4294967296, 4294967296, 6] is too large (more than 17179869184 elements)") {
+            try v.repeat([1 << 32, 1 << 32, 1])
+        }
+        assertThrowsMessage("reshape: shape [\(Int.max), 2] is invalid for input of size 6 (shape [6])") { try v.reshape([Int.max, 2]) }
+        assertThrowsMessage("reshape: shape [-1, \(Int.max), 2] is invalid for input of size 6 (shape [6])") { try v.reshape([-1, Int.max, 2]) }
+        // A product that wraps around to the element count must not be accepted.
+        assertThrowsMessage("reshape: shape [4611686018427387904, 4] is invalid for input of size 0 (shape [0])") {
+            try Tensor.zeros([0]).reshape([1 << 62, 4])
+        }
     }
 
     // MARK: Errors
