@@ -84,6 +84,20 @@ final class ReductionTests: XCTestCase {
         assertTensor(try x.sum(dims: [0, 1]), [4], [60, 66, 72, 78])
     }
 
+    func testLongSumsAreAccumulatedInDoublePrecision() throws {
+        // 2^20 copies of 0.1f: a float32 running sum drifts by ~1%; a double one is
+        // exact to float32 rounding. Every path must agree: the leading-dimension fast
+        // path, the general row path, and the full sum. tol: 1e-6 relative.
+        let n = 1 << 20
+        let x = Tensor.full([n, 2], 0.1)
+        let expected = Double(Float(0.1)) * Double(n)
+        for (name, t) in [("dim 0 (fast path)", try x.sum(dim: 0)), ("dim 0 keepdim", try x.sum(dim: 0, keepdim: true)),
+                          ("transposed dim 1", try x.t().sum(dim: 1)), ("mean * n", try x.mean(dim: 0).mul(Double(n)))] {
+            for v in t.toDoubleArray() { XCTAssertEqual(v, expected, accuracy: expected * 1e-6, name) }
+        }
+        XCTAssertEqual(try x.sum().item(), 2 * expected, accuracy: 2 * expected * 1e-6)
+    }
+
     func testIntegerAndBoolSums() throws {
         assertInt64(try ints([1, 2, 3, 4], [2, 2]).sum(), [], [10])
         assertInt64(try ints([1, 2, 3, 4], [2, 2]).sum(dim: 0), [2], [4, 6])
