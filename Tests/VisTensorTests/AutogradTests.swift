@@ -198,6 +198,36 @@ final class AutogradTests: XCTestCase {
         }
     }
 
+    func testBackwardReleasesTheGraphsTensors() throws {
+        // After backward (without retain_graph) the graph must not keep intermediate
+        // results alive: a loss kept for printing or plotting would otherwise hold every
+        // activation of its step.
+        let x = leaf([1, 2], [2])
+        weak var weakH: Tensor?
+        weak var weakStorage: Storage?
+        let loss: Tensor = try {
+            let h = try x.mul(2)
+            weakH = h
+            weakStorage = h.storage
+            return try h.exp().mul(h).sum()
+        }()
+        XCTAssertNotNil(weakH, "before backward, the graph holds its intermediates")
+        try loss.backward()
+        XCTAssertNil(weakH, "after backward, the graph released its intermediates")
+        XCTAssertNil(weakStorage)
+        XCTAssertEqual(loss.gradFnName, "sum")
+        // With retain_graph the intermediates stay until the second backward.
+        let kept: Tensor = try {
+            let h = try x.mul(2)
+            weakH = h
+            return try h.exp().mul(h).sum()
+        }()
+        try kept.backward(retainGraph: true)
+        XCTAssertNotNil(weakH)
+        try kept.backward()
+        XCTAssertNil(weakH)
+    }
+
     func testRetainGraphAllowsASecondBackward() throws {
         let x = leaf([1, 2], [2])
         let loss = try x.mul(x).sum()
