@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import VisTensor
 
@@ -100,6 +101,37 @@ final class BufferCacheTests: XCTestCase {
         let (e, ec) = cache.allocate(128)
         XCTAssertEqual(cache.systemAllocations, allocations + 2)
         cache.release(e, capacity: ec)
+        cache.trim()
+    }
+
+    func testConcurrentUseHandsEachBufferToOneOwner() {
+        // DataLoader workers allocate from several threads. Each request is counted once,
+        // and no buffer is handed to two owners at the same time (each owner stamps its
+        // buffer and checks the stamp before giving it back). Races are caught
+        // probabilistically: without the lock this test crashes or miscounts in some runs.
+        let cache = BufferCache()
+        let threads = 8, rounds = 40_000
+        let corrupted = UnsafeMutablePointer<Int>.allocate(capacity: threads)
+        corrupted.initialize(repeating: 0, count: threads)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var held: [(UnsafeMutableRawPointer, Int, Int)] = []
+            for i in 0..<rounds {
+                let (p, c) = cache.allocate(64 << (i % 2))
+                let stamp = t * rounds + i
+                p.storeBytes(of: stamp, as: Int.self)
+                held.append((p, c, stamp))
+                if held.count > 3 || i == rounds - 1 {
+                    for (q, qc, qs) in held {
+                        if q.load(as: Int.self) != qs { corrupted[t] += 1 }
+                        cache.release(q, capacity: qc)
+                    }
+                    held.removeAll()
+                }
+            }
+        }
+        XCTAssertEqual((0..<threads).map { corrupted[$0] }, [Int](repeating: 0, count: threads))
+        XCTAssertEqual(cache.systemAllocations + cache.reuses, threads * rounds)
+        corrupted.deallocate()
         cache.trim()
     }
 
