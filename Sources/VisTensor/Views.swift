@@ -14,7 +14,7 @@ extension Tensor {
         var known = 1
         for d in requested where d != -1 {
             let (m, overflow) = known.multipliedReportingOverflow(by: d)
-            guard !overflow, m <= Shape.maxElements else {
+            guard !overflow else {
                 throw TensorError(op, "shape \(shapeString(requested)) is invalid for input of size \(count) (shape \(shapeString(self.shape)))")
             }
             known = m
@@ -199,7 +199,9 @@ extension Tensor {
         let length = e == s ? 0 : (e - s - 1) / step + 1  // ceil((e - s) / step), overflow-free
         var newShape = shape, newStrides = strides
         newShape[d] = length
-        newStrides[d] = strides[d] * step
+        // With one element the step is irrelevant, and a huge step would overflow here;
+        // with two or more, step < n and the product stays inside the storage.
+        newStrides[d] = length <= 1 ? strides[d] : strides[d] * step
         let out = view(shape: newShape, strides: newStrides, offset: offset + s * strides[d])
         if Autograd.needsGraph(self) {
             let inShape = shape

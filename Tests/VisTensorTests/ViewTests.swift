@@ -195,6 +195,8 @@ final class ViewTests: XCTestCase {
         let v = tensor((0..<6).map(Float.init), [6])
         assertTensor(try v.slice(0, start: 1, end: 6, step: Int.max), [1], [1])
         assertTensor(try v.slice(0, start: Int.min, end: Int.max, step: 5), [2], [0, 5])
+        assertTensor(try m().slice(0, start: 0, end: 2, step: Int.max), [1, 3], [0, 1, 2])
+        XCTAssertEqual(try Tensor.zeros([0]).reshape([1 << 40, 0]).shape, [1 << 40, 0])
         assertThrowsMessage("narrow: start 2 + length \(Int.max) exceeds the size 6 of dimension 0") { try v.narrow(0, 2, Int.max) }
         assertThrowsMessage("repeat: repeating shape [6] by [1, \(Int.max)] is too large") { try v.repeat([1, Int.max]) }
         assertThrowsMessage("repeat: shape [\(Int.max), 12] is too large (more than 17179869184 elements)") { try v.repeat([Int.max, 2]) }
