@@ -136,8 +136,9 @@ extension Tensor {
                 throw TensorError("floor_divide", "integer division by zero")
             }
             return try arithmetic("floor_divide", other, float: { ($0 / $1).rounded(.down) }, int: { x, y in
-                let q = x / y
-                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+                // Int64.min / -1 overflows: wrap (as PyTorch does) rather than trap.
+                let q = x.dividedReportingOverflow(by: y).partialValue
+                return (x.remainderReportingOverflow(dividingBy: y).partialValue != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
             })
         }
         return try detach().arithmetic("floor_divide", other.detach(), float: { ($0 / $1).rounded(.down) }, int: { $0 / $1 })
@@ -154,7 +155,7 @@ extension Tensor {
             let r = fmodf(x, y)
             return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
         }, int: { x, y in
-            let r = x % y
+            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
             return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
         })
     }

@@ -87,11 +87,18 @@ public enum Autograd {
                     throw TensorError("backward", "the graph through '\(node.name)' was already used by an earlier backward() and freed; compute the loss again (or pass retain_graph=true to the first backward)")
                 }
                 let inputGrads = try rule(g)
-                if !retainGraph { node.backward = nil }
                 for (input, ig) in zip(node.inputs, inputGrads) {
                     guard let ig, input.requiresGrad else { continue }
                     let key = ObjectIdentifier(input)
                     if let existing = grads[key] { grads[key] = try existing.add(ig) } else { grads[key] = ig }
+                }
+                if !retainGraph {
+                    // Free what the node holds: its saved tensors (in the closure) and its
+                    // inputs, so that a loss kept after backward does not keep every
+                    // intermediate of its step alive. A later backward that reaches this
+                    // node still finds `backward == nil` and reports the freed graph.
+                    node.backward = nil
+                    node.inputs = []
                 }
             }
         }

@@ -53,18 +53,24 @@ extension Tensor {
         }
         let abShape = try Shape.broadcast(a.shape, b.shape, op: "where")
         let outShape = try Shape.broadcast(condition.shape, abShape, op: "where")
-        let dt = DType.promote(a.dtype, b.dtype)
+        // Two bool operands give bool (DType.promote would make arithmetic's int64).
+        let dt = a.dtype == b.dtype ? a.dtype : DType.promote(a.dtype, b.dtype)
         let x = try a.to(dt).expand(outShape).contiguous().detach()
         let y = try b.to(dt).expand(outShape).contiguous().detach()
         let c = try condition.expand(outShape).contiguous()
         let out: Tensor
-        if dt == .float32 {
+        switch dt {
+        case .float32:
             out = Elementwise.binary(c, x, outShape: outShape, outDType: .float32) { (_: Bool, v: Float) in v }
             let po = out.floatPointer, py = y.floatPointer, pc = c.boolPointer
             for i in 0..<out.count where !pc[i] { po[i] = py[i] }
-        } else {
+        case .int64:
             out = Elementwise.binary(c, x, outShape: outShape, outDType: .int64) { (_: Bool, v: Int64) in v }
             let po = out.int64Pointer, py = y.int64Pointer, pc = c.boolPointer
+            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
+        case .bool:
+            out = Elementwise.binary(c, x, outShape: outShape, outDType: .bool) { (_: Bool, v: Bool) in v }
+            let po = out.boolPointer, py = y.boolPointer, pc = c.boolPointer
             for i in 0..<out.count where !pc[i] { po[i] = py[i] }
         }
         if Autograd.needsGraph(a, b) {
@@ -87,6 +93,6 @@ extension Tensor {
         guard outShape == shape else {
             throw TensorError("masked_fill", "mask of shape \(shapeString(mask.shape)) cannot be broadcast to the tensor's shape \(shapeString(shape))")
         }
-        return try Tensor.where(mask, Tensor.scalar(value, dtype: dtype == .bool ? .float32 : dtype), self)
+        return try Tensor.where(mask, Tensor.scalar(value, dtype: dtype), self)
     }
 }

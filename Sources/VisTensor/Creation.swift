@@ -60,7 +60,14 @@ extension Tensor {
         guard (end - start) / step < Double(Shape.maxElements) else {
             throw TensorError("arange", "range from \(start) to \(end) by \(step) is too large")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        // Clamp before converting: a hugely negative count (an empty range) would trap in Int().
+        let n = Int(Swift.max(0, ((end - start) / step).rounded(.up)))
+        if dtype == .int64 && n > 0 {
+            let last = start + Double(n - 1) * step
+            guard Swift.abs(start) < 9.2e18 && Swift.abs(last) < 9.2e18 else {
+                throw TensorError("arange", "values from \(start) to \(last) do not fit int64")
+            }
+        }
         let t = Tensor(uninitialized: [n], dtype: dtype)
         switch dtype {
         case .float32: for i in 0..<n { t.floatPointer[i] = Float(start + Double(i) * step) }
@@ -77,7 +84,9 @@ extension Tensor {
         let t = Tensor(uninitialized: [steps])
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // As PyTorch does: the second half counts back from `end` so both ends are exact.
-        let half = steps / 2
+        // With one step there is no second half: the single value is `start` (as in
+        // PyTorch and NumPy), not `end`.
+        let half = steps == 1 ? 1 : steps / 2
         for i in 0..<steps {
             t.floatPointer[i] = Float(i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i))
         }
@@ -87,7 +96,7 @@ extension Tensor {
     /// The `n` x `m` identity matrix (m defaults to n).
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
         let cols = m ?? n
-        let t = try zeros([n, cols], dtype: dtype)
+        let t = try full(checked: [n, cols], 0, dtype: dtype, op: "eye")
         for i in 0..<Swift.min(n, cols) {
             switch dtype {
             case .float32: t.floatPointer[i * cols + i] = 1
@@ -133,8 +142,10 @@ extension Tensor {
         }
         try Shape.validate(shape, op: "randint")
         let t = Tensor(uninitialized: shape, dtype: .int64)
-        let span = UInt64(high - low)
-        for i in 0..<t.count { t.int64Pointer[i] = Int64(low) + Int64(generator.int(below: span)) }
+        // high - low can overflow Int (e.g. Int.min..<Int.max); in wrapping arithmetic
+        // the span is still exact as an unsigned number, and so is low + offset.
+        let span = UInt64(bitPattern: Int64(high) &- Int64(low))
+        for i in 0..<t.count { t.int64Pointer[i] = Int64(low) &+ Int64(bitPattern: generator.int(below: span)) }
         return t
     }
 
@@ -142,6 +153,8 @@ extension Tensor {
 
     /// A float32 tensor holding `values` in row-major order with `shape`.
     public convenience init(_ values: [Float], shape: [Int]) throws {
+        // Negative sizes can multiply to the right count ([-1, -2] holds 2 values).
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }
@@ -173,6 +186,7 @@ extension Tensor {
     /// An int64 tensor holding `values` with `shape` (default 1-D).
     public convenience init(int64 values: [Int64], shape: [Int]? = nil) throws {
         let shape = shape ?? [values.count]
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }
@@ -186,6 +200,7 @@ extension Tensor {
     /// A bool tensor holding `values` with `shape` (default 1-D).
     public convenience init(bools values: [Bool], shape: [Int]? = nil) throws {
         let shape = shape ?? [values.count]
+        try Shape.validate(shape, op: "tensor")
         guard Shape.numel(shape) == values.count else {
             throw TensorError("tensor", "\(values.count) values cannot fill shape \(shapeString(shape))")
         }

@@ -16,6 +16,7 @@ extension Tensor {
     /// Copies `source` (broadcast to this shape, converted to this dtype) into this
     /// view's elements, writing through its strides.
     public func assign(_ source: Tensor) throws {
+        try checkInPlace("assign")
         let src0 = try source.to(dtype)
         let src = src0.shape == shape ? src0 : try src0.detach().expand(shape)
         let n = count
@@ -50,6 +51,7 @@ extension Tensor {
         guard dtype == .float32, other.dtype == .float32 else {
             throw TensorError("add_", "in-place add needs float32 tensors, got \(dtype) and \(other.dtype)")
         }
+        try checkInPlace("add_")
         if isContiguous && other.isContiguous && other.shape == shape {
             let d = floatPointer, s = other.floatPointer
             Parallel.forRange(count) { a, b in for i in a..<b { d[i] += alpha * s[i] } }
@@ -65,6 +67,7 @@ extension Tensor {
     /// `self *= value` in place.
     public func mulInPlace(_ value: Float) throws {
         guard dtype == .float32 else { throw TensorError("mul_", "in-place multiply needs a float32 tensor, got \(dtype)") }
+        try checkInPlace("mul_")
         Elementwise.updateInPlace(self, kernel: ScaleF(factor: value))
     }
 }

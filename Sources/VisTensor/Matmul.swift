@@ -66,7 +66,11 @@ extension Tensor {
     static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         let m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1]
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
+        // Name the caller's full shapes: "shapes [2] and [3] cannot be broadcast" alone
+        // would not say that these are the batch dimensions.
+        guard let batch = try? Shape.broadcast(batchA, batchB, op: "matmul") else {
+            throw TensorError("matmul", "batch dimensions \(shapeString(batchA)) and \(shapeString(batchB)) cannot be broadcast (shapes \(shapeString(a.shape)) and \(shapeString(b.shape)))")
+        }
         let outShape = batch + [m, n]
         try Shape.validate(outShape, op: "matmul")
         let out = Tensor(uninitialized: outShape)

@@ -25,6 +25,9 @@ extension Tensor {
         guard let dims, !dims.isEmpty else { return Array(0..<ndim) }
         let d = try dims.map { try Shape.normalizeDim($0, ndim, op: op) }
         guard Set(d).count == d.count else { throw TensorError(op, "dimension appears more than once in \(shapeString(dims))") }
+        // A 0-d tensor accepts dim 0 / -1 (as PyTorch does) but has no dimension to
+        // reduce: the reduction is over nothing, and indexing `shape[0]` would trap.
+        if ndim == 0 { return [] }
         return d.sorted()
     }
 
@@ -87,12 +90,18 @@ extension Tensor {
         if isContiguous && d == Array(0..<d.count) && !d.isEmpty && d.count < ndim {
             let inner = Shape.numel(Array(shape[d.count...]))
             let outer = count / Swift.max(inner, 1)
-            out = Tensor.full(Array(shape[d.count...]), 0)
+            out = Tensor(uninitialized: Array(shape[d.count...]))
             let src = floatPointer, dst = out.floatPointer
+            // Accumulate in double, as rowSum does: a float32 running sum over many rows
+            // drifts (2^20 additions of 0.1 came out 1% high). The scratch buffer comes
+            // from the BufferCache, so steady-state loops still allocate nothing.
+            let scratch = Storage(zeroed: inner, dtype: .int64)   // 8 bytes per element
+            let acc = scratch.data.assumingMemoryBound(to: Double.self)
             for r in 0..<outer {
                 let row = src + r * inner
-                for j in 0..<inner { dst[j] += row[j] }
+                for j in 0..<inner { acc[j] += Double(row[j]) }
             }
+            for j in 0..<inner { dst[j] = Float(acc[j]) }
             if keepdim { return try recordSum(out.reshape(keepShape(d)), d, keepdim) }
             return recordSum(out, d, keepdim)
         }
@@ -188,6 +197,19 @@ extension Tensor {
         return try extreme(dim: dim, keepdim: keepdim, op: "argmin", greater: false).indices
     }
 
+    /// Index of the first maximum (`greater`) or minimum of `row[0..<n]` (n >= 1).
+    @inline(__always)
+    private static func extremeIndex<T: Comparable>(_ row: UnsafePointer<T>, _ n: Int, greater: Bool,
+                                                    isNaN: (T) -> Bool) -> Int {
+        var best = row[0], bestIndex = 0
+        for i in 1..<n {
+            let v = row[i]
+            // NaN wins, as in PyTorch.
+            if (greater ? v > best : v < best) || (isNaN(v) && !isNaN(best)) { best = v; bestIndex = i }
+        }
+        return bestIndex
+    }
+
     private func extreme(dim: Int, keepdim: Bool, op: String, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let x = ndim == 0 ? try reshape([1]) : self
@@ -195,25 +217,30 @@ extension Tensor {
             throw TensorError(op, "cannot reduce over dimension \(dim) of size 0 (shape \(shapeString(shape)))")
         }
         if dtype == .bool { throw TensorError(op, "expected a float32 or int64 tensor, got bool") }
-        let src = try x.to(.float32)
-        let layout = try src.reductionLayout([d])
-        let values = Tensor(uninitialized: [layout.outer])
+        // int64 is compared as int64: through float32, values above 2^24 would round and
+        // both the value and the index could come out wrong.
+        let layout = try x.reductionLayout([d])
+        let values = Tensor(uninitialized: [layout.outer], dtype: dtype)
         let indices = Tensor(uninitialized: [layout.outer], dtype: .int64)
-        let p = layout.rows.floatPointer, inner = layout.inner
-        for r in 0..<layout.outer {
-            let row = p + r * inner
-            var best = row[0], bestIndex = 0
-            for i in 1..<inner {
-                let v = row[i]
-                // NaN wins, as in PyTorch.
-                if (greater ? v > best : v < best) || (v.isNaN && !best.isNaN) { best = v; bestIndex = i }
+        let inner = layout.inner
+        if dtype == .int64 {
+            let p = layout.rows.int64Pointer
+            for r in 0..<layout.outer {
+                let i = Tensor.extremeIndex(p + r * inner, inner, greater: greater) { _ in false }
+                values.int64Pointer[r] = p[r * inner + i]
+                indices.int64Pointer[r] = Int64(i)
             }
-            values.floatPointer[r] = best
-            indices.int64Pointer[r] = Int64(bestIndex)
+        } else {
+            let p = layout.rows.floatPointer
+            for r in 0..<layout.outer {
+                let i = Tensor.extremeIndex(p + r * inner, inner, greater: greater) { $0.isNaN }
+                values.floatPointer[r] = p[r * inner + i]
+                indices.int64Pointer[r] = Int64(i)
+            }
         }
-        let shapeOut = keepdim ? layout.keepShape : layout.outShape
-        var outValues = try values.reshape(shapeOut)
-        if dtype == .int64 { outValues = try outValues.to(.int64) }
+        // A 0-d input gives 0-d results, with or without keepdim (as in PyTorch).
+        let shapeOut = ndim == 0 ? [] : (keepdim ? layout.keepShape : layout.outShape)
+        let outValues = try values.reshape(shapeOut)
         let outIndices = try indices.reshape(shapeOut)
         if Autograd.needsGraph(self) && dtype == .float32 {
             let outer = layout.outer, movedShape = layout.perm.map { x.shape[$0] }, inv = layout.inversePerm

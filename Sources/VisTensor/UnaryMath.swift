@@ -76,13 +76,23 @@ extension Tensor {
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
         guard lo != nil || hi != nil else { throw TensorError("clamp", "at least one of min and max must be given") }
         if dtype == .int64 {
-            let l = lo.map { Int64($0.rounded(.up)) } ?? Int64.min, h = hi.map { Int64($0.rounded(.down)) } ?? Int64.max
+            let l = lo.map { Tensor.int64Bound($0.rounded(.up), ifNaN: .min) } ?? Int64.min
+            let h = hi.map { Tensor.int64Bound($0.rounded(.down), ifNaN: .max) } ?? Int64.max
             return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in Swift.min(Swift.max(x, l), h) }
         }
         let l = lo.map(Float.init) ?? -Float.infinity, h = hi.map(Float.init) ?? Float.infinity
         let (x, out) = try mapFloat("clamp") { Swift.min(Swift.max($0, l), h) }
         recordUnary(out, "clamp", saved: x) { g, x in x >= l && x <= h ? g : 0 }
         return out
+    }
+
+    /// A clamp bound for int64 data: saturated to the int64 range, so that a huge or
+    /// infinite bound cannot trap in the conversion; NaN means no bound.
+    static func int64Bound(_ d: Double, ifNaN: Int64) -> Int64 {
+        if d.isNaN { return ifNaN }
+        if d >= 9.223372036854775807e18 { return .max }
+        if d <= -9.223372036854775808e18 { return .min }
+        return Int64(d)
     }
 
     /// max(x, 0).

@@ -10,7 +10,15 @@ extension Tensor {
         if let bad = requested.first(where: { $0 < -1 }) {
             throw TensorError(op, "invalid dimension \(bad) in shape \(shapeString(requested))")
         }
-        let known = requested.filter { $0 != -1 }.reduce(1, *)
+        // Overflow-checked: a product that wraps could even equal the element count.
+        var known = 1
+        for d in requested where d != -1 {
+            let (m, overflow) = known.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw TensorError(op, "shape \(shapeString(requested)) is invalid for input of size \(count) (shape \(shapeString(self.shape)))")
+            }
+            known = m
+        }
         if let u = unknown.first {
             guard known != 0, count % known == 0 else {
                 throw TensorError(op, "shape \(shapeString(requested)) is invalid for input of size \(count) (shape \(shapeString(self.shape)))")
@@ -25,8 +33,11 @@ extension Tensor {
 
     /// The same elements with a new shape (one size may be -1). A view when the data
     /// is contiguous, a copy otherwise.
-    public func reshape(_ newShape: [Int]) throws -> Tensor {
-        let target = try inferShape(newShape, op: "reshape")
+    public func reshape(_ newShape: [Int]) throws -> Tensor { try reshape(newShape, op: "reshape") }
+
+    /// `reshape`, with errors naming `op` (`view` reports its own name).
+    private func reshape(_ newShape: [Int], op: String) throws -> Tensor {
+        let target = try inferShape(newShape, op: op)
         if target == shape { return self }
         let src = contiguous()
         let out = src.view(shape: target, strides: Shape.contiguousStrides(target), offset: src.offset)
@@ -42,7 +53,7 @@ extension Tensor {
         guard isContiguous else {
             throw TensorError("view", "the tensor of shape \(shapeString(shape)) is not contiguous (it was transposed, permuted or sliced); use .reshape(...) or .contiguous().view(...)")
         }
-        return try reshape(newShape)
+        return try reshape(newShape, op: "view")
     }
 
     /// Merges dimensions `start...end` into one.
@@ -132,7 +143,11 @@ extension Tensor {
 
     /// Inserts a size-1 dimension at `dim` (which may be `ndim`).
     public func unsqueeze(_ dim: Int) throws -> Tensor {
-        let d = try Shape.normalizeDim(dim, ndim + 1, op: "unsqueeze")
+        guard dim >= -(ndim + 1) && dim <= ndim else {
+            // Not normalizeDim's message: that would count the dimension being inserted.
+            throw TensorError("unsqueeze", "dimension \(dim) is out of range for inserting into a tensor with \(ndim) dimension\(ndim == 1 ? "" : "s") (expected \(-(ndim + 1))...\(ndim))")
+        }
+        let d = dim < 0 ? dim + ndim + 1 : dim
         var s = shape
         s.insert(1, at: d)
         return try reshapeView(s)
@@ -153,22 +168,40 @@ extension Tensor {
     }
 
     /// Elements `start..<start+length` along `dim` (a view).
+    /// Unlike a slice, the range is not clamped: it must lie inside the dimension (as in
+    /// PyTorch), so a view never silently has fewer than `length` elements.
+    /// A negative `start` counts from the end.
     public func narrow(_ dim: Int, _ start: Int, _ length: Int) throws -> Tensor {
-        try slice(dim, start: start, end: start + length, step: 1)
+        guard ndim > 0 else { throw TensorError("narrow", "cannot be applied to a 0-d tensor") }
+        let d = try Shape.normalizeDim(dim, ndim, op: "narrow")
+        let n = shape[d]
+        guard start >= -n && start <= n else {
+            throw TensorError("narrow", "start \(start) is out of range for dimension \(dim) of size \(n)")
+        }
+        guard length >= 0 else { throw TensorError("narrow", "length must be non-negative, got \(length)") }
+        let s = start < 0 ? start + n : start
+        guard length <= n - s else {
+            throw TensorError("narrow", "start \(start) + length \(length) exceeds the size \(n) of dimension \(dim)")
+        }
+        return try slice(d, start: s, end: s + length, step: 1)
     }
 
     /// Every `step`-th element of `start..<end` along `dim`, a view. Bounds are clamped
     /// as Python slices are; `step` must be positive.
     public func slice(_ dim: Int, start: Int, end: Int, step: Int = 1) throws -> Tensor {
+        // normalizeDim accepts dim 0 of a 0-d tensor, which has no shape[0] to slice.
+        guard ndim > 0 else { throw TensorError("slice", "cannot be applied to a 0-d tensor") }
         let d = try Shape.normalizeDim(dim, ndim, op: "slice")
         guard step > 0 else { throw TensorError("slice", "slice step must be positive, got \(step)") }
         let n = shape[d]
         let s = Swift.min(Swift.max(start < 0 ? start + n : start, 0), n)
         let e = Swift.min(Swift.max(end < 0 ? end + n : end, s), n)
-        let length = e > s ? (e - s - 1) / step + 1 : 0  // ceil((e - s) / step) without overflow
+        let length = e == s ? 0 : (e - s - 1) / step + 1  // ceil((e - s) / step), overflow-free
         var newShape = shape, newStrides = strides
         newShape[d] = length
-        newStrides[d] = length > 1 ? strides[d] * step : strides[d]  // a huge step fits only once
+        // With one element the step is irrelevant, and a huge step would overflow here;
+        // with two or more, step < n and the product stays inside the storage.
+        newStrides[d] = length <= 1 ? strides[d] : strides[d] * step
         let out = view(shape: newShape, strides: newStrides, offset: offset + s * strides[d])
         if Autograd.needsGraph(self) {
             let inShape = shape
@@ -183,6 +216,7 @@ extension Tensor {
 
     /// The sub-tensor at `index` along `dim`, with that dimension removed (a view).
     public func select(_ dim: Int, _ index: Int) throws -> Tensor {
+        guard ndim > 0 else { throw TensorError("select", "cannot be applied to a 0-d tensor") }
         let d = try Shape.normalizeDim(dim, ndim, op: "select")
         let n = shape[d]
         guard index >= -n && index < n else {
@@ -218,7 +252,14 @@ extension Tensor {
             interleaved += [1, s]
             expanded += [r, s]
         }
-        let outShape = zip(counts, base).map { $0 * $1 }
+        var outShape: [Int] = []
+        for (r, s) in zip(counts, base) {
+            let (size, overflow) = r.multipliedReportingOverflow(by: s)
+            guard !overflow else {
+                throw TensorError("repeat", "repeating shape \(shapeString(shape)) by \(shapeString(counts)) is too large")
+            }
+            outShape.append(size)
+        }
         try Shape.validate(outShape, op: "repeat")
         return try reshape(interleaved).expand(expanded).contiguous().reshape(outShape)
     }
