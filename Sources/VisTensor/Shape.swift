@@ -1,3 +1,5 @@
+import Foundation
+
 /// Shape arithmetic shared by every op: element counts, contiguous strides,
 /// PyTorch broadcasting and dimension normalisation.
 public enum Shape {
@@ -90,7 +92,11 @@ public enum Shape {
         }
     }
 
-    /// The largest tensor vis will allocate (16 Gi elements), so a typo such as
+    /// The largest tensor vis will allocate: a quarter of the machine's memory in
+    /// float32 elements (and at most 16 Gi), so a typo such as
     /// `zeros(100000, 100000, 100)` is an error rather than an out-of-memory kill.
-    public static let maxElements = 1 << 34
+    public static let maxElements: Int = {
+        let quarter = Int(clamping: ProcessInfo.processInfo.physicalMemory / 16)
+        return Swift.max(1 << 20, Swift.min(quarter, 1 << 34))
+    }()
 }

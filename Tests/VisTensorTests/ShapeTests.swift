@@ -35,8 +35,12 @@ final class ShapeTests: XCTestCase {
     func testValidateAndCounts() throws {
         XCTAssertNoThrow(try Shape.validate([], op: "t"))
         XCTAssertNoThrow(try Shape.validate([0, 1 << 40], op: "t"))
-        XCTAssertNoThrow(try Shape.validate([1 << 17, 1 << 17], op: "t"))   // exactly maxElements
-        assertThrowsMessage("t: shape [131072, 131073] is too large (more than 17179869184 elements)") { try Shape.validate([1 << 17, (1 << 17) + 1], op: "t") }
+        // The limit is a quarter of the machine's memory in float32 elements.
+        let limit = Shape.maxElements
+        XCTAssertLessThanOrEqual(limit * 16, Int(ProcessInfo.processInfo.physicalMemory) + 16)
+        XCTAssertNoThrow(try Shape.validate([limit], op: "t"))   // exactly maxElements
+        assertThrowsMessage("t: shape [2, \(limit / 2 + 1)] is too large (more than \(limit) elements)") { try Shape.validate([2, limit / 2 + 1], op: "t") }
+        assertThrowsMessage("t: shape [100000, 100000, 100] is too large (more than \(limit) elements)") { try Shape.validate([100000, 100000, 100], op: "t") }
         assertThrowsMessage("t: negative dimension -1 in shape [2, -1]") { try Shape.validate([2, -1], op: "t") }
         XCTAssertEqual(Shape.numel([]), 1)
         XCTAssertEqual(Shape.numel([2, 0, 3]), 0)

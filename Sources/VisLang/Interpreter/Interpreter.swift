@@ -26,6 +26,9 @@ public final class Interpreter: Runtime {
     /// into an error instead of a stack overflow.
     var depth = 0
     public static let maxDepth = 400
+    /// Statements left before the run stops with an error (unlimited by default; the
+    /// fuzz tests set a budget so no generated program can hang).
+    public var stepBudget = Int.max
 
     public init(registry: BuiltinRegistry = .standard(), output: @escaping (String) -> Void) {
         self.registry = registry
@@ -79,6 +82,8 @@ public final class Interpreter: Runtime {
     }
 
     func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
+        stepBudget &-= 1
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", s.range) }
         if Interrupt.requested {
             Interrupt.clear()
             throw RuntimeError("interrupted", s.range, interrupted: true)
