@@ -1,5 +1,6 @@
 import Foundation
 import VisLang
+import VisTensor
 
 /// `vis test`: runs notebooks and compares what each statement prints with its `#>`
 /// lines (see LANGUAGE.md, "Notebooks as tests"), or rewrites them with `update`.
@@ -136,27 +137,9 @@ public final class NotebookTester {
     }
 }
 
-/// Writes files atomically: a temporary file in the same folder, fsync, rename.
+/// Writes text files atomically (see `AtomicWrite`).
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(url.lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw NativeError("cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { ok = false; break }
-            written += n
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw NativeError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try AtomicWrite.write(Array(text.utf8), to: path, op: "write")
     }
 }

@@ -59,7 +59,7 @@ extension Tensor: CustomStringConvertible {
         let indices = elided ? Array(0..<edge) + Array((n - edge)..<n) : Array(0..<n)
         if t.ndim == 1 {
             var items = indices.map { format.string(t.element(atStorageOffset: t.offset + $0 * t.strides[0])) }
-            if elided { items.insert("...", at: edge) }
+            if elided { items.insert(" ...", at: edge) }  // PyTorch pads the 1-D ellipsis
             // Wrap long rows at the line width, as PyTorch does.
             let perLine = Swift.max(1, (Tensor.lineWidth - indent) / (format.width + 2))
             var lines: [String] = []
