@@ -119,6 +119,7 @@ case "--help", "-h":
 case "bench":
     do {
         try TensorBench.run()
+        try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros)
         status = 0
     } catch {
         fail("vis bench: \(error)", status: 1)
