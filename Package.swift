@@ -23,11 +23,17 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         .target(name: "VisTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "VisNN", dependencies: ["VisTensor", "COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "VisOptim", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
         .target(name: "VisLang", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "VisNNTests", dependencies: ["VisNN", "VisTensor"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "VisOptimTests", dependencies: ["VisOptim", "VisTensor"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,75 @@
+import VisTensor
+
+/// The base class of every native layer: parameters, buffers and children in
+/// registration order, train/eval mode, and state dicts with PyTorch's key names
+/// (`features.0.weight`, `bn1.running_mean`, `bn1.num_batches_tracked`).
+///
+/// A layer overrides `ownParameters` / `ownBuffers` / `children` to list what it owns,
+/// `forward` to compute, and `extraRepr` for its printed constructor arguments.
+open class Module {
+    /// Training mode (dropout active, batch norm using batch statistics).
+    public var training = true
+
+    public init() {}
+
+    /// The name printed for this module (`Conv2d`).
+    open var typeName: String { String(describing: type(of: self)) }
+
+    /// Parameters owned directly (not by children), in registration order.
+    open var ownParameters: [(String, Tensor)] { [] }
+    /// Buffers owned directly (running statistics), in registration order.
+    open var ownBuffers: [(String, Tensor)] { [] }
+    /// Child modules in registration order.
+    open var children: [(String, Module)] { [] }
+    /// The constructor arguments shown when printed (`3, 16, kernel_size=(3, 3)`).
+    open var extraRepr: String { "" }
+
+    /// The layer's computation on one input tensor.
+    open func forward(_ x: Tensor) throws -> Tensor {
+        throw TensorError(typeName, "this module does not take a single tensor input")
+    }
+
+    /// `forward`, so a module can be called like a function.
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x) }
+
+    /// Every parameter with its dotted name, depth first in registration order.
+    public func namedParameters(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownParameters.map { (prefix + $0.0, $0.1) }
+        for (name, child) in children { out += child.namedParameters(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Every parameter.
+    public func parameters() -> [Tensor] { namedParameters().map(\.1) }
+
+    /// Parameters then buffers of each module, children after their parent: the order
+    /// and names of PyTorch's `state_dict()`.
+    public func stateDict(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownParameters.map { (prefix + $0.0, $0.1) } + ownBuffers.map { (prefix + $0.0, $0.1) }
+        for (name, child) in children { out += child.stateDict(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Sets training mode here and in every descendant.
+    public func train(_ on: Bool = true) {
+        training = on
+        for (_, c) in children { c.train(on) }
+    }
+
+    /// Evaluation mode (`train(false)`).
+    public func eval() { train(false) }
+
+    /// The PyTorch-style printed tree.
+    public var tree: String {
+        let kids = children
+        if kids.isEmpty { return "\(typeName)(\(extraRepr))" }
+        var lines = ["\(typeName)(" + extraRepr]
+        for (name, child) in kids {
+            let sub = child.tree.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("  (\(name)): " + sub[0])
+            for l in sub.dropFirst() { lines.append("  " + l) }
+        }
+        lines.append(")")
+        return lines.joined(separator: "\n")
+    }
+}
