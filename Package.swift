@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "VisTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         .target(name: "VisNN", dependencies: ["VisTensor", "COpenBLAS"], swiftSettings: kernelSettings),
         .target(name: "VisOptim", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
-        .target(name: "VisLang", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
+        .target(name: "VisLang", dependencies: ["VisTensor", "VisNN", "VisOptim"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),
 

@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// Expression evaluation.
@@ -137,6 +138,19 @@ extension Interpreter {
         if case .name(let n) = callee.kind { calleeName = n.name }
         if case .member(_, let m) = callee.kind { calleeName = m }
         let arguments = Arguments(positional, keywords: keywords)
+        if case .object(let o) = f, o is ModuleObject {
+            // A layer error keeps its structure while it travels out through models'
+            // forward code, each call site adding the field name it called
+            // (`head(...)` -> `head.1 (Linear): ...`); the statement or a non-module
+            // call around it turns it into a located error.
+            do {
+                return try callValue(f, arguments, name: calleeName)
+            } catch let e as LayerError {
+                throw calleeName.map { e.inside($0) } ?? e
+            } catch {
+                return try at(range) { throw error }
+            }
+        }
         return try at(range) { try callValue(f, arguments, name: calleeName) }
     }
 

@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// How a statement finished: normally, or by break / continue / return.
@@ -62,6 +63,8 @@ public final class Interpreter: Runtime {
             throw RuntimeError("interrupted", range, interrupted: true)
         } catch let e as ExitRequest {
             throw e
+        } catch let e as LayerError {
+            throw RuntimeError(e.description, range)
         } catch {
             throw RuntimeError("\(error)", range)
         }

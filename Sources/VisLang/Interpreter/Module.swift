@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// What every module shares, whether written as a `model` block or native (layers):
@@ -60,39 +61,22 @@ extension ModuleObject {
         return lines.joined(separator: "\n")
     }
 
-    /// Copies tensors from `entries` into this module's parameters and buffers. Checks
-    /// every name, shape and dtype first and changes nothing unless all fit (or, with
-    /// `strict: false`, loads what fits). Returns the report of what did not.
+    /// Loads named tensors into this module's parameters and buffers (lazy layers
+    /// first take their sizes from the entries). Checks everything before changing
+    /// anything; see `StateDict.load`.
     @discardableResult
-    public func loadState(_ entries: [(String, Tensor)], strict: Bool) throws -> (missing: [String], unexpected: [String], mismatched: [String]) {
-        let mine = stateEntries()
-        let given = Dictionary(entries, uniquingKeysWith: { _, b in b })
-        let mineNames = Set(mine.map(\.0))
-        let missing = mine.map(\.0).filter { given[$0] == nil }
-        let unexpected = entries.map(\.0).filter { !mineNames.contains($0) }
-        var mismatched: [String] = []
-        var plan: [(Tensor, Tensor)] = []
-        for (name, target) in mine {
-            guard let src = given[name] else { continue }
-            if src.shape != target.shape {
-                mismatched.append("\(name): expected shape \(shapeString(target.shape)), got \(shapeString(src.shape))")
-            } else if src.dtype != target.dtype && !(src.dtype != .bool && target.dtype != .bool) {
-                mismatched.append("\(name): expected dtype \(target.dtype), got \(src.dtype)")
-            } else {
-                plan.append((target, src))
-            }
+    public func loadState(_ entries: [(String, Tensor)], strict: Bool) throws -> LoadReport {
+        try materializeLazy(Dictionary(entries, uniquingKeysWith: { _, last in last }), prefix: "")
+        return try StateDict.load(into: stateEntries(), from: entries, strict: strict, owner: typeName)
+    }
+
+    /// Gives native lazy layers anywhere in the tree their sizes from `entries`.
+    func materializeLazy(_ entries: [String: Tensor], prefix: String) throws {
+        if let n = self as? NativeModule {
+            try n.module.materializeLazy(from: entries, prefix: prefix)
+            return
         }
-        if strict && !(missing.isEmpty && unexpected.isEmpty && mismatched.isEmpty) {
-            var parts: [String] = []
-            if !missing.isEmpty { parts.append("missing keys: " + missing.joined(separator: ", ")) }
-            if !unexpected.isEmpty { parts.append("unexpected keys: " + unexpected.joined(separator: ", ")) }
-            if !mismatched.isEmpty { parts.append("mismatched: " + mismatched.joined(separator: "; ")) }
-            throw NativeError("load_state_dict: the state does not fit \(typeName) (nothing was changed); " + parts.joined(separator: "; "))
-        }
-        try withNoGrad {
-            for (target, src) in plan { try target.detach().assign(src) }
-        }
-        return (missing, unexpected, mismatched)
+        for (name, c) in childModules { try c.materializeLazy(entries, prefix: prefix + name + ".") }
     }
 }
 
@@ -152,7 +136,7 @@ enum ModuleMembers {
                 let report = DictBox()
                 report[string: "missing_keys"] = .list(ListBox(r.missing.map { .string($0) }))
                 report[string: "unexpected_keys"] = .list(ListBox(r.unexpected.map { .string($0) }))
-                report[string: "mismatched"] = .list(ListBox(r.mismatched.map { .string($0) }))
+                report[string: "mismatched_keys"] = .list(ListBox(r.mismatched.map { .string($0) }))
                 return .dict(report)
             }
         case "num_params":
