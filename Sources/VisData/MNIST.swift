@@ -53,7 +53,8 @@ public final class MNIST: Dataset {
         let p = t.floatPointer
         images.bytes.withUnsafeBufferPointer { b in
             let start = index * n
-            for i in 0..<n { p[i] = Float(b[start + i]) / 255  // as torchvision: x.float().div(255) }
+            // As torchvision: x.float().div(255).
+            for i in 0..<n { p[i] = Float(b[start + i]) / 255 }
         }
         return t
     }
