@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "VisNN", dependencies: ["VisTensor", "COpenBLAS"], swiftSettings: kernelSettings),
         .target(name: "VisOptim", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
         .target(name: "VisData", dependencies: ["VisTensor", "CZlib"], swiftSettings: kernelSettings),
-        .target(name: "VisLang", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
+        .target(name: "VisLang", dependencies: ["VisTensor", "VisData"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),
 
