@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "VisTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         .target(name: "VisNN", dependencies: ["VisTensor", "COpenBLAS"], swiftSettings: kernelSettings),
         .target(name: "VisOptim", dependencies: ["VisTensor"], swiftSettings: kernelSettings),
-        .target(name: "VisData", dependencies: ["VisTensor", "CZlib"], swiftSettings: kernelSettings),
+        // The only C vis writes: setjmp-guarded libjpeg / libpng calls.
+        .target(name: "CShims", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "VisData", dependencies: ["VisTensor", "CZlib", "CPNG", "CShims"], swiftSettings: kernelSettings),
         .target(name: "VisLang", dependencies: ["VisTensor", "VisData"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),

@@ -84,6 +84,22 @@ public enum DataBuiltins {
             guard let tr = try transform(a[0], "Lambda", runtime: rt) else { return Value.none }
             return .object(TransformObject(tr))
         }
+        t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],
+                   "read_image(path, mode=\"RGB\"): a PNG or JPEG file as float32 [C, H, W] in [0, 1]; mode \"RGB\", \"L\" (grey), \"RGBA\" or \"LA\". EXIF orientation is applied.") { a, _ in
+            let m = try a.string(1)
+            guard let mode = ImageMode(rawValue: m) else { throw NativeError("read_image: mode must be \"RGB\", \"L\", \"RGBA\" or \"LA\", got \(Repr.quote(m))") }
+            return .tensor(try ImageCodec.read(a.string(0), mode: mode))
+        }
+        t.function("read_mask", [Param("path", .string)],
+                   "read_mask(path): a segmentation mask as int64 [H, W] class indices (palette PNGs keep their indices).") { a, _ in
+            .tensor(try ImageCodec.readMask(a.string(0)))
+        }
+        t.function("write_image", [Param("image", .tensor), Param("path", .string), Param("quality", .int, default: .int(75)),
+                                    Param("bit_depth", .int, default: .int(8)), Param("progressive", .bool, default: .bool(false))],
+                   "write_image(t, path, quality=75, bit_depth=8, progressive=false): writes [C, H, W] in [0, 1] (or [H, W]) as PNG or JPEG by the extension, atomically.") { a, _ in
+            try ImageCodec.write(a.tensor(0), to: a.string(1), quality: a.int(2), bitDepth: a.int(3), progressive: a.bool(4))
+            return .none
+        }
         return t
     }
 }
