@@ -84,6 +84,7 @@ public enum DataBuiltins {
             guard let tr = try transform(a[0], "Lambda", runtime: rt) else { return Value.none }
             return .object(TransformObject(tr))
         }
+        TransformBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],
                    "read_image(path, mode=\"RGB\"): a PNG or JPEG file as float32 [C, H, W] in [0, 1]; mode \"RGB\", \"L\" (grey), \"RGBA\" or \"LA\". EXIF orientation is applied.") { a, _ in
             let m = try a.string(1)
