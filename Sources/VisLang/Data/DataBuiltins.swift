@@ -40,6 +40,10 @@ public enum DataBuiltins {
                 return .object(DatasetObject(try MNIST(root: root, train: a.bool(1), fashion: fashion, transform: transform(a[2], "\(name): transform", runtime: rt))))
             }
         }
+        t.function("CIFAR10", [Param("root", .string), Param("train", .bool, default: .bool(true)), Param("transform", default: Value.none)],
+                   "CIFAR10(root, train=true, transform=none): the CIFAR-10 binary batches as (image [3, 32, 32] in [0, 1], label) samples.") { a, rt in
+            .object(DatasetObject(try CIFAR10(root: a.string(0), train: a.bool(1), transform: transform(a[2], "CIFAR10: transform", runtime: rt))))
+        }
         t.function("TensorDataset", [Param("tensors", .any, variadic: true)], "TensorDataset(*tensors): samples are the tensors' rows, as tuples.") { a, _ in
             .object(DatasetObject(try TensorDataset(try a.list(0).enumerated().map { try Convert.tensor($0.element, context: "TensorDataset: argument \($0.offset)") })))
         }
