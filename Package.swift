@@ -29,7 +29,7 @@ let package = Package(
         // The only C vis writes: setjmp-guarded libjpeg / libpng calls.
         .target(name: "CShims", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "VisData", dependencies: ["VisTensor", "CZlib", "CPNG", "CShims"], swiftSettings: kernelSettings),
-        .target(name: "VisLang", dependencies: ["VisTensor", "VisData"], swiftSettings: kernelSettings),
+        .target(name: "VisLang", dependencies: ["VisTensor", "VisNN", "VisData"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),
 

@@ -190,6 +190,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         NPYBuiltins.add(to: &t)
+        MetricBuiltins.add(to: &t)
 
         return t
     }
