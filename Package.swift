@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CShims", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "VisData", dependencies: ["VisTensor", "CZlib", "CPNG", "CShims"], swiftSettings: kernelSettings),
         .target(name: "VisLang", dependencies: ["VisTensor", "VisNN", "VisData"], swiftSettings: kernelSettings),
-        .target(name: "VisREPL", dependencies: ["VisLang", "VisTensor", "CEditLine"]),
+        .target(name: "VisREPL", dependencies: ["VisLang", "VisData", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisTensor", "COpenBLAS"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],

@@ -9,7 +9,7 @@ public enum Interpolation: String {
 /// Resampling of [C, H, W] float images: antialiased separable bilinear (the triangle
 /// filter widened by the downscale factor, as PIL and torchvision's antialiased resize
 /// do) and nearest neighbour (torchvision's rule: source = floor(dst * in / out)).
-enum Resample {
+public enum Resample {
     /// Per output index along one axis: the first source index and the weights.
     static func weights(inSize: Int, outSize: Int) -> [(start: Int, w: [Float])] {
         let scale = Double(inSize) / Double(outSize)
@@ -32,7 +32,7 @@ enum Resample {
     }
 
     /// `x` resized to [C, outH, outW].
-    static func resize(_ x: Tensor, _ outH: Int, _ outW: Int, _ mode: Interpolation) throws -> Tensor {
+    public static func resize(_ x: Tensor, _ outH: Int, _ outW: Int, _ mode: Interpolation) throws -> Tensor {
         guard x.ndim == 3 else { throw TensorError("resize", "expected an image [C, H, W], got \(shapeString(x.shape))") }
         guard outH > 0, outW > 0 else { throw TensorError("resize", "target size \(outH)x\(outW) must be positive") }
         let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
