@@ -40,11 +40,39 @@ public enum ImageCodec {
         return try convert(raw, to: mode)
     }
 
-    /// Decoded samples before conversion: interleaved, 8 or 16 bits.
-    struct Raw {
+    /// Decoded samples before conversion: interleaved, 8 or 16 bits, in the buffer the
+    /// codec allocated (freed with the value), so conversion reads them in place.
+    final class Raw {
         let width: Int, height: Int, channels: Int, depth: Int
-        let samples: [UInt16]
+        let buffer: UnsafeMutableRawPointer
+        /// True when the codec malloc'ed the buffer (freed with free()).
+        let fromCodec: Bool
+        init(width: Int, height: Int, channels: Int, depth: Int, buffer: UnsafeMutableRawPointer, fromCodec: Bool = true) {
+            self.width = width
+            self.height = height
+            self.channels = channels
+            self.depth = depth
+            self.buffer = buffer
+            self.fromCodec = fromCodec
+        }
+        /// A copy of `samples` in a buffer of our own.
+        convenience init(width: Int, height: Int, channels: Int, depth: Int, samples: [UInt16]) {
+            let size = depth == 16 ? 2 : 1
+            let p = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(samples.count * size, 1), alignment: 8)
+            for (i, v) in samples.enumerated() {
+                if depth == 16 { p.storeBytes(of: v, toByteOffset: 2 * i, as: UInt16.self) } else {
+                    p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
+                }
+            }
+            self.init(width: width, height: height, channels: channels, depth: depth, buffer: p, fromCodec: false)
+        }
+        deinit { if fromCodec { free(buffer) } else { buffer.deallocate() } }
         var max: Float { depth == 16 ? 65535 : 255 }
+        /// Sample `i` (in interleaved order).
+        @inline(__always) subscript(i: Int) -> UInt16 {
+            depth == 16 ? buffer.load(fromByteOffset: 2 * i, as: UInt16.self) : UInt16(buffer.load(fromByteOffset: i, as: UInt8.self))
+        }
+        var samples: [UInt16] { (0..<(width * height * channels)).map { self[$0] } }
     }
 
     static func decodeRaw(_ bytes: [UInt8], name: String) throws -> Raw {
@@ -58,24 +86,12 @@ public enum ImageCodec {
         if bytes.count >= 8 && Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
             let status = bytes.withUnsafeBufferPointer { vis_png_decode($0.baseAddress, $0.count, &w, &h, &c, &d, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("PNG") }
-            defer { free(p) }
-            let n = Int(w) * Int(h) * Int(c)
-            var samples = [UInt16](repeating: 0, count: n)
-            if d == 16 {
-                p.withMemoryRebound(to: UInt16.self, capacity: n) { q in for i in 0..<n { samples[i] = q[i] } }
-            } else {
-                for i in 0..<n { samples[i] = UInt16(p[i]) }
-            }
-            return Raw(width: Int(w), height: Int(h), channels: Int(c), depth: Int(d), samples: samples)
+            return Raw(width: Int(w), height: Int(h), channels: Int(c), depth: Int(d), buffer: UnsafeMutableRawPointer(p))
         }
         if bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF {
             let status = bytes.withUnsafeBufferPointer { vis_jpeg_decode($0.baseAddress, $0.count, &w, &h, &c, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("JPEG") }
-            defer { free(p) }
-            let n = Int(w) * Int(h) * Int(c)
-            var samples = [UInt16](repeating: 0, count: n)
-            for i in 0..<n { samples[i] = UInt16(p[i]) }
-            let raw = Raw(width: Int(w), height: Int(h), channels: Int(c), depth: 8, samples: samples)
+            let raw = Raw(width: Int(w), height: Int(h), channels: Int(c), depth: 8, buffer: UnsafeMutableRawPointer(p))
             return Orientation.apply(Orientation.exif(bytes), to: raw)
         }
         throw TensorError("read_image", "'\(name)' is not a PNG or JPEG image (unrecognised file signature)")
@@ -89,7 +105,18 @@ public enum ImageCodec {
         let o = out.floatPointer
         let scale = 1 / raw.max
         let c = raw.channels
-        raw.samples.withUnsafeBufferPointer { s in
+        // The common case, 8-bit RGB to RGB, as one tight loop.
+        if raw.depth == 8 && c == 3 && mode == .RGB {
+            let s = raw.buffer.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<plane {
+                o[i] = Float(s[3 * i]) / 255
+                o[plane + i] = Float(s[3 * i + 1]) / 255
+                o[2 * plane + i] = Float(s[3 * i + 2]) / 255
+            }
+            return out
+        }
+        do {
+            let s = raw
             for i in 0..<plane {
                 let base = i * c
                 let hasColor = c >= 3
@@ -186,7 +213,7 @@ public enum ImageCodec {
         let raw = try decodeRaw(bytes, name: path)
         let t = Tensor(uninitialized: [raw.height, raw.width], dtype: .int64)
         let scale = raw.depth == 16 ? 257 : 1
-        for i in 0..<(raw.width * raw.height) { t.int64Pointer[i] = Int64(Int(raw.samples[i * raw.channels]) / scale) }
+        for i in 0..<(raw.width * raw.height) { t.int64Pointer[i] = Int64(Int(raw[i * raw.channels]) / scale) }
         return t
     }
 }

@@ -125,6 +125,7 @@ case "bench":
     do {
         try TensorBench.run()
         try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros)
+        try DataBench.run()
         status = 0
     } catch {
         fail("vis bench: \(error)", status: 1)
