@@ -7,6 +7,10 @@ import VisTensor
 /// A layer overrides `ownParameters` / `ownBuffers` / `children` to list what it owns,
 /// `forward` to compute, and `extraRepr` for its printed constructor arguments.
 open class Module {
+    /// Called after every module call with the module and its output while set (used by
+    /// `summary` to record output shapes). Set it only around a single forward pass.
+    nonisolated(unsafe) public static var tracer: ((Module, Tensor) -> Void)?
+
     /// Training mode (dropout active, batch norm using batch statistics).
     public var training = true
 
@@ -23,14 +27,25 @@ open class Module {
     open var children: [(String, Module)] { [] }
     /// The constructor arguments shown when printed (`3, 16, kernel_size=(3, 3)`).
     open var extraRepr: String { "" }
+    /// The constructor arguments by name, for reading back (`conv.kernel_size`).
+    open var hyperParameters: [(String, HyperValue)] { [] }
 
     /// The layer's computation on one input tensor.
     open func forward(_ x: Tensor) throws -> Tensor {
         throw TensorError(typeName, "this module does not take a single tensor input")
     }
 
-    /// `forward`, so a module can be called like a function.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x) }
+    /// `forward`, so a module can be called like a function. Errors come out as
+    /// `LayerError`s naming this layer; containers add their child names on the way out.
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        do {
+            let y = try forward(x)
+            if let tracer = Module.tracer { tracer(self, y) }
+            return y
+        } catch let e as TensorError {
+            throw LayerError(layerType: typeName, message: e.message)
+        }
+    }
 
     /// Every parameter with its dotted name, depth first in registration order.
     public func namedParameters(prefix: String = "") -> [(String, Tensor)] {
