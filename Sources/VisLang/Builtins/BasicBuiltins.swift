@@ -118,6 +118,11 @@ public enum BasicBuiltins {
             default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
             }
         }
+        t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
+            if case .tensor(let t) = a[0] { return .bool(t.dtype != .float32 || t.toFloatArray().allSatisfy(\.isFinite)) }
+            guard let d = a[0].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a[0].typeName)") }
+            return .bool(d.isFinite)
+        }
         t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: Value.none)],
                    "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
             let x = try a.double(0)

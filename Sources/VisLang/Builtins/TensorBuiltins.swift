@@ -154,6 +154,13 @@ public enum TensorBuiltins {
                 .tensor(try f(a.tensor(0), a.tensor(1)))
             }
         }
+        for (name, test) in [("isfinite", { (x: Float) -> Bool in x.isFinite }), ("isnan", { (x: Float) -> Bool in x.isNaN })] {
+            t.method(name, [], "x.\(name)(): a bool tensor, true where the element is \(name == "isnan" ? "NaN" : "finite (not NaN or infinite)").") { a, _ in
+                let x = try a.tensor(0)
+                guard x.dtype == .float32 else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
+                return .tensor(try Tensor(bools: x.toFloatArray().map(test), shape: x.shape))
+            }
+        }
         let absDoc = "Elementwise absolute value."
         t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
         let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
@@ -190,6 +197,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         NPYBuiltins.add(to: &t)
+        MetricBuiltins.add(to: &t)
 
         return t
     }

@@ -23,6 +23,8 @@ public final class Interpreter: Runtime {
     let globalFrame = Frame(function: nil, parent: nil)
     /// Where `print` and displayed values go.
     public var output: (String) -> Void
+    /// True when output goes to a terminal (set by the command line).
+    public var isTerminal = false
     /// Current depth of user function calls, and the limit that turns runaway recursion
     /// into an error instead of a stack overflow.
     var depth = 0

@@ -172,7 +172,9 @@ extension Parser {
         var args: [CallArgument] = []
         var sawKeyword = false
         while !isOp(")") {
-            if case .name(let n) = kind, case .op("=") = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
+            var keywordName: String? = nil
+            if case .name(let n) = kind { keywordName = n } else if case .keyword(.model) = kind { keywordName = "model" }
+            if let n = keywordName, case .op("=") = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
                 let nameToken = advance()
                 _ = advance()
                 if args.contains(where: { $0.name == n }) { throw ParseError("keyword argument '\(n)' given twice", range(nameToken)) }
@@ -227,6 +229,7 @@ extension Parser {
             return Expr(.string(s), SourceRange(file, t.start, end))
         case .fstring(let pieces): _ = advance(); return Expr(.fstring(try fstring(pieces)), range(t))
         case .name(let n): _ = advance(); return Expr(.name(NameRef(n)), range(t))
+        case .keyword(.model): _ = advance(); return Expr(.name(NameRef("model")), range(t))
         case .keyword(.true): _ = advance(); return Expr(.bool(true), range(t))
         case .keyword(.false): _ = advance(); return Expr(.bool(false), range(t))
         case .keyword(.none): _ = advance(); return Expr(.none, range(t))

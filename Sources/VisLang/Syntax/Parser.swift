@@ -78,6 +78,12 @@ public struct Parser {
             let t = advance()
             return (n, range(t))
         }
+        // `model` is a keyword only where a model definition starts; elsewhere it is
+        // the name PyTorch code gives its network (`fn train(model, loader)`).
+        if case .keyword(.model) = kind {
+            let t = advance()
+            return ("model", range(t))
+        }
         throw error("expected a name \(context), found \(kind.display)")
     }
 
@@ -143,7 +149,8 @@ public struct Parser {
         case .keyword(.fn):
             if case .op("(") = tokens[Swift.min(index + 1, tokens.count - 1)].kind { break }
             return try functionDefinition()
-        case .keyword(.model): return try modelDefinition()
+        case .keyword(.model):
+            if case .name = tokens[Swift.min(index + 1, tokens.count - 1)].kind { return try modelDefinition() }
         case .keyword(.return):
             _ = advance()
             if kind == .newline || kind == .eof || isOp(";") || isOp("}") { return Stmt(.return(nil), range(from: start)) }
