@@ -12,6 +12,8 @@ public enum NNBuiltins {
         LossBuiltins.add(to: &t)
         InitBuiltins.add(to: &t)
         CheckpointBuiltins.add(to: &t)
+        Diagnostics.add(to: &t)
+        OptimBuiltins.add(to: &t)
         return t
     }
 
