@@ -46,6 +46,8 @@ extension Tensor: CustomStringConvertible {
             body = "[]"
         } else {
             body = TensorPrinter(self, options).render(indent: indent)
+            // A summary hides the sizes, so vis states them (PyTorch does not).
+            if count > options.threshold { suffixes.append("shape=\(shapeString(shape))") }
         }
         if let name = gradFnName {
             suffixes.append("grad_fn=<\(Tensor.backwardName(name))>")

@@ -88,15 +88,16 @@ final class TensorFormattingTests: XCTestCase {
             """)
     }
 
+    /// Summaries follow PyTorch, plus a `shape=` suffix (vis's addition: a summary hides the sizes).
     func testSummarisation() throws {
-        check(try Tensor.arange(0, 2000), "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])")
-        check(try Tensor.arange(0, 2000, dtype: .int64), "tensor([   0,    1,    2,  ..., 1997, 1998, 1999])")
+        check(try Tensor.arange(0, 2000), "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03], shape=[2000])")
+        check(try Tensor.arange(0, 2000, dtype: .int64), "tensor([   0,    1,    2,  ..., 1997, 1998, 1999], shape=[2000])")
         check(try Tensor.arange(0, 2000, dtype: .int64).reshape([2, 1000]),
-              "tensor([[   0,    1,    2,  ...,  997,  998,  999],\n        [1000, 1001, 1002,  ..., 1997, 1998, 1999]])")
+              "tensor([[   0,    1,    2,  ...,  997,  998,  999],\n        [1000, 1001, 1002,  ..., 1997, 1998, 1999]], shape=[2, 1000])")
         let row = "[0., 0., 0.,  ..., 0., 0., 0.]"
-        check(try Tensor.zeros([100, 100]), "tensor([" + [row, row, row, "...", row, row, row].joined(separator: ",\n        ") + "])")
+        check(try Tensor.zeros([100, 100]), "tensor([" + [row, row, row, "...", row, row, row].joined(separator: ",\n        ") + "], shape=[100, 100])")
         let block = "[" + row + "]"
-        check(try Tensor.zeros([7, 1, 200]), "tensor([" + [block, block, block, "...", block, block, block].joined(separator: ",\n\n        ") + "])")
+        check(try Tensor.zeros([7, 1, 200]), "tensor([" + [block, block, block, "...", block, block, block].joined(separator: ",\n\n        ") + "], shape=[7, 1, 200])")
         // Exactly 1000 elements are printed in full.
         XCTAssertFalse(try Tensor.zeros([1000]).description.contains("..."))
     }
@@ -124,7 +125,7 @@ final class TensorFormattingTests: XCTestCase {
 
     func testPrintOptions() throws {
         XCTAssertEqual(Tensor([1.12345]).formatted(PrintOptions(precision: 2)), "tensor([1.12])")
-        XCTAssertEqual(try Tensor.arange(0, 10, dtype: .int64).formatted(PrintOptions(threshold: 5)), "tensor([0, 1, 2,  ..., 7, 8, 9])")
+        XCTAssertEqual(try Tensor.arange(0, 10, dtype: .int64).formatted(PrintOptions(threshold: 5)), "tensor([0, 1, 2,  ..., 7, 8, 9], shape=[10])")
         XCTAssertEqual(Tensor([1, 2]).formatted(PrintOptions(sciMode: true)), "tensor([1.0000e+00, 2.0000e+00])")
     }
 }
