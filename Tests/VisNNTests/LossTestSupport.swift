@@ -20,7 +20,7 @@ enum LossTest {
 
     /// Rows of probabilities: softmax of random scores along `dim`.
     static func probabilities(_ shape: [Int], dim: Int = 1, seed: UInt64) throws -> Tensor {
-        try random(shape, seed: seed).softmax(dim: dim).detach()
+        try random(shape, seed: seed).softmax(dim: dim).detach().contiguous()
     }
 
     /// An int64 tensor.

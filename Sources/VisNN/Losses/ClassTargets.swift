@@ -1,3 +1,4 @@
+import Foundation
 import VisTensor
 
 /// A tensor of class scores, [N, C, d1, ...] (or an unbatched [C]), seen as
@@ -17,6 +18,56 @@ struct ClassLayout {
 
     /// Offset of class 0 of position `p` (n * C * S + s).
     @inline(__always) func base(_ p: Int) -> Int { (p / spatial) * classes * spatial + p % spatial }
+
+    // The fused kernels walk positions in blocks: runs of positions whose elements of
+    // class c lie at base(start) + c * classStride + j * positionStride, j < count.
+    // With S > 1 a block is a run of s within one image (positionStride 1), so the
+    // loops over j read contiguous memory and vectorise; with S = 1 a block is a run
+    // of rows (positionStride C).
+
+    /// Positions per block (the kernels' scratch arrays hold one value per position).
+    static let blockLength = 256
+    /// Blocks per chunk of the parallel loops: 2048 positions.
+    static let blocksPerChunk = 8
+    /// Element step between classes of one position.
+    var classStride: Int { spatial }
+    /// Element step between consecutive positions of a block.
+    var positionStride: Int { spatial == 1 ? classes : 1 }
+    private var blocksPerImage: Int { (spatial + Self.blockLength - 1) / Self.blockLength }
+    /// Number of blocks.
+    var blockCount: Int {
+        spatial == 1 ? (positions + Self.blockLength - 1) / Self.blockLength : batch * blocksPerImage
+    }
+
+    /// lse[j] = log(sum_c e^x[b + c * classStride + j * ps]) for the `count` positions of
+    /// a block (max-subtracted, so large logits do not overflow). `m` is scratch for
+    /// `count` values. Called with a literal `ps` of 1 where it is 1, so that the
+    /// loops over j are unit-stride and vectorise.
+    @inline(__always)
+    func logSumExp(_ x: UnsafePointer<Float>, base b: Int, count: Int, ps: Int,
+                   into lse: UnsafeMutablePointer<Float>, scratch m: UnsafeMutablePointer<Float>) {
+        let cs = classStride
+        for j in 0..<count { m[j] = -Float.infinity; lse[j] = 0 }
+        for c in 0..<classes {
+            let row = x + (b &+ c &* cs)
+            for j in 0..<count { let v = row[j &* ps]; m[j] = v > m[j] ? v : m[j] }
+        }
+        for c in 0..<classes {
+            let row = x + (b &+ c &* cs)
+            for j in 0..<count { lse[j] += FastMath.exp(row[j &* ps] - m[j]) }
+        }
+        for j in 0..<count { lse[j] = m[j] + FastMath.log(lse[j]) }
+    }
+
+    /// The first position of block `k` and its number of positions.
+    @inline(__always) func block(_ k: Int) -> (start: Int, count: Int) {
+        if spatial == 1 {
+            let start = k * Self.blockLength
+            return (start, Swift.min(Self.blockLength, positions - start))
+        }
+        let n = k / blocksPerImage, s0 = (k % blocksPerImage) * Self.blockLength
+        return (n * spatial + s0, Swift.min(Self.blockLength, spatial - s0))
+    }
 }
 
 extension Functional {

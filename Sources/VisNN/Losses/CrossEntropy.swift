@@ -8,7 +8,10 @@ extension Functional {
     /// Shapes: `input` [N, C] with int64 `target` [N], per-pixel `input` [N, C, d1, ...]
     /// with `target` [N, d1, ...] (segmentation), or an unbatched [C] with a 0-d target.
     /// A float32 `target` of the input's own shape holds class probabilities instead
-    /// (see `softTargetCrossEntropy`).
+    /// (mixup / cutmix labels, a teacher's softmax): then per position
+    /// l = -sum_c w[c] * ((1 - e) t[c] + e / C) * lp[c], `mean` divides by the number
+    /// of positions N * d1 * ... (with or without weights, as PyTorch does),
+    /// `ignoreIndex` must stay negative, and the target receives a gradient too.
     ///
     /// With class-index targets y, log-probabilities lp = log_softmax(x), class weights
     /// w (all 1 without `weight`), smoothing e = `labelSmoothing` and C classes, each
@@ -41,56 +44,69 @@ extension Functional {
             guard ignoreIndex < 0 else {
                 throw TensorError(op, "ignore_index is not supported with class-probability targets (got ignore_index=\(ignoreIndex))")
             }
-            return try softTargetCrossEntropy(input, target, layout, weight: w,
-                                              labelSmoothing: Float(labelSmoothing), reduction: reduction)
+            return softTargetCrossEntropy(input, target, layout, weight: w,
+                                          labelSmoothing: Float(labelSmoothing), reduction: reduction)
         }
         let targets = try classTargets(op, input, target, layout, ignoreIndex: ignoreIndex, probabilitiesAllowed: true)
         return classIndexCrossEntropy(input, targets, layout, weight: w, ignoreIndex: Int64(ignoreIndex),
                                       labelSmoothing: Float(labelSmoothing), reduction: reduction)
     }
 
-    /// The fused kernel for checked class-index targets (see `crossEntropy`).
+    /// The fused kernel for checked class-index targets (see `crossEntropy`). It walks
+    /// the positions in blocks (see `ClassLayout`) so that the loops over a block's
+    /// positions vectorise, with `FastMath` for the softmax.
     private static func classIndexCrossEntropy(_ input: Tensor, _ targets: Tensor, _ layout: ClassLayout,
                                                weight: Tensor?, ignoreIndex ignore: Int64,
                                                labelSmoothing eps: Float, reduction: Reduction) -> Tensor {
         // x: [N, C, S] contiguous; targets: [N, S]; lse: [N * S], log-sum-exp per position.
         let x = input.detach().contiguous()
-        let C = layout.classes, S = layout.spatial, P = layout.positions
+        let C = layout.classes, cs = layout.classStride, P = layout.positions
         let lse = Tensor(uninitialized: [P])
         let perPosition = reduction == .none ? Tensor(uninitialized: layout.positionShape) : nil
         let px = UnsafePointer(x.floatPointer), py = UnsafePointer(targets.int64Pointer)
         let pl = lse.floatPointer, po = perPosition?.floatPointer
         let pw = weight.map { UnsafePointer($0.floatPointer) }
         let onTarget = 1 - eps, offTarget = C > 0 ? eps / Float(C) : 0
-        let (lossSum, weightSum) = LossLoop.sums(P, cost: C * 12) { s, e in
-            var acc = 0.0, wacc = 0.0
-            for p in s..<e {
-                let b = layout.base(p)
-                var m = -Float.infinity
-                for c in 0..<C { m = Swift.max(m, px[b + c * S]) }
-                var z: Float = 0
-                for c in 0..<C { z += Foundation.exp(px[b + c * S] - m) }
-                let l = m + Foundation.log(z)
-                pl[p] = l
-                let y = py[p]
-                if y == ignore { po?[p] = 0; continue }
-                let yi = Int(y), wy = pw?[yi] ?? 1
-                var loss = onTarget * wy * (l - px[b + yi * S])
-                if eps > 0 {
-                    // sum_c w[c] * -lp[c]
-                    var smooth: Float = 0
-                    if let pw {
-                        for c in 0..<C { smooth += pw[c] * (l - px[b + c * S]) }
-                    } else {
-                        for c in 0..<C { smooth += l - px[b + c * S] }
+        let (lossSum, weightSum) = LossLoop.sums(layout.blockCount, chunk: ClassLayout.blocksPerChunk,
+                                                 cost: ClassLayout.blockLength * C * 4) { k0, k1 in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * ClassLayout.blockLength) { scratch in
+                guard let m = scratch.baseAddress else { return (0, 0) }
+                let smooth = m + ClassLayout.blockLength
+                let losses = smooth + ClassLayout.blockLength, weights = losses + ClassLayout.blockLength
+                var acc = 0.0, wacc = 0.0
+                @inline(__always) func run(_ ps: Int) {
+                    for k in k0..<k1 {
+                        let (start, count) = layout.block(k)
+                        let b = layout.base(start)
+                        let l = pl + start
+                        layout.logSumExp(px, base: b, count: count, ps: ps, into: l, scratch: m)
+                        if eps > 0 {
+                            // smooth[j] = sum_c w[c] * -lp[c]
+                            for j in 0..<count { smooth[j] = 0 }
+                            for c in 0..<C {
+                                let row = px + (b &+ c &* cs), wc = pw?[c] ?? 1
+                                for j in 0..<count { smooth[j] += wc * (l[j] - row[j &* ps]) }
+                            }
+                        }
+                        for j in 0..<count {
+                            let y = py[start + j]
+                            if y == ignore { losses[j] = 0; weights[j] = 0; continue }
+                            let yi = Int(y), wy = pw?[yi] ?? 1
+                            var loss = onTarget * wy * (l[j] - px[b &+ yi &* cs &+ j &* ps])
+                            if eps > 0 { loss += offTarget * smooth[j] }
+                            losses[j] = loss
+                            weights[j] = wy
+                        }
+                        if let po { (po + start).update(from: losses, count: count) }
+                        // Summed apart from the loop above, in independent Double
+                        // accumulators: one running sum would serialise the loop.
+                        acc += LossLoop.sum(losses, count)
+                        wacc += LossLoop.sum(weights, count)
                     }
-                    loss += offTarget * smooth
                 }
-                po?[p] = loss
-                acc += Double(loss)
-                wacc += Double(wy)
+                if layout.positionStride == 1 { run(1) } else { run(layout.positionStride) }
+                return (acc, wacc)
             }
-            return (acc, wacc)
         }
         let out: Tensor
         switch reduction {
@@ -100,7 +116,7 @@ extension Functional {
         }
         guard Autograd.needsGraph(input) else { return out }
         // sum_c w[c], for sum(q) = (1 - e) w[y] + (e / C) sum_c w[c].
-        var totalWeight: Float = Float(C)
+        var totalWeight = Float(C)
         if let pw { totalWeight = 0; for c in 0..<C { totalWeight += pw[c] } }
         let inputShape = input.shape
         Autograd.record(out, "cross_entropy", [input]) { g in
@@ -113,27 +129,40 @@ extension Functional {
             let pd = grad.floatPointer
             let px = UnsafePointer(x.floatPointer), py = UnsafePointer(targets.int64Pointer)
             let pl = UnsafePointer(lse.floatPointer), pw = weight.map { UnsafePointer($0.floatPointer) }
-            LossLoop.forEach(P, cost: C * 10) { s, e in
-                for p in s..<e {
-                    let b = layout.base(p)
-                    let y = py[p]
-                    if y == ignore {
-                        for c in 0..<C { pd[b + c * S] = 0 }
-                        continue
-                    }
-                    let f = perElement ? pg[p] : scalar
-                    let yi = Int(y), wy = pw?[yi] ?? 1, l = pl[p]
-                    let sumQ = onTarget * wy + offTarget * totalWeight
-                    if let pw {
-                        for c in 0..<C {
-                            pd[b + c * S] = f * (sumQ * Foundation.exp(px[b + c * S] - l) - offTarget * pw[c])
+            LossLoop.forEach(layout.blockCount, cost: ClassLayout.blockLength * C * 3) { k0, k1 in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * ClassLayout.blockLength) { scratch in
+                    guard let f = scratch.baseAddress else { return }
+                    let sumQ = f + ClassLayout.blockLength
+                    @inline(__always) func run(_ ps: Int) {
+                        for k in k0..<k1 {
+                            let (start, count) = layout.block(k)
+                            let b = layout.base(start)
+                            let l = pl + start
+                            // Per position: the incoming gradient (0 where ignored) and sum(q).
+                            for j in 0..<count {
+                                let y = py[start + j]
+                                if y == ignore { f[j] = 0; sumQ[j] = 0; continue }
+                                f[j] = perElement ? pg[start + j] : scalar
+                                sumQ[j] = onTarget * (pw?[Int(y)] ?? 1) + offTarget * totalWeight
+                            }
+                            // dx[c] = f * (sum(q) p[c] - (e / C) w[c]) ...
+                            for c in 0..<C {
+                                let row = px + (b &+ c &* cs), out = pd + (b &+ c &* cs)
+                                let off = offTarget * (pw?[c] ?? 1)
+                                for j in 0..<count {
+                                    out[j &* ps] = f[j] * (sumQ[j] * FastMath.exp(row[j &* ps] - l[j]) - off)
+                                }
+                            }
+                            // ... - f * (1 - e) w[y] at the target class.
+                            for j in 0..<count {
+                                let y = py[start + j]
+                                if y == ignore { continue }
+                                let yi = Int(y)
+                                pd[b &+ yi &* cs &+ j &* ps] -= f[j] * onTarget * (pw?[yi] ?? 1)
+                            }
                         }
-                    } else {
-                        for c in 0..<C {
-                            pd[b + c * S] = f * (sumQ * Foundation.exp(px[b + c * S] - l) - offTarget)
-                        }
                     }
-                    pd[b + yi * S] -= f * onTarget * wy
+                    if layout.positionStride == 1 { run(1) } else { run(layout.positionStride) }
                 }
             }
             return [grad]

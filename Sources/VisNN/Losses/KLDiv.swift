@@ -13,7 +13,8 @@ struct KLDivKernel: PointwiseLossKernel {
     }
 }
 
-/// e^t (t - x) per element: the target given as log-probabilities.
+/// e^t (t - x) per element: the target given as log-probabilities. A log target of
+/// -inf gives 0 * -inf = NaN, as in PyTorch (the 0 log 0 convention is `KLDivKernel`'s).
 struct KLDivLogTargetKernel: PointwiseLossKernel {
     @inline(__always) func loss(_ x: Float, _ t: Float, _ i: Int) -> Float { Foundation.exp(t) * (t - x) }
     @inline(__always) func gradInput(_ x: Float, _ t: Float, _ i: Int) -> Float { -Foundation.exp(t) }

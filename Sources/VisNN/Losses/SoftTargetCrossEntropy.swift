@@ -15,35 +15,42 @@ extension Functional {
     /// dl/dt[c] = -(1 - e) w[c] log_softmax(x)[c].
     static func softTargetCrossEntropy(_ input: Tensor, _ target: Tensor, _ layout: ClassLayout,
                                        weight: Tensor?, labelSmoothing eps: Float,
-                                       reduction: Reduction) throws -> Tensor {
+                                       reduction: Reduction) -> Tensor {
         // x, t: [N, C, S] contiguous; lse: [N * S], log-sum-exp per position.
         let x = input.detach().contiguous(), t = target.detach().contiguous()
-        let C = layout.classes, S = layout.spatial, P = layout.positions
+        let C = layout.classes, cs = layout.classStride, P = layout.positions
         let lse = Tensor(uninitialized: [P])
         let perPosition = reduction == .none ? Tensor(uninitialized: layout.positionShape) : nil
         let px = UnsafePointer(x.floatPointer), pt = UnsafePointer(t.floatPointer)
         let pl = lse.floatPointer, po = perPosition?.floatPointer
         let pw = weight.map { UnsafePointer($0.floatPointer) }
         let onTarget = 1 - eps, offTarget = C > 0 ? eps / Float(C) : 0
-        let lossSum = LossLoop.sum(P, cost: C * 12) { s, e in
-            var acc = 0.0
-            for p in s..<e {
-                let b = layout.base(p)
-                var m = -Float.infinity
-                for c in 0..<C { m = Swift.max(m, px[b + c * S]) }
-                var z: Float = 0
-                for c in 0..<C { z += Foundation.exp(px[b + c * S] - m) }
-                let l = m + Foundation.log(z)
-                pl[p] = l
-                var loss: Float = 0
-                for c in 0..<C {
-                    let q = (pw?[c] ?? 1) * (onTarget * pt[b + c * S] + offTarget)
-                    loss += q * (l - px[b + c * S])
+        let lossSum = LossLoop.sum(layout.blockCount, chunk: ClassLayout.blocksPerChunk,
+                                   cost: ClassLayout.blockLength * C * 5) { k0, k1 in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * ClassLayout.blockLength) { scratch in
+                guard let m = scratch.baseAddress else { return 0 }
+                let loss = m + ClassLayout.blockLength
+                var acc = 0.0
+                @inline(__always) func run(_ ps: Int) {
+                    for k in k0..<k1 {
+                        let (start, count) = layout.block(k)
+                        let b = layout.base(start)
+                        let l = pl + start
+                        layout.logSumExp(px, base: b, count: count, ps: ps, into: l, scratch: m)
+                        // loss[j] = sum_c q[c] * -lp[c], q = w t'
+                        for j in 0..<count { loss[j] = 0 }
+                        for c in 0..<C {
+                            let xr = px + (b &+ c &* cs), tr = pt + (b &+ c &* cs), wc = pw?[c] ?? 1
+                            for j in 0..<count {
+                                loss[j] += wc * (onTarget * tr[j &* ps] + offTarget) * (l[j] - xr[j &* ps])
+                            }
+                        }
+                        for j in 0..<count { po?[start + j] = loss[j]; acc += Double(loss[j]) }
+                    }
                 }
-                po?[p] = loss
-                acc += Double(loss)
+                if layout.positionStride == 1 { run(1) } else { run(layout.positionStride) }
+                return acc
             }
-            return acc
         }
         let out: Tensor
         switch reduction {
@@ -65,25 +72,42 @@ extension Functional {
             let pdx = gx?.floatPointer, pdt = gt?.floatPointer
             let px = UnsafePointer(x.floatPointer), pt = UnsafePointer(t.floatPointer)
             let pl = UnsafePointer(lse.floatPointer), pw = weight.map { UnsafePointer($0.floatPointer) }
-            LossLoop.forEach(P, cost: C * 10) { s, e in
-                for p in s..<e {
-                    let b = layout.base(p)
-                    let f = perElement ? pg[p] : scalar, l = pl[p]
-                    if let pdx {
-                        var sumQ: Float = 0
-                        for c in 0..<C { sumQ += (pw?[c] ?? 1) * (onTarget * pt[b + c * S] + offTarget) }
-                        for c in 0..<C {
-                            let i = b + c * S
-                            let q = (pw?[c] ?? 1) * (onTarget * pt[i] + offTarget)
-                            pdx[i] = f * (sumQ * Foundation.exp(px[i] - l) - q)
+            LossLoop.forEach(layout.blockCount, cost: ClassLayout.blockLength * C * 5) { k0, k1 in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * ClassLayout.blockLength) { scratch in
+                    guard let f = scratch.baseAddress else { return }
+                    let sumQ = f + ClassLayout.blockLength
+                    @inline(__always) func run(_ ps: Int) {
+                        for k in k0..<k1 {
+                            let (start, count) = layout.block(k)
+                            let b = layout.base(start)
+                            let l = pl + start
+                            for j in 0..<count { f[j] = perElement ? pg[start + j] : scalar; sumQ[j] = 0 }
+                            if let pdx {
+                                // dx[c] = f * (sum(q) p[c] - q[c])
+                                for c in 0..<C {
+                                    let tr = pt + (b &+ c &* cs), wc = pw?[c] ?? 1
+                                    for j in 0..<count { sumQ[j] += wc * (onTarget * tr[j &* ps] + offTarget) }
+                                }
+                                for c in 0..<C {
+                                    let o = b &+ c &* cs, wc = pw?[c] ?? 1
+                                    let xr = px + o, tr = pt + o, dr = pdx + o
+                                    for j in 0..<count {
+                                        let q = wc * (onTarget * tr[j &* ps] + offTarget)
+                                        dr[j &* ps] = f[j] * (sumQ[j] * FastMath.exp(xr[j &* ps] - l[j]) - q)
+                                    }
+                                }
+                            }
+                            if let pdt {
+                                // dt[c] = f * (1 - e) w[c] * -lp[c]
+                                for c in 0..<C {
+                                    let o = b &+ c &* cs, scale = onTarget * (pw?[c] ?? 1)
+                                    let xr = px + o, dr = pdt + o
+                                    for j in 0..<count { dr[j &* ps] = f[j] * scale * (l[j] - xr[j &* ps]) }
+                                }
+                            }
                         }
                     }
-                    if let pdt {
-                        for c in 0..<C {
-                            let i = b + c * S
-                            pdt[i] = f * onTarget * (pw?[c] ?? 1) * (l - px[i])
-                        }
-                    }
+                    if layout.positionStride == 1 { run(1) } else { run(layout.positionStride) }
                 }
             }
             return [gx, gt]
