@@ -73,7 +73,7 @@ enum LossBuiltins {
         }
         both(&t, "kl_div", "KLDivLoss", [reduction, Param("log_target", .bool, default: .bool(false))],
              "Kullback-Leibler divergence; input is log-probabilities (reduction \"batchmean\" divides by the batch size).") { x, y, a, i in
-            try Functional.klDiv(x, y, reduction: a.string(i), logTarget: a.bool(i + 1))
+            try Functional.klDiv(x, y, reduction: Functional.KLDivReduction.parse(a.string(i)), logTarget: a.bool(i + 1))
         }
         t.function("dice_loss", [Param("probs", .tensor), Param("target", .tensorLike), Param("smooth", .float, default: .float(1.0))],
                    "dice_loss(probs, target, smooth=1.0): 1 - (2 sum(p t) + smooth) / (sum(p) + sum(t) + smooth).") { a, _ in

@@ -13,7 +13,7 @@ public enum NNBuiltins {
         InitBuiltins.add(to: &t)
         CheckpointBuiltins.add(to: &t)
         Diagnostics.add(to: &t)
-        OptimBuiltins.add(to: &t)
+
         return t
     }
 
@@ -56,9 +56,9 @@ public enum NNBuiltins {
     }
 
     /// A reduction name.
-    static func reduction(_ a: BoundArguments, _ i: Int) throws -> Reduction {
+    static func reduction(_ a: BoundArguments, _ i: Int) throws -> Functional.Reduction {
         let s = try a.string(i)
-        guard let r = Reduction(rawValue: s) else { throw NativeError("\(a.function): reduction must be \"mean\", \"sum\" or \"none\", got \(Repr.quote(s))") }
+        guard let r = Functional.Reduction(rawValue: s) else { throw NativeError("\(a.function): reduction must be \"mean\", \"sum\" or \"none\", got \(Repr.quote(s))") }
         return r
     }
 
