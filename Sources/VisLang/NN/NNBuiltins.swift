@@ -13,6 +13,7 @@ public enum NNBuiltins {
         InitBuiltins.add(to: &t)
         CheckpointBuiltins.add(to: &t)
         Diagnostics.add(to: &t)
+        OptimBuiltins.add(to: &t)
 
         return t
     }
