@@ -118,6 +118,9 @@ public enum BasicBuiltins {
             default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
             }
         }
+        t.function("fail", [Param("message", .string)], "fail(message): stops with an error carrying message (for checks in library code).") { a, _ in
+            throw NativeError(try a.string(0))
+        }
         t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
             if case .tensor(let t) = a[0] { return .bool(t.dtype != .float32 || t.toFloatArray().allSatisfy(\.isFinite)) }
             guard let d = a[0].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a[0].typeName)") }
