@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "VisData", dependencies: ["VisTensor", "CZlib", "CPNG", "CShims"], swiftSettings: kernelSettings),
         .target(name: "VisLang", dependencies: ["VisTensor", "VisNN", "VisOptim", "VisData"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisData", "VisTensor", "CEditLine"]),
-        .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisData", "VisTensor", "COpenBLAS"]),
+        .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisData", "VisNN", "VisOptim", "VisTensor", "COpenBLAS"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
                     resources: [.copy("Fixtures")]),

@@ -126,6 +126,7 @@ case "bench":
         try TensorBench.run()
         try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros)
         try DataBench.run()
+        try TrainingBench.run()
         status = 0
     } catch {
         fail("vis bench: \(error)", status: 1)
