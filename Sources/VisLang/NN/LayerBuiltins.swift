@@ -106,6 +106,16 @@ enum LayerBuiltins {
             return N.value(try Upsample(size: a[0].isNone ? nil : try N.pair(a, 0), scaleFactor: try FunctionalBuiltins.scale(a, 1), mode: m,
                                         alignCorners: a[3].isNone ? nil : try a.bool(3)))
         }
+        let rnnParams = [Param("input_size", .int), Param("hidden_size", .int), Param("num_layers", .int, default: .int(1)), bias,
+                         Param("batch_first", .bool, default: .bool(false)), Param("dropout", .float, default: .float(0)), Param("bidirectional", .bool, default: .bool(false))]
+        t.function("LSTM", rnnParams,
+                   "LSTM(input_size, hidden_size, num_layers=1, bias=true, batch_first=false, dropout=0, bidirectional=false): calling it gives (output, (h, c)); lstm(x, (h0, c0)) starts from given states.\n  out, (h, c) = lstm(seq)") { a, _ in
+            N.value(try LSTM(inputSize: a.int(0), hiddenSize: a.int(1), numLayers: a.int(2), bias: a.bool(3), batchFirst: a.bool(4), dropout: a.double(5), bidirectional: a.bool(6)))
+        }
+        t.function("GRU", rnnParams,
+                   "GRU(input_size, hidden_size, num_layers=1, bias=true, batch_first=false, dropout=0, bidirectional=false): calling it gives (output, h); gru(x, h0) starts from a given state.") { a, _ in
+            N.value(try GRU(inputSize: a.int(0), hiddenSize: a.int(1), numLayers: a.int(2), bias: a.bool(3), batchFirst: a.bool(4), dropout: a.double(5), bidirectional: a.bool(6)))
+        }
         t.function("Sequential", [Param("modules", .any, variadic: true)], "Sequential(*layers): applies layers in order; children are named 0, 1, ...") { a, rt in
             var items = try a.list(0)
             if items.count == 1, case .list(let l) = items[0] { items = l.items }

@@ -71,11 +71,51 @@ public final class NativeModule: ModuleObject, CallableObject, IndexableObject {
     }
 
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
+        if let lstm = module as? LSTM { return try callLSTM(lstm, args) }
+        if let gru = module as? GRU { return try callGRU(gru, args) }
         guard args.positional.count == 1, args.keywords.isEmpty else {
             throw NativeError("\(typeName) takes one input tensor, got \(args.positional.count) positional and \(args.keywords.count) keyword arguments")
         }
         let x = try Convert.tensor(args.positional[0], context: "\(typeName) input")
         return .tensor(try module(x))
+    }
+}
+
+extension NativeModule {
+    /// `lstm(x)` or `lstm(x, (h0, c0))`: `(output, (h, c))` as in PyTorch.
+    func callLSTM(_ lstm: LSTM, _ args: Arguments) throws -> Value {
+        guard (1...2).contains(args.positional.count), args.keywords.isEmpty else {
+            throw NativeError("LSTM takes (input) or (input, (h0, c0)), got \(args.positional.count) arguments")
+        }
+        let x = try Convert.tensor(args.positional[0], context: "LSTM input")
+        var h0: Tensor? = nil, c0: Tensor? = nil
+        if args.positional.count == 2, !args.positional[1].isNone {
+            let states = try Iteration.elements(args.positional[1])
+            guard states.count == 2 else { throw NativeError("LSTM: the initial state must be a pair (h0, c0)") }
+            h0 = try Convert.tensor(states[0], context: "LSTM h0")
+            c0 = try Convert.tensor(states[1], context: "LSTM c0")
+        }
+        do {
+            let r = try lstm.forward(x, h0: h0, c0: c0)
+            return .tuple([.tensor(r.output), .tuple([.tensor(r.h), .tensor(r.c)])])
+        } catch let e as TensorError {
+            throw LayerError(layerType: "LSTM", message: e.message)
+        }
+    }
+
+    /// `gru(x)` or `gru(x, h0)`: `(output, h)` as in PyTorch.
+    func callGRU(_ gru: GRU, _ args: Arguments) throws -> Value {
+        guard (1...2).contains(args.positional.count), args.keywords.isEmpty else {
+            throw NativeError("GRU takes (input) or (input, h0), got \(args.positional.count) arguments")
+        }
+        let x = try Convert.tensor(args.positional[0], context: "GRU input")
+        let h0 = args.positional.count == 2 && !args.positional[1].isNone ? try Convert.tensor(args.positional[1], context: "GRU h0") : nil
+        do {
+            let r = try gru.forward(x, h0: h0)
+            return .tuple([.tensor(r.output), .tensor(r.h)])
+        } catch let e as TensorError {
+            throw LayerError(layerType: "GRU", message: e.message)
+        }
     }
 }
 
