@@ -14,7 +14,8 @@ public struct LayerError: Error, CustomStringConvertible {
     public init(path: [String] = [], layerType: String, message: String) {
         self.path = path
         self.layerType = layerType
-        self.message = message
+        // Layers often name themselves in their messages already; say it once.
+        self.message = message.hasPrefix(layerType + ": ") ? String(message.dropFirst(layerType.count + 2)) : message
     }
 
     /// `head.1 (Linear): message`, or `Linear: message` at the top.
