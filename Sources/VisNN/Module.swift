@@ -76,12 +76,17 @@ open class Module {
 
     /// The PyTorch-style printed tree.
     public var tree: String {
-        let kids = children
-        if kids.isEmpty { return "\(typeName)(\(extraRepr))" }
+        Module.formatTree(typeName: typeName, extraRepr: extraRepr, children: children.map { ($0.0, $0.1.tree) })
+    }
+
+    /// PyTorch's printed form of a module from its parts: `Name(args)` for a leaf, else
+    /// `Name(` then each child's (already formatted) tree indented under `(name): `.
+    public static func formatTree(typeName: String, extraRepr: String, children: [(String, String)]) -> String {
+        if children.isEmpty { return "\(typeName)(\(extraRepr))" }
         var lines = ["\(typeName)(" + extraRepr]
-        for (name, child) in kids {
-            let sub = child.tree.split(separator: "\n", omittingEmptySubsequences: false)
-            lines.append("  (\(name)): " + sub[0])
+        for (name, childTree) in children {
+            let sub = childTree.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("  (\(name)): " + (sub.first.map(String.init) ?? ""))
             for l in sub.dropFirst() { lines.append("  " + l) }
         }
         lines.append(")")

@@ -49,16 +49,7 @@ extension ModuleObject {
 
     /// The PyTorch-style printed tree.
     public var moduleTree: String {
-        let children = childModules
-        if children.isEmpty { return "\(typeName)(\(extraRepr))" }
-        var lines = ["\(typeName)(" + (extraRepr.isEmpty ? "" : extraRepr)]
-        for (name, child) in children {
-            let sub = child.moduleTree.split(separator: "\n", omittingEmptySubsequences: false)
-            lines.append("  (\(name)): " + sub[0])
-            for l in sub.dropFirst() { lines.append("  " + l) }
-        }
-        lines.append(")")
-        return lines.joined(separator: "\n")
+        Module.formatTree(typeName: typeName, extraRepr: extraRepr, children: childModules.map { ($0.0, $0.1.moduleTree) })
     }
 
     /// Loads named tensors into this module's parameters and buffers (lazy layers

@@ -1,19 +1,23 @@
 import COpenBLAS
 import Foundation
 
-/// The OpenBLAS calls of the NN kernels: one row-major sgemm wrapper, the description
+/// The OpenBLAS calls of matmul and the NN kernels: one row-major sgemm wrapper, the description
 /// of a strided matrix view as a BLAS operand, and a scope that runs OpenBLAS
 /// single-threaded while the caller splits work across cores itself.
-enum BLAS {
+public enum BLAS {
     /// How BLAS reads a [rows, cols] matrix view: transposed or not, and its leading dimension.
-    struct Operand {
-        let transpose: Bool
-        let ld: Int
+    public struct Operand {
+        public let transpose: Bool
+        public let ld: Int
+        public init(transpose: Bool, ld: Int) {
+            self.transpose = transpose
+            self.ld = ld
+        }
     }
 
     /// The BLAS description of a [rows, cols] view with the given strides, or nil when
     /// BLAS cannot read it in place (the caller copies it first).
-    static func operand(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> Operand? {
+    public static func operand(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> Operand? {
         if colStride == 1 || cols == 1 {
             let ld = rows == 1 ? Swift.max(cols, 1) : rowStride
             if ld >= Swift.max(cols, 1) { return Operand(transpose: false, ld: ld) }
@@ -26,12 +30,12 @@ enum BLAS {
     }
 
     /// The largest matrix size or leading dimension cblas_sgemm takes (its ints are 32-bit).
-    static let maxDimension = Int(Int32.max)
+    public static let maxDimension = Int(Int32.max)
 
     /// C[m, n] = op(A)[m, k] @ op(B)[k, n] + beta * C, row-major. Callers keep every
     /// size and leading dimension at most `maxDimension` (the ops check their shapes).
     @inline(__always)
-    static func gemm(m: Int, n: Int, k: Int,
+    public static func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, _ aOp: Operand,
                      b: UnsafePointer<Float>, _ bOp: Operand,
                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
@@ -53,9 +57,9 @@ enum BLAS {
     }
 
     /// A plain row-major matrix with leading dimension `ld`.
-    @inline(__always) static func plain(_ ld: Int) -> Operand { Operand(transpose: false, ld: Swift.max(ld, 1)) }
+    @inline(__always) public static func plain(_ ld: Int) -> Operand { Operand(transpose: false, ld: Swift.max(ld, 1)) }
     /// The transpose of a row-major matrix with leading dimension `ld`.
-    @inline(__always) static func transposed(_ ld: Int) -> Operand { Operand(transpose: true, ld: Swift.max(ld, 1)) }
+    @inline(__always) public static func transposed(_ ld: Int) -> Operand { Operand(transpose: true, ld: Swift.max(ld, 1)) }
 
     // OpenBLAS's thread count is one process-wide setting. Kernels that call sgemm from
     // several threads at once (one image per core) must run it single-threaded, or each
@@ -67,7 +71,7 @@ enum BLAS {
     nonisolated(unsafe) private static var savedThreads: Int32 = 1
 
     /// Runs `body` with OpenBLAS single-threaded, restoring the thread count afterwards.
-    static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         threadLock.lock()
         if singleThreadedScopes == 0 {
             savedThreads = openblas_get_num_threads()
