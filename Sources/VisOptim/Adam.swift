@@ -54,6 +54,7 @@ public class Adam: Optimizer {
         try check(options, "amsgrad", "amsgrad flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
+    /// One Adam (or AdamW) step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = option(group, "beta2")
         let eps = option(group, "eps"), weightDecay = option(group, "weight_decay")
@@ -76,13 +77,7 @@ public class Adam: Optimizer {
                 bc2Sqrt: Float(Foundation.pow(bc2, 0.5)), eps: Float(eps), negStepSize: Float(-(lr / bc1)))
             let l2 = !decoupled && weightDecay != 0
             try FusedUpdate.run(p, g) { pp, gp, n in
-                // Literal flags let each call inline into its own branch-free loop.
-                switch (l2, amsgrad) {
-                case (false, false): Adam.kernel(pp, gp, m, v, vmax, n, k, l2: false, amsgrad: false)
-                case (true, false): Adam.kernel(pp, gp, m, v, vmax, n, k, l2: true, amsgrad: false)
-                case (false, true): Adam.kernel(pp, gp, m, v, vmax, n, k, l2: false, amsgrad: true)
-                case (true, true): Adam.kernel(pp, gp, m, v, vmax, n, k, l2: true, amsgrad: true)
-                }
+                Adam.kernel(pp, gp, m, v, vmax, n, k, l2: l2, amsgrad: amsgrad)
             }
         }
     }
@@ -99,29 +94,32 @@ public class Adam: Optimizer {
         let bc2Sqrt: Float, eps: Float, negStepSize: Float
     }
 
-    /// The fused update of `n` elements (formula in the class comment). `vmax` is
-    /// read and written only with amsgrad.
+    /// The fused update of `n` elements (formula in the class comment), 8 lanes at a
+    /// time. `vmax` is read and written only with amsgrad.
     @inline(__always)
     static func kernel(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
                        _ vmax: UnsafeMutablePointer<Float>, _ n: Int, _ k: AdamConstants,
                        l2: Bool, amsgrad: Bool) {
-        FusedUpdate.loop(n) { start, end in
-            for i in start..<end {
-                var gi = g[i]
-                if l2 { gi = FusedUpdate.fma(k.l2, p[i], gi) }                        // grad.add(param, alpha=wd)
-                let theta = p[i] * k.decay                                             // param.mul_(1 - lr*wd)
-                let mi = k.lerp(m[i], gi)                                              // exp_avg.lerp_(grad, 1-beta1)
-                let vi = FusedUpdate.fma(k.oneMinusBeta2 * gi, gi, v[i] * k.beta2)     // mul_(beta2).addcmul_(g, g, 1-beta2)
-                m[i] = mi
-                v[i] = vi
+        typealias F = FusedUpdate
+        F.loop(n) { start, end in
+            F.chunks(start, end) { i, c in
+                let p0 = F.load(p, i, c)
+                var gi = F.load(g, i, c)
+                if l2 { gi = F.fma(k.l2, p0, gi) }                                     // grad.add(param, alpha=wd)
+                let theta = p0 * k.decay                                               // param.mul_(1 - lr*wd)
+                let mi = k.lerp(F.load(m, i, c), gi)                                   // exp_avg.lerp_(grad, 1-beta1)
+                let vi = F.fma(k.oneMinusBeta2 * gi, gi, F.load(v, i, c) * k.beta2)    // mul_(beta2).addcmul_(g, g, 1-beta2)
+                F.store(mi, m, i, c)
+                F.store(vi, v, i, c)
                 var vhat = vi
-                if amsgrad {
-                    vhat = vmax[i] >= vi ? vmax[i] : vi              // torch.maximum
-                    vmax[i] = vhat
+                if amsgrad {                                                           // torch.maximum(max_exp_avg_sq, v)
+                    let old = F.load(vmax, i, c)
+                    vhat = vi.replacing(with: old, where: old .>= vi)
+                    F.store(vhat, vmax, i, c)
                 }
                 let denom = vhat.squareRoot() / k.bc2Sqrt + k.eps                      // (sqrt(v) / bc2_sqrt).add_(eps)
-                p[i] = theta + k.negStepSize * mi / denom                              // addcdiv_(m, denom, -step_size)
+                F.store(theta + k.negStepSize * mi / denom, p, i, c)                   // addcdiv_(m, denom, -step_size)
             }
         }
     }

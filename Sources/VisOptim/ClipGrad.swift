@@ -27,7 +27,7 @@ public func clipGradNorm(_ params: [Tensor], maxNorm: Double, normType: Double =
     let norms = grads.map { GradNorm.norm($0, p) }
     let total: Float
     if p.isInfinite {
-        total = norms.max() ?? 0
+        total = norms.reduce(0, GradNorm.nanMax)
     } else {
         var sum = 0.0
         for n in norms { sum += GradNorm.power(Double(n), p) }
@@ -80,6 +80,11 @@ enum GradNorm {
     /// Chunks a large norm is summed in: fixed, so results are the same on any machine.
     static let chunks = 16
 
+    /// The larger of a and b, NaN if either is (as PyTorch's max reductions).
+    @inline(__always) static func nanMax<T: FloatingPoint>(_ a: T, _ b: T) -> T {
+        a.isNaN || b.isNaN ? .nan : Swift.max(a, b)
+    }
+
     @inline(__always) static func power(_ x: Double, _ p: Double) -> Double {
         p == 2 ? x * x : (p == 1 ? x : Foundation.pow(x, p))
     }
@@ -100,7 +105,7 @@ enum GradNorm {
             let body = { (c: Int) in base[c] = GradNorm.partial(x, n * c / parts, n * (c + 1) / parts, p) }
             if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
         }
-        if p.isInfinite { return Float(sums.max() ?? 0) }
+        if p.isInfinite { return Float(sums.reduce(0, nanMax)) }
         return Float(root(sums.reduce(0, +), p))
     }
 

@@ -25,6 +25,7 @@ public final class CosineAnnealingLR: LRScheduler {
         try super.init(name: "CosineAnnealingLR", optimizer: optimizer)
     }
 
+    /// PyTorch's `get_lr`: the recursive form above (its first branch serves resumption at a later epoch).
     override public func computeLR() throws -> [Double] {
         let t = Double(lastEpoch), T = Double(tMax), eta = etaMin
         if isInitial { return currentLRs }
@@ -41,11 +42,13 @@ public final class CosineAnnealingLR: LRScheduler {
         }
     }
 
+    /// η + (initial_lr − η)·(1 + cos(π·epoch/T))/2.
     override public func closedFormLR() -> [Double]? {
         let t = Double(lastEpoch), T = Double(tMax), eta = etaMin
         return baseLRs.map { eta + ($0 - eta) * (1 + Foundation.cos(Double.pi * t / T)) / 2 }
     }
 
+    /// Base entries plus `T_max` and `eta_min`.
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d = super.stateDict()
         d["T_max"] = .number(Double(tMax))
@@ -53,6 +56,7 @@ public final class CosineAnnealingLR: LRScheduler {
         return d
     }
 
+    /// Restores the base entries, `T_max` and `eta_min`.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let tMax = try r.int("T_max"), etaMin = try r.number("eta_min")

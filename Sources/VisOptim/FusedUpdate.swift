@@ -9,9 +9,9 @@ import VisTensor
 /// written back, which costs allocations but keeps the result right.
 enum FusedUpdate {
     /// Estimated cost of one element of an optimizer update, in units of a simple
-    /// add (a square root and a division or two), so that `Parallel.forRange` splits
-    /// tensors of a few thousand elements and up across cores.
-    static let cost = 8
+    /// add (vector square roots, divisions and double-width multiply-adds), so that
+    /// `Parallel.forRange` splits tensors of 8192 elements and up across cores.
+    static let cost = 4
 
     /// Calls `body(param, grad, count)` with contiguous pointers to `p`'s and `g`'s
     /// elements; writes the result back when `p` is a strided view.
@@ -28,6 +28,11 @@ enum FusedUpdate {
         try withNoGrad { try p.assign(work) }
     }
 
+    /// Eight float32 lanes: the unit the update kernels work in, so that every
+    /// kernel compiles to vector instructions (square roots and divisions included)
+    /// whatever the flags, without relying on the loop vectoriser.
+    typealias Lanes = SIMD8<Float>
+
     /// a·b + c rounded once to float32, as the fused multiply-add that PyTorch's CPU
     /// kernels use for `add(x, alpha=)`, `lerp` and `addcmul` (their vector code calls
     /// `fmadd`, and the compiler contracts the scalar code to FMA: addcmul is
@@ -37,8 +42,14 @@ enum FusedUpdate {
     /// hardware FMA is not available to a baseline x86-64 build, and `fmaf` from libm
     /// would be a call per element.
     @inline(__always)
-    static func fma(_ a: Float, _ b: Float, _ c: Float) -> Float {
-        Float(Double(a) * Double(b) + Double(c))
+    static func fma(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
+        Lanes(SIMD8<Double>(a) * SIMD8<Double>(b) + SIMD8<Double>(c))
+    }
+
+    /// `fma` with a scalar first factor.
+    @inline(__always)
+    static func fma(_ a: Float, _ b: Lanes, _ c: Lanes) -> Lanes {
+        Lanes(Double(a) * SIMD8<Double>(b) + SIMD8<Double>(c))
     }
 
     /// PyTorch's `lerp(start, end, w)` as base + coefficient·(end − start) with one
@@ -56,9 +67,44 @@ enum FusedUpdate {
         }
 
         @inline(__always)
-        func callAsFunction(_ start: Float, _ end: Float) -> Float {
+        func callAsFunction(_ start: Lanes, _ end: Lanes) -> Lanes {
             FusedUpdate.fma(coefficient, end - start, fromStart ? start : end)
         }
+    }
+
+    /// Calls `body(i, count)` for the chunks of up to 8 elements that cover
+    /// `start..<end`.
+    @inline(__always)
+    static func chunks(_ start: Int, _ end: Int, _ body: (Int, Int) -> Void) {
+        var i = start
+        while i < end {
+            body(i, Swift.min(8, end - i))
+            i += 8
+        }
+    }
+
+    /// Elements `i ..< i + count` of `p` (count ≤ 8; missing lanes are 0).
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>, _ i: Int, _ count: Int) -> Lanes {
+        if count == 8 { return UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self) }
+        var x = Lanes()
+        for j in 0..<count { x[j] = p[i + j] }
+        return x
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeMutablePointer<Float>, _ i: Int, _ count: Int) -> Lanes {
+        load(UnsafePointer(p), i, count)
+    }
+
+    /// Writes the first `count` lanes of `x` to `p[i ..< i + count]`.
+    @inline(__always)
+    static func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int, _ count: Int) {
+        if count == 8 {
+            UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lanes.self)
+            return
+        }
+        for j in 0..<count { p[i + j] = x[j] }
     }
 
     /// Runs `body(start, end)` over `0..<count`, split across cores when large.

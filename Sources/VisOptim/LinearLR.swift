@@ -38,6 +38,7 @@ public final class LinearLR: LRScheduler {
         }
     }
 
+    /// The chainable ramp above (PyTorch's `get_lr`).
     override public func computeLR() throws -> [Double] {
         if lastEpoch == 0 { return currentLRs.map { $0 * startFactor } }
         if isInitial || lastEpoch > totalIters { return currentLRs }
@@ -46,11 +47,13 @@ public final class LinearLR: LRScheduler {
         return currentLRs.map { $0 * factor }
     }
 
+    /// initial_lr · (start + (end − start)·min(epoch, totalIters)/totalIters).
     override public func closedFormLR() -> [Double]? {
         let done = Double(Swift.min(totalIters, lastEpoch))
         return baseLRs.map { $0 * (startFactor + (endFactor - startFactor) * done / Double(totalIters)) }
     }
 
+    /// Base entries plus `start_factor`, `end_factor` and `total_iters`.
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d = super.stateDict()
         d["start_factor"] = .number(startFactor)
@@ -59,6 +62,7 @@ public final class LinearLR: LRScheduler {
         return d
     }
 
+    /// Restores the base entries and the three hyper-parameters.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let start = try r.number("start_factor"), end = try r.number("end_factor"), total = try r.int("total_iters")

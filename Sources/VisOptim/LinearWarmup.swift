@@ -86,6 +86,7 @@ public final class LinearWarmup: LRScheduler {
         return d
     }
 
+    /// Restores this scheduler, the ramp and `after`; on an error all three are put back.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         guard let subs = try r.value("_schedulers").list, subs.count == (after == nil ? 1 : 2),
@@ -95,8 +96,24 @@ public final class LinearWarmup: LRScheduler {
         guard try r.int("warmup_steps") == warmupSteps else {
             throw TensorError(name, "load_state_dict: the state dict is for \(try r.int("warmup_steps")) warm-up steps, this scheduler has \(warmupSteps)")
         }
-        try super.loadStateDict(dict)
-        try warmup.loadStateDict(first)
-        if let after, let second = subs.last?.dict { try after.loadStateDict(second) }
+        // Three loads that can each fail: on an error, put back what was there.
+        let backup = stateDict()
+        do {
+            try super.loadStateDict(dict)
+            try warmup.loadStateDict(first)
+            if let after, let second = subs.last?.dict { try after.loadStateDict(second) }
+        } catch {
+            try? restore(backup)
+            throw error
+        }
+    }
+
+    /// Loads a state dict this scheduler itself produced (cannot fail in practice).
+    private func restore(_ backup: [String: OptimizerStateValue]) throws {
+        try super.loadStateDict(backup)
+        if let subs = backup["_schedulers"]?.list {
+            if let d = subs.first?.dict { try warmup.loadStateDict(d) }
+            if let after, subs.count == 2, let d = subs.last?.dict { try after.loadStateDict(d) }
+        }
     }
 }

@@ -17,17 +17,20 @@ public final class MultiStepLR: LRScheduler {
         try super.init(name: "MultiStepLR", optimizer: optimizer)
     }
 
+    /// The current lrs, times gamma^k at an epoch listed k times.
     override public func computeLR() throws -> [Double] {
         let hits = milestones.reduce(0) { $0 + ($1 == lastEpoch ? 1 : 0) }
         if hits == 0 { return currentLRs }
         return currentLRs.map { $0 * Foundation.pow(gamma, Double(hits)) }
     }
 
+    /// initial_lr · gamma^(number of milestones ≤ epoch).
     override public func closedFormLR() -> [Double]? {
         let passed = milestones.reduce(0) { $0 + ($1 <= lastEpoch ? 1 : 0) }  // bisect_right
         return baseLRs.map { $0 * Foundation.pow(gamma, Double(passed)) }
     }
 
+    /// Base entries plus `milestones` (sorted, repeats kept) and `gamma`.
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d = super.stateDict()
         d["milestones"] = .numbers(milestones.map(Double.init))
@@ -35,6 +38,7 @@ public final class MultiStepLR: LRScheduler {
         return d
     }
 
+    /// Restores the base entries, `milestones` and `gamma`.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let milestones = try r.ints("milestones"), gamma = try r.number("gamma")

@@ -103,6 +103,8 @@ public final class OneCycleLR: LRScheduler {
         return (end - start) * pct + start
     }
 
+    /// The lr of each group at `lastEpoch` (and its momentum, written into the group); throws past
+    /// `totalSteps`.
     override public func computeLR() throws -> [Double] {
         let t = lastEpoch
         guard t <= totalSteps else {
@@ -128,6 +130,8 @@ public final class OneCycleLR: LRScheduler {
         return lrs
     }
 
+    /// Base entries plus `total_steps`, `anneal_strategy`, `cycle_momentum`, `use_beta1`, `pct_start`
+    /// and `three_phase` (the peaks and momenta live in the optimizer's groups).
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d = super.stateDict()
         d["total_steps"] = .number(Double(totalSteps))
@@ -139,6 +143,7 @@ public final class OneCycleLR: LRScheduler {
         return d
     }
 
+    /// Restores the base entries and the schedule's shape.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let total = try r.int("total_steps"), strategy = try r.string("anneal_strategy")

@@ -108,10 +108,23 @@ open class Optimizer {
     }
 
     /// Updates every parameter that requires grad and has a gradient, in place and
-    /// without recording autograd.
+    /// without recording autograd. Every gradient is checked first, so a bad one
+    /// throws before any parameter changes.
     public func step() throws {
         for (index, group) in paramGroups.enumerated() {
+            for (i, p) in group.params.enumerated() where p.requiresGrad {
+                if let g = p.grad { try checkGradient(p, g, i, index) }
+            }
+        }
+        for (index, group) in paramGroups.enumerated() {
             try update(group: group, index: index)
+        }
+    }
+
+    /// Throws unless `g` is a float32 gradient shaped like `p`.
+    func checkGradient(_ p: Tensor, _ g: Tensor, _ i: Int, _ group: Int) throws {
+        guard g.dtype == .float32, g.shape == p.shape else {
+            throw TensorError(name, "the gradient of parameter \(i) of parameter group \(group) is \(g.dtype) \(shapeString(g.shape)), but the parameter is float32 \(shapeString(p.shape))")
         }
     }
 
@@ -132,9 +145,7 @@ open class Optimizer {
                                 _ body: (Tensor, Tensor, ParamState) throws -> Void) throws {
         for (i, p) in group.params.enumerated() where p.requiresGrad {
             guard let g = p.grad else { continue }
-            guard g.dtype == .float32, g.shape == p.shape else {
-                throw TensorError(name, "the gradient of parameter \(i) of parameter group \(index) is \(g.dtype) \(shapeString(g.shape)), but the parameter is float32 \(shapeString(p.shape))")
-            }
+            try checkGradient(p, g, i, index)
             try body(p, g, state(creating: p))
         }
     }

@@ -39,6 +39,7 @@ public final class RMSprop: Optimizer {
         try check(options, "centered", "centered flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
+    /// One RMSprop step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), alpha = option(group, "alpha"), eps = option(group, "eps")
         let weightDecay = option(group, "weight_decay"), momentum = option(group, "momentum")
@@ -53,17 +54,7 @@ public final class RMSprop: Optimizer {
             let b = useMomentum ? state.zeroBuffer("momentum_buffer", like: p).floatPointer : s
             let a = centered ? state.zeroBuffer("grad_avg", like: p).floatPointer : s
             try FusedUpdate.run(p, g) { pp, gp, n in
-                // Literal flags let each call inline into its own branch-free loop.
-                switch (l2, centered, useMomentum) {
-                case (false, false, false): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: false, centered: false, momentum: false)
-                case (false, false, true): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: false, centered: false, momentum: true)
-                case (false, true, false): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: false, centered: true, momentum: false)
-                case (false, true, true): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: false, centered: true, momentum: true)
-                case (true, false, false): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: true, centered: false, momentum: false)
-                case (true, false, true): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: true, centered: false, momentum: true)
-                case (true, true, false): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: true, centered: true, momentum: false)
-                case (true, true, true): RMSprop.kernel(pp, gp, s, a, b, n, k, l2: true, centered: true, momentum: true)
-                }
+                RMSprop.kernel(pp, gp, s, a, b, n, k, l2: l2, centered: centered, momentum: useMomentum)
             }
         }
     }
@@ -75,33 +66,35 @@ public final class RMSprop: Optimizer {
         let eps: Float, momentum: Float, negLR: Float
     }
 
-    /// The fused update of `n` elements (formula in the class comment), in PyTorch's
-    /// float32 operation order and roundings (see `FusedUpdate.fma`).
+    /// The fused update of `n` elements (formula in the class comment), 8 lanes at a
+    /// time, in PyTorch's float32 operation order and roundings (see `FusedUpdate.fma`).
     @inline(__always)
     static func kernel(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>,
                        _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ n: Int, _ k: Constants,
                        l2: Bool, centered: Bool, momentum: Bool) {
-        FusedUpdate.loop(n) { start, end in
-            for i in start..<end {
-                var gi = g[i]
-                if l2 { gi = FusedUpdate.fma(k.l2, p[i], gi) }                         // grad.add(param, alpha=wd)
-                let si = FusedUpdate.fma(k.oneMinusAlpha * gi, gi, s[i] * k.alpha)     // mul_(alpha).addcmul_(g, g, 1-alpha)
-                s[i] = si
-                var avg: Float
+        typealias F = FusedUpdate
+        F.loop(n) { start, end in
+            F.chunks(start, end) { i, c in
+                let p0 = F.load(p, i, c)
+                var gi = F.load(g, i, c)
+                if l2 { gi = F.fma(k.l2, p0, gi) }                                    // grad.add(param, alpha=wd)
+                let si = F.fma(k.oneMinusAlpha * gi, gi, F.load(s, i, c) * k.alpha)   // mul_(alpha).addcmul_(g, g, 1-alpha)
+                F.store(si, s, i, c)
+                var avg: F.Lanes
                 if centered {
-                    let ai = k.lerp(a[i], gi)                                          // grad_avg.lerp_(g, 1-alpha)
-                    a[i] = ai
-                    avg = FusedUpdate.fma(-ai, ai, si).squareRoot()                    // addcmul(a, a, value=-1).sqrt_()
+                    let ai = k.lerp(F.load(a, i, c), gi)                              // grad_avg.lerp_(g, 1-alpha)
+                    F.store(ai, a, i, c)
+                    avg = F.fma(-ai, ai, si).squareRoot()                             // addcmul(a, a, value=-1).sqrt_()
                 } else {
                     avg = si.squareRoot()
                 }
                 avg = avg + k.eps
                 if momentum {
-                    let bi = b[i] * k.momentum + gi / avg                              // buf.mul_(m).addcdiv_(g, avg)
-                    b[i] = bi
-                    p[i] = FusedUpdate.fma(k.negLR, bi, p[i])                          // param.add_(buf, alpha=-lr)
+                    let bi = F.load(b, i, c) * k.momentum + gi / avg                  // buf.mul_(m).addcdiv_(g, avg)
+                    F.store(bi, b, i, c)
+                    F.store(F.fma(k.negLR, bi, p0), p, i, c)                          // param.add_(buf, alpha=-lr)
                 } else {
-                    p[i] = p[i] + k.negLR * gi / avg                                   // param.addcdiv_(g, avg, value=-lr)
+                    F.store(p0 + k.negLR * gi / avg, p, i, c)                         // param.addcdiv_(g, avg, value=-lr)
                 }
             }
         }

@@ -125,6 +125,8 @@ public final class ReduceLROnPlateau: LRScheduler {
         }
     }
 
+    /// PyTorch's entries: the hyper-parameters, `min_lrs`, `default_min_lr` (when scalar), `best`,
+    /// `num_bad_epochs`, `cooldown_counter`, `last_epoch`, `_last_lr`, `mode_worse`.
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d: [String: OptimizerStateValue] = [
             "mode": .string(mode), "factor": .number(factor), "patience": .number(Double(patience)),
@@ -138,6 +140,7 @@ public final class ReduceLROnPlateau: LRScheduler {
         return d
     }
 
+    /// Restores everything `stateDict()` saved; checks first, so an error changes nothing.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let mode = try r.string("mode"), thresholdMode = try r.string("threshold_mode")

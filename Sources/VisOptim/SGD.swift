@@ -40,6 +40,7 @@ public final class SGD: Optimizer {
         }
     }
 
+    /// One SGD step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), momentum = option(group, "momentum")
         let dampening = option(group, "dampening"), weightDecay = option(group, "weight_decay")
@@ -47,62 +48,49 @@ public final class SGD: Optimizer {
         let k = Constants(l2: Float(weightDecay), momentum: Float(momentum),
                           oneMinusDampening: Float(1 - dampening), negLR: Float(-lr))
         try forEachGradient(in: group, index: index) { p, g, state in
-            var mode = Mode.plain
+            var useMomentum = false, first = false
             var buffer = p.floatPointer  // unused without momentum
             if momentum != 0 {
+                useMomentum = true
                 if let b = state.buffers["momentum_buffer"] {
                     buffer = b.floatPointer
-                    mode = nesterov ? .nesterov : .momentum
                 } else {
                     let b = Tensor(uninitialized: p.shape)
                     state.buffers["momentum_buffer"] = b
                     buffer = b.floatPointer
-                    mode = nesterov ? .firstNesterov : .firstMomentum
+                    first = true
                 }
             }
             let l2 = weightDecay != 0
             try FusedUpdate.run(p, g) { pp, gp, n in
-                if l2 { SGD.dispatch(pp, gp, buffer, n, k, mode, l2: true) } else { SGD.dispatch(pp, gp, buffer, n, k, mode, l2: false) }
+                SGD.kernel(pp, gp, buffer, n, k, l2: l2, momentum: useMomentum, first: first, nesterov: nesterov)
             }
         }
     }
-
-    /// Which form of the update a parameter takes this step.
-    enum Mode { case plain, firstMomentum, firstNesterov, momentum, nesterov }
 
     struct Constants {
         let l2: Float, momentum: Float, oneMinusDampening: Float, negLR: Float
     }
 
-    /// Calls `kernel` with literal flags, so that each form gets its own branch-free loop.
-    @inline(__always)
-    static func dispatch(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                         _ n: Int, _ k: Constants, _ mode: Mode, l2: Bool) {
-        switch mode {
-        case .plain: kernel(p, g, b, n, k, l2: l2, momentum: false, first: false, nesterov: false)
-        case .firstMomentum: kernel(p, g, b, n, k, l2: l2, momentum: true, first: true, nesterov: false)
-        case .firstNesterov: kernel(p, g, b, n, k, l2: l2, momentum: true, first: true, nesterov: true)
-        case .momentum: kernel(p, g, b, n, k, l2: l2, momentum: true, first: false, nesterov: false)
-        case .nesterov: kernel(p, g, b, n, k, l2: l2, momentum: true, first: false, nesterov: true)
-        }
-    }
-
-    /// The fused update of `n` elements (formula in the class comment), in PyTorch's
-    /// float32 operation order and roundings (its `add` with alpha is a fused
-    /// multiply-add; see `FusedUpdate.fma`).
+    /// The fused update of `n` elements (formula in the class comment), 8 lanes at a
+    /// time, in PyTorch's float32 operation order and roundings (its `add` with alpha
+    /// is a fused multiply-add; see `FusedUpdate.fma`). On the first step with
+    /// momentum, the buffer is written, not read.
     @inline(__always)
     static func kernel(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
                        _ n: Int, _ k: Constants, l2: Bool, momentum: Bool, first: Bool, nesterov: Bool) {
-        FusedUpdate.loop(n) { start, end in
-            for i in start..<end {
-                var gi = g[i]
-                if l2 { gi = FusedUpdate.fma(k.l2, p[i], gi) }                          // grad.add(param, alpha=wd)
+        typealias F = FusedUpdate
+        F.loop(n) { start, end in
+            F.chunks(start, end) { i, c in
+                let p0 = F.load(p, i, c)
+                var gi = F.load(g, i, c)
+                if l2 { gi = F.fma(k.l2, p0, gi) }                                      // grad.add(param, alpha=wd)
                 if momentum {
-                    let bi = first ? gi : FusedUpdate.fma(k.oneMinusDampening, gi, b[i] * k.momentum)
-                    b[i] = bi                                                            // buf.mul_(m).add_(g, alpha=1-d)
-                    gi = nesterov ? FusedUpdate.fma(k.momentum, bi, gi) : bi            // grad.add(buf, alpha=m)
+                    let bi = first ? gi : F.fma(k.oneMinusDampening, gi, F.load(b, i, c) * k.momentum)
+                    F.store(bi, b, i, c)                                                 // buf.mul_(m).add_(g, alpha=1-d)
+                    gi = nesterov ? F.fma(k.momentum, bi, gi) : bi                       // grad.add(buf, alpha=m)
                 }
-                p[i] = FusedUpdate.fma(k.negLR, gi, p[i])                               // param.add_(grad, alpha=-lr)
+                F.store(F.fma(k.negLR, gi, p0), p, i, c)                                 // param.add_(grad, alpha=-lr)
             }
         }
     }

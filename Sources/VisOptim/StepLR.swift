@@ -19,16 +19,19 @@ public final class StepLR: LRScheduler {
         try super.init(name: "StepLR", optimizer: optimizer)
     }
 
+    /// The current lrs, times gamma at each positive multiple of `stepSize`.
     override public func computeLR() throws -> [Double] {
         if lastEpoch == 0 || lastEpoch % stepSize != 0 { return currentLRs }
         return currentLRs.map { $0 * gamma }
     }
 
+    /// initial_lr · gamma^⌊epoch / stepSize⌋.
     override public func closedFormLR() -> [Double]? {
         let exponent = Double(lastEpoch >= 0 ? lastEpoch / stepSize : -((-lastEpoch + stepSize - 1) / stepSize))
         return baseLRs.map { $0 * Foundation.pow(gamma, exponent) }
     }
 
+    /// Base entries plus `step_size` and `gamma`.
     override public func stateDict() -> [String: OptimizerStateValue] {
         var d = super.stateDict()
         d["step_size"] = .number(Double(stepSize))
@@ -36,6 +39,7 @@ public final class StepLR: LRScheduler {
         return d
     }
 
+    /// Restores the base entries, `step_size` and `gamma`.
     override public func loadStateDict(_ dict: [String: OptimizerStateValue]) throws {
         let r = StateReader(owner: name, dict: dict)
         let size = try r.int("step_size"), gamma = try r.number("gamma")

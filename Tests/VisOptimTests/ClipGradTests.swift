@@ -55,6 +55,8 @@ final class ClipGradTests: XCTestCase {
             try clipGradNorm([p], maxNorm: 1, errorIfNonfinite: true)
         }
         XCTAssertTrue(try clipGradNorm([p], maxNorm: 1).isNaN)
+        p.grad = Tensor([.nan, 1])
+        XCTAssertTrue(try clipGradNorm([p], maxNorm: 1, normType: .infinity).isNaN, "a NaN makes the inf norm NaN")
         assertThrowsMessage("clip_grad_value: clip_value must be non-negative, got -1.0") { try clipGradValue([p], clipValue: -1) }
     }
 

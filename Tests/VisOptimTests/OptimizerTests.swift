@@ -66,13 +66,16 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(opt.state(for: gradless)?.step, 1, "a parameter's step counts its own updates")
     }
 
+    /// A bad gradient anywhere throws before any parameter changes.
     func testGradientShapeMismatch() throws {
-        let p = try param([1, 2])
+        let ok = try param([1, 2]), p = try param([1, 2])
+        ok.grad = Tensor([1, 1])
         p.grad = Tensor([1, 2, 3])
-        let opt = try SGD([p], lr: 0.1)
-        assertThrowsMessage("SGD: the gradient of parameter 0 of parameter group 0 is float32 [3], but the parameter is float32 [2]") {
+        let opt = try SGD(groups: [([ok], [:]), ([p], [:])], lr: 0.1)
+        assertThrowsMessage("SGD: the gradient of parameter 0 of parameter group 1 is float32 [3], but the parameter is float32 [2]") {
             try opt.step()
         }
+        XCTAssertEqual(ok.toFloatArray(), [1, 2])
     }
 
     /// Updates bypass autograd: stepping with grad mode on works on leaves that require
