@@ -73,25 +73,40 @@ public final class NotebookTester {
         }
         var failures: [String] = []
         var replacements: [(Range<Int>, [String])] = []
+        // `#>` lines that follow no top-level statement would never be checked.
+        let statementEnds = Set(program.map { $0.range.endLine - 1 })
+        var covered = Set<Int>()
+        for end in statementEnds { if let block = Expectations.block(after: end, in: lines) { covered.formUnion(block.range) } }
+        for (i, line) in lines.enumerated() where Expectations.text(ofMarkerLine: line) != nil && !covered.contains(i) {
+            if i > 0 && Expectations.text(ofMarkerLine: lines[i - 1]) != nil { continue }
+            failures.append("\(path):\(i + 1): these #> lines follow no top-level statement, so nothing checks them (move them under one)")
+        }
+        var index = -1
+        var pending: [String] = []
         session.run(program) { outcome in
+            index += 1
             var actual = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if actual.last == "" { actual.removeLast() }
             captured = ""
             if let e = outcome.error { actual.append(Diagnostic.oneLine(e)) }
+            pending += actual
             let lastLine = outcome.range.endLine - 1
-            if let block = Expectations.block(after: lastLine, in: lines) {
-                if update {
-                    replacements.append((block.range, Expectations.markerLines(actual)))
-                } else if !Expectations.matches(expected: block.expected, actual: actual) {
-                    var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
-                    msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
-                    failures.append(msg.joined(separator: "\n"))
-                }
-                return true
-            }
-            if let e = outcome.error {
+            let block = Expectations.block(after: lastLine, in: lines)
+            if block == nil, let e = outcome.error {
                 failures.append("\(path): unexpected error (add `#> error: ...` under the statement if it is expected):\n" + Diagnostic.render(e))
                 return false
+            }
+            // Statements that end on the same line (`a = 1; a`) share the block after it.
+            if index + 1 < program.count, program[index + 1].range.endLine - 1 == lastLine { return true }
+            actual = pending
+            pending = []
+            guard let block else { return true }
+            if update {
+                replacements.append((block.range, Expectations.markerLines(actual)))
+            } else if !Expectations.matches(expected: block.expected, actual: actual) {
+                var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
+                msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
+                failures.append(msg.joined(separator: "\n"))
             }
             return true
         }

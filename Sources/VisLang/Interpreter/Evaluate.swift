@@ -151,6 +151,9 @@ extension Interpreter {
             if let v = globals.values[s] { return v }
             if let b = registry.globals[n.name] { return b }
             throw undefined(n.name, frame, range)
+        case .declaredGlobal:
+            n.resolution = .global(globals.slot(n.name))
+            return try lookup(n, frame, range)
         case .unresolved:
             if frame === globalFrame {
                 n.resolution = .global(globals.slot(n.name))

@@ -26,6 +26,8 @@ public final class Interpreter: Runtime {
     /// into an error instead of a stack overflow.
     var depth = 0
     public static let maxDepth = 400
+    /// The native stack's floor for the running thread (see `StackGuard`).
+    var stackGuard = StackGuard()
     /// Statements left before the run stops with an error (unlimited by default; the
     /// fuzz tests set a budget so no generated program can hang).
     public var stepBudget = Int.max
@@ -154,7 +156,7 @@ public final class Interpreter: Runtime {
                 case .returned(let v): return .returned(v)
                 default: break
                 }
-                i += r.step
+                i &+= r.step  // past the last element this may wrap; the loop has ended by then
             }
             return .normal
         }
@@ -201,6 +203,10 @@ public final class Interpreter: Runtime {
         switch n.resolution {
         case .local(let s): frame.slots[s] = v
         case .global(let s): globals.values[s] = v
+        case .declaredGlobal:
+            let s = globals.slot(n.name)
+            n.resolution = .global(s)
+            globals.values[s] = v
         case .unresolved:
             if frame === globalFrame {
                 let s = globals.slot(n.name)
@@ -260,7 +266,7 @@ public final class Interpreter: Runtime {
         case .function(let c): return try c.call(args, self)
         case .object(let o as CallableObject): return try o.call(args, self)
         default:
-            throw NativeError("\(name.map { "'\($0)' is a \(callee.typeName) value and" } ?? "a \(callee.typeName) value") is not callable")
+            throw NativeError("\(name.map { "'\($0)' is \(callee.typeNameWithArticle) value and" } ?? "\(callee.typeNameWithArticle) value") is not callable")
         }
     }
 }

@@ -41,7 +41,7 @@ public enum Members {
                 throw NativeError("cannot set attribute '\(name)' of a tensor (settable: requires_grad, grad)")
             }
         default:
-            throw NativeError("cannot set attribute '\(name)' of a \(value.typeName) value")
+            throw NativeError("cannot set attribute '\(name)' of \(value.typeNameWithArticle) value")
         }
     }
 
