@@ -29,6 +29,7 @@ let package = Package(
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VisLangTests", dependencies: ["VisLang", "VisREPL", "VisTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

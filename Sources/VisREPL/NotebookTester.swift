@@ -72,7 +72,7 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): \(error)"])
         }
         var failures: [String] = []
-        var replacements: [(Range<Int>, [String])] = []
+        var replacements: [(range: Range<Int>, output: [OutputLine])] = []
         // `#>` lines that follow no top-level statement would never be checked.
         let statementEnds = Set(program.map { $0.range.endLine - 1 })
         var covered = Set<Int>()
@@ -82,14 +82,20 @@ public final class NotebookTester {
             failures.append("\(path):\(i + 1): these #> lines follow no top-level statement, so nothing checks them (move them under one)")
         }
         var index = -1
-        var pending: [String] = []
+        var output: [OutputLine] = []
+        /// Moves the printed text so far into `output`, line by line.
+        func flush() {
+            var printed = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if printed.last == "" { printed.removeLast() }
+            output += printed.map { .text($0) }
+            captured = ""
+        }
         session.run(program) { outcome in
             index += 1
-            var actual = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if actual.last == "" { actual.removeLast() }
-            captured = ""
-            if let e = outcome.error { actual.append(Diagnostic.oneLine(e)) }
-            pending += actual
+            if let e = outcome.error {
+                flush()
+                output.append(.error(e))
+            }
             let lastLine = outcome.range.endLine - 1
             let block = Expectations.block(after: lastLine, in: lines)
             if block == nil, let e = outcome.error {
@@ -98,12 +104,15 @@ public final class NotebookTester {
             }
             // Statements that end on the same line (`a = 1; a`) share the block after it.
             if index + 1 < program.count, program[index + 1].range.endLine - 1 == lastLine { return true }
-            actual = pending
-            pending = []
+            flush()
+            defer { output = [] }
             guard let block else { return true }
             if update {
-                replacements.append((block.range, Expectations.markerLines(actual)))
-            } else if !Expectations.matches(expected: block.expected, actual: actual) {
+                replacements.append((block.range, output))
+                return true
+            }
+            let actual = output.map { $0.rendered(lineShift: 0) }
+            if !Expectations.matches(expected: block.expected, actual: actual) {
                 var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
                 msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
                 failures.append(msg.joined(separator: "\n"))
@@ -111,8 +120,17 @@ public final class NotebookTester {
             return true
         }
         if update {
+            // Errors give their line as it will be in the rewritten file, where the
+            // blocks above it may have grown or shrunk.
+            func shift(_ out: OutputLine) -> Int {
+                guard case .error(let e) = out, e.range.file === file else { return 0 }
+                let line = e.range.startPosition.line
+                return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.output.count - $1.range.count }
+            }
             var newLines = lines
-            for (range, replacement) in replacements.reversed() { newLines.replaceSubrange(range, with: replacement) }
+            for (range, output) in replacements.reversed() {
+                newLines.replaceSubrange(range, with: Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }))
+            }
             let newText = newLines.joined(separator: "\n")
             if newText != text {
                 do { try AtomicFile.write(newText, to: path) } catch {
@@ -148,6 +166,20 @@ public final class NotebookTester {
         }
         report("\(passed) passed, \(failed) failed")
         return failed
+    }
+}
+
+/// One line of what a statement produced: printed text, or the error it raised.
+enum OutputLine {
+    case text(String)
+    case error(VisError)
+
+    /// The line as `#>` lines record it, with an error's line number moved by `lineShift`.
+    func rendered(lineShift: Int) -> String {
+        switch self {
+        case .text(let t): return t
+        case .error(let e): return Diagnostic.oneLine(e, lineShift: lineShift)
+        }
     }
 }
 

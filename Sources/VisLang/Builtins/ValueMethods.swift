@@ -68,7 +68,11 @@ enum ValueMethods {
         }
         t.method("replace", on: "string", [Param("old", .string), Param("new", .string)], "s.replace(old, new): s with every old replaced by new.") { a, _ in
             let old = try a.string(1)
-            guard !old.isEmpty else { return .string(try string(a)) }
+            // An empty old string matches between every character, as in Python.
+            guard !old.isEmpty else {
+                let new = try a.string(2)
+                return .string(new + (try string(a)).map { String($0) + new }.joined())
+            }
             return .string(try string(a).replacingOccurrences(of: old, with: a.string(2)))
         }
         t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string(1))) }

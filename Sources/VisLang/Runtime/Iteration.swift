@@ -42,6 +42,14 @@ public enum Iteration {
         }
     }
 
+    /// True for values `iterator` accepts.
+    public static func isIterable(_ v: Value) -> Bool {
+        switch v {
+        case .list, .tuple, .string, .dict, .range, .tensor, .object(is IterableObject), .object(is IndexableObject): return true
+        default: return false
+        }
+    }
+
     /// All elements of a finite iterable.
     public static func elements(_ v: Value, runtime: Runtime? = nil) throws -> [Value] {
         switch v {

@@ -204,6 +204,11 @@ public struct Lexer {
                         depth -= 1
                     }
                     if d == UInt8(ascii: ":") && depth == 0 && specStart == nil { specStart = pos }
+                    if d == UInt8(ascii: "!") && depth == 0 && specStart == nil && "rsa".utf8.contains(peek(1))
+                        && (peek(2) == UInt8(ascii: "}") || peek(2) == UInt8(ascii: ":")) {
+                        let c = String(decoding: [peek(1)], as: UTF8.self)
+                        throw LexError("f-string: conversions like '!\(c)' are not supported; write {\(c == "r" ? "repr" : "str")(x)} instead", range(pos, pos + 2))
+                    }
                     pos += 1
                 }
                 guard pos < limit, bytes[pos] == UInt8(ascii: "}") else {
