@@ -34,7 +34,7 @@ extension Tensor: CustomStringConvertible {
     }
 
     /// PyTorch's name for a backward node: `mul` -> `MulBackward0`.
-    static func backwardName(_ op: String) -> String {
+    public static func backwardName(_ op: String) -> String {
         op.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Backward0"
     }
 

@@ -73,7 +73,10 @@ enum ConversionBuiltins {
             case .none: break
             case .dict(let src): for (k, v) in src.pairs { d[k] = v }
             default:
-                for pair in try Iteration.elements(a[0], runtime: rt) {
+                for (i, pair) in try Iteration.elements(a[0], runtime: rt).enumerated() {
+                    guard Iteration.isIterable(pair) else {
+                        throw NativeError("dict(): element \(i) is \(pair.typeNameWithArticle), not a (key, value) pair")
+                    }
                     let kv = try Iteration.elements(pair)
                     guard kv.count == 2, let k = DictKey(kv[0]) else {
                         throw NativeError("dict(): each element must be a (key, value) pair with a string or int key")

@@ -183,6 +183,10 @@ extension Interpreter {
         var candidates = globals.defined + Array(registry.globals.keys)
         var f: Frame? = frame
         while let fr = f {
+            // Methods are reached through self, as in Python.
+            if let instance = fr.instance, instance.hasMethod(name) {
+                return RuntimeError("name '\(name)' is not defined (did you mean 'self.\(name)'?)", range)
+            }
             candidates += fr.function?.localNames ?? []
             candidates += fr.instance?.fieldNames ?? []
             f = fr.parent

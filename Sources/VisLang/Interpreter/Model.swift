@@ -85,6 +85,9 @@ public final class ModelInstance: ModuleObject, CallableObject {
 
     func addMethod(_ name: String, _ f: UserFunction) { methods[name] = f }
 
+    /// True when the model defines a method `name`.
+    func hasMethod(_ name: String) -> Bool { methods[name] != nil }
+
     // MARK: ModuleObject
 
     public var ownParameters: [(String, Tensor)] {

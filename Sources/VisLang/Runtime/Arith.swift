@@ -72,10 +72,10 @@ public enum Arith {
         case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
         case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
         case (.mul, .string(let s), .int(let n)), (.mul, .int(let n), .string(let s)):
-            guard repetitionFits(n, s.utf8.count) else { throw NativeError("string repetition is too large (\(s.utf8.count) bytes * \(n))") }
+            guard repetitionFits(n, s.utf8.count) else { throw NativeError("string repetition is too large (\(n) copies of \(s.utf8.count) byte\(s.utf8.count == 1 ? "" : "s"); the limit is \(maxRepetition) bytes)") }
             return .string(String(repeating: s, count: Swift.max(n, 0)))
         case (.mul, .list(let l), .int(let n)), (.mul, .int(let n), .list(let l)):
-            guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(l.items.count) elements * \(n))") }
+            guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(n) copies of \(l.items.count) element\(l.items.count == 1 ? "" : "s"); the limit is \(maxRepetition) elements)") }
             return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
         case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
         default:
