@@ -73,32 +73,65 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): \(error)"])
         }
         var failures: [String] = []
-        var replacements: [(Range<Int>, [String])] = []
-        session.run(program) { outcome in
-            var actual = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if actual.last == "" { actual.removeLast() }
+        var replacements: [(range: Range<Int>, output: [OutputLine])] = []
+        // `#>` lines that follow no top-level statement would never be checked.
+        let statementEnds = Set(program.map { $0.range.endLine - 1 })
+        var covered = Set<Int>()
+        for end in statementEnds { if let block = Expectations.block(after: end, in: lines) { covered.formUnion(block.range) } }
+        for (i, line) in lines.enumerated() where Expectations.text(ofMarkerLine: line) != nil && !covered.contains(i) {
+            if i > 0 && Expectations.text(ofMarkerLine: lines[i - 1]) != nil { continue }
+            failures.append("\(path):\(i + 1): these #> lines follow no top-level statement, so nothing checks them (move them under one)")
+        }
+        var index = -1
+        var output: [OutputLine] = []
+        /// Moves the printed text so far into `output`, line by line.
+        func flush() {
+            var printed = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if printed.last == "" { printed.removeLast() }
+            output += printed.map { .text($0) }
             captured = ""
-            if let e = outcome.error { actual.append(Diagnostic.oneLine(e)) }
-            let lastLine = outcome.range.endLine - 1
-            if let block = Expectations.block(after: lastLine, in: lines) {
-                if update {
-                    replacements.append((block.range, Expectations.markerLines(actual)))
-                } else if !Expectations.matches(expected: block.expected, actual: actual) {
-                    var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
-                    msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
-                    failures.append(msg.joined(separator: "\n"))
-                }
-                return true
-            }
+        }
+        session.run(program) { outcome in
+            index += 1
             if let e = outcome.error {
+                flush()
+                output.append(.error(e))
+            }
+            let lastLine = outcome.range.endLine - 1
+            let block = Expectations.block(after: lastLine, in: lines)
+            if block == nil, let e = outcome.error {
                 failures.append("\(path): unexpected error (add `#> error: ...` under the statement if it is expected):\n" + Diagnostic.render(e))
                 return false
+            }
+            // Statements that end on the same line (`a = 1; a`) share the block after it.
+            if index + 1 < program.count, program[index + 1].range.endLine - 1 == lastLine { return true }
+            flush()
+            defer { output = [] }
+            guard let block else { return true }
+            if update {
+                replacements.append((block.range, output))
+                return true
+            }
+            let actual = output.map { $0.rendered(lineShift: 0) }
+            if !Expectations.matches(expected: block.expected, actual: actual) {
+                var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
+                msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
+                failures.append(msg.joined(separator: "\n"))
             }
             return true
         }
         if update {
+            // Errors give their line as it will be in the rewritten file, where the
+            // blocks above it may have grown or shrunk.
+            func shift(_ out: OutputLine) -> Int {
+                guard case .error(let e) = out, e.range.file === file else { return 0 }
+                let line = e.range.startPosition.line
+                return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.output.count - $1.range.count }
+            }
             var newLines = lines
-            for (range, replacement) in replacements.reversed() { newLines.replaceSubrange(range, with: replacement) }
+            for (range, output) in replacements.reversed() {
+                newLines.replaceSubrange(range, with: Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }))
+            }
             let newText = newLines.joined(separator: "\n")
             if newText != text {
                 do { try AtomicFile.write(newText, to: path) } catch {
@@ -134,6 +167,20 @@ public final class NotebookTester {
         }
         report("\(passed) passed, \(failed) failed")
         return failed
+    }
+}
+
+/// One line of what a statement produced: printed text, or the error it raised.
+enum OutputLine {
+    case text(String)
+    case error(VisError)
+
+    /// The line as `#>` lines record it, with an error's line number moved by `lineShift`.
+    func rendered(lineShift: Int) -> String {
+        switch self {
+        case .text(let t): return t
+        case .error(let e): return Diagnostic.oneLine(e, lineShift: lineShift)
+        }
     }
 }
 

@@ -77,7 +77,7 @@ public enum TensorBuiltins {
                    "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
             try finish(Tensor.full(checked: a.ints(0), a.double(1), dtype: a.dtype(2) ?? .float32), a, grad: 3)
         }
-        t.function("arange", [Param("start", .oneOf([.int, .float])), Param("end", .optional(.oneOf([.int, .float])), default: Value.none), Param("step", .oneOf([.int, .float]), default: .int(1)), dtypeParam, gradParam],
+        t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
                    "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
             let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
             let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))

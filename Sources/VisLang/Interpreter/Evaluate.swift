@@ -165,6 +165,9 @@ extension Interpreter {
             if let v = globals.values[s] { return v }
             if let b = registry.globals[n.name] { return b }
             throw undefined(n.name, frame, range)
+        case .declaredGlobal:
+            n.resolution = .global(globals.slot(n.name))
+            return try lookup(n, frame, range)
         case .unresolved:
             if frame === globalFrame {
                 n.resolution = .global(globals.slot(n.name))
@@ -194,6 +197,10 @@ extension Interpreter {
         var candidates = globals.defined + Array(registry.globals.keys)
         var f: Frame? = frame
         while let fr = f {
+            // Methods are reached through self, as in Python.
+            if let instance = fr.instance, instance.hasMethod(name) {
+                return RuntimeError("name '\(name)' is not defined (did you mean 'self.\(name)'?)", range)
+            }
             candidates += fr.function?.localNames ?? []
             candidates += fr.instance?.fieldNames ?? []
             f = fr.parent

@@ -42,8 +42,7 @@ extension ModuleObject {
 
     /// Sets training mode here and in every descendant.
     public func setTraining(_ on: Bool) {
-        var me = self
-        me.isTraining = on
+        isTraining = on
         for (_, c) in childModules { c.setTraining(on) }
     }
 
@@ -120,7 +119,7 @@ enum ModuleMembers {
             return fn([Param("state_dict"), Param("strict", .bool, default: .bool(true))]) { a, _ in
                 guard case .dict(let d) = a[0] else { throw NativeError("load_state_dict: expected a dict of tensors, got \(a[0].typeName)") }
                 let entries = try d.pairs.map { k, v -> (String, Tensor) in
-                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is a \(v.typeName), not a tensor") }
+                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is \(v.typeNameWithArticle), not a tensor") }
                     return (Repr.str(k.value), t)
                 }
                 let r = try m.loadState(entries, strict: a.bool(1))

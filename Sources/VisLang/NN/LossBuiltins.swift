@@ -35,7 +35,7 @@ enum LossBuiltins {
             .tensor(try compute(a.tensor(0), a.tensor(1), a, 2))
         }
         t.function(className, extra, "\(className)(...): the class form of \(name), called as criterion(input, target).") { a, _ in
-            let shown = zip(extra, a.values).filter { p, v in !(p.defaultValue.map { ValueOps.equal($0, v) } ?? false) }
+            let shown = zip(extra, a.values).filter { p, v in !(p.defaultValue.map { (try? ValueOps.equal($0, v)) ?? false } ?? false) }
                 .map { "\($0.0.name)=\(Repr.repr($0.1))" }.joined(separator: ", ")
             return .object(LossObject(className, settings: shown) { x, y in try compute(x, y, a, 0) })
         }

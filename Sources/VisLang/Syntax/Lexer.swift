@@ -169,6 +169,8 @@ public struct Lexer {
             if c == quote { pos += 1; break }
             if c == UInt8(ascii: "\\") {
                 let e = peek(1)
+                // A backslash at the end of the line (or input) leaves the string open.
+                guard pos + 1 < limit, e != UInt8(ascii: "\n") else { pos += 1; continue }
                 switch e {
                 case UInt8(ascii: "n"): buffer.append(10)
                 case UInt8(ascii: "t"): buffer.append(9)
@@ -176,7 +178,11 @@ public struct Lexer {
                 case UInt8(ascii: "0"): buffer.append(0)
                 case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"): buffer.append(e)
                 default:
-                    throw LexError("unknown escape '\\\(String(decoding: [e], as: UTF8.self))' in string (use \\\\ for a backslash)", range(pos, Swift.min(pos + 2, limit)))
+                    // Show the whole character after the backslash, even a multi-byte one.
+                    var end = pos + 2
+                    while end < limit && bytes[end] & 0xC0 == 0x80 { end += 1 }
+                    let ch = String(decoding: bytes[(pos + 1)..<end], as: UTF8.self)
+                    throw LexError("unknown escape '\\\(ch)' in string (use \\\\ for a backslash)", range(pos, end))
                 }
                 pos += 2
                 continue
@@ -198,6 +204,11 @@ public struct Lexer {
                         depth -= 1
                     }
                     if d == UInt8(ascii: ":") && depth == 0 && specStart == nil { specStart = pos }
+                    if d == UInt8(ascii: "!") && depth == 0 && specStart == nil && "rsa".utf8.contains(peek(1))
+                        && (peek(2) == UInt8(ascii: "}") || peek(2) == UInt8(ascii: ":")) {
+                        let c = String(decoding: [peek(1)], as: UTF8.self)
+                        throw LexError("f-string: conversions like '!\(c)' are not supported; write {\(c == "r" ? "repr" : "str")(x)} instead", range(pos, pos + 2))
+                    }
                     pos += 1
                 }
                 guard pos < limit, bytes[pos] == UInt8(ascii: "}") else {

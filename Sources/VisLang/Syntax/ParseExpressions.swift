@@ -38,16 +38,26 @@ extension Parser {
     /// orexpr ::= andexpr { 'or' andexpr }
     mutating func orExpression() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try andExpression()
-        while acceptKeyword(.or) { e = Expr(.or(e, try andExpression()), range(from: start)) }
+        while acceptKeyword(.or) {
+            try nest()  // each operator nests the tree one level deeper
+            e = Expr(.or(e, try andExpression()), range(from: start))
+        }
         return e
     }
 
     /// andexpr ::= notexpr { 'and' notexpr }
     mutating func andExpression() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try notExpression()
-        while acceptKeyword(.and) { e = Expr(.and(e, try notExpression()), range(from: start)) }
+        while acceptKeyword(.and) {
+            try nest()
+            e = Expr(.and(e, try notExpression()), range(from: start))
+        }
         return e
     }
 
@@ -92,9 +102,15 @@ extension Parser {
     /// sum ::= term { ('+' | '-') term }
     mutating func sum() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try term()
         while true {
-            if accept("+") { e = Expr(.binary(.add, e, try term()), range(from: start)) } else if accept("-") {
+            if accept("+") {
+                try nest()
+                e = Expr(.binary(.add, e, try term()), range(from: start))
+            } else if accept("-") {
+                try nest()
                 e = Expr(.binary(.sub, e, try term()), range(from: start))
             } else { return e }
         }
@@ -105,9 +121,12 @@ extension Parser {
     /// term ::= unary { ('*' | '/' | '//' | '%' | '@') unary }
     mutating func term() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try unary()
         while case .op(let o) = kind, let op = Parser.termOps[o] {
             _ = advance()
+            try nest()
             e = Expr(.binary(op, e, try unary()), range(from: start))
         }
         return e
@@ -148,8 +167,11 @@ extension Parser {
     /// postfix ::= atom { '.' NAME | '(' args ')' | '[' subscripts ']' }
     mutating func postfix() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try atom()
         while true {
+            if isOp(".") || isOp("(") || isOp("[") { try nest() }
             if accept(".") {
                 let (n, _) = try name("after '.'")
                 e = Expr(.member(e, n), range(from: start))
@@ -182,6 +204,7 @@ extension Parser {
                 sawKeyword = true
             } else {
                 let e = try expression()
+                try rejectComprehension()
                 if sawKeyword { throw ParseError("positional argument follows keyword argument", e.range) }
                 args.append(CallArgument(name: nil, value: e))
             }
@@ -262,6 +285,7 @@ extension Parser {
             var items: [Expr] = []
             while !isOp("]") {
                 items.append(try expression())
+                try rejectComprehension()
                 if !accept(",") { break }
             }
             try expectClose("]", open: open)
@@ -277,6 +301,7 @@ extension Parser {
                 _ = try expect(":", "between a dict key and its value")
                 skipNewlines()
                 pairs.append((k, try expression()))
+                try rejectComprehension()
                 skipNewlines()
                 if !accept(",") { break }
                 skipNewlines()
@@ -290,6 +315,14 @@ extension Parser {
             throw error("expected an expression")
         default:
             throw error("expected an expression, found \(t.kind.display)")
+        }
+    }
+
+    /// A clear error for Python's comprehensions (`[f(x) for x in xs]`), which the
+    /// language leaves out.
+    func rejectComprehension() throws {
+        if isKeyword(.for) {
+            throw error("comprehensions are not supported; build the list with a for loop and append()")
         }
     }
 
