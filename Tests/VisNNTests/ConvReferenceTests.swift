@@ -52,6 +52,10 @@ final class ConvReferenceTests: XCTestCase {
         ("adaptive_avg_up", { x, _, _ in try Functional.adaptiveAvgPool2d(x, outputSize: (9, 7)) }),
         ("adaptive_max", { x, _, _ in try Functional.adaptiveMaxPool2d(x, outputSize: (3, 4)) }),
         ("adaptive_max_up", { x, _, _ in try Functional.adaptiveMaxPool2d(x, outputSize: (6, 5)) }),
+        ("maxpool_wide", { x, _, _ in
+            try Functional.maxPool2d(x, kernel: (2, 3), stride: (1, 2), padding: (1, 1), dilation: (1, 2)) }),
+        ("maxpool_wide_2x2", { x, _, _ in try Functional.maxPool2d(x, kernel: (2, 2)) }),
+        ("maxpool_wide_3x3_s1", { x, _, _ in try Functional.maxPool2d(x, kernel: (3, 3), stride: (1, 1), padding: (1, 1)) }),
     ]
 
     func testAgainstPyTorch() throws {

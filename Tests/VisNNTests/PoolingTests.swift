@@ -50,6 +50,33 @@ final class PoolingTests: XCTestCase {
         G.assertGradients([x]) { try Functional.maxPool2d($0[0], kernel: (3, 3), stride: (1, 1)) }
     }
 
+    /// Rows of 8 or more interior windows take the SIMD path; NaN and ties must behave as
+    /// in the scalar path (NaN wins, the first of equal maxima is chosen).
+    func testWideRows() throws {
+        let x = ConvTest.distinct([1, 2, 3, 37], seed: 9)
+        G.assertGradients([x]) { try Functional.maxPool2d($0[0], kernel: (2, 3), stride: (1, 1), padding: (1, 1)) }
+        G.assertGradients([x]) { try Functional.maxPool2d($0[0], kernel: (3, 2), stride: (2, 3), padding: (1, 1), dilation: (1, 2)) }
+
+        var values = [Float](repeating: 1, count: 40)
+        values[13] = .nan
+        values[20] = 2
+        values[21] = 2
+        let row = try Tensor(values, shape: [1, 1, 1, 40]).setRequiresGrad()
+        let y = try Functional.maxPool2d(row, kernel: (1, 2))
+        let out = y.toFloatArray()
+        XCTAssertTrue(out[6].isNaN)
+        XCTAssertEqual(out[10], 2)
+        try y.backward(Tensor.full([1, 1, 1, 20], 1))
+        let g = row.grad?.toFloatArray() ?? []
+        // Window 10 holds two equal maxima, 20 and 21: the first one gets the gradient;
+        // window 0 holds two 1s: the first again.
+        XCTAssertEqual(g[20], 1)
+        XCTAssertEqual(g[21], 0)
+        XCTAssertEqual(g[0], 1)
+        XCTAssertEqual(g[1], 0)
+        XCTAssertEqual(g[13], 1)
+    }
+
     func testAvgPoolValues() throws {
         let x = try grid(4, 4)
         XCTAssertEqual(try Functional.avgPool2d(x, kernel: (2, 2)).toFloatArray(), [2.5, 4.5, 10.5, 12.5])

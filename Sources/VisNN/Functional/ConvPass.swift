@@ -175,16 +175,22 @@ extension ConvPass {
         return out
     }
 
-    /// Sum of `count` floats in four double accumulators.
+    /// Sum of `count` floats: 16 float lanes over blocks of 4096 values (so a lane adds at
+    /// most 256 values in float), each block's lanes then added in double precision.
     @inline(__always)
     static func planeSum(_ p: UnsafePointer<Float>, _ count: Int) -> Double {
-        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+        var total = 0.0
         var i = 0
-        while i + 4 <= count {
-            a0 += Double(p[i]); a1 += Double(p[i + 1]); a2 += Double(p[i + 2]); a3 += Double(p[i + 3])
-            i += 4
+        while i + 16 <= count {
+            let blockEnd = Swift.min(count, i + 4096)
+            var a = SIMD16<Float>()
+            while i + 16 <= blockEnd {
+                a += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+                i += 16
+            }
+            for l in 0..<16 { total += Double(a[l]) }
         }
-        while i < count { a0 += Double(p[i]); i += 1 }
-        return (a0 + a1) + (a2 + a3)
+        while i < count { total += Double(p[i]); i += 1 }
+        return total
     }
 }

@@ -35,31 +35,7 @@ extension Functional {
         let hw = g.height * g.width, ohw = g.outH * g.outW
         Parallel.forRange(g.planes, costPerElement: Swift.max(ohw * g.kernelH * g.kernelW, 1)) { p0, p1 in
             for plane in p0..<p1 {
-                let s = src + plane * hw, d = dst + plane * ohw
-                let ix = idx.map { $0 + plane * ohw }
-                for oy in 0..<g.outH {
-                    let (y0, y1) = g.rows(oy)
-                    for ox in 0..<g.outW {
-                        let (x0, x1) = g.columns(ox)
-                        var best = -Float.infinity
-                        // PyTorch starts from the window's first in-bounds tap, so a window of
-                        // -inf still names an input; a window with no in-bounds tap names none.
-                        var at = y0 < y1 && x0 < x1 ? y0 * g.width + x0 : -1
-                        var y = y0
-                        while y < y1 {
-                            let row = s + y * g.width
-                            var xx = x0
-                            while xx < x1 {
-                                let v = row[xx]
-                                if v > best || v.isNaN { best = v; at = y * g.width + xx }
-                                xx += g.dilationW
-                            }
-                            y += g.dilationH
-                        }
-                        d[oy * g.outW + ox] = best
-                        ix?[oy * g.outW + ox] = Int64(at)
-                    }
-                }
+                g.maxPlane(src + plane * hw, into: dst + plane * ohw, indices: idx.map { $0 + plane * ohw })
             }
         }
         withExtendedLifetime(xc) {}

@@ -109,6 +109,11 @@ def main():
     run("adaptive_avg_up", lambda x, w, b: F.adaptive_avg_pool2d(x, (9, 7)), rand(1, 2, 4, 5))
     run("adaptive_max", lambda x, w, b: F.adaptive_max_pool2d(x, (3, 4)), distinct(2, 2, 7, 9))
     run("adaptive_max_up", lambda x, w, b: F.adaptive_max_pool2d(x, (6, 5)), distinct(1, 2, 4, 3))
+    # Rows wide enough for vis's 8-lane max-pooling path, with border windows on both sides.
+    run("maxpool_wide", lambda x, w, b: F.max_pool2d(x, (2, 3), stride=(1, 2), padding=(1, 1), dilation=(1, 2)),
+        distinct(2, 2, 6, 40))
+    run("maxpool_wide_2x2", lambda x, w, b: F.max_pool2d(x, 2), distinct(1, 3, 4, 36))
+    run("maxpool_wide_3x3_s1", lambda x, w, b: F.max_pool2d(x, 3, stride=1, padding=1), distinct(1, 2, 3, 21))
 
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"wrote {len(os.listdir(OUT))} files, {total} bytes, torch {torch.__version__}")
