@@ -103,6 +103,7 @@ public final class Interpreter: Runtime {
             if let otherwise { return try exec(otherwise, frame) }
         case .while(let c, let body):
             while try truthy(eval(c, frame), c.range) {
+                if body.isEmpty { try emptyLoopStep(s.range) }
                 switch try exec(body, frame) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
@@ -149,6 +150,7 @@ public final class Interpreter: Runtime {
             var i = r.start
             for _ in 0..<r.count {
                 try assign(target, .int(i), frame)
+                if body.isEmpty { try emptyLoopStep(range) }
                 switch try exec(body, frame) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
@@ -161,6 +163,7 @@ public final class Interpreter: Runtime {
         let it = try at(e.range) { try Iteration.iterator(iterable) }
         while let v = try at(e.range, { try it.next() }) {
             try assign(target, v, frame)
+            if body.isEmpty { try emptyLoopStep(range) }
             switch try exec(body, frame) {
             case .breakLoop: return .normal
             case .returned(let v): return .returned(v)
@@ -168,6 +171,18 @@ public final class Interpreter: Runtime {
             }
         }
         return .normal
+    }
+
+    /// One iteration of a loop whose body is empty: no statement runs to poll Ctrl-C
+    /// and spend the step budget, so the loop does it (`while true { }` stays
+    /// interruptible).
+    func emptyLoopStep(_ range: SourceRange) throws {
+        stepBudget &-= 1
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", range) }
+        if Interrupt.requested {
+            Interrupt.clear()
+            throw RuntimeError("interrupted", range, interrupted: true)
+        }
     }
 
     func truthy(_ v: Value, _ range: SourceRange) throws -> Bool {
