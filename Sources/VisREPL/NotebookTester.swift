@@ -73,13 +73,22 @@ public final class NotebookTester {
         }
         var failures: [String] = []
         var replacements: [(Range<Int>, [String])] = []
+        // Statements ending on the same line (`a; b`) share the #> block after it: their
+        // output is gathered and compared once the last of them has run.
+        let lastLines = program.map { $0.range.endLine - 1 }
+        var index = 0
+        var actual: [String] = []
         session.run(program) { outcome in
-            var actual = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if actual.last == "" { actual.removeLast() }
+            defer { index += 1 }
+            var output = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if output.last == "" { output.removeLast() }
             captured = ""
-            if let e = outcome.error { actual.append(Diagnostic.oneLine(e)) }
-            let lastLine = outcome.range.endLine - 1
+            if let e = outcome.error { output.append(Diagnostic.oneLine(e)) }
+            actual += output
+            let lastLine = lastLines[index]
             if let block = Expectations.block(after: lastLine, in: lines) {
+                if index + 1 < lastLines.count && lastLines[index + 1] == lastLine { return true }
+                defer { actual = [] }
                 if update {
                     replacements.append((block.range, Expectations.markerLines(actual)))
                 } else if !Expectations.matches(expected: block.expected, actual: actual) {
@@ -89,6 +98,7 @@ public final class NotebookTester {
                 }
                 return true
             }
+            actual = []
             if let e = outcome.error {
                 failures.append("\(path): unexpected error (add `#> error: ...` under the statement if it is expected):\n" + Diagnostic.render(e))
                 return false
