@@ -29,6 +29,7 @@ let package = Package(
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VisREPLTests", dependencies: ["VisREPL", "VisLang", "VisTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )
