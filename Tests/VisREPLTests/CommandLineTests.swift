@@ -36,8 +36,8 @@ final class CommandLineTests: XCTestCase {
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         process.environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         let outPath = home + "/.out-\(UUID().uuidString)", errPath = home + "/.err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)

@@ -144,6 +144,13 @@ final class PseudoTerminal {
     /// Forgets the transcript so far (so `expect` only sees new output).
     func clear() { received = [] }
 
+    /// Changes the window size, as a terminal does when its window is resized: the
+    /// program gets SIGWINCH.
+    func resize(columns: Int, rows: Int) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Waits for the process to exit and returns its status, or nil on timeout.
     func waitForExit(timeout: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

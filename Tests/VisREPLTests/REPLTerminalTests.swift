@@ -165,6 +165,21 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "1 + 1\r", shows: "1 + 1\n2\n>>> ")
     }
 
+    /// Ctrl-C while libedit asks whether to list many completions, the question
+    /// answered afterwards, and a window resize (SIGWINCH) while it waits for a key.
+    func testCtrlCAtTheListQuestionAndAWindowResize() throws {
+        let t = try start()
+        enter(t, "print(\t\t", shows: "possibilities? (y or n)")
+        enter(t, "\u{3}", shows: "^C\n>>> ")
+        enter(t, "print(\t\t", shows: "possibilities? (y or n)")
+        enter(t, "y", shows: "zeros_like")
+        t.expectLine(">>> print(")
+        enter(t, "\u{3}", shows: "^C\n>>> ")
+        enter(t, "1 +", shows: "1 +")
+        t.resize(columns: 120, rows: 40)
+        enter(t, " 1\r", shows: "\n2\n>>> ")
+    }
+
     // MARK: History
 
     func testUpArrowRecallsEarlierInput() throws {
