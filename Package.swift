@@ -41,6 +41,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VisOptimTests", dependencies: ["VisOptim", "VisTensor"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VisREPLTests", dependencies: ["VisREPL", "VisLang", "VisTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

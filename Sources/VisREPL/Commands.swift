@@ -30,7 +30,7 @@ extension REPL {
                 write("no help for '\(arg)'\(hint)\n")
             }
         case ":vars":
-            for n in session.globalNames {
+            for n in session.globalNames where !libraryNames.contains(n) {
                 guard let v = session.value(of: n) else { continue }
                 var line = "\(n): \(v.typeName)"
                 if case .tensor(let t) = v { line += " \(shapeString(t.shape)) \(t.dtype)" }
@@ -38,10 +38,15 @@ extension REPL {
                 write(line + "\n")
             }
         case ":time":
+            guard !arg.isEmpty else { write(":time needs a statement, e.g. :time x @ x\n"); return }
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = submit(arg)
+            guard submit(arg) else { write(":time needs a complete statement on one line\n"); return }
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            write(String(format: "time: %.3f ms\n", ms))
+            if !atLineStart {
+                write("\n")
+                atLineStart = true
+            }
+            write(ms < 1000 ? String(format: "time: %.3f ms\n", ms) : String(format: "time: %.3f s\n", ms / 1000))
         case ":load":
             guard !arg.isEmpty else { write(":load needs a file name\n"); return }
             notebookPath = arg
@@ -69,6 +74,7 @@ extension REPL {
         case ":reset":
             session.reset()
             reload(session)
+            libraryNames = Set(session.globalNames)
             transcript.removeAll()
             write("session reset\n")
         case ":quit", ":q", ":exit":
@@ -79,7 +85,8 @@ extension REPL {
         }
     }
 
-    /// Runs a notebook file (or only cell `cell`, read from disk now) in this session.
+    /// Runs a notebook file (or only cell `cell`, read from disk now) in this session,
+    /// stopping at the first error; its statements join the transcript.
     func runFile(_ path: String, cell: Int?) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             write("error: cannot read \(path)\n")
@@ -94,15 +101,11 @@ extension REPL {
             }
             source = Notebook.mask(text, keeping: c.firstLine...Swift.max(c.firstLine, c.lastLine))
         }
+        let file = SourceFile(name: path, text: source)
         do {
-            try session.run(SourceFile(name: path, text: source))
-        } catch let e as RuntimeError where e.interrupted {
-            write("interrupted\n")
+            runStatements(try session.parse(file), in: file, stopAtError: true)
         } catch let e as VisError {
             write(Diagnostic.render(e) + "\n")
-        } catch let e as ExitRequest {
-            exitCode = e.code
-            finished = true
         } catch {
             write("error: \(error)\n")
         }

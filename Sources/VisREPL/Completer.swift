@@ -2,7 +2,12 @@ import Foundation
 
 /// Tab completion: given the word under the cursor and the line before it, the
 /// candidates (each a full replacement for the word). Variables, builtins, keywords,
-/// members after `.` and file paths inside strings.
+/// members after `.`, REPL commands, and file paths inside strings and after `:load` /
+/// `:save`.
+///
+/// The line editor splits words at operators, brackets, quotes and `/`; a path (inside
+/// a string or after a command) is taken whole from the line, and its candidates are cut
+/// back to replacements for the last word.
 public final class Completer {
     /// Names in scope (variables and builtins).
     let names: () -> [String]
@@ -13,16 +18,27 @@ public final class Completer {
                            "true", "false", "none", "and", "or", "not", "global", "no_grad", "assert"]
     /// REPL commands.
     static let commands = [":help", ":vars", ":time", ":load", ":cells", ":run", ":save", ":reset", ":quit"]
+    /// Commands whose argument is a file name.
+    static let fileCommands: Set<String> = [":load", ":save"]
+    /// What Tab inserts at the start of a line: an indent.
+    public static let indent = "  "
 
+    /// A completer over the names in scope and the members of values.
     public init(names: @escaping () -> [String], members: @escaping (String) -> [String]) {
         self.names = names
         self.members = members
     }
 
-    /// Sorted, de-duplicated candidates for `word`.
+    /// Sorted, de-duplicated candidates for `word`, the text before it being `linePrefix`.
     public func candidates(for word: String, linePrefix: String) -> [String] {
-        if insideString(linePrefix) { return paths(word) }
-        if linePrefix.isEmpty && word.hasPrefix(":") { return Completer.commands.filter { $0.hasPrefix(word) } }
+        let lead = linePrefix.drop(while: { $0 == " " || $0 == "\t" })
+        if lead.hasPrefix(":") { return commandCandidates(word, String(lead)) }
+        if let quote = openQuote(linePrefix) {
+            let inside = String(linePrefix[linePrefix.index(after: quote)...])
+            let isFString = quote > linePrefix.startIndex && linePrefix[linePrefix.index(before: quote)] == "f"
+            if !(isFString && insideBraces(inside)) { return pathCandidates(inside + word, word: word) }
+        }
+        if word.isEmpty && lead.isEmpty { return [Completer.indent] }
         if let dot = word.lastIndex(of: ".") {
             let base = String(word[..<dot]), partial = String(word[word.index(after: dot)...])
             guard !base.isEmpty else { return [] }
@@ -32,15 +48,44 @@ public final class Completer {
         return Set(all.filter { $0.hasPrefix(word) }).sorted()
     }
 
-    /// True when the text before the word has an unclosed double quote.
-    func insideString(_ prefix: String) -> Bool {
-        var open = false, escaped = false
-        for c in prefix {
+    /// A command name (`:he`), or a command's argument: a path for `:load` and `:save`,
+    /// a name for `:help`.
+    func commandCandidates(_ word: String, _ lead: String) -> [String] {
+        if lead == ":" { return Completer.commands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) } }
+        let parts = lead.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return [] }
+        let command = String(parts[0]), argument = String(parts[1].drop(while: { $0 == " " }))
+        if Completer.fileCommands.contains(command) { return pathCandidates(argument + word, word: word) }
+        if command == ":help" || command == ":h" { return Set(names().filter { $0.hasPrefix(word) }).sorted() }
+        return []
+    }
+
+    /// Paths completing `soFar`, each cut back to a replacement for `word`, its last part.
+    func pathCandidates(_ soFar: String, word: String) -> [String] {
+        let cut = soFar.count - word.count
+        return paths(soFar).filter { $0.count >= cut }.map { String($0.dropFirst(cut)) }
+    }
+
+    /// The unclosed double quote in `prefix`, if any.
+    func openQuote(_ prefix: String) -> String.Index? {
+        var open: String.Index?
+        var escaped = false
+        for i in prefix.indices {
+            let c = prefix[i]
             if escaped { escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == "\"" { open.toggle() }
+            if c == "\\" && open != nil { escaped = true; continue }
+            if c == "\"" { open = open == nil ? i : nil }
         }
         return open
+    }
+
+    /// True when the text of an f-string so far has an unclosed `{` (code, not text).
+    func insideBraces(_ text: String) -> Bool {
+        var depth = 0
+        for c in text {
+            if c == "{" { depth += 1 } else if c == "}" { depth = Swift.max(0, depth - 1) }
+        }
+        return depth > 0
     }
 
     /// Files and folders starting with `partial` (folders get a trailing `/`).
@@ -57,7 +102,7 @@ public final class Completer {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
         return entries.filter { $0.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (dir.isEmpty ? "" : dir) + name, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: (dir.isEmpty ? "" : dir) + name, isDirectory: &isDir)
             return shown + name + (isDir.boolValue ? "/" : "")
         }
     }

@@ -35,14 +35,37 @@ public enum Interrupt {
         }
     }
 
-    /// Installs the SIGINT handler that sets the flag. Without SA_RESTART, so a
-    /// blocking read (the line editor waiting for input) returns and sees it.
+    /// The thread that waits for input (0 until `installHandler` runs).
+    nonisolated(unsafe) static let reader: UnsafeMutablePointer<pthread_t> = {
+        let p = UnsafeMutablePointer<pthread_t>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    /// Installs the SIGINT handler that sets the flag, on behalf of the calling thread
+    /// (the one that reads input and runs code). Without SA_RESTART, so a blocking read
+    /// (the line editor waiting for input) returns and sees it. The kernel may deliver
+    /// the signal to any thread (the main thread, a BLAS worker); the handler then
+    /// passes it on to the reader thread, so its read is interrupted all the same.
     public static func installHandler() {
         _ = flag
+        reader.pointee = pthread_self()
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Interrupt.flag.pointee = 1 }
+        action.__sigaction_handler.sa_handler = { _ in
+            Interrupt.flag.pointee = 1
+            let reader = Interrupt.reader.pointee
+            if reader != 0 && pthread_equal(pthread_self(), reader) == 0 {
+                pthread_kill(reader, SIGINT)
+            }
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+    }
+
+    /// Stops passing SIGINT on to the thread that installed the handler (call it before
+    /// that thread ends).
+    public static func forgetReader() {
+        reader.pointee = 0
     }
 }

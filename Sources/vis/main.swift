@@ -29,17 +29,21 @@ func fail(_ message: String, status: Int32) -> Never {
 
 /// Runs `body` on a thread with a large stack: deeply nested user code recurses in the
 /// interpreter, and the recursion limit must trip long before the stack runs out.
+/// The thread's Ctrl-C forwarding ends with it (see `Interrupt.installHandler`).
 func onLargeStack(_ body: @escaping () -> Int32) -> Int32 {
-    var status: Int32 = 0
+    /// The status, written by the thread before it signals and read after the wait.
+    final class Result: @unchecked Sendable { var status: Int32 = 0 }
+    let result = Result()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-        status = body()
+        result.status = body()
+        Interrupt.forgetReader()
         done.signal()
     }
     thread.stackSize = 512 << 20
     thread.start()
     done.wait()
-    return status
+    return result.status
 }
 
 /// A session with the report builtins and the stdlib loaded.

@@ -6,32 +6,55 @@ import XCTest
 final class PseudoTerminal {
     let pid: pid_t
     let master: Int32
-    private(set) var transcript = ""
+    /// Everything read since the last `clear()`, as bytes (a read may end inside a
+    /// UTF-8 sequence).
+    private var received: [UInt8] = []
+    /// Everything read since the last `clear()`.
+    var transcript: String { String(decoding: received, as: UTF8.self) }
+    /// Everything read since the start, for the screen.
+    private var everything: [UInt8] = []
+    static let columns = 100, rows = 30
 
-    /// The `vis` executable next to the test bundle (both live in the build folder).
+    /// The screen as the output so far leaves it.
+    var screen: TerminalScreen {
+        var screen = TerminalScreen(columns: PseudoTerminal.columns, rows: PseudoTerminal.rows)
+        screen.feed(String(decoding: everything, as: UTF8.self))
+        return screen
+    }
+
+    /// The `vis` executable next to the test bundle (both live in the build folder). On
+    /// Linux the bundle is the folder holding the test executable, elsewhere a
+    /// `.xctest` folder inside the build folder: both places are looked at.
     static var visExecutable: String {
         let bundle = Bundle(for: PseudoTerminal.self).bundleURL
-        return bundle.deletingLastPathComponent().appendingPathComponent("vis").path
+        let candidates = [bundle.appendingPathComponent("vis"), bundle.deletingLastPathComponent().appendingPathComponent("vis")]
+        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]).path
     }
 
     /// Starts `vis` with `arguments`, HOME set to `home` (so history stays in the test's
-    /// own folder) and a fixed 100x30 window.
-    init(arguments: [String] = [], home: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// own folder), in the folder `cwd` (the test's own when nil) and a fixed 100x30
+    /// window.
+    init(arguments: [String] = [], home: String, cwd: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
         var master: Int32 = 0
-        var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: UInt16(PseudoTerminal.rows), ws_col: UInt16(PseudoTerminal.columns), ws_xpixel: 0, ws_ypixel: 0)
         let path = PseudoTerminal.visExecutable
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw NSError(domain: "pty", code: 1, userInfo: [NSLocalizedDescriptionKey: "vis binary not found at \(path); build it first"])
         }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let env = ["HOME=\(home)", "TERM=xterm", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"].map { strdup($0) } + [nil]
+        // Prepared before the fork: the child only makes async-signal-safe calls.
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let environment = ["HOME=\(home)", "TERM=xterm", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        let env: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        let directory: UnsafeMutablePointer<CChar>? = cwd.flatMap { strdup($0) }
         let pid = forkpty(&master, nil, nil, &size)
         if pid == 0 {
+            if let directory, chdir(directory) != 0 { _exit(126) }
             execve(path, argv, env)
             _exit(127)
         }
-        guard pid > 0 else { throw NSError(domain: "pty", code: 2, userInfo: [NSLocalizedDescriptionKey: "forkpty failed"]) }
         for p in argv + env { free(p) }
+        free(directory)
+        guard pid > 0 else { throw NSError(domain: "pty", code: 2, userInfo: [NSLocalizedDescriptionKey: "forkpty failed"]) }
         self.pid = pid
         self.master = master
     }
@@ -44,16 +67,23 @@ final class PseudoTerminal {
     }
 
     /// Types `text` (escape sequences allowed: "\t" Tab, "\u{3}" Ctrl-C, "\u{4}" Ctrl-D,
-    /// "\u{1b}[A" Up).
+    /// "\u{1b}[A" Up). Long text goes in pieces, reading the echo in between, so
+    /// neither side of the terminal fills up and blocks.
     func type(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let piece = Swift.min(256, bytes.count - sent)
+            let n = bytes[sent..<(sent + piece)].withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+            if n > 0 { sent += n } else if errno != EINTR && errno != EAGAIN { return }
+            if sent < bytes.count { read(for: 0.02) }
+        }
     }
 
     /// Reads what is available for up to `timeout` seconds into the transcript.
     @discardableResult
     func read(for timeout: Double) -> String {
-        var got = ""
+        var got: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
@@ -62,11 +92,12 @@ final class PseudoTerminal {
             if ready > 0 {
                 let n = buffer.withUnsafeMutableBytes { Foundation.read(master, $0.baseAddress, 4096) }
                 if n <= 0 { break }
-                got += String(decoding: buffer[0..<n], as: UTF8.self)
+                got += buffer[0..<n]
             }
         }
-        transcript += got
-        return got
+        received += got
+        everything += got
+        return String(decoding: got, as: UTF8.self)
     }
 
     /// Waits until the screen text (escape sequences removed) since `mark` contains
@@ -82,8 +113,43 @@ final class PseudoTerminal {
         return false
     }
 
+    /// Waits until the cursor's line on the screen reads `text` (trailing blanks aside):
+    /// what the line editor shows, however it redrew it.
+    @discardableResult
+    func expectLine(_ text: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if screen.currentLine == text { return true }
+            read(for: 0.1)
+        }
+        let screen = self.screen
+        XCTFail("timed out waiting for the line \(text.debugDescription); the cursor's line is \(screen.currentLine.debugDescription); screen:\n\(screen.text.split(separator: "\n").suffix(PseudoTerminal.rows).joined(separator: "\n"))",
+                file: file, line: line)
+        return false
+    }
+
+    /// Waits until the screen's last `rows` lines contain `needle`.
+    @discardableResult
+    func expectScreen(_ needle: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        func visible() -> String { screen.text.split(separator: "\n", omittingEmptySubsequences: false).suffix(PseudoTerminal.rows).joined(separator: "\n") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if visible().contains(needle) { return true }
+            read(for: 0.1)
+        }
+        XCTFail("timed out waiting for \(needle.debugDescription) on the screen:\n\(visible())", file: file, line: line)
+        return false
+    }
+
     /// Forgets the transcript so far (so `expect` only sees new output).
-    func clear() { transcript = "" }
+    func clear() { received = [] }
+
+    /// Changes the window size, as a terminal does when its window is resized: the
+    /// program gets SIGWINCH.
+    func resize(columns: Int, rows: Int) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
 
     /// Waits for the process to exit and returns its status, or nil on timeout.
     func waitForExit(timeout: Double = 10) -> Int32? {

@@ -1,0 +1,217 @@
+import Foundation
+import XCTest
+
+/// The `vis` command line run as a process: a script piped to standard input (no
+/// prompts, no line editing), `-e`, a file, `run --cell`, `test [--update]`, and the
+/// exit statuses (0 success, 1 vis error, 2 usage error).
+final class CommandLineTests: XCTestCase {
+    var base = ""
+    var work = ""
+
+    override func setUpWithError() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("vis-cli-\(UUID().uuidString)").path
+        work = base + "/work"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: base + "/home", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: base)
+    }
+
+    /// What one run of `vis` gave.
+    struct Result {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    /// Runs the `vis` binary with `arguments` in `cwd`, `stdin` on its standard input
+    /// (an empty pipe when nil), capturing both outputs through files (no pipe to fill).
+    static func runVis(_ arguments: [String], stdin: String? = nil, cwd: String, home: String,
+                       interruptAfter: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PseudoTerminal.visExecutable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        process.environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        let outPath = home + "/.out-\(UUID().uuidString)", errPath = home + "/.err-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+        try input.fileHandleForWriting.close()
+        if let marker = interruptAfter {
+            // Ctrl-C once the script has shown it is running.
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, !((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").contains(marker) {
+                usleep(20_000)
+            }
+            process.interrupt()
+        }
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Result(status: process.terminationStatus,
+                      out: try String(contentsOfFile: outPath, encoding: .utf8),
+                      err: try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
+    func vis(_ arguments: [String], stdin: String? = nil, interruptAfter: String? = nil) throws -> Result {
+        try CommandLineTests.runVis(arguments, stdin: stdin, cwd: work, home: base + "/home", interruptAfter: interruptAfter)
+    }
+
+    /// Writes a file under `work`.
+    func write(_ text: String, to name: String) throws {
+        try text.write(toFile: work + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func read(_ name: String) throws -> String {
+        try String(contentsOfFile: work + "/" + name, encoding: .utf8)
+    }
+
+    // MARK: Scripts
+
+    func testPipedScriptRunsWithoutPrompts() throws {
+        let r = try vis([], stdin: "ones(2).sum()\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "tensor(2.)\n")
+        XCTAssertEqual(r.err, "")
+    }
+
+    func testPipedMultiLineScript() throws {
+        let r = try vis([], stdin: "fn f(a) {\n  return a + 1\n}\nx = f(1)\nprint(\"x is\", x)\nx * 10\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "x is 2\n20\n")
+    }
+
+    func testPipedScriptErrorStopsWithStatusOne() throws {
+        let r = try vis([], stdin: "print(\"before\")\nnope + 1\nprint(\"after\")\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.out, "before\n")
+        XCTAssertEqual(r.err, "<stdin>:2:1: error: name 'nope' is not defined\n    nope + 1\n    ^~~~\n")
+    }
+
+    func testDashERunsCode() throws {
+        let r = try vis(["-e", "x = 20\nx * 2 + 2"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "42\n")
+        let bad = try vis(["-e", "ones(2) @ ones(3)"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.err.hasPrefix("<-e>:1:1: error: matmul: shapes [2] and [3]"), bad.err)
+        XCTAssertTrue(bad.err.contains("\n    ^~~~"), bad.err)
+    }
+
+    func testFileArgumentRunsTheNotebook() throws {
+        try write("# %% One\nx = 2\nprint(\"one\")\n# %% Two\nx * 21\n", to: "nb.vis")
+        let r = try vis(["nb.vis"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "one\n42\n")
+        let run = try vis(["run", "nb.vis"])
+        XCTAssertEqual(run.out, "one\n42\n")
+    }
+
+    func testRunCellRunsCellsOneToN() throws {
+        try write("# %% One\nx = 1\nprint(\"cell 1\")\n# %% Two\nx = x + 1\nprint(\"cell 2\", x)\n# %% Three\nprint(\"cell 3\")\n", to: "nb.vis")
+        let one = try vis(["run", "nb.vis", "--cell", "1"])
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertEqual(one.out, "cell 1\n")
+        let two = try vis(["run", "--cell", "2", "nb.vis"])
+        XCTAssertEqual(two.status, 0, two.err)
+        XCTAssertEqual(two.out, "cell 1\ncell 2 2\n")
+        let missing = try vis(["run", "nb.vis", "--cell", "4"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("there is no cell 4"), missing.err)
+        XCTAssertEqual(try vis(["run", "nb.vis", "--cell"]).status, 2)
+        XCTAssertEqual(try vis(["run", "nb.vis", "--cell", "two"]).status, 2)
+    }
+
+    func testErrorInAFileNamesFileLineAndColumn() throws {
+        try write("x = 1\nprint(\"ok\")\ny = x + missing\nprint(\"not reached\")\n", to: "bad.vis")
+        let r = try vis(["bad.vis"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.out, "ok\n")
+        XCTAssertEqual(r.err, "bad.vis:3:9: error: name 'missing' is not defined\n    y = x + missing\n            ^~~~~~~\n")
+    }
+
+    func testExitStatuses() throws {
+        XCTAssertEqual(try vis(["-e", "1"]).status, 0)
+        XCTAssertEqual(try vis(["-e", "exit(3)"]).status, 3)
+        XCTAssertEqual(try vis(["missing.vis"]).status, 1)
+        for usage in [["--bogus"], ["-e"], ["-e", "1", "2"], ["test"], ["test", "--bogus", "x.vis"], ["run"], ["a.vis", "b.vis"]] {
+            let r = try vis(usage)
+            XCTAssertEqual(r.status, 2, "vis \(usage.joined(separator: " "))")
+            XCTAssertTrue(r.err.contains("usage: vis"), "vis \(usage.joined(separator: " ")): \(r.err)")
+        }
+        XCTAssertTrue(try vis(["--version"]).out.hasPrefix("vis "))
+        XCTAssertEqual(try vis(["--help"]).status, 0)
+    }
+
+    func testCtrlCStopsAScriptWithStatusOne() throws {
+        let r = try vis(["-e", "print(\"started\")\nwhile true { }"], interruptAfter: "started")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.hasPrefix("<-e>:2:1: error: interrupted"), r.err)
+    }
+
+    // MARK: vis test
+
+    func testPassingAndFailingNotebooks() throws {
+        try write("x = tensor([[1, 2], [3, 4]])\nx.sum()\n#> tensor(10.)\nx @ ones(3)\n#> error: matmul: ... (line 4, column 1)\nprint(\"a\"); print(\"b\")\n#> a\n#> ...\n", to: "good.vis")
+        try write("1 + 1\n#> 3\n2 + 2\n#> 4\n", to: "bad.vis")
+        let good = try vis(["test", "good.vis"])
+        XCTAssertEqual(good.status, 0, good.out)
+        XCTAssertEqual(good.out.split(separator: "\n").last, "1 passed, 0 failed")
+        let bad = try vis(["test", "bad.vis"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.out.contains("bad.vis:2: output does not match"), bad.out)
+        XCTAssertTrue(bad.out.contains("- 3\n"), bad.out)
+        XCTAssertTrue(bad.out.contains("+ 2\n"), bad.out)
+        XCTAssertEqual(bad.out.split(separator: "\n").last, "0 passed, 1 failed")
+        let both = try vis(["test", "."])
+        XCTAssertEqual(both.status, 1)
+        XCTAssertEqual(both.out.split(separator: "\n").last, "1 passed, 1 failed")
+    }
+
+    func testUpdateRewritesOnlyExpectationLines() throws {
+        let before = """
+        # %% Setup
+        x = 20   # a comment stays
+        x + 1
+        #> 0
+        #> stale second line
+
+        # just a comment
+        print("p"); print("q")
+        #> wrong
+        x / 0.5
+        ones(2) @ ones(3)
+        #> error: old message
+        last = x
+        """
+        try write(before + "\n", to: "nb.vis")
+        XCTAssertEqual(try vis(["test", "nb.vis"]).status, 1)
+        let update = try vis(["test", "--update", "nb.vis"])
+        XCTAssertEqual(update.status, 0, update.out)
+        let after = try read("nb.vis")
+        // Every line that is not a #> line is left exactly as it was.
+        func code(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#>") } }
+        XCTAssertEqual(code(after), code(before + "\n"))
+        XCTAssertTrue(after.contains("x + 1\n#> 21\n\n"), after)
+        XCTAssertTrue(after.contains("print(\"p\"); print(\"q\")\n#> p\n#> q\nx / 0.5\n"), after)
+        let error = after.split(separator: "\n").first { $0.hasPrefix("#> error") } ?? ""
+        XCTAssertTrue(error.hasPrefix("#> error: matmul: shapes [2] and [3]") && error.hasSuffix("(line 11, column 1)"), after)
+        let rerun = try vis(["test", "nb.vis"])
+        XCTAssertEqual(rerun.status, 0, rerun.out)
+        XCTAssertEqual(rerun.out.split(separator: "\n").last, "1 passed, 0 failed")
+    }
+}
