@@ -56,7 +56,7 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): cannot read the file"])
         }
         let file = SourceFile(name: path, text: text)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.notebookLines
         var captured = ""
         let session = Session(output: { captured += $0 })
         do {
@@ -86,7 +86,7 @@ public final class NotebookTester {
         var output: [OutputLine] = []
         /// Moves the printed text so far into `output`, line by line.
         func flush() {
-            var printed = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var printed = captured.notebookLines
             if printed.last == "" { printed.removeLast() }
             output += printed.map { .text($0) }
             captured = ""
@@ -130,7 +130,10 @@ public final class NotebookTester {
             }
             var newLines = lines
             for (range, output) in replacements.reversed() {
-                newLines.replaceSubrange(range, with: Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }))
+                // Keep CRLF line endings where the block had them.
+                let ending = lines[range.lowerBound].hasSuffix("\r") ? "\r" : ""
+                let block = Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }).map { $0 + ending }
+                newLines.replaceSubrange(range, with: block)
             }
             let newText = newLines.joined(separator: "\n")
             if newText != text {

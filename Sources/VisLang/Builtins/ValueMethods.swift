@@ -107,7 +107,9 @@ enum ValueMethods {
         t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a[1]); return .none }
         t.method("extend", on: "list", [Param("items")], "xs.extend(items): adds every element of items at the end.") { a, rt in
             let l = try listBox(a)
-            l.items += try Iteration.elements(a[1], runtime: rt)
+            let items = try Iteration.elements(a[1], runtime: rt)
+            try Arith.checkLength(l.items.count, items.count, "list")
+            l.items += items
             return .none
         }
         t.method("pop", on: "list", [Param("index", .int, default: .int(-1))], "xs.pop(index=-1): removes and returns the element at index.") { a, _ in

@@ -285,6 +285,7 @@ public final class Interpreter: Runtime {
     func updated(_ op: Arith.Op, _ old: Value, _ rhs: Value, _ range: SourceRange) throws -> Value {
         if op == .add, case .list(let l) = old {
             let items = try at(range) { try Iteration.elements(rhs, runtime: self) }
+            try at(range) { try Arith.checkLength(l.items.count, items.count, "list") }
             l.items += items
             return old
         }

@@ -68,14 +68,20 @@ public enum Arith {
         default: break
         }
         switch (op, a, b) {
-        case (.add, .string(let x), .string(let y)): return .string(x + y)
-        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
-        case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
+        case (.add, .string(let x), .string(let y)):
+            try checkLength(x.utf8.count, y.utf8.count, "string")
+            return .string(x + y)
+        case (.add, .list(let x), .list(let y)):
+            try checkLength(x.items.count, y.items.count, "list")
+            return .list(ListBox(x.items + y.items))
+        case (.add, .tuple(let x), .tuple(let y)):
+            try checkLength(x.count, y.count, "tuple")
+            return .tuple(x + y)
         case (.mul, .string(let s), .int(let n)), (.mul, .int(let n), .string(let s)):
-            guard repetitionFits(n, s.utf8.count) else { throw NativeError("string repetition is too large (\(n) copies of \(s.utf8.count) byte\(s.utf8.count == 1 ? "" : "s"); the limit is \(maxRepetition) bytes)") }
+            guard repetitionFits(n, s.utf8.count) else { throw NativeError("string repetition is too large (\(n) copies of \(s.utf8.count) byte\(s.utf8.count == 1 ? "" : "s"); the limit is \(maxLength) bytes)") }
             return .string(String(repeating: s, count: Swift.max(n, 0)))
         case (.mul, .list(let l), .int(let n)), (.mul, .int(let n), .list(let l)):
-            guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(n) copies of \(l.items.count) element\(l.items.count == 1 ? "" : "s"); the limit is \(maxRepetition) elements)") }
+            guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(n) copies of \(l.items.count) element\(l.items.count == 1 ? "" : "s"); the limit is \(maxLength) elements)") }
             return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
         case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
         default:
@@ -83,13 +89,22 @@ public enum Arith {
         }
     }
 
-    /// The most elements (or bytes) `*` may build by repeating a list (or string).
-    static let maxRepetition = 100_000_000
+    /// The longest list or tuple (in elements) or string (in bytes) that `+`, `*`,
+    /// `+=` and `extend` build: beyond it they raise an error rather than attempt an
+    /// enormous allocation. The fuzz tests lower it to keep generated programs small.
+    nonisolated(unsafe) public static var maxLength = 100_000_000
 
-    /// True when `n` copies of something of `size` stay within `maxRepetition`.
+    /// True when `n` copies of something of `size` stay within `maxLength`.
     static func repetitionFits(_ n: Int, _ size: Int) -> Bool {
         let total = Swift.max(n, 0).multipliedReportingOverflow(by: size)
-        return !total.overflow && total.partialValue <= maxRepetition
+        return !total.overflow && total.partialValue <= maxLength
+    }
+
+    /// Throws unless joining sequences of lengths `a` and `b` stays within `maxLength`.
+    public static func checkLength(_ a: Int, _ b: Int, _ what: String) throws {
+        guard a + b <= maxLength else {
+            throw NativeError("\(what) too long: \(a) + \(b) \(what == "string" ? "bytes" : "elements") is more than the limit of \(maxLength)")
+        }
     }
 
     static func isFloat(_ v: Value) -> Bool { if case .float = v { return true } else { return false } }

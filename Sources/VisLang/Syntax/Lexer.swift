@@ -20,6 +20,8 @@ public struct Lexer {
 
     static let operators: [String] = ["...", "//=", "**=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "@=", "=>",
                                       "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ";", "."]
+    /// The operators with their bytes, longest first where one is a prefix of another.
+    static let operatorBytes: [(String, [UInt8])] = operators.map { ($0, Array($0.utf8)) }
     /// Tokens after which a line break does not end the statement.
     static let continuing: Set<String> = ["+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", ",", "=>",
                                            "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", ".", "(", "[", "{"]
@@ -81,8 +83,8 @@ public struct Lexer {
             if let k = Keyword(rawValue: text) { return Token(kind: .keyword(k), start: start, end: pos) }
             return Token(kind: .name(text), start: start, end: pos)
         }
-        for op in Lexer.operators where matches(op) {
-            pos += op.utf8.count
+        for (op, spelling) in Lexer.operatorBytes where spelling[0] == c && matches(spelling) {
+            pos += spelling.count
             try track(op, start)
             return Token(kind: .op(op), start: start, end: pos)
         }
@@ -108,12 +110,9 @@ public struct Lexer {
         }
     }
 
-    func matches(_ op: String) -> Bool {
-        var i = pos
-        for b in op.utf8 {
-            guard i < limit, bytes[i] == b else { return false }
-            i += 1
-        }
+    func matches(_ spelling: [UInt8]) -> Bool {
+        guard pos + spelling.count <= limit else { return false }
+        for (k, b) in spelling.enumerated() where bytes[pos + k] != b { return false }
         return true
     }
 

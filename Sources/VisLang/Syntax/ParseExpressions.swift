@@ -334,7 +334,14 @@ extension Parser {
             case .expr(let start, let end, let spec):
                 var lexer = Lexer(file, start: start, end: end)
                 var sub = Parser(file, tokens: try lexer.tokenize(), depth: depth)
-                let e = try sub.expression()
+                let e: Expr
+                do {
+                    e = try sub.expression()
+                } catch let error as ParseError where error.unexpectedEndOfInput {
+                    // The f-string is closed: more input cannot complete its expression.
+                    let detail = error.message.replacingOccurrences(of: "unexpected end of input: ", with: "")
+                    throw ParseError("f-string: incomplete expression (\(detail))", error.range)
+                }
                 guard sub.kind == .eof || sub.kind == .newline else {
                     throw ParseError("f-string: unexpected \(sub.kind.display) in the embedded expression", sub.range(sub.current))
                 }

@@ -62,7 +62,9 @@ public struct Parser {
     /// for another line.
     func error(_ message: String) -> ParseError {
         if kind == .eof {
-            return ParseError("unexpected end of input: \(message)", range(current), unexpectedEndOfInput: true)
+            var text = message
+            if text.hasSuffix(", found end of input") { text.removeLast(", found end of input".count) }
+            return ParseError("unexpected end of input: \(text)", range(current), unexpectedEndOfInput: true)
         }
         return ParseError(message, range(current))
     }
@@ -212,11 +214,11 @@ public struct Parser {
     /// forstmt ::= 'for' targetlist 'in' expr block
     mutating func forStatement() throws -> Stmt {
         let start = advance().start
-        let targetExpr = try targetList()
+        let variables = try target(targetList())
         guard acceptKeyword(.in) else { throw error("expected 'in' after the for variables, found \(kind.display)") }
         let iterable = try expression()
         let body = try loopBody("after the for clause")
-        return Stmt(.for(try target(targetExpr), iterable, body), range(from: start))
+        return Stmt(.for(variables, iterable, body), range(from: start))
     }
 
     /// targetlist ::= postfix { ',' postfix }   (parenthesised groups allowed)
