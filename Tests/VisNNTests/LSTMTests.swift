@@ -229,6 +229,23 @@ final class LSTMTests: XCTestCase {
         NormTest.assertClose(m.flatWeights[1].grad, try Tensor(w.map { Float(2 * $0) }, shape: [16, 4]), "twice: weight")
     }
 
+    /// An empty batch runs (as in PyTorch) and gives empty results; transposed states
+    /// read like their contiguous copies.
+    func testEmptyBatchAndStridedStates() throws {
+        let m = try LSTM(inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true)
+        let x = NormTest.leaf([4, 0, 2], seed: 14)
+        let r = try m.forward(x, h0: nil)
+        XCTAssertEqual(r.output.shape, [4, 0, 6])
+        XCTAssertEqual(r.h.shape, [4, 0, 3])
+        try r.output.sum().backward()
+        XCTAssertEqual(x.grad?.shape, [4, 0, 2])
+        let h = try Tensor.randn([4, 3, 2]), c = try Tensor.randn([3, 2, 4])
+        let xs = try Tensor.randn([5, 2, 2])
+        let a = try m.forward(xs, h0: h.transpose(1, 2), c0: c.permute([2, 1, 0]))
+        let b = try m.forward(xs, h0: h.transpose(1, 2).contiguous(), c0: c.permute([2, 1, 0]).contiguous())
+        NormTest.assertClose(a.output, b.output, rtol: 0, atol: 0, "strided states")
+    }
+
     /// Saturated gates (huge inputs) keep every value finite and h inside [-1, 1]; NaN
     /// in the input comes out as NaN.
     func testSaturationAndNaN() throws {

@@ -23,6 +23,7 @@ enum RecurrentTest {
         Case(name: "lstm_l2_bi_bf_h0", input: 6, hidden: 9, layers: 2, bidirectional: true, batchFirst: true, bias: true, states: true),
         Case(name: "lstm_l2_bi_nobias", input: 4, hidden: 3, layers: 2, bidirectional: true, batchFirst: false, bias: false, states: true),
         Case(name: "lstm_unbatched", input: 4, hidden: 5, layers: 1, bidirectional: true, batchFirst: false, bias: true, states: true),
+        Case(name: "lstm_wide", input: 8, hidden: 64, layers: 1, bidirectional: false, batchFirst: false, bias: true, states: true),
     ]
 
     /// The GRU cases: the LSTM ones with the other cell.

@@ -16,6 +16,10 @@ struct RecurrentDirection {
     let reverse: Bool
     /// W_ih [G, I] and W_hh [G, H], G = gates * H.
     let wih: UnsafePointer<Float>, whh: UnsafePointer<Float>
+    /// W_hh^T [H, G], contiguous, so that each step's h @ W_hh^T is a plain product:
+    /// OpenBLAS's small-matrix kernels take that one directly, where the transposed
+    /// form repacks W_hh at every step (about 1.4x slower per step for W5's sizes).
+    let whhT: UnsafePointer<Float>
     /// LSTM: b_ih + b_hh [4H]; GRU: b_ih [3H]. Zeros for a layer without bias.
     let bias: UnsafePointer<Float>
     /// GRU: b_hh [3H] (kept apart: b_hn is multiplied by r). Unused by the LSTM.
@@ -62,15 +66,13 @@ struct RecurrentDirection {
             case .lstm:
                 // A zero h0 adds nothing: skip its product.
                 if s > 0 || hasH0 {
-                    recurrentGEMM(transA: false, transB: true, m: n, n: g, k: h, a: hp, lda: ldp,
-                                  b: whh, ldb: h, c: gt, ldc: ld, beta: 1)
+                    stepGEMM(m: n, n: g, k: h, a: hp, lda: ldp, b: whhT, ldb: g, c: gt, ldc: ld, beta: 1)
                 }
                 let cp = s == 0 ? c0 : UnsafePointer(cells + time(s - 1) * n * h)
                 RecurrentCells.lstmForward(rows: n, hidden: h, gates: gt, bias: bias, cPrev: cp,
                                            c: cells + t * n * h, h: out + t * n * ldOut, ldh: ldOut)
             case .gru:
-                recurrentGEMM(transA: false, transB: true, m: n, n: g, k: h, a: hp, lda: ldp,
-                              b: whh, ldb: h, c: scratch, ldc: g)
+                stepGEMM(m: n, n: g, k: h, a: hp, lda: ldp, b: whhT, ldb: g, c: scratch, ldc: g, beta: 0)
                 RecurrentCells.gruForward(rows: n, hidden: h, gates: gt, gh: scratch, bih: bias, bhh: biasHH,
                                           hPrev: hp, ldp: ldp, h: out + t * n * ldOut, ldh: ldOut)
             }
@@ -107,15 +109,13 @@ struct RecurrentDirection {
                                             c: cells + t * n * h, dOut: dOut + t * n * ldd, ldd: ldd,
                                             dh: dh, dc: dc, dGates: dGx + t * n * g)
                 // dh_{t-1} = dGates @ W_hh.
-                recurrentGEMM(transA: false, transB: false, m: n, n: h, k: g, a: dGx + t * n * g, lda: g,
-                              b: whh, ldb: h, c: dh, ldc: h)
+                stepGEMM(m: n, n: h, k: g, a: dGx + t * n * g, lda: g, b: whh, ldb: h, c: dh, ldc: h, beta: 0)
             case .gru:
                 RecurrentCells.gruBackward(rows: n, hidden: h, gates: gates + t * n * ld, hPrev: hp, ldp: ldp,
                                            dOut: dOut + t * n * ldd, ldd: ldd, dh: dh,
                                            dGx: dGx + t * n * g, dGh: dGh + t * n * g)
                 // dh_{t-1} = dh' z + dGh @ W_hh.
-                recurrentGEMM(transA: false, transB: false, m: n, n: h, k: g, a: dGh + t * n * g, lda: g,
-                              b: whh, ldb: h, c: dh, ldc: h, beta: 1)
+                stepGEMM(m: n, n: h, k: g, a: dGh + t * n * g, lda: g, b: whh, ldb: h, c: dh, ldc: h, beta: 1)
             }
         }
     }
@@ -159,6 +159,32 @@ struct RecurrentDirection {
     func inputGradient(dGx: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, accumulate: Bool) {
         recurrentGEMM(transA: false, transB: false, m: steps * batch, n: inputSize, k: g, a: dGx, lda: g,
                       b: wih, ldb: inputSize, c: dx, ldc: inputSize, beta: accumulate ? 1 : 0)
+    }
+}
+
+/// One step's product C[m, n] = A @ B + beta * C, cut into column blocks that
+/// OpenBLAS runs on the calling thread. OpenBLAS threads a product of more than
+/// 65536 * 4 multiply-adds (its interface/gemm.c) unless a small-matrix kernel takes
+/// it; for the chain of tiny per-step products, waking and spinning its threads costs
+/// more than it saves (W5's LSTM with the products threaded used twice the CPU time),
+/// and the two directions of a layer already run on their own cores, each calling
+/// BLAS. Products bigger than four blocks are worth OpenBLAS's threads.
+@inline(__always)
+private func stepGEMM(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                      b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+    let limit = 65536 * 4
+    var width = Swift.max(1, limit / Swift.max(m * k, 1))
+    if width >= 16 { width -= width % 16 }
+    if m * n * k <= limit || n > 4 * width {
+        recurrentGEMM(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, beta: beta)
+        return
+    }
+    var j = 0
+    while j < n {
+        let w = Swift.min(width, n - j)
+        recurrentGEMM(transA: false, transB: false, m: m, n: w, k: k, a: a, lda: lda,
+                      b: b + j, ldb: ldb, c: c + j, ldc: ldc, beta: beta)
+        j += w
     }
 }
 

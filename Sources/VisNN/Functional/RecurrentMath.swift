@@ -15,7 +15,8 @@ enum RecurrentMath {
     /// to float precision.
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let xc = pointwiseMax(pointwiseMin(x, V(repeating: 88)), V(repeating: -87))
+        // (replacing(with:where:) compiles to compare-and-blend; pointwiseMin/Max to calls.)
+        let xc = x.replacing(with: 88, where: x .> 88).replacing(with: -87, where: x .< -87)
         // Adding 1.5 * 2^23 rounds x / ln2 to an integer held in the low mantissa bits.
         let magic = V(repeating: 12_582_912)
         let t = xc * V(repeating: 1.442_695_040_888_963_4) + magic

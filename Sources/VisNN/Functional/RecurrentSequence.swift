@@ -34,6 +34,8 @@ final class RecurrentTape {
     var biases: [Tensor] = []
     /// Per direction: GRU b_hh [3H] (zeros without bias); the LSTM's is folded into `biases`.
     var biasesHH: [Tensor] = []
+    /// Per direction: W_hh^T [H, G], contiguous.
+    var transposedHH: [Tensor] = []
     /// h0 and c0 [L * D, N, H] (zeros when not given).
     let h0: Tensor, c0: Tensor
     let hasH0: Bool
@@ -56,6 +58,7 @@ final class RecurrentTape {
         self.hasH0 = h0 != nil
         let g = config.gates, k = config.weightsPerDirection
         for dir in 0..<(config.layers * config.directions) {
+            transposedHH.append(try weights[dir * k + 1].t().contiguous())
             let bih = config.hasBias ? weights[dir * k + 2] : Tensor.full([g], 0)
             let bhh = config.hasBias ? weights[dir * k + 3] : Tensor.full([g], 0)
             if config.cell == .lstm {
@@ -74,6 +77,7 @@ final class RecurrentTape {
         return RecurrentDirection(
             cell: c.cell, steps: c.steps, batch: c.batch, inputSize: c.layerInputSize(l), hidden: c.hidden,
             reverse: d == 1, wih: UnsafePointer(weights[k].floatPointer), whh: UnsafePointer(weights[k + 1].floatPointer),
+            whhT: UnsafePointer(transposedHH[dir].floatPointer),
             bias: UnsafePointer(biases[dir].floatPointer),
             biasHH: UnsafePointer(c.cell == .gru ? biasesHH[dir].floatPointer : biases[dir].floatPointer),
             x: UnsafePointer(inputs[l].floatPointer),
@@ -161,6 +165,8 @@ enum RecurrentSequence {
         var dYOwner: Tensor?
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
             try Interrupt.check()
+            // dY may point into the layer above's dx: keep that alive through this layer.
+            let dYKeep = dYOwner
             let dirs = (0..<nd).map { tape.direction(l, $0) }
             let dGx = (0..<nd).map { _ in Tensor(uninitialized: [rows, g]) }
             let dGh = c.cell == .lstm ? dGx : (0..<nd).map { _ in Tensor(uninitialized: [rows, g]) }
@@ -190,7 +196,7 @@ enum RecurrentSequence {
                 }
                 if l == 0 { dInput = dx } else { dY = UnsafePointer(dx.floatPointer); dYOwner = dx }
             }
-            withExtendedLifetime((dGx, dGh, dYOwner)) {}
+            withExtendedLifetime((dGx, dGh, dYKeep)) {}
         }
         withExtendedLifetime((tape, ones)) {}
         return Gradients(input: dInput, h0: needs.h0 ? dh : nil, c0: needs.c0 ? dc : nil, weights: weightGrads)

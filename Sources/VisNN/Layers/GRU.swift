@@ -45,8 +45,12 @@ public final class GRU: Module {
         super.init()
     }
 
+    /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_ih_l0_reverse, ...`:
+    /// PyTorch's names and order, so state dict keys match.
     public override var ownParameters: [(String, Tensor)] { core.namedParameters }
+    /// PyTorch's form: `64, 64, num_layers=2, batch_first=true, bidirectional=true`.
     public override var extraRepr: String { core.extraRepr }
+    /// input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional.
     public override var hyperParameters: [(String, HyperValue)] { core.hyperParameters }
 
     /// Runs the GRU over a sequence from the initial state h0 (zeros when nil).
@@ -56,6 +60,9 @@ public final class GRU: Module {
     /// - Returns: output [T, N, D * H] ([N, T, D * H] with batch_first, [T, D * H]
     ///   unbatched): the last layer's h at every step, forward direction then reverse in
     ///   each row; h: the final states, shaped like h0.
+    ///
+    /// `forward(x)` with no state argument is Module's single-tensor entry point and
+    /// returns the output alone; name a state (`forward(x, h0: nil)`) to get the tuple.
     /// - Throws: `TensorError` naming GRU and the shapes, for an input of the wrong rank
     ///   or feature size, or h0 of the wrong shape.
     public func forward(_ x: Tensor, h0: Tensor? = nil) throws -> (output: Tensor, h: Tensor) {

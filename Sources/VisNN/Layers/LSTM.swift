@@ -46,8 +46,12 @@ public final class LSTM: Module {
         super.init()
     }
 
+    /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_ih_l0_reverse, ...`:
+    /// PyTorch's names and order, so state dict keys match.
     public override var ownParameters: [(String, Tensor)] { core.namedParameters }
+    /// PyTorch's form: `64, 64, num_layers=2, batch_first=true, bidirectional=true`.
     public override var extraRepr: String { core.extraRepr }
+    /// input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional.
     public override var hyperParameters: [(String, HyperValue)] { core.hyperParameters }
 
     /// Runs the LSTM over a sequence from the initial states h0 and c0 (zeros when nil).
@@ -58,6 +62,9 @@ public final class LSTM: Module {
     ///   unbatched): the last layer's h at every step, forward direction then reverse in
     ///   each row; h and c: the final states, shaped like h0, layer by layer with the
     ///   forward direction first.
+    ///
+    /// `forward(x)` with no state argument is Module's single-tensor entry point and
+    /// returns the output alone; name a state (`forward(x, h0: nil)`) to get the tuple.
     /// - Throws: `TensorError` naming LSTM and the shapes, for an input of the wrong
     ///   rank or feature size, or h0 / c0 of the wrong shape.
     public func forward(_ x: Tensor, h0: Tensor? = nil, c0: Tensor? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor) {

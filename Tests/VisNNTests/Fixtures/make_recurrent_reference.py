@@ -41,6 +41,8 @@ CASES = [
     ("lstm_l2_bi_bf_h0", "lstm", 6, 9, 2, True, True, True, True, (7, 4)),
     ("lstm_l2_bi_nobias", "lstm", 4, 3, 2, True, False, False, True, (5, 2)),
     ("lstm_unbatched", "lstm", 4, 5, 1, True, False, True, True, (6,)),
+    # Sizes at which each step's products are cut into column blocks (RecurrentDirection).
+    ("lstm_wide", "lstm", 8, 64, 1, False, False, True, True, (3, 24)),
     ("gru_l1", "gru", 4, 5, 1, False, False, True, False, (6, 3)),
     ("gru_l1_h0", "gru", 4, 9, 1, False, False, True, True, (5, 2)),
     ("gru_bi_h0", "gru", 3, 5, 1, True, False, True, True, (4, 3)),
@@ -48,6 +50,7 @@ CASES = [
     ("gru_l2_bi_bf_h0", "gru", 6, 9, 2, True, True, True, True, (7, 4)),
     ("gru_l2_bi_nobias", "gru", 4, 3, 2, True, False, False, True, (5, 2)),
     ("gru_unbatched", "gru", 4, 5, 1, True, False, True, True, (6,)),
+    ("gru_wide", "gru", 8, 64, 1, False, False, True, True, (3, 24)),
 ]
 
 
