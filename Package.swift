@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "VisOptimTests", dependencies: ["VisOptim", "VisTensor"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VisREPLTests", dependencies: ["VisREPL", "VisLang", "VisTensor"]),
+        .testTarget(name: "VisLangTests", dependencies: ["VisLang", "VisREPL", "VisTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )
