@@ -49,16 +49,15 @@ func onLargeStack(_ body: @escaping () -> Int32) -> Int32 {
 /// A session with the report builtins and the stdlib loaded.
 func makeSession(terminal: Bool = isatty(1) != 0) -> Session {
     let session = Session()
-    session.interpreter.registry.add(ReportBuiltins.table())
     session.interpreter.isTerminal = terminal
     loadStdlib(session)
     return session
 }
 
+/// Adds the report builtins and loads the stdlib, or ends the process saying why not.
 func loadStdlib(_ session: Session) {
-    guard let dir = Stdlib.directory else { return }
     do {
-        try session.loadLibrary(dir)
+        try StandardSession.prepare(session, stdlib: Stdlib.directory)
     } catch let e as VisError {
         fail("vis: the stdlib failed to load:\n" + Diagnostic.render(e), status: 1)
     } catch {
@@ -102,10 +101,7 @@ func runREPL() -> Int32 {
     let completer = Completer(names: { session.visibleNames }, members: { session.members(ofPath: $0) })
     let reader = EditLineReader(historyPath: home + "/.vis_history", completer: completer)
     print("vis \(version) — :help for commands, Ctrl-D to leave")
-    let repl = REPL(session: session, reader: reader, reload: { s in
-        s.interpreter.registry.add(ReportBuiltins.table())
-        loadStdlib(s)
-    })
+    let repl = REPL(session: session, reader: reader, reload: loadStdlib)
     return repl.run()
 }
 
@@ -146,10 +142,7 @@ case "test":
     if let bad = paths.first(where: { $0.hasPrefix("-") }) { fail("vis test: unknown option \(bad)\n\(usage)", status: 2) }
     guard !paths.isEmpty else { fail("vis test: give at least one file or folder\n\(usage)", status: 2) }
     status = onLargeStack {
-        let tester = NotebookTester(prepare: { session in
-            session.interpreter.registry.add(ReportBuiltins.table())
-            loadStdlib(session)
-        })
+        let tester = NotebookTester(prepare: { loadStdlib($0) })
         return tester.run(paths: paths, update: update) == 0 ? 0 : 1
     }
 case "run":

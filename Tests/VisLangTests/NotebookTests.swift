@@ -9,7 +9,7 @@ import XCTest
 final class NotebookTests: XCTestCase {
     /// A tester that loads the checkout's stdlib into each session, as `vis test` does.
     func makeTester(report: @escaping (String) -> Void = { _ in }) -> NotebookTester {
-        NotebookTester(report: report, prepare: { try $0.loadLibrary(TestPaths.stdlib.path) })
+        NotebookTester(report: report, prepare: { try StandardSession.prepare($0, stdlib: TestPaths.stdlib.path) })
     }
 
     /// Runs one notebook on a large stack.
