@@ -50,18 +50,18 @@ final class BatchNormTests: XCTestCase {
             let x = NormTest.leaf(shape, seed: 1, in: -3...3)
             let w = NormTest.leaf([c], seed: 2, in: 0.5...1.5), b = NormTest.leaf([c], seed: 3)
             let (rm, rv) = running(c)
-            NormGradCheck.assertGradients([x, w, b]) { t in
+            NNGradCheck.assertGradients([x, w, b]) { t in
                 try Functional.batchNorm(t[0], runningMean: rm, runningVar: rv, weight: t[1], bias: t[2], training: true)
             }
             // No affine parameters and no running statistics.
-            NormGradCheck.assertGradients([x]) { t in
+            NNGradCheck.assertGradients([x]) { t in
                 try Functional.batchNorm(t[0], runningMean: nil, runningVar: nil, weight: nil, bias: nil, training: true)
             }
             // Weight only, bias only.
-            NormGradCheck.assertGradients([x, w]) { t in
+            NNGradCheck.assertGradients([x, w]) { t in
                 try Functional.batchNorm(t[0], runningMean: nil, runningVar: nil, weight: t[1], bias: nil, training: true)
             }
-            NormGradCheck.assertGradients([x, b]) { t in
+            NNGradCheck.assertGradients([x, b]) { t in
                 try Functional.batchNorm(t[0], runningMean: nil, runningVar: nil, weight: nil, bias: t[1], training: true, eps: 0.1)
             }
         }
@@ -71,10 +71,10 @@ final class BatchNormTests: XCTestCase {
         let x = NormTest.leaf([3, 2, 2, 3], seed: 4, in: -3...3)
         let w = NormTest.leaf([2], seed: 5, in: 0.5...1.5), b = NormTest.leaf([2], seed: 6)
         let rm = (try? Tensor([0.3, -0.2])) ?? Tensor.full([2], 0), rv = (try? Tensor([1.5, 0.7])) ?? Tensor.full([2], 1)
-        NormGradCheck.assertGradients([x, w, b]) { t in
+        NNGradCheck.assertGradients([x, w, b]) { t in
             try Functional.batchNorm(t[0], runningMean: rm, runningVar: rv, weight: t[1], bias: t[2], training: false)
         }
-        NormGradCheck.assertGradients([x]) { t in
+        NNGradCheck.assertGradients([x]) { t in
             try Functional.batchNorm(t[0], runningMean: rm, runningVar: rv, weight: nil, bias: nil, training: false)
         }
     }
@@ -83,7 +83,7 @@ final class BatchNormTests: XCTestCase {
     func testGradientsForParametersOnly() throws {
         let x = NormTest.leaf([4, 3], seed: 7, requiresGrad: false)
         let w = NormTest.leaf([3], seed: 8), b = NormTest.leaf([3], seed: 9)
-        NormGradCheck.assertGradients([w, b]) { t in
+        NNGradCheck.assertGradients([w, b]) { t in
             try Functional.batchNorm(x, runningMean: nil, runningVar: nil, weight: t[0], bias: t[1], training: true)
         }
         XCTAssertNil(x.grad)

@@ -15,12 +15,12 @@ final class BinaryCrossEntropyTests: XCTestCase {
         for reduction in F.Reduction.allCases {
             for w in [nil, weight] {
                 // Probabilities kept inside [0.1, 0.9]: a step of 1e-2 stays in [0, 1].
-                LossGradCheck.assertGradients([LossTest.random([4, 3], seed: 41, in: 0.1...0.9),
+                NNGradCheck.assertGradients([LossTest.random([4, 3], seed: 41, in: 0.1...0.9),
                                                LossTest.random([4, 3], seed: 42, in: 0...1)]) {
                     try F.binaryCrossEntropy($0[0], $0[1], weight: w, reduction: reduction)
                 }
                 for pw in [nil, posWeight] {
-                    LossGradCheck.assertGradients([LossTest.random([4, 3], seed: 43, in: -4...4),
+                    NNGradCheck.assertGradients([LossTest.random([4, 3], seed: 43, in: -4...4),
                                                    LossTest.random([4, 3], seed: 44, in: 0...1)]) {
                         try F.binaryCrossEntropyWithLogits($0[0], $0[1], weight: w, posWeight: pw, reduction: reduction)
                     }

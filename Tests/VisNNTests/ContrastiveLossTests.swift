@@ -13,7 +13,7 @@ final class ContrastiveLossTests: XCTestCase {
         let same = Tensor([1, 0, 1, 0])
         for margin in [2.0, 0.5] {
             for reduction in F.Reduction.allCases {
-                LossGradCheck.assertGradients([LossTest.random([4, 3], seed: 71, in: -0.5...0.5),
+                NNGradCheck.assertGradients([LossTest.random([4, 3], seed: 71, in: -0.5...0.5),
                                                LossTest.random([4, 3], seed: 72, in: -0.5...0.5)]) {
                     try F.contrastiveLoss($0[0], $0[1], same, margin: margin, reduction: reduction)
                 }

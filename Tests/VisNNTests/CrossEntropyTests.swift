@@ -31,7 +31,7 @@ final class CrossEntropyTests: XCTestCase {
             for smoothing in [0.0, 0.1] {
                 for w in [nil, weight] {
                     for (target, ignore) in [(flat, -100), (withOne, 1)] {
-                        LossGradCheck.assertGradients([LossTest.random([5, 4], seed: 1)]) {
+                        NNGradCheck.assertGradients([LossTest.random([5, 4], seed: 1)]) {
                             try F.crossEntropy($0[0], target, weight: w, ignoreIndex: ignore,
                                                labelSmoothing: smoothing, reduction: reduction)
                         }
@@ -45,11 +45,11 @@ final class CrossEntropyTests: XCTestCase {
         // [N, C, H, W] with [N, H, W], some pixels ignored (255, as segmentation masks do).
         let target = try LossTest.labels([0, 1, 2, 255, 2, 1, 0, 0, 1, 255, 2, 2], [2, 3, 2])
         for reduction in F.Reduction.allCases {
-            LossGradCheck.assertGradients([LossTest.random([2, 3, 3, 2], seed: 2)]) {
+            NNGradCheck.assertGradients([LossTest.random([2, 3, 3, 2], seed: 2)]) {
                 try F.crossEntropy($0[0], target, weight: Tensor([1, 2, 0.5]), ignoreIndex: 255,
                                    labelSmoothing: 0.2, reduction: reduction)
             }
-            LossGradCheck.assertGradients([LossTest.random([4], seed: 3)]) {
+            NNGradCheck.assertGradients([LossTest.random([4], seed: 3)]) {
                 try F.crossEntropy($0[0], LossTest.labels([2], []), labelSmoothing: 0.1, reduction: reduction)
             }
         }
@@ -59,13 +59,13 @@ final class CrossEntropyTests: XCTestCase {
         for reduction in F.Reduction.allCases {
             for w in [nil, Tensor([0.5, 1.5, 2.0, 0.8])] {
                 for smoothing in [0.0, 0.25] {
-                    LossGradCheck.assertGradients([LossTest.random([3, 4], seed: 4),
+                    NNGradCheck.assertGradients([LossTest.random([3, 4], seed: 4),
                                                    try LossTest.probabilities([3, 4], seed: 5)]) {
                         try F.crossEntropy($0[0], $0[1], weight: w, labelSmoothing: smoothing, reduction: reduction)
                     }
                 }
             }
-            LossGradCheck.assertGradients([LossTest.random([2, 3, 2, 2], seed: 6),
+            NNGradCheck.assertGradients([LossTest.random([2, 3, 2, 2], seed: 6),
                                            try LossTest.probabilities([2, 3, 2, 2], seed: 7)]) {
                 try F.crossEntropy($0[0], $0[1], reduction: reduction)
             }
@@ -118,7 +118,7 @@ final class CrossEntropyTests: XCTestCase {
         let strided = try F.crossEntropy(base.t(), y, reduction: .none).toFloatArray()
         let copied = try F.crossEntropy(base.t().contiguous(), y, reduction: .none).toFloatArray()
         XCTAssertEqual(strided, copied)
-        LossGradCheck.assertGradients([base]) { try F.crossEntropy($0[0].t(), y, labelSmoothing: 0.1) }
+        NNGradCheck.assertGradients([base]) { try F.crossEntropy($0[0].t(), y, labelSmoothing: 0.1) }
 
         let huge = try Tensor([1000, -1000, 0, 0, 500, -500], shape: [2, 3])
         let l = try F.crossEntropy(huge, LossTest.labels([1, 0], [2]), reduction: .none).toFloatArray()

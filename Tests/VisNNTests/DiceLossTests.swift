@@ -10,13 +10,13 @@ final class DiceLossTests: XCTestCase {
         for smooth in [1.0, 1e-6] {
             // Mask mode: [N, 1, H, W] probabilities with an [N, H, W] mask; gradients
             // reach both (a soft target from another network may require them).
-            LossGradCheck.assertGradients([LossTest.random([2, 1, 3, 3], seed: 61, in: 0...1),
+            NNGradCheck.assertGradients([LossTest.random([2, 1, 3, 3], seed: 61, in: 0...1),
                                            LossTest.random([2, 3, 3], seed: 62, in: 0...1)]) {
                 try F.diceLoss($0[0], $0[1], smooth: smooth)
             }
             // Class mode: softmax over C = 3 and int64 labels.
             let labels = try LossTest.labels([0, 1, 2, 2, 1, 0, 0, 0, 1, 1, 2, 0], [2, 2, 3])
-            LossGradCheck.assertGradients([LossTest.random([2, 3, 2, 3], seed: 63, in: 0...1)]) {
+            NNGradCheck.assertGradients([LossTest.random([2, 3, 2, 3], seed: 63, in: 0...1)]) {
                 try F.diceLoss($0[0], labels, smooth: smooth)
             }
         }

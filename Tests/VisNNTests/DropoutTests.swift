@@ -61,10 +61,10 @@ final class DropoutTests: XCTestCase {
         let mask = try y.detach().div(x.detach()).toFloatArray()
         XCTAssertEqual(x.grad?.toFloatArray() ?? [], mask.map { $0 == 0 ? 0 : Float(1 / 0.7) })
         // Finite differences with the same mask on every call (a fresh seeded generator).
-        NormGradCheck.assertGradients([NormTest.leaf([3, 7], seed: 53)]) { t in
+        NNGradCheck.assertGradients([NormTest.leaf([3, 7], seed: 53)]) { t in
             try Functional.dropout(t[0], p: 0.5, training: true, generator: Generator(seed: 9))
         }
-        NormGradCheck.assertGradients([NormTest.leaf([2, 3, 2, 2], seed: 54)]) { t in
+        NNGradCheck.assertGradients([NormTest.leaf([2, 3, 2, 2], seed: 54)]) { t in
             try Functional.dropout2d(t[0], p: 0.5, training: true, generator: Generator(seed: 9))
         }
     }

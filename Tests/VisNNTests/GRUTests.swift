@@ -38,26 +38,26 @@ final class GRUTests: XCTestCase {
     func testGradients() throws {
         let one = try GRU(inputSize: 3, hiddenSize: 4)
         let x = NormTest.leaf([4, 2, 3], seed: 21, in: -1.5...1.5), h0 = NormTest.leaf([1, 2, 4], seed: 22, in: -0.8...0.8)
-        RecurrentGradCheck.assertGradients([x, h0] + one.flatWeights) { t in
+        NNGradCheck.assertGradients([x, h0] + one.flatWeights) { t in
             let r = try one.forward(t[0], h0: t[1])
             return try RecurrentTest.joined([r.output, r.h])
         }
         let two = try GRU(inputSize: 3, hiddenSize: 2, numLayers: 2, batchFirst: true, bidirectional: true)
         let xb = NormTest.leaf([2, 3, 3], seed: 23, in: -1.5...1.5), hb = NormTest.leaf([4, 2, 2], seed: 24, in: -0.8...0.8)
-        RecurrentGradCheck.assertGradients([xb, hb] + two.flatWeights) { t in
+        NNGradCheck.assertGradients([xb, hb] + two.flatWeights) { t in
             let r = try two.forward(t[0], h0: t[1])
             return try RecurrentTest.joined([r.output, r.h])
         }
-        RecurrentGradCheck.assertGradients([xb] + two.flatWeights) { t in try two(t[0]) }
+        NNGradCheck.assertGradients([xb] + two.flatWeights) { t in try two(t[0]) }
         let plain = try GRU(inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false)
         let xp = NormTest.leaf([3, 2, 2], seed: 25, in: -1.5...1.5)
-        RecurrentGradCheck.assertGradients([xp] + plain.flatWeights) { t in
+        NNGradCheck.assertGradients([xp] + plain.flatWeights) { t in
             let r = try plain.forward(t[0], h0: nil)
             return try RecurrentTest.joined([r.output, r.h])
         }
         let u = try GRU(inputSize: 2, hiddenSize: 2, bidirectional: true)
         let xu = NormTest.leaf([3, 2], seed: 26, in: -1.5...1.5), hu = NormTest.leaf([2, 2], seed: 27)
-        RecurrentGradCheck.assertGradients([xu, hu] + u.flatWeights) { t in
+        NNGradCheck.assertGradients([xu, hu] + u.flatWeights) { t in
             let r = try u.forward(t[0], h0: t[1])
             return try RecurrentTest.joined([r.output, r.h])
         }
@@ -67,7 +67,7 @@ final class GRUTests: XCTestCase {
     func testGradientsWithDropout() throws {
         let m = try GRU(inputSize: 2, hiddenSize: 3, numLayers: 2, dropout: 0.4)
         let x = NormTest.leaf([3, 2, 2], seed: 28, in: -1.5...1.5)
-        RecurrentGradCheck.assertGradients([x] + m.flatWeights) { t in
+        NNGradCheck.assertGradients([x] + m.flatWeights) { t in
             seed(98)
             return try m(t[0])
         }

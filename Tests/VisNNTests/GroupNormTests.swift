@@ -31,16 +31,16 @@ final class GroupNormTests: XCTestCase {
         let x = NormTest.leaf([2, 4, 3, 2], seed: 31, in: -3...3)
         let w = NormTest.leaf([4], seed: 32, in: 0.5...1.5), b = NormTest.leaf([4], seed: 33)
         for groups in [1, 2, 4] {
-            NormGradCheck.assertGradients([x, w, b]) { t in
+            NNGradCheck.assertGradients([x, w, b]) { t in
                 try Functional.groupNorm(t[0], groups: groups, weight: t[1], bias: t[2])
             }
         }
-        NormGradCheck.assertGradients([x]) { t in try Functional.groupNorm(t[0], groups: 2) }
-        NormGradCheck.assertGradients([x, w]) { t in try Functional.groupNorm(t[0], groups: 2, weight: t[1]) }
-        NormGradCheck.assertGradients([x, b]) { t in try Functional.groupNorm(t[0], groups: 2, bias: t[1]) }
+        NNGradCheck.assertGradients([x]) { t in try Functional.groupNorm(t[0], groups: 2) }
+        NNGradCheck.assertGradients([x, w]) { t in try Functional.groupNorm(t[0], groups: 2, weight: t[1]) }
+        NNGradCheck.assertGradients([x, b]) { t in try Functional.groupNorm(t[0], groups: 2, bias: t[1]) }
         // [N, C] input: each group is cg channels of one sample.
         let x2 = NormTest.leaf([3, 6], seed: 34, in: -3...3)
-        NormGradCheck.assertGradients([x2]) { t in try Functional.groupNorm(t[0], groups: 2, eps: 0.1) }
+        NNGradCheck.assertGradients([x2]) { t in try Functional.groupNorm(t[0], groups: 2, eps: 0.1) }
     }
 
     func testParametersOnlyAndNonContiguous() throws {
@@ -48,7 +48,7 @@ final class GroupNormTests: XCTestCase {
         let x = try base.permute([0, 2, 1])   // [2, 4, 5], channels not contiguous
         XCTAssertFalse(x.isContiguous)
         let w = NormTest.leaf([4], seed: 36, in: 0.5...1.5), b = NormTest.leaf([4], seed: 37)
-        NormGradCheck.assertGradients([w, b]) { t in try Functional.groupNorm(x, groups: 2, weight: t[0], bias: t[1]) }
+        NNGradCheck.assertGradients([w, b]) { t in try Functional.groupNorm(x, groups: 2, weight: t[0], bias: t[1]) }
         let a = try Functional.groupNorm(x, groups: 2)
         NormTest.assertClose(a, try Functional.groupNorm(x.contiguous(), groups: 2), rtol: 0, atol: 0, "permuted")
     }

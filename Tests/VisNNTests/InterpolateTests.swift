@@ -52,7 +52,7 @@ final class InterpolateTests: XCTestCase {
             ((1, 1), nil, .bilinear, true),
         ]
         for (size, scale, mode, corners) in options {
-            NormGradCheck.assertGradients([x]) { t in
+            NNGradCheck.assertGradients([x]) { t in
                 try Functional.interpolate(t[0], size: size, scaleFactor: scale, mode: mode, alignCorners: corners)
             }
         }

@@ -17,7 +17,7 @@ final class KLDivTests: XCTestCase {
                 let target = logTarget
                     ? try LossTest.random([3, 4], seed: 52, in: 0.15...0.35).log().detach()
                     : LossTest.random([3, 4], seed: 52, in: 0.15...0.35)
-                LossGradCheck.assertGradients([try LossTest.probabilities([3, 4], seed: 51).log().detach(), target]) {
+                NNGradCheck.assertGradients([try LossTest.probabilities([3, 4], seed: 51).log().detach(), target]) {
                     try F.klDiv($0[0], $0[1], reduction: reduction, logTarget: logTarget)
                 }
             }
@@ -49,7 +49,7 @@ final class KLDivTests: XCTestCase {
         // usual batchmean form with log_softmax; gradients reach the student only.
         let teacher = LossTest.random([4, 5], seed: 53)
         let T = 2.0
-        LossGradCheck.assertGradients([LossTest.random([4, 5], seed: 54)]) {
+        NNGradCheck.assertGradients([LossTest.random([4, 5], seed: 54)]) {
             try F.klDiv($0[0].div(T).logSoftmax(dim: 1), teacher.div(T).softmax(dim: 1), reduction: .batchmean).mul(T * T)
         }
         let s = LossTest.random([4, 5], seed: 54)

@@ -40,7 +40,7 @@ final class LSTMTests: XCTestCase {
         let m = try LSTM(inputSize: 3, hiddenSize: 4)
         let x = NormTest.leaf([4, 2, 3], seed: 1, in: -1.5...1.5)
         let h0 = NormTest.leaf([1, 2, 4], seed: 2, in: -0.8...0.8), c0 = NormTest.leaf([1, 2, 4], seed: 3)
-        RecurrentGradCheck.assertGradients([x, h0, c0] + m.flatWeights) { t in
+        NNGradCheck.assertGradients([x, h0, c0] + m.flatWeights) { t in
             let r = try m.forward(t[0], h0: t[1], c0: t[2])
             return try RecurrentTest.joined([r.output, r.h, r.c])
         }
@@ -51,12 +51,12 @@ final class LSTMTests: XCTestCase {
         let m = try LSTM(inputSize: 3, hiddenSize: 2, numLayers: 2, batchFirst: true, bidirectional: true)
         let x = NormTest.leaf([2, 3, 3], seed: 4, in: -1.5...1.5)
         let h0 = NormTest.leaf([4, 2, 2], seed: 5, in: -0.8...0.8), c0 = NormTest.leaf([4, 2, 2], seed: 6)
-        RecurrentGradCheck.assertGradients([x, h0, c0] + m.flatWeights) { t in
+        NNGradCheck.assertGradients([x, h0, c0] + m.flatWeights) { t in
             let r = try m.forward(t[0], h0: t[1], c0: t[2])
             return try RecurrentTest.joined([r.output, r.h, r.c])
         }
         // Zero initial states; only the output used (the final states get no gradient).
-        RecurrentGradCheck.assertGradients([x] + m.flatWeights) { t in try m(t[0]) }
+        NNGradCheck.assertGradients([x] + m.flatWeights) { t in try m(t[0]) }
     }
 
     /// Two time-major layers without bias; an unbatched input with 2-D states.
@@ -64,13 +64,13 @@ final class LSTMTests: XCTestCase {
         let m = try LSTM(inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false)
         let x = NormTest.leaf([3, 2, 2], seed: 7, in: -1.5...1.5)
         let c0 = NormTest.leaf([2, 2, 3], seed: 8)
-        RecurrentGradCheck.assertGradients([x, c0] + m.flatWeights) { t in
+        NNGradCheck.assertGradients([x, c0] + m.flatWeights) { t in
             let r = try m.forward(t[0], c0: t[1])
             return try RecurrentTest.joined([r.output, r.h, r.c])
         }
         let u = try LSTM(inputSize: 2, hiddenSize: 2, bidirectional: true)
         let xu = NormTest.leaf([3, 2], seed: 9, in: -1.5...1.5), hu = NormTest.leaf([2, 2], seed: 10)
-        RecurrentGradCheck.assertGradients([xu, hu] + u.flatWeights) { t in
+        NNGradCheck.assertGradients([xu, hu] + u.flatWeights) { t in
             let r = try u.forward(t[0], h0: t[1])
             return try RecurrentTest.joined([r.output, r.h, r.c])
         }
@@ -81,7 +81,7 @@ final class LSTMTests: XCTestCase {
     func testGradientsWithDropout() throws {
         let m = try LSTM(inputSize: 2, hiddenSize: 3, numLayers: 2, dropout: 0.4)
         let x = NormTest.leaf([3, 2, 2], seed: 11, in: -1.5...1.5)
-        RecurrentGradCheck.assertGradients([x] + m.flatWeights) { t in
+        NNGradCheck.assertGradients([x] + m.flatWeights) { t in
             seed(99)
             return try m(t[0])
         }

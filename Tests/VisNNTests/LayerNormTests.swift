@@ -32,15 +32,15 @@ final class LayerNormTests: XCTestCase {
     func testGradients() {
         let x = NormTest.leaf([3, 2, 5], seed: 21, in: -3...3)
         let w = NormTest.leaf([2, 5], seed: 22, in: 0.5...1.5), b = NormTest.leaf([2, 5], seed: 23)
-        NormGradCheck.assertGradients([x, w, b]) { t in
+        NNGradCheck.assertGradients([x, w, b]) { t in
             try Functional.layerNorm(t[0], normalizedShape: [2, 5], weight: t[1], bias: t[2])
         }
         let w1 = NormTest.leaf([5], seed: 24, in: 0.5...1.5), b1 = NormTest.leaf([5], seed: 25)
-        NormGradCheck.assertGradients([x]) { t in try Functional.layerNorm(t[0], normalizedShape: [5]) }
-        NormGradCheck.assertGradients([x, w1]) { t in try Functional.layerNorm(t[0], normalizedShape: [5], weight: t[1]) }
-        NormGradCheck.assertGradients([x, b1]) { t in try Functional.layerNorm(t[0], normalizedShape: [5], bias: t[1]) }
+        NNGradCheck.assertGradients([x]) { t in try Functional.layerNorm(t[0], normalizedShape: [5]) }
+        NNGradCheck.assertGradients([x, w1]) { t in try Functional.layerNorm(t[0], normalizedShape: [5], weight: t[1]) }
+        NNGradCheck.assertGradients([x, b1]) { t in try Functional.layerNorm(t[0], normalizedShape: [5], bias: t[1]) }
         // The whole tensor as one row, and a large eps.
-        NormGradCheck.assertGradients([x]) { t in try Functional.layerNorm(t[0], normalizedShape: [3, 2, 5], eps: 0.5) }
+        NNGradCheck.assertGradients([x]) { t in try Functional.layerNorm(t[0], normalizedShape: [3, 2, 5], eps: 0.5) }
     }
 
     /// Only the parameters require grad; and a non-contiguous input.
@@ -49,7 +49,7 @@ final class LayerNormTests: XCTestCase {
         let x = try base.t()
         XCTAssertFalse(x.isContiguous)
         let w = NormTest.leaf([4], seed: 27, in: 0.5...1.5), b = NormTest.leaf([4], seed: 28)
-        NormGradCheck.assertGradients([w, b]) { t in
+        NNGradCheck.assertGradients([w, b]) { t in
             try Functional.layerNorm(x, normalizedShape: [4], weight: t[0], bias: t[1])
         }
         let a = try Functional.layerNorm(x, normalizedShape: [4])

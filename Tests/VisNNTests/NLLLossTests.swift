@@ -11,14 +11,14 @@ final class NLLLossTests: XCTestCase {
         let pixels = try LossTest.labels([0, 1, 2, 255, 2, 1, 0, 0, 1, 255, 2, 2], [2, 3, 2])
         for reduction in F.Reduction.allCases {
             for w in [nil, Tensor([0.5, 1.5, 2.0, 0.8])] {
-                LossGradCheck.assertGradients([LossTest.random([5, 4], seed: 21)]) {
+                NNGradCheck.assertGradients([LossTest.random([5, 4], seed: 21)]) {
                     try F.nllLoss($0[0], target, weight: w, reduction: reduction)
                 }
             }
-            LossGradCheck.assertGradients([LossTest.random([2, 3, 3, 2], seed: 22)]) {
+            NNGradCheck.assertGradients([LossTest.random([2, 3, 3, 2], seed: 22)]) {
                 try F.nllLoss($0[0], pixels, weight: Tensor([1, 2, 0.5]), ignoreIndex: 255, reduction: reduction)
             }
-            LossGradCheck.assertGradients([LossTest.random([4], seed: 23)]) {
+            NNGradCheck.assertGradients([LossTest.random([4], seed: 23)]) {
                 try F.nllLoss($0[0], LossTest.labels([3], []), reduction: reduction)
             }
         }

@@ -13,20 +13,20 @@ final class RegressionLossTests: XCTestCase {
         // within a finite-difference step.
         let x = LossTest.random([3, 4], seed: 31, avoiding: [-0.5, 0, 0.5, 1, -1], margin: 0.15)
         for reduction in F.Reduction.allCases {
-            LossGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 32, in: -0.05...0.05)]) {
+            NNGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 32, in: -0.05...0.05)]) {
                 try F.mseLoss($0[0], $0[1], reduction: reduction)
             }
-            LossGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 33, in: -0.05...0.05)]) {
+            NNGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 33, in: -0.05...0.05)]) {
                 try F.l1Loss($0[0], $0[1], reduction: reduction)
             }
             for beta in [1.0, 0.5, 0.0] {
-                LossGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 34, in: -0.05...0.05)]) {
+                NNGradCheck.assertGradients([x, LossTest.random([3, 4], seed: 34, in: -0.05...0.05)]) {
                     try F.smoothL1Loss($0[0], $0[1], beta: beta, reduction: reduction)
                 }
             }
         }
         // Broadcast target [3, 1]: its gradient is summed over the broadcast columns.
-        LossGradCheck.assertGradients([LossTest.random([3, 4], seed: 35), LossTest.random([3, 1], seed: 36)]) {
+        NNGradCheck.assertGradients([LossTest.random([3, 4], seed: 35), LossTest.random([3, 1], seed: 36)]) {
             try F.mseLoss($0[0], $0[1])
         }
     }
