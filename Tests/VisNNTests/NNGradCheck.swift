@@ -30,7 +30,6 @@ import VisTensor
 ///   practice (the errors of different outputs do not add up in one direction);
 /// - a wrong backward rule (a tap sent to the wrong pixel, a missing group, a padding
 ///   off by one, a wrong divisor) is off by O(0.1-1), far outside 5e-3.
-/// The finite-difference gradient checker every VisNN test uses.
 enum NNGradCheck {
     /// Asserts that the autograd gradients of `f` at `inputs` match finite differences.
     static func assertGradients(_ inputs: [Tensor], eps: Float = 1e-2, atol: Double = 5e-3, rtol: Double = 5e-3,
