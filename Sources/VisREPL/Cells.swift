@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cells of a notebook: `# %%` lines (the Jupytext "percent" convention) split a
 /// file; text before the first marker is a cell of its own when it holds code.
 public struct NotebookCell {
@@ -20,7 +22,7 @@ public enum Cells {
 
     /// Splits `text` into cells.
     public static func split(_ text: String) -> [NotebookCell] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.notebookLines
         var cells: [NotebookCell] = []
         var start = 0, title = ""
         func close(_ end: Int) {
@@ -37,10 +39,19 @@ public enum Cells {
         }
         for (i, l) in lines.enumerated() where isMarker(l) {
             close(i)
-            title = String(String(l.trimmingSpaces.dropFirst(4)).trimmingSpaces)
+            title = String(String(l.trimmingSpaces.dropFirst(4)).trimmingSpaces).trimmingCharacters(in: .whitespacesAndNewlines)
             start = i + 1
         }
         close(lines.count)
         return cells
+    }
+}
+
+extension String {
+    /// The lines of a notebook, split at "\n" only: Swift's `split(separator: "\n")` would
+    /// not split "\r\n" (one Character), and line numbers must agree with the source
+    /// positions errors report, in CRLF files too. A "\r" stays at the end of its line.
+    public var notebookLines: [String] {
+        utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -5,12 +5,14 @@ public enum Expectations {
     /// The marker that starts an expectation line.
     public static let marker = "#>"
 
-    /// The expected text of one `#>` line (`#> text` gives `text`; `#>` alone an empty line).
+    /// The expected text of one `#>` line (`#> text` gives `text`; `#>` alone an empty
+    /// line; the "\r" of a CRLF line ending is not part of it).
     public static func text(ofMarkerLine line: String) -> String? {
         let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
         guard trimmed.hasPrefix(marker) else { return nil }
         var rest = trimmed.dropFirst(marker.count)
         if rest.first == " " { rest = rest.dropFirst() }
+        if rest.unicodeScalars.last == "\r" { rest = Substring(rest.unicodeScalars.dropLast()) }
         return String(rest)
     }
 
@@ -62,25 +64,38 @@ public enum Expectations {
         return true
     }
 
-    /// A unified-diff style body: `-` expected lines, `+` actual lines.
+    /// A unified-diff style body: `-` expected lines, `+` actual lines, and matched
+    /// lines (including those a `...` line stands for) with two spaces.
     public static func diff(expected: [String], actual: [String]) -> [String] {
-        // Longest common subsequence on lines (notebook blocks are short).
+        // Longest common subsequence on lines (notebook blocks are short), where a `...`
+        // line may match any number of actual lines.
         let n = expected.count, m = actual.count
+        let wildcard = expected.map { $0.trimmingSpaces == "..." }
         var lcs = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                lcs[i][j] = matchLine(expected[i], actual[j]) ? lcs[i + 1][j + 1] + 1 : Swift.max(lcs[i + 1][j], lcs[i][j + 1])
+            for j in stride(from: m, through: 0, by: -1) {
+                var best = lcs[i + 1][j]
+                if j < m {
+                    best = Swift.max(best, lcs[i][j + 1])
+                    if wildcard[i] { best = Swift.max(best, lcs[i][j + 1] + 1) }
+                    if matchLine(expected[i], actual[j]) { best = Swift.max(best, lcs[i + 1][j + 1] + 1) }
+                }
+                lcs[i][j] = best
             }
         }
         var out: [String] = []
         var i = 0, j = 0
         while i < n || j < m {
-            if i < n && j < m && matchLine(expected[i], actual[j]) {
+            if i < n && j < m && wildcard[i] && lcs[i][j] == lcs[i][j + 1] + 1 {
+                out.append("  " + actual[j]); j += 1
+            } else if i < n && wildcard[i] && lcs[i][j] == lcs[i + 1][j] {
+                i += 1  // the wildcard has matched all it can
+            } else if i < n && j < m && !wildcard[i] && matchLine(expected[i], actual[j]) && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
                 out.append("  " + actual[j]); i += 1; j += 1
-            } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-                out.append("+ " + actual[j]); j += 1
-            } else {
+            } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
                 out.append("- " + expected[i]); i += 1
+            } else {
+                out.append("+ " + actual[j]); j += 1
             }
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import VisLang
+import VisTensor
 
 /// `vis test`: runs notebooks and compares what each statement prints with its `#>`
 /// lines (see LANGUAGE.md, "Notebooks as tests"), or rewrites them with `update`.
@@ -55,7 +56,7 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): cannot read the file"])
         }
         let file = SourceFile(name: path, text: text)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.notebookLines
         var captured = ""
         let session = Session(output: { captured += $0 })
         do {
@@ -72,42 +73,68 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): \(error)"])
         }
         var failures: [String] = []
-        var replacements: [(Range<Int>, [String])] = []
-        // Statements ending on the same line (`a; b`) share the #> block after it: their
-        // output is gathered and compared once the last of them has run.
-        let lastLines = program.map { $0.range.endLine - 1 }
-        var index = 0
-        var actual: [String] = []
-        session.run(program) { outcome in
-            defer { index += 1 }
-            var output = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if output.last == "" { output.removeLast() }
+        var replacements: [(range: Range<Int>, output: [OutputLine])] = []
+        // `#>` lines that follow no top-level statement would never be checked.
+        let statementEnds = Set(program.map { $0.range.endLine - 1 })
+        var covered = Set<Int>()
+        for end in statementEnds { if let block = Expectations.block(after: end, in: lines) { covered.formUnion(block.range) } }
+        for (i, line) in lines.enumerated() where Expectations.text(ofMarkerLine: line) != nil && !covered.contains(i) {
+            if i > 0 && Expectations.text(ofMarkerLine: lines[i - 1]) != nil { continue }
+            failures.append("\(path):\(i + 1): these #> lines follow no top-level statement, so nothing checks them (move them under one)")
+        }
+        var index = -1
+        var output: [OutputLine] = []
+        /// Moves the printed text so far into `output`, line by line.
+        func flush() {
+            var printed = captured.notebookLines
+            if printed.last == "" { printed.removeLast() }
+            output += printed.map { .text($0) }
             captured = ""
-            if let e = outcome.error { output.append(Diagnostic.oneLine(e)) }
-            actual += output
-            let lastLine = lastLines[index]
-            if let block = Expectations.block(after: lastLine, in: lines) {
-                if index + 1 < lastLines.count && lastLines[index + 1] == lastLine { return true }
-                defer { actual = [] }
-                if update {
-                    replacements.append((block.range, Expectations.markerLines(actual)))
-                } else if !Expectations.matches(expected: block.expected, actual: actual) {
-                    var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
-                    msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
-                    failures.append(msg.joined(separator: "\n"))
-                }
-                return true
-            }
-            actual = []
+        }
+        session.run(program) { outcome in
+            index += 1
             if let e = outcome.error {
+                flush()
+                output.append(.error(e))
+            }
+            let lastLine = outcome.range.endLine - 1
+            let block = Expectations.block(after: lastLine, in: lines)
+            if block == nil, let e = outcome.error {
                 failures.append("\(path): unexpected error (add `#> error: ...` under the statement if it is expected):\n" + Diagnostic.render(e))
                 return false
+            }
+            // Statements that end on the same line (`a = 1; a`) share the block after it.
+            if index + 1 < program.count, program[index + 1].range.endLine - 1 == lastLine { return true }
+            flush()
+            defer { output = [] }
+            guard let block else { return true }
+            if update {
+                replacements.append((block.range, output))
+                return true
+            }
+            let actual = output.map { $0.rendered(lineShift: 0) }
+            if !Expectations.matches(expected: block.expected, actual: actual) {
+                var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
+                msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
+                failures.append(msg.joined(separator: "\n"))
             }
             return true
         }
         if update {
+            // Errors give their line as it will be in the rewritten file, where the
+            // blocks above it may have grown or shrunk.
+            func shift(_ out: OutputLine) -> Int {
+                guard case .error(let e) = out, e.range.file === file else { return 0 }
+                let line = e.range.startPosition.line
+                return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.output.count - $1.range.count }
+            }
             var newLines = lines
-            for (range, replacement) in replacements.reversed() { newLines.replaceSubrange(range, with: replacement) }
+            for (range, output) in replacements.reversed() {
+                // Keep CRLF line endings where the block had them.
+                let ending = lines[range.lowerBound].hasSuffix("\r") ? "\r" : ""
+                let block = Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }).map { $0 + ending }
+                newLines.replaceSubrange(range, with: block)
+            }
             let newText = newLines.joined(separator: "\n")
             if newText != text {
                 do { try AtomicFile.write(newText, to: path) } catch {
@@ -146,27 +173,23 @@ public final class NotebookTester {
     }
 }
 
-/// Writes files atomically: a temporary file in the same folder, fsync, rename.
+/// One line of what a statement produced: printed text, or the error it raised.
+enum OutputLine {
+    case text(String)
+    case error(VisError)
+
+    /// The line as `#>` lines record it, with an error's line number moved by `lineShift`.
+    func rendered(lineShift: Int) -> String {
+        switch self {
+        case .text(let t): return t
+        case .error(let e): return Diagnostic.oneLine(e, lineShift: lineShift)
+        }
+    }
+}
+
+/// Writes text files atomically (see `AtomicWrite`).
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(url.lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw NativeError("cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { ok = false; break }
-            written += n
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw NativeError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try AtomicWrite.write(Array(text.utf8), to: path, op: "write")
     }
 }

@@ -20,12 +20,12 @@ final class Node {
 public enum Autograd {
     /// True when an op on these inputs must record a node.
     @inline(__always)
-    static func needsGraph(_ a: Tensor) -> Bool { GradMode.enabledFlag && a.requiresGrad }
+    public static func needsGraph(_ a: Tensor) -> Bool { GradMode.enabledFlag && a.requiresGrad }
     @inline(__always)
-    static func needsGraph(_ a: Tensor, _ b: Tensor) -> Bool {
+    public static func needsGraph(_ a: Tensor, _ b: Tensor) -> Bool {
         GradMode.enabledFlag && (a.requiresGrad || b.requiresGrad)
     }
-    static func needsGraph(_ inputs: [Tensor]) -> Bool {
+    public static func needsGraph(_ inputs: [Tensor]) -> Bool {
         GradMode.enabledFlag && inputs.contains { $0.requiresGrad }
     }
 
@@ -33,7 +33,7 @@ public enum Autograd {
     /// `backward` receives the output's gradient and returns one gradient per input.
     @inline(__always)
     @discardableResult
-    static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor],
+    public static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor],
                        _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         output.requiresGrad = true
         output.gradFn = Node(name: name, inputs: inputs, backward: backward)

@@ -1,45 +1,8 @@
-import COpenBLAS
 
 /// Matrix products through OpenBLAS `cblas_sgemm`: 1-D/2-D products and batched
 /// products with broadcast batch dimensions. Transposed views go to BLAS as
 /// transposes (no copy); only views BLAS cannot describe are copied.
 extension Tensor {
-    /// How BLAS reads a [rows, cols] matrix view: transposed or not, and its leading dimension.
-    struct BLASOperand {
-        let transpose: Bool
-        let ld: Int
-    }
-
-    /// The BLAS description of a matrix with the given sizes and strides, or nil when
-    /// the view must be made contiguous first.
-    static func blasOperand(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> BLASOperand? {
-        if colStride == 1 || cols == 1 {
-            let ld = rows == 1 ? Swift.max(cols, 1) : rowStride
-            if ld >= Swift.max(cols, 1) { return BLASOperand(transpose: false, ld: ld) }
-        }
-        if rowStride == 1 || rows == 1 {
-            let ld = cols == 1 ? Swift.max(rows, 1) : colStride
-            if ld >= Swift.max(rows, 1) { return BLASOperand(transpose: true, ld: ld) }
-        }
-        return nil
-    }
-
-    /// C[m, n] = A[m, k] @ B[k, n] for float32 views addressed by pointer and strides.
-    static func sgemm(m: Int, n: Int, k: Int,
-                      a: UnsafePointer<Float>, aOp: BLASOperand,
-                      b: UnsafePointer<Float>, bOp: BLASOperand,
-                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-        if m == 0 || n == 0 { return }
-        if k == 0 {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
-        cblas_sgemm(CblasRowMajor,
-                    aOp.transpose ? CblasTrans : CblasNoTrans,
-                    bOp.transpose ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(aOp.ld), b, Int32(bOp.ld), beta, c, Int32(ldc))
-    }
-
     /// Matrix product with NumPy/PyTorch `matmul` semantics: dot product for two
     /// vectors, matrix-vector and vector-matrix products, and batched products whose
     /// batch dimensions broadcast.
@@ -114,12 +77,12 @@ extension Tensor {
     static func gemm2D(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) throws {
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
         var a = a, b = b
-        var aOp = blasOperand(rows: m, cols: k, rowStride: a.strides[0], colStride: a.strides[1])
-        if aOp == nil { a = a.copyData(); aOp = BLASOperand(transpose: false, ld: Swift.max(k, 1)) }
-        var bOp = blasOperand(rows: k, cols: n, rowStride: b.strides[0], colStride: b.strides[1])
-        if bOp == nil { b = b.copyData(); bOp = BLASOperand(transpose: false, ld: Swift.max(n, 1)) }
+        var aOp = BLAS.operand(rows: m, cols: k, rowStride: a.strides[0], colStride: a.strides[1])
+        if aOp == nil { a = a.copyData(); aOp = BLAS.plain(k) }
+        var bOp = BLAS.operand(rows: k, cols: n, rowStride: b.strides[0], colStride: b.strides[1])
+        if bOp == nil { b = b.copyData(); bOp = BLAS.plain(n) }
         guard let aOp, let bOp else { return }
-        sgemm(m: m, n: n, k: k, a: a.floatPointer, aOp: aOp, b: b.floatPointer, bOp: bOp, c: c, ldc: ldc, beta: beta)
+        BLAS.gemm(m: m, n: n, k: k, a: a.floatPointer, aOp, b: b.floatPointer, bOp, c: c, ldc: ldc, beta: beta)
     }
 
     /// `a @ b` (PyTorch's `@`).

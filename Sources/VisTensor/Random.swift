@@ -37,6 +37,15 @@ public final class Generator: @unchecked Sendable {
         spareNormal = nil
     }
 
+    /// A generator in exactly this one's state: both then produce the same numbers
+    /// (how paired transforms give two images the same random geometry).
+    public func copy() -> Generator {
+        let g = Generator(seed: 0)
+        g.s0 = s0; g.s1 = s1; g.s2 = s2; g.s3 = s3
+        g.spareNormal = spareNormal
+        return g
+    }
+
     /// A new generator seeded from this one's next output (for DataLoader workers).
     public func fork() -> Generator { Generator(seed: next()) }
 

@@ -1,128 +1,219 @@
 import Foundation
 
-/// Printing tensors the way PyTorch does (`torch/_tensor_str.py`): one shared element
-/// width, `1.` for integral floats, 4 decimals otherwise, scientific notation when the
-/// range is wide, nested brackets with aligned rows, and summaries with `...` past
-/// 1000 elements (3 edge items per dimension). vis spells bools `true`/`false`, as
-/// its language does, and adds the shape to summarised tensors.
-extension Tensor: CustomStringConvertible {
-    /// Elements above which a tensor is summarised.
-    public static let printThreshold = 1000
+/// How tensors print: PyTorch's `set_printoptions` settings, with its defaults.
+public struct PrintOptions: Sendable, Equatable {
+    /// Digits after the decimal point for non-integer floats.
+    public var precision: Int
+    /// Tensors with more elements than this are summarised with `...`.
+    public var threshold: Int
     /// Items shown at each end of a summarised dimension.
-    public static let printEdgeItems = 3
-    static let lineWidth = 80
+    public var edgeItems: Int
+    /// Characters per line before a row of elements wraps.
+    public var lineWidth: Int
+    /// Forces scientific notation on (true) or off (false); nil chooses per tensor.
+    public var sciMode: Bool?
 
-    public var description: String {
-        let summarize = count > Tensor.printThreshold
-        var suffix: [String] = []
-        var body: String
-        if count == 0 {
-            body = "[]"
-            if ndim != 1 { suffix.append("size=(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : ""))") }
-            if dtype != .float32 { suffix.append("dtype=\(dtype)") }
-        } else {
-            let values = contiguous().detach()
-            let shown = summarize ? Tensor.edgeValues(values) : values.toDoubleArray()
-            let format = ElementFormat(dtype: dtype, values: shown)
-            body = formatted(values, format: format, summarize: summarize, indent: 7)
-            if summarize { suffix.append("shape=\(shapeString(shape))") }
-        }
-        if requiresGrad {
-            if let name = gradFnName { suffix.append("grad_fn=<\(Tensor.backwardName(name))>") } else { suffix.append("requires_grad=true") }
-        }
-        return "tensor(" + body + suffix.map { ", " + $0 }.joined() + ")"
-    }
-
-    /// PyTorch's name for a backward node: `mul` -> `MulBackward0`.
-    static func backwardName(_ op: String) -> String {
-        op.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Backward0"
-    }
-
-    /// The values a summary shows (edge items of every dimension), for choosing the format.
-    static func edgeValues(_ t: Tensor) -> [Double] {
-        var out: [Double] = []
-        func walk(_ x: Tensor) {
-            if x.ndim == 0 { out.append(x.element(atStorageOffset: x.offset)); return }
-            let n = x.shape[0]
-            let indices = n > 2 * printEdgeItems ? Array(0..<printEdgeItems) + Array((n - printEdgeItems)..<n) : Array(0..<n)
-            for i in indices { if let s = try? x.select(0, i) { walk(s) } }
-        }
-        walk(t)
-        return out
-    }
-
-    func formatted(_ t: Tensor, format: ElementFormat, summarize: Bool, indent: Int) -> String {
-        if t.ndim == 0 { return format.string(t.element(atStorageOffset: t.offset)) }
-        let n = t.shape[0]
-        let edge = Tensor.printEdgeItems
-        let elided = summarize && n > 2 * edge
-        let indices = elided ? Array(0..<edge) + Array((n - edge)..<n) : Array(0..<n)
-        if t.ndim == 1 {
-            var items = indices.map { format.string(t.element(atStorageOffset: t.offset + $0 * t.strides[0])) }
-            if elided { items.insert("...", at: edge) }
-            // Wrap long rows at the line width, as PyTorch does.
-            let perLine = Swift.max(1, (Tensor.lineWidth - indent) / (format.width + 2))
-            var lines: [String] = []
-            var i = 0
-            while i < items.count {
-                lines.append(items[i..<Swift.min(i + perLine, items.count)].joined(separator: ", "))
-                i += perLine
-            }
-            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
-        }
-        var rows = indices.compactMap { i -> String? in
-            guard let s = try? t.select(0, i) else { return nil }
-            return formatted(s, format: format, summarize: summarize, indent: indent + 1)
-        }
-        if elided { rows.insert("...", at: edge) }
-        let separator = "," + String(repeating: "\n", count: t.ndim - 1) + String(repeating: " ", count: indent + 1)
-        return "[" + rows.joined(separator: separator) + "]"
+    /// PyTorch's defaults: precision 4, threshold 1000, 3 edge items, 80 columns.
+    public init(precision: Int = 4, threshold: Int = 1000, edgeItems: Int = 3,
+                lineWidth: Int = 80, sciMode: Bool? = nil) {
+        self.precision = precision
+        self.threshold = threshold
+        self.edgeItems = edgeItems
+        self.lineWidth = lineWidth
+        self.sciMode = sciMode
     }
 }
 
-/// How one tensor's elements are written: the mode chosen from all shown values.
-struct ElementFormat {
-    enum Mode { case integer, integralFloat, fixed, scientific, bool }
-    let mode: Mode
-    let width: Int
+/// Printing a tensor the way PyTorch's `repr` does (without the `torch.` prefixes), so
+/// output reads like the PyTorch code and tutorials vis users know:
+/// `tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)`.
+extension Tensor: CustomStringConvertible {
+    /// The PyTorch-style text of this tensor with default print options.
+    public var description: String { formatted() }
 
-    init(dtype: DType, values: [Double]) {
-        switch dtype {
-        case .bool: mode = .bool
-        case .int64: mode = .integer
-        case .float32:
-            let finite = values.filter { $0.isFinite }
-            let magnitudes = finite.map { Swift.abs($0) }.filter { $0 != 0 }
-            let maxM = magnitudes.max() ?? 0, minM = magnitudes.min() ?? 0
-            let integral = finite.allSatisfy { $0 == $0.rounded() }
-            if integral {
-                mode = (minM > 0 && maxM / minM > 1000) || maxM > 1e8 ? .scientific : .integralFloat
+    /// The PyTorch-style text of this tensor: values, then `size=`/`dtype=` for empty
+    /// tensors and `grad_fn=<...>` or `requires_grad=True` for autograd state.
+    public func formatted(_ options: PrintOptions = PrintOptions()) -> String {
+        let prefix = "tensor("
+        let indent = prefix.count
+        var suffixes: [String] = []
+        var body: String
+        if count == 0 {
+            // An empty tensor shows its shape unless it is (0,), and its dtype unless
+            // float32: without elements nothing else tells them apart.
+            if ndim != 1 { suffixes.append("size=(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")) }
+            if dtype != .float32 { suffixes.append("dtype=\(dtype)") }
+            body = "[]"
+        } else {
+            body = TensorPrinter(self, options).render(indent: indent)
+            // A summary hides the sizes, so vis states them (PyTorch does not).
+            if count > options.threshold { suffixes.append("shape=\(shapeString(shape))") }
+        }
+        if let name = gradFnName {
+            suffixes.append("grad_fn=<\(Tensor.backwardName(name))>")
+        } else if requiresGrad {
+            suffixes.append("requires_grad=true")
+        }
+        body = prefix + body
+        // Suffixes go on the last line unless that would pass the line width.
+        let lastNewline = body.utf8.lastIndex(of: 0x0A).map { body.utf8.distance(from: body.utf8.startIndex, to: $0) } ?? -1
+        var lastLineLength = body.utf8.count - lastNewline + 1
+        for suffix in suffixes {
+            if lastLineLength + suffix.count + 2 > options.lineWidth {
+                body += ",\n" + String(repeating: " ", count: indent) + suffix
+                lastLineLength = indent + suffix.count
             } else {
-                mode = (minM > 0 && maxM / minM > 1000) || maxM > 1e8 || (minM > 0 && minM < 1e-4) ? .scientific : .fixed
+                body += ", " + suffix
+                lastLineLength += suffix.count + 2
             }
         }
-        var w = 0
-        let m = mode
-        for v in values { w = Swift.max(w, ElementFormat.raw(v, m).count) }
-        width = w
+        return body + ")"
     }
 
-    static func raw(_ v: Double, _ mode: Mode) -> String {
-        if mode == .bool { return v != 0 ? "true" : "false" }
-        if mode == .integer { return String(Int64(v)) }
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        switch mode {
-        case .integralFloat: return String(format: "%.0f.", v)
-        case .fixed: return String(format: "%.4f", v)
-        case .scientific: return String(format: "%.4e", v)
-        default: return String(v)
+    /// PyTorch's name for the backward node of one of our ops: `"mul"` ->
+    /// `"MulBackward0"`, `"log_softmax"` -> `"LogSoftmaxBackward0"`. A few ops are
+    /// renamed to the node PyTorch records for them (`matmul` on matrices is `Mm`).
+    public static func backwardName(_ op: String) -> String {
+        let renamed: [String: String] = [
+            "matmul": "Mm", "reshape": "View", "conv2d": "Convolution",
+            "cross_entropy": "NllLoss", "nll_loss": "NllLoss", "linear": "Addmm",
+            "batch_norm": "NativeBatchNorm", "max_pool2d": "MaxPool2DWithIndices",
+            "avg_pool2d": "AvgPool2D",
+        ]
+        if let name = renamed[op] { return name + "Backward0" }
+        let camel = op.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        return (camel.isEmpty ? "Unknown" : camel) + "Backward0"
+    }
+}
+
+/// Renders the elements of a non-empty tensor: chooses one format and width for all
+/// shown elements (PyTorch's `_Formatter`), then lays out nested brackets, wrapping
+/// rows at the line width and summarising long dimensions with `...`.
+struct TensorPrinter {
+    private let t: Tensor
+    private let options: PrintOptions
+    private let summarize: Bool
+    // The shared element format, decided once from the elements that will be shown.
+    private var intMode = true
+    private var sciMode = false
+    private var width = 1
+
+    init(_ t: Tensor, _ options: PrintOptions) {
+        self.t = t
+        self.options = options
+        summarize = t.count > options.threshold
+        chooseFormat()
+    }
+
+    /// The indices shown along `dim`: all of them, or the edge items around a `nil` gap.
+    private func shownIndices(_ dim: Int) -> [Int?] {
+        let n = t.shape[dim], edge = Swift.max(options.edgeItems, 0)
+        if summarize && n > 2 * edge {
+            return Array(0..<edge).map { Optional($0) } + [nil] + Array((n - edge)..<n).map { Optional($0) }
+        }
+        return Array(0..<n).map { Optional($0) }
+    }
+
+    /// Storage offsets of every element that will be printed, in order.
+    private func shownOffsets() -> [Int] {
+        var out: [Int] = []
+        func walk(_ dim: Int, _ base: Int) {
+            if dim == t.ndim { out.append(base); return }
+            for case let i? in shownIndices(dim) { walk(dim + 1, base + i * t.strides[dim]) }
+        }
+        walk(0, t.offset)
+        return out
+    }
+
+    private mutating func chooseFormat() {
+        let offsets = shownOffsets()
+        switch t.dtype {
+        case .int64:
+            for o in offsets { width = Swift.max(width, String(t.storage.int64s[o]).count) }
+        case .bool:
+            for o in offsets { width = Swift.max(width, t.storage.bools[o] ? 4 : 5) }
+        case .float32:
+            let values = offsets.map { Double(t.storage.floats[$0]) }.filter { $0.isFinite && $0 != 0 }
+            if !values.isEmpty {
+                let magnitudes = values.map { Swift.abs($0) }
+                let lo = magnitudes.min() ?? 1, hi = magnitudes.max() ?? 1
+                intMode = values.allSatisfy { $0.rounded(.up) == $0 }
+                if intMode {
+                    // Integer-valued floats print as `3.`; large spreads switch to scientific.
+                    if hi / lo > 1000 || hi > 1e8 {
+                        sciMode = true
+                        for v in values { width = Swift.max(width, scientific(v).count) }
+                    } else {
+                        for v in values { width = Swift.max(width, fixed(v, digits: 0).count + 1) }
+                    }
+                } else if hi / lo > 1000 || hi > 1e8 || lo < 1e-4 {
+                    sciMode = true
+                    for v in values { width = Swift.max(width, scientific(v).count) }
+                } else {
+                    for v in values { width = Swift.max(width, fixed(v, digits: options.precision).count) }
+                }
+            }
+            if let forced = options.sciMode { sciMode = forced }
         }
     }
 
-    /// The element padded on the left to the shared width.
-    func string(_ v: Double) -> String {
-        let s = ElementFormat.raw(v, mode)
-        return String(repeating: " ", count: Swift.max(0, width - s.count)) + s
+    /// `%.Nf` as Python formats it (`nan`, `inf`, `-inf` for non-finite values).
+    private func fixed(_ v: Double, digits: Int) -> String {
+        guard v.isFinite else { return nonFinite(v) }
+        return String(format: "%.\(Swift.max(digits, 0))f", v)
+    }
+
+    /// `%.Ne` as Python formats it: `1.0000e-05`.
+    private func scientific(_ v: Double) -> String {
+        guard v.isFinite else { return nonFinite(v) }
+        return String(format: "%.\(Swift.max(options.precision, 0))e", v)
+    }
+
+    private func nonFinite(_ v: Double) -> String { v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
+
+    /// One element, right-aligned to the shared width.
+    private func format(at o: Int) -> String {
+        let s: String
+        switch t.dtype {
+        case .int64: s = String(t.storage.int64s[o])
+        case .bool: s = t.storage.bools[o] ? "true" : "false"  // vis spells bools as its language does
+        case .float32:
+            let v = Double(t.storage.floats[o])
+            if sciMode {
+                s = scientific(v)
+            } else if intMode {
+                s = fixed(v, digits: 0) + (v.isFinite ? "." : "")
+            } else {
+                s = fixed(v, digits: options.precision)
+            }
+        }
+        return s.count < width ? String(repeating: " ", count: width - s.count) + s : s
+    }
+
+    /// The bracketed elements; `indent` is the column the outermost `[` sits at.
+    func render(indent: Int) -> String {
+        if t.ndim == 0 { return format(at: t.offset) }
+        return render(dim: 0, base: t.offset, indent: indent)
+    }
+
+    private func render(dim: Int, base: Int, indent: Int) -> String {
+        let indices = shownIndices(dim)
+        if dim == t.ndim - 1 {
+            // A row: as many elements per line as fit in the line width.
+            let items = indices.map { i in i.map { format(at: base + $0 * t.strides[dim]) } ?? " ..." }
+            let perLine = Swift.max(1, (options.lineWidth - indent) / (width + 2))
+            var lines: [String] = []
+            var start = 0
+            while start < items.count {
+                lines.append(items[start..<Swift.min(start + perLine, items.count)].joined(separator: ", "))
+                start += perLine
+            }
+            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
+        }
+        let slices = indices.map { i in
+            i.map { render(dim: dim + 1, base: base + $0 * t.strides[dim], indent: indent + 1) } ?? "..."
+        }
+        let separator = "," + String(repeating: "\n", count: t.ndim - dim - 1) + String(repeating: " ", count: indent + 1)
+        return "[" + slices.joined(separator: separator) + "]"
     }
 }

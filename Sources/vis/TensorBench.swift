@@ -24,6 +24,9 @@ enum TensorBench {
         fflush(stdout)
     }
 
+    /// The measured 1-element add overhead, for the language benchmark's ratio.
+    nonisolated(unsafe) static var nativeAddMicros = 0.15
+
     static func run() throws {
         seed(0)
         var rawRates: [Int: Double] = [:]
@@ -78,6 +81,7 @@ enum TensorBench {
             for _ in 0..<iterations { _ = try? one.add(other) }
         }
         line("op overhead: 1-element add", String(format: "%7.3f us", noGrad / Double(iterations) * 1e6))
+        nativeAddMicros = noGrad / Double(iterations) * 1e6
         let leaf = Tensor.full([1], 1)
         _ = try leaf.setRequiresGrad()
         let withGrad = time(repeats: 5) {

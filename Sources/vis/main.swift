@@ -46,9 +46,11 @@ func onLargeStack(_ body: @escaping () -> Int32) -> Int32 {
     return result.status
 }
 
-/// A session with the stdlib loaded.
-func makeSession() -> Session {
+/// A session with the report builtins and the stdlib loaded.
+func makeSession(terminal: Bool = isatty(1) != 0) -> Session {
     let session = Session()
+    session.interpreter.registry.add(ReportBuiltins.table())
+    session.interpreter.isTerminal = terminal
     loadStdlib(session)
     return session
 }
@@ -100,7 +102,10 @@ func runREPL() -> Int32 {
     let completer = Completer(names: { session.visibleNames }, members: { session.members(ofPath: $0) })
     let reader = EditLineReader(historyPath: home + "/.vis_history", completer: completer)
     print("vis \(version) — :help for commands, Ctrl-D to leave")
-    let repl = REPL(session: session, reader: reader, reload: loadStdlib)
+    let repl = REPL(session: session, reader: reader, reload: { s in
+        s.interpreter.registry.add(ReportBuiltins.table())
+        loadStdlib(s)
+    })
     return repl.run()
 }
 
@@ -123,6 +128,9 @@ case "--help", "-h":
 case "bench":
     do {
         try TensorBench.run()
+        try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros)
+        try DataBench.run()
+        try TrainingBench.run()
         status = 0
     } catch {
         fail("vis bench: \(error)", status: 1)
@@ -138,7 +146,10 @@ case "test":
     if let bad = paths.first(where: { $0.hasPrefix("-") }) { fail("vis test: unknown option \(bad)\n\(usage)", status: 2) }
     guard !paths.isEmpty else { fail("vis test: give at least one file or folder\n\(usage)", status: 2) }
     status = onLargeStack {
-        let tester = NotebookTester(prepare: { loadStdlib($0) })
+        let tester = NotebookTester(prepare: { session in
+            session.interpreter.registry.add(ReportBuiltins.table())
+            loadStdlib(session)
+        })
         return tester.run(paths: paths, update: update) == 0 ? 0 : 1
     }
 case "run":

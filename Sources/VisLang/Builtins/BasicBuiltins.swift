@@ -20,7 +20,7 @@ public enum BasicBuiltins {
             guard t.ndim > 0 else { throw NativeError("len() of a 0-d tensor") }
             return t.shape[0]
         case .object(let o as IndexableObject): return o.length
-        default: throw NativeError("len(): a \(v.typeName) value has no length")
+        default: throw NativeError("len(): \(v.typeNameWithArticle) value has no length")
         }
     }
 
@@ -62,7 +62,9 @@ public enum BasicBuiltins {
             let (start, stop) = a[1].isNone ? (0, try a.int(0)) : (try a.int(0), try a.int(1))
             let step = try a.int(2)
             guard step != 0 else { throw NativeError("range: step must not be zero") }
-            return .range(RangeValue(start: start, stop: stop, step: step))
+            let r = RangeValue(start: start, stop: stop, step: step)
+            guard !r.isTooLong else { throw NativeError("range: more than \(Int.max) elements") }
+            return .range(r)
         }
         t.function("enumerate", [Param("iterable"), Param("start", .int, default: .int(0))],
                    "enumerate(xs, start=0): pairs (index, x), lazily.\n  for i, (x, y) in enumerate(loader) { ... }") { a, _ in
@@ -118,6 +120,14 @@ public enum BasicBuiltins {
             default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
             }
         }
+        t.function("fail", [Param("message", .string)], "fail(message): stops with an error carrying message (for checks in library code).") { a, _ in
+            throw NativeError(try a.string(0))
+        }
+        t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
+            if case .tensor(let t) = a[0] { return .bool(t.dtype != .float32 || t.toFloatArray().allSatisfy(\.isFinite)) }
+            guard let d = a[0].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a[0].typeName)") }
+            return .bool(d.isFinite)
+        }
         t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: Value.none)],
                    "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
             let x = try a.double(0)
@@ -126,8 +136,15 @@ public enum BasicBuiltins {
                 guard r.isFinite, Swift.abs(r) < 9.2e18 else { throw NativeError("round(): cannot convert \(Repr.float(x)) to an int") }
                 return .int(Int(r))
             }
-            let scale = Foundation.pow(10.0, Double(n))
-            return .float((x * scale).rounded(.toNearestOrEven) / scale)
+            guard x.isFinite else { return .float(x) }
+            if n >= 0 {
+                // printf rounds the exact binary value, as Python does: round(2.675, 2) == 2.67.
+                guard n <= 325, let r = Double(String(format: "%.\(n)f", x)) else { return .float(x) }
+                return .float(r)
+            }
+            guard n >= -308 else { return .float(x.sign == .minus ? -0.0 : 0.0) }
+            let scale = Foundation.pow(10.0, Double(-n))
+            return .float((x / scale).rounded(.toNearestOrEven) * scale)
         }
         t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
                    "sorted(xs, key=none, reverse=false): a new sorted list (stable).") { a, rt in

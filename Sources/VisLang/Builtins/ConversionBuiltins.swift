@@ -18,7 +18,7 @@ enum ConversionBuiltins {
         case .tensor(let t):
             guard t.count == 1 else { throw NativeError("int(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
             return try toInt(.float(t.item()))
-        default: throw NativeError("int(): cannot convert a \(v.typeName)")
+        default: throw NativeError("int(): cannot convert \(v.typeNameWithArticle)")
         }
     }
 
@@ -37,7 +37,7 @@ enum ConversionBuiltins {
             guard t.count == 1 else { throw NativeError("float(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
             return try t.item()
         default:
-            guard let d = v.asDouble else { throw NativeError("float(): cannot convert a \(v.typeName)") }
+            guard let d = v.asDouble else { throw NativeError("float(): cannot convert \(v.typeNameWithArticle)") }
             return d
         }
     }
@@ -46,7 +46,7 @@ enum ConversionBuiltins {
     static func typeName(_ v: Value) throws -> String {
         switch v {
         case .string(let s): return s
-        case .function(let f): return f.name
+        case .function(let f): return f.name == "str" ? "string" : f.name  // isinstance(s, str), as in Python
         default: throw NativeError("isinstance(): the second argument must be a type name (string) or a class, got \(v.typeName)")
         }
     }
@@ -73,7 +73,10 @@ enum ConversionBuiltins {
             case .none: break
             case .dict(let src): for (k, v) in src.pairs { d[k] = v }
             default:
-                for pair in try Iteration.elements(a[0], runtime: rt) {
+                for (i, pair) in try Iteration.elements(a[0], runtime: rt).enumerated() {
+                    guard Iteration.isIterable(pair) else {
+                        throw NativeError("dict(): element \(i) is \(pair.typeNameWithArticle), not a (key, value) pair")
+                    }
                     let kv = try Iteration.elements(pair)
                     guard kv.count == 2, let k = DictKey(kv[0]) else {
                         throw NativeError("dict(): each element must be a (key, value) pair with a string or int key")

@@ -77,7 +77,7 @@ public enum TensorBuiltins {
                    "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
             try finish(Tensor.full(checked: a.ints(0), a.double(1), dtype: a.dtype(2) ?? .float32), a, grad: 3)
         }
-        t.function("arange", [Param("start", .float), Param("end", .optional(.float), default: Value.none), Param("step", .float, default: .int(1)), dtypeParam, gradParam],
+        t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
                    "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
             let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
             let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))
@@ -154,6 +154,13 @@ public enum TensorBuiltins {
                 .tensor(try f(a.tensor(0), a.tensor(1)))
             }
         }
+        for (name, test) in [("isfinite", { (x: Float) -> Bool in x.isFinite }), ("isnan", { (x: Float) -> Bool in x.isNaN })] {
+            t.method(name, [], "x.\(name)(): a bool tensor, true where the element is \(name == "isnan" ? "NaN" : "finite (not NaN or infinite)").") { a, _ in
+                let x = try a.tensor(0)
+                guard x.dtype == .float32 else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
+                return .tensor(try Tensor(bools: x.toFloatArray().map(test), shape: x.shape))
+            }
+        }
         let absDoc = "Elementwise absolute value."
         t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
         let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
@@ -189,6 +196,8 @@ public enum TensorBuiltins {
         }
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
+        NPYBuiltins.add(to: &t)
+        MetricBuiltins.add(to: &t)
 
         return t
     }

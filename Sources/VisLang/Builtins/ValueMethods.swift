@@ -68,7 +68,11 @@ enum ValueMethods {
         }
         t.method("replace", on: "string", [Param("old", .string), Param("new", .string)], "s.replace(old, new): s with every old replaced by new.") { a, _ in
             let old = try a.string(1)
-            guard !old.isEmpty else { return .string(try string(a)) }
+            // An empty old string matches between every character, as in Python.
+            guard !old.isEmpty else {
+                let new = try a.string(2)
+                return .string(new + (try string(a)).map { String($0) + new }.joined())
+            }
             return .string(try string(a).replacingOccurrences(of: old, with: a.string(2)))
         }
         t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string(1))) }
@@ -103,7 +107,9 @@ enum ValueMethods {
         t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a[1]); return .none }
         t.method("extend", on: "list", [Param("items")], "xs.extend(items): adds every element of items at the end.") { a, rt in
             let l = try listBox(a)
-            l.items += try Iteration.elements(a[1], runtime: rt)
+            let items = try Iteration.elements(a[1], runtime: rt)
+            try Arith.checkLength(l.items.count, items.count, "list")
+            l.items += items
             return .none
         }
         t.method("pop", on: "list", [Param("index", .int, default: .int(-1))], "xs.pop(index=-1): removes and returns the element at index.") { a, _ in
@@ -119,14 +125,14 @@ enum ValueMethods {
             return .none
         }
         t.method("index", on: "list", [Param("x")], "xs.index(x): the position of the first element equal to x.") { a, _ in
-            guard let i = try listBox(a).items.firstIndex(where: { ValueOps.equal($0, a[1]) }) else {
+            guard let i = try listBox(a).items.firstIndex(where: { try ValueOps.equal($0, a[1]) }) else {
                 throw NativeError("index: \(Repr.repr(a[1])) is not in the list")
             }
             return .int(i)
         }
         t.method("remove", on: "list", [Param("x")], "xs.remove(x): removes the first element equal to x.") { a, _ in
             let l = try listBox(a)
-            guard let i = l.items.firstIndex(where: { ValueOps.equal($0, a[1]) }) else { throw NativeError("remove: \(Repr.repr(a[1])) is not in the list") }
+            guard let i = try l.items.firstIndex(where: { try ValueOps.equal($0, a[1]) }) else { throw NativeError("remove: \(Repr.repr(a[1])) is not in the list") }
             l.items.remove(at: i)
             return .none
         }
@@ -140,7 +146,7 @@ enum ValueMethods {
         t.method("copy", on: "list", [], "xs.copy(): a shallow copy.") { a, _ in .list(ListBox(try listBox(a).items)) }
         t.method("clear", on: "list", [], "xs.clear(): removes every element.") { a, _ in try listBox(a).items.removeAll(); return .none }
         t.method("count", on: "list", [Param("x")], "xs.count(x): how many elements equal x.") { a, _ in
-            .int(try listBox(a).items.filter { ValueOps.equal($0, a[1]) }.count)
+            .int(try listBox(a).items.filter { try ValueOps.equal($0, a[1]) }.count)
         }
 
         // MARK: dict

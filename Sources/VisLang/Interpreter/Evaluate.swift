@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// Expression evaluation.
@@ -137,6 +138,19 @@ extension Interpreter {
         if case .name(let n) = callee.kind { calleeName = n.name }
         if case .member(_, let m) = callee.kind { calleeName = m }
         let arguments = Arguments(positional, keywords: keywords)
+        if case .object(let o) = f, o is ModuleObject {
+            // A layer error keeps its structure while it travels out through models'
+            // forward code, each call site adding the field name it called
+            // (`head(...)` -> `head.1 (Linear): ...`); the statement or a non-module
+            // call around it turns it into a located error.
+            do {
+                return try callValue(f, arguments, name: calleeName)
+            } catch let e as LayerError {
+                throw calleeName.map { e.inside($0) } ?? e
+            } catch {
+                return try at(range) { throw error }
+            }
+        }
         return try at(range) { try callValue(f, arguments, name: calleeName) }
     }
 
@@ -151,6 +165,9 @@ extension Interpreter {
             if let v = globals.values[s] { return v }
             if let b = registry.globals[n.name] { return b }
             throw undefined(n.name, frame, range)
+        case .declaredGlobal:
+            n.resolution = .global(globals.slot(n.name))
+            return try lookup(n, frame, range)
         case .unresolved:
             if frame === globalFrame {
                 n.resolution = .global(globals.slot(n.name))
@@ -180,6 +197,10 @@ extension Interpreter {
         var candidates = globals.defined + Array(registry.globals.keys)
         var f: Frame? = frame
         while let fr = f {
+            // Methods are reached through self, as in Python.
+            if let instance = fr.instance, instance.hasMethod(name) {
+                return RuntimeError("name '\(name)' is not defined (did you mean 'self.\(name)'?)", range)
+            }
             candidates += fr.function?.localNames ?? []
             candidates += fr.instance?.fieldNames ?? []
             f = fr.parent

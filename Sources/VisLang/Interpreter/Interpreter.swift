@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// How a statement finished: normally, or by break / continue / return.
@@ -22,12 +23,17 @@ public final class Interpreter: Runtime {
     let globalFrame = Frame(function: nil, parent: nil)
     /// Where `print` and displayed values go.
     public var output: (String) -> Void
+    /// True when output goes to a terminal (set by the command line).
+    public var isTerminal = false
     /// Current depth of user function calls, and the limit that turns runaway recursion
     /// into an error instead of a stack overflow.
     var depth = 0
     public static let maxDepth = 400
-    /// Statements left before the run stops with an error (unlimited by default; the
-    /// fuzz tests set a budget so no generated program can hang).
+    /// The native stack's floor for the running thread (see `StackGuard`).
+    var stackGuard = StackGuard()
+    /// Steps left before the run stops with an error (unlimited by default; the fuzz
+    /// tests set a budget so no generated program can hang). Statements, loop
+    /// iterations and the steps of natives' long loops each take one.
     public var stepBudget = Int.max
 
     public init(registry: BuiltinRegistry = .standard(), output: @escaping (String) -> Void) {
@@ -39,7 +45,11 @@ public final class Interpreter: Runtime {
 
     public func write(_ text: String) { output(text) }
 
-    public func checkInterrupt() throws { try Interrupt.check() }
+    public func checkInterrupt() throws {
+        try Interrupt.check()
+        stepBudget &-= 1
+        if stepBudget < 0 { throw NativeError("step budget exhausted") }
+    }
 
     public func call(_ callee: Value, _ positional: [Value], keywords: [(String, Value)]) throws -> Value {
         try callValue(callee, Arguments(positional, keywords: keywords), name: nil)
@@ -62,6 +72,8 @@ public final class Interpreter: Runtime {
             throw RuntimeError("interrupted", range, interrupted: true)
         } catch let e as ExitRequest {
             throw e
+        } catch let e as LayerError {
+            throw RuntimeError(e.description, range)
         } catch {
             throw RuntimeError("\(error)", range)
         }
@@ -81,13 +93,20 @@ public final class Interpreter: Runtime {
         return .normal
     }
 
-    func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
+    /// One step of the run (a statement or a loop iteration): spends the step budget
+    /// and polls for Ctrl-C, so even a loop with an empty body can be stopped.
+    @inline(__always)
+    func step(_ range: SourceRange) throws {
         stepBudget &-= 1
-        if stepBudget < 0 { throw RuntimeError("step budget exhausted", s.range) }
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", range) }
         if Interrupt.requested {
             Interrupt.clear()
-            throw RuntimeError("interrupted", s.range, interrupted: true)
+            throw RuntimeError("interrupted", range, interrupted: true)
         }
+    }
+
+    func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
+        try step(s.range)
         switch s.kind {
         case .expr(let e):
             _ = try eval(e, frame)
@@ -103,7 +122,7 @@ public final class Interpreter: Runtime {
             if let otherwise { return try exec(otherwise, frame) }
         case .while(let c, let body):
             while try truthy(eval(c, frame), c.range) {
-                if body.isEmpty { try emptyLoopStep(s.range) }
+                try step(s.range)
                 switch try exec(body, frame) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
@@ -149,21 +168,21 @@ public final class Interpreter: Runtime {
         if case .range(let r) = iterable, case .name = target {
             var i = r.start
             for _ in 0..<r.count {
+                try step(range)
                 try assign(target, .int(i), frame)
-                if body.isEmpty { try emptyLoopStep(range) }
                 switch try exec(body, frame) {
                 case .breakLoop: return .normal
                 case .returned(let v): return .returned(v)
                 default: break
                 }
-                i += r.step
+                i &+= r.step  // past the last element this may wrap; the loop has ended by then
             }
             return .normal
         }
         let it = try at(e.range) { try Iteration.iterator(iterable) }
         while let v = try at(e.range, { try it.next() }) {
+            try step(range)
             try assign(target, v, frame)
-            if body.isEmpty { try emptyLoopStep(range) }
             switch try exec(body, frame) {
             case .breakLoop: return .normal
             case .returned(let v): return .returned(v)
@@ -171,18 +190,6 @@ public final class Interpreter: Runtime {
             }
         }
         return .normal
-    }
-
-    /// One iteration of a loop whose body is empty: no statement runs to poll Ctrl-C
-    /// and spend the step budget, so the loop does it (`while true { }` stays
-    /// interruptible).
-    func emptyLoopStep(_ range: SourceRange) throws {
-        stepBudget &-= 1
-        if stepBudget < 0 { throw RuntimeError("step budget exhausted", range) }
-        if Interrupt.requested {
-            Interrupt.clear()
-            throw RuntimeError("interrupted", range, interrupted: true)
-        }
     }
 
     func truthy(_ v: Value, _ range: SourceRange) throws -> Bool {
@@ -204,6 +211,9 @@ public final class Interpreter: Runtime {
             let ps = try evalParts(parts, frame)
             try at(range) { try Subscript.set(base, ps, v) }
         case .tuple(let targets, let range):
+            guard Iteration.isIterable(v) else {
+                throw RuntimeError("cannot unpack \(v.typeNameWithArticle) value into \(targets.count) targets", range)
+            }
             let items = try at(range) { try Iteration.elements(v) }
             guard items.count == targets.count else {
                 throw RuntimeError("cannot unpack \(items.count) value\(items.count == 1 ? "" : "s") into \(targets.count) targets", range)
@@ -216,6 +226,10 @@ public final class Interpreter: Runtime {
         switch n.resolution {
         case .local(let s): frame.slots[s] = v
         case .global(let s): globals.values[s] = v
+        case .declaredGlobal:
+            let s = globals.slot(n.name)
+            n.resolution = .global(s)
+            globals.values[s] = v
         case .unresolved:
             if frame === globalFrame {
                 let s = globals.slot(n.name)
@@ -243,12 +257,12 @@ public final class Interpreter: Runtime {
         case .name(let n, let r):
             let old = try lookup(n, frame, r)
             let rhs = try eval(e, frame)
-            try assignName(n, try binary(op, old, rhs, range), frame, r)
+            try assignName(n, try updated(op, old, rhs, range), frame, r)
         case .member(let base, let name, let r):
             let obj = try eval(base, frame)
             let old = try at(r) { try Members.get(obj, name, registry: registry) }
             let rhs = try eval(e, frame)
-            let new = try binary(op, old, rhs, range)
+            let new = try updated(op, old, rhs, range)
             try at(r) { try Members.set(obj, name, new, registry: registry) }
         case .subscript(let base, let parts, let r):
             let obj = try eval(base, frame)
@@ -260,6 +274,36 @@ public final class Interpreter: Runtime {
         case .tuple(_, let r):
             throw RuntimeError("augmented assignment needs a single target", r)
         }
+    }
+
+    /// The new value of `old op= rhs`. As in Python and PyTorch, lists and tensors are
+    /// updated in place, so every name for them sees the change (`w -= lr * w.grad`
+    /// inside no_grad updates the parameter itself): a list `+=` extends it, and a
+    /// tensor that is not part of the autograd graph gets the result written into it,
+    /// which must keep its shape and dtype. Tensors computed by the graph are replaced
+    /// instead (`loss += l2` keeps its gradients).
+    func updated(_ op: Arith.Op, _ old: Value, _ rhs: Value, _ range: SourceRange) throws -> Value {
+        if op == .add, case .list(let l) = old {
+            let items = try at(range) { try Iteration.elements(rhs, runtime: self) }
+            try at(range) { try Arith.checkLength(l.items.count, items.count, "list") }
+            l.items += items
+            return old
+        }
+        let new = try binary(op, old, rhs, range)
+        guard case .tensor(let t) = old, t.isLeaf, case .tensor(let result) = new else { return new }
+        try at(range) {
+            guard !(t.requiresGrad && GradMode.isEnabled) else {
+                throw NativeError("\(op.rawValue)=: a leaf tensor that requires grad cannot be updated in place; wrap the update in no_grad { }")
+            }
+            guard result.shape == t.shape else {
+                throw NativeError("\(op.rawValue)=: the result has shape \(shapeString(result.shape)) but the tensor updated in place has shape \(shapeString(t.shape)) (write x = x \(op.rawValue) y for a new tensor)")
+            }
+            guard result.dtype == t.dtype else {
+                throw NativeError("\(op.rawValue)=: the result is \(result.dtype) but the tensor updated in place is \(t.dtype) (write x = x \(op.rawValue) y for a new tensor)")
+            }
+            try t.assign(result)
+        }
+        return old
     }
 
     // MARK: Functions
@@ -275,7 +319,7 @@ public final class Interpreter: Runtime {
         case .function(let c): return try c.call(args, self)
         case .object(let o as CallableObject): return try o.call(args, self)
         default:
-            throw NativeError("\(name.map { "'\($0)' is a \(callee.typeName) value and" } ?? "a \(callee.typeName) value") is not callable")
+            throw NativeError("\(name.map { "'\($0)' is \(callee.typeNameWithArticle) value and" } ?? "\(callee.typeNameWithArticle) value") is not callable")
         }
     }
 }

@@ -43,7 +43,9 @@ public final class ModelClass: Callable {
         let frame = Frame(function: nil, parent: definingFrame, instance: instance, isModelBody: true)
         interpreter.depth += 1
         defer { interpreter.depth -= 1 }
-        guard interpreter.depth <= Interpreter.maxDepth else { throw NativeError("maximum recursion depth exceeded building \(decl.name)") }
+        guard interpreter.depth <= Interpreter.maxDepth, interpreter.stackGuard.hasRoom() else {
+            throw NativeError("maximum recursion depth exceeded building \(decl.name)")
+        }
         _ = try interpreter.exec(decl.body, frame)
         return .object(instance)
     }
@@ -82,6 +84,9 @@ public final class ModelInstance: ModuleObject, CallableObject {
     }
 
     func addMethod(_ name: String, _ f: UserFunction) { methods[name] = f }
+
+    /// True when the model defines a method `name`.
+    func hasMethod(_ name: String) -> Bool { methods[name] != nil }
 
     // MARK: ModuleObject
 
@@ -156,4 +161,5 @@ final class ModuleListView: ModuleObject {
     var extraRepr: String { "" }
     func member(_ name: String) throws -> Value? { ModuleMembers.member(self, name) }
     var memberNames: [String] { ModuleMembers.names }
+    var repr: String { moduleTree }
 }

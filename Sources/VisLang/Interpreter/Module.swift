@@ -1,3 +1,4 @@
+import VisNN
 import VisTensor
 
 /// What every module shares, whether written as a `model` block or native (layers):
@@ -41,58 +42,31 @@ extension ModuleObject {
 
     /// Sets training mode here and in every descendant.
     public func setTraining(_ on: Bool) {
-        var me = self
-        me.isTraining = on
+        isTraining = on
         for (_, c) in childModules { c.setTraining(on) }
     }
 
     /// The PyTorch-style printed tree.
     public var moduleTree: String {
-        let children = childModules
-        if children.isEmpty { return "\(typeName)(\(extraRepr))" }
-        var lines = ["\(typeName)(" + (extraRepr.isEmpty ? "" : extraRepr)]
-        for (name, child) in children {
-            let sub = child.moduleTree.split(separator: "\n", omittingEmptySubsequences: false)
-            lines.append("  (\(name)): " + sub[0])
-            for l in sub.dropFirst() { lines.append("  " + l) }
-        }
-        lines.append(")")
-        return lines.joined(separator: "\n")
+        Module.formatTree(typeName: typeName, extraRepr: extraRepr, children: childModules.map { ($0.0, $0.1.moduleTree) })
     }
 
-    /// Copies tensors from `entries` into this module's parameters and buffers. Checks
-    /// every name, shape and dtype first and changes nothing unless all fit (or, with
-    /// `strict: false`, loads what fits). Returns the report of what did not.
+    /// Loads named tensors into this module's parameters and buffers (lazy layers
+    /// first take their sizes from the entries). Checks everything before changing
+    /// anything; see `StateDict.load`.
     @discardableResult
-    public func loadState(_ entries: [(String, Tensor)], strict: Bool) throws -> (missing: [String], unexpected: [String], mismatched: [String]) {
-        let mine = stateEntries()
-        let given = Dictionary(entries, uniquingKeysWith: { _, b in b })
-        let mineNames = Set(mine.map(\.0))
-        let missing = mine.map(\.0).filter { given[$0] == nil }
-        let unexpected = entries.map(\.0).filter { !mineNames.contains($0) }
-        var mismatched: [String] = []
-        var plan: [(Tensor, Tensor)] = []
-        for (name, target) in mine {
-            guard let src = given[name] else { continue }
-            if src.shape != target.shape {
-                mismatched.append("\(name): expected shape \(shapeString(target.shape)), got \(shapeString(src.shape))")
-            } else if src.dtype != target.dtype && !(src.dtype != .bool && target.dtype != .bool) {
-                mismatched.append("\(name): expected dtype \(target.dtype), got \(src.dtype)")
-            } else {
-                plan.append((target, src))
-            }
+    public func loadState(_ entries: [(String, Tensor)], strict: Bool) throws -> LoadReport {
+        try materializeLazy(Dictionary(entries, uniquingKeysWith: { _, last in last }), prefix: "")
+        return try StateDict.load(into: stateEntries(), from: entries, strict: strict, owner: typeName)
+    }
+
+    /// Gives native lazy layers anywhere in the tree their sizes from `entries`.
+    func materializeLazy(_ entries: [String: Tensor], prefix: String) throws {
+        if let n = self as? NativeModule {
+            try n.module.materializeLazy(from: entries, prefix: prefix)
+            return
         }
-        if strict && !(missing.isEmpty && unexpected.isEmpty && mismatched.isEmpty) {
-            var parts: [String] = []
-            if !missing.isEmpty { parts.append("missing keys: " + missing.joined(separator: ", ")) }
-            if !unexpected.isEmpty { parts.append("unexpected keys: " + unexpected.joined(separator: ", ")) }
-            if !mismatched.isEmpty { parts.append("mismatched: " + mismatched.joined(separator: "; ")) }
-            throw NativeError("load_state_dict: the state does not fit \(typeName) (nothing was changed); " + parts.joined(separator: "; "))
-        }
-        try withNoGrad {
-            for (target, src) in plan { try target.detach().assign(src) }
-        }
-        return (missing, unexpected, mismatched)
+        for (name, c) in childModules { try c.materializeLazy(entries, prefix: prefix + name + ".") }
     }
 }
 
@@ -145,14 +119,14 @@ enum ModuleMembers {
             return fn([Param("state_dict"), Param("strict", .bool, default: .bool(true))]) { a, _ in
                 guard case .dict(let d) = a[0] else { throw NativeError("load_state_dict: expected a dict of tensors, got \(a[0].typeName)") }
                 let entries = try d.pairs.map { k, v -> (String, Tensor) in
-                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is a \(v.typeName), not a tensor") }
+                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is \(v.typeNameWithArticle), not a tensor") }
                     return (Repr.str(k.value), t)
                 }
                 let r = try m.loadState(entries, strict: a.bool(1))
                 let report = DictBox()
                 report[string: "missing_keys"] = .list(ListBox(r.missing.map { .string($0) }))
                 report[string: "unexpected_keys"] = .list(ListBox(r.unexpected.map { .string($0) }))
-                report[string: "mismatched"] = .list(ListBox(r.mismatched.map { .string($0) }))
+                report[string: "mismatched_keys"] = .list(ListBox(r.mismatched.map { .string($0) }))
                 return .dict(report)
             }
         case "num_params":

@@ -19,7 +19,8 @@ enum Resolver {
         f.locals = slots
         f.localNames = names
         f.globals = globals
-        markBlock(f.body, slots)
+        // Names declared `global` are marked with the slot -1 (see `mark`).
+        markBlock(f.body, slots.merging(globals.map { ($0, -1) }) { a, _ in a })
         for p in f.params { if let d = p.defaultValue { markExpr(d, [:]) } }
     }
 
@@ -66,8 +67,9 @@ enum Resolver {
         }
     }
 
+    /// Marks a use: a local slot, a declared global (slot -1), or free.
     static func mark(_ n: NameRef, _ slots: [String: Int]) {
-        if let s = slots[n.name] { n.resolution = .local(s) } else { n.resolution = .free }
+        if let s = slots[n.name] { n.resolution = s < 0 ? .declaredGlobal : .local(s) } else { n.resolution = .free }
     }
 
     static func markTarget(_ t: Target, _ slots: [String: Int]) {

@@ -1,4 +1,5 @@
 import Foundation
+import VisNN
 import VisTensor
 
 /// A running vis session: the interpreter with its globals, the stdlib loaded, and the
@@ -61,6 +62,14 @@ public final class Session {
 
     /// Runs one top-level statement; an expression statement's value is displayed.
     public func runStatement(_ s: Stmt, display: Bool = true) throws {
+        do {
+            try runStatementUnlocated(s, display: display)
+        } catch let e as LayerError {
+            throw RuntimeError(e.description, s.range)
+        }
+    }
+
+    func runStatementUnlocated(_ s: Stmt, display: Bool) throws {
         if case .expr(let e) = s.kind {
             let v = try interpreter.eval(e, interpreter.globalFrame)
             if display, !v.isNone { interpreter.output(Repr.repr(v) + "\n") }

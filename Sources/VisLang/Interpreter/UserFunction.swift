@@ -58,6 +58,9 @@ public final class UserFunction: Callable {
         guard interpreter.depth <= Interpreter.maxDepth else {
             throw NativeError("maximum recursion depth (\(Interpreter.maxDepth)) exceeded in \(decl.name)()")
         }
+        guard interpreter.stackGuard.hasRoom() else {
+            throw NativeError("maximum recursion depth exceeded in \(decl.name)() (the stack is full after \(interpreter.depth) nested calls)")
+        }
         switch try interpreter.exec(decl.body, frame) {
         case .returned(let v): return v
         default: return .none

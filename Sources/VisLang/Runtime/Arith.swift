@@ -16,8 +16,8 @@ public enum Arith {
     /// and values present in a tensor.
     public static func contains(_ container: Value, _ x: Value) throws -> Bool {
         switch container {
-        case .list(let l): return l.items.contains { ValueOps.equal($0, x) }
-        case .tuple(let t): return t.contains { ValueOps.equal($0, x) }
+        case .list(let l): return try l.items.contains { try ValueOps.equal($0, x) }
+        case .tuple(let t): return try t.contains { try ValueOps.equal($0, x) }
         case .string(let s):
             guard case .string(let sub) = x else { throw NativeError("'in <string>' needs a string on the left, got \(x.typeName)") }
             return sub.isEmpty || s.contains(sub)
@@ -26,8 +26,9 @@ public enum Arith {
             return d[k] != nil
         case .range(let r):
             guard let i = x.asInt else { return false }
-            return r.step > 0 ? (i >= r.start && i < r.stop && (i - r.start) % r.step == 0)
-                              : (i <= r.start && i > r.stop && (r.start - i) % (-r.step) == 0)
+            // Differences as UInt: exact even where the Int subtraction would overflow.
+            return r.step > 0 ? (i >= r.start && i < r.stop && UInt(bitPattern: i &- r.start) % r.step.magnitude == 0)
+                              : (i <= r.start && i > r.stop && UInt(bitPattern: r.start &- i) % r.step.magnitude == 0)
         case .tensor(let t):
             let v = try Convert.tensor(x, context: "in")
             return try t.eq(v).to(.int64).sum().item() > 0
@@ -59,25 +60,50 @@ public enum Arith {
         if let x = a.asInt, let y = b.asInt, !(isFloat(a) || isFloat(b)) { return try intOp(op, x, y) }
         if let x = a.asDouble, let y = b.asDouble { return try floatOp(op, x, y) }
         switch op {
-        case .eq: return .bool(ValueOps.equal(a, b))
-        case .ne: return .bool(!ValueOps.equal(a, b))
+        case .eq: return .bool(try ValueOps.equal(a, b))
+        case .ne: return .bool(!(try ValueOps.equal(a, b)))
         case .lt, .le, .gt, .ge:
             let c = try ValueOps.compare(a, b)
             return .bool(op == .lt ? c < 0 : op == .le ? c <= 0 : op == .gt ? c > 0 : c >= 0)
         default: break
         }
         switch (op, a, b) {
-        case (.add, .string(let x), .string(let y)): return .string(x + y)
-        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
-        case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
+        case (.add, .string(let x), .string(let y)):
+            try checkLength(x.utf8.count, y.utf8.count, "string")
+            return .string(x + y)
+        case (.add, .list(let x), .list(let y)):
+            try checkLength(x.items.count, y.items.count, "list")
+            return .list(ListBox(x.items + y.items))
+        case (.add, .tuple(let x), .tuple(let y)):
+            try checkLength(x.count, y.count, "tuple")
+            return .tuple(x + y)
         case (.mul, .string(let s), .int(let n)), (.mul, .int(let n), .string(let s)):
+            guard repetitionFits(n, s.utf8.count) else { throw NativeError("string repetition is too large (\(n) copies of \(s.utf8.count) byte\(s.utf8.count == 1 ? "" : "s"); the limit is \(maxLength) bytes)") }
             return .string(String(repeating: s, count: Swift.max(n, 0)))
         case (.mul, .list(let l), .int(let n)), (.mul, .int(let n), .list(let l)):
-            guard n.multipliedReportingOverflow(by: l.items.count).partialValue < 100_000_000 else { throw NativeError("list repetition is too large") }
+            guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(n) copies of \(l.items.count) element\(l.items.count == 1 ? "" : "s"); the limit is \(maxLength) elements)") }
             return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
         case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
         default:
             throw NativeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
+        }
+    }
+
+    /// The longest list or tuple (in elements) or string (in bytes) that `+`, `*`,
+    /// `+=` and `extend` build: beyond it they raise an error rather than attempt an
+    /// enormous allocation. The fuzz tests lower it to keep generated programs small.
+    nonisolated(unsafe) public static var maxLength = 100_000_000
+
+    /// True when `n` copies of something of `size` stay within `maxLength`.
+    static func repetitionFits(_ n: Int, _ size: Int) -> Bool {
+        let total = Swift.max(n, 0).multipliedReportingOverflow(by: size)
+        return !total.overflow && total.partialValue <= maxLength
+    }
+
+    /// Throws unless joining sequences of lengths `a` and `b` stays within `maxLength`.
+    public static func checkLength(_ a: Int, _ b: Int, _ what: String) throws {
+        guard a + b <= maxLength else {
+            throw NativeError("\(what) too long: \(a) + \(b) \(what == "string" ? "bytes" : "elements") is more than the limit of \(maxLength)")
         }
     }
 
@@ -106,7 +132,10 @@ public enum Arith {
             let r = x % y
             return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
-            if y < 0 { return .float(Foundation.pow(Double(x), Double(y))) }
+            if y < 0 {
+                guard x != 0 else { throw NativeError("zero cannot be raised to a negative power") }
+                return .float(Foundation.pow(Double(x), Double(y)))
+            }
             var result = 1, base = x, e = y
             while e > 0 {
                 if e & 1 == 1 {
@@ -148,7 +177,9 @@ public enum Arith {
             guard y != 0 else { throw NativeError("float modulo by zero") }
             let r = fmod(x, y)
             return .float(r != 0 && (r < 0) != (y < 0) ? r + y : r)
-        case .pow: return .float(Foundation.pow(x, y))
+        case .pow:
+            guard x != 0 || y >= 0 else { throw NativeError("zero cannot be raised to a negative power") }
+            return .float(Foundation.pow(x, y))
         case .matmul: throw NativeError("unsupported operand types for @: float and float (@ is the matrix product of tensors)")
         case .eq: return .bool(x == y)
         case .ne: return .bool(x != y)

@@ -8,6 +8,9 @@ public protocol Runtime: AnyObject {
     func write(_ text: String)
     /// Throws the interrupt error when the user pressed Ctrl-C.
     func checkInterrupt() throws
+    /// True when output goes to a terminal (progress bars redraw in place, pictures
+    /// draw inline); false for pipes, files and `vis test`.
+    var isTerminal: Bool { get }
 }
 
 /// Arguments of one call as written: positional values, then keyword pairs.

@@ -16,7 +16,8 @@ public enum Format {
         }
         var sign: Character = "-"
         if let c = chars.first, "+- ".contains(c) { sign = c; chars.removeFirst() }
-        if chars.first == "#" { chars.removeFirst() }
+        var alternate = false
+        if chars.first == "#" { alternate = true; chars.removeFirst() }
         if chars.first == "0" {
             if align == nil { fill = "0"; align = "=" }
             chars.removeFirst()
@@ -38,6 +39,8 @@ public enum Format {
 
         var body: String
         var negative = false
+        /// `0x`, `0o`, `0b` with `#`: after the sign, before any zero padding.
+        var prefix = ""
         func number() throws -> Double {
             switch value {
             case .tensor(let t) where t.count == 1: return try t.item()
@@ -55,6 +58,7 @@ public enum Format {
             negative = n < 0
             let radix = type == "d" ? 10 : type == "b" ? 2 : type == "o" ? 8 : 16
             body = String(n.magnitude, radix: radix, uppercase: type == "X")
+            if alternate && radix != 10 { prefix = "0" + String(type ?? "x") }
             if let g = grouping, type == "d" { body = group(body, g) }
         case "f", "F", "e", "E", "g", "G", "%":
             var x = try number()
@@ -96,7 +100,7 @@ public enum Format {
         default:
             throw NativeError("unknown format code '\(type.map(String.init) ?? "")' in spec '\(spec)'")
         }
-        let signText = negative ? "-" : (sign == "+" ? "+" : (sign == " " ? " " : ""))
+        let signText = (negative ? "-" : (sign == "+" ? "+" : (sign == " " ? " " : ""))) + prefix
         // Python aligns numbers right and everything else left by default.
         let isString: Bool
         if case .string = value { isString = true } else { isString = false }

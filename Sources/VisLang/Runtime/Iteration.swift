@@ -38,7 +38,15 @@ public enum Iteration {
             return IndexIterator(count: { t.shape[0] }) { .tensor(try t.select(0, $0)) }
         case .object(let o as IterableObject): return try o.makeIterator()
         case .object(let o as IndexableObject): return IndexIterator(count: { o.length }) { try o.element(at: $0) }
-        default: throw NativeError("a \(v.typeName) value is not iterable")
+        default: throw NativeError("\(v.typeNameWithArticle) value is not iterable")
+        }
+    }
+
+    /// True for values `iterator` accepts.
+    public static func isIterable(_ v: Value) -> Bool {
+        switch v {
+        case .list, .tuple, .string, .dict, .range, .tensor, .object(is IterableObject), .object(is IndexableObject): return true
+        default: return false
         }
     }
 

@@ -41,7 +41,7 @@ public enum Members {
                 throw NativeError("cannot set attribute '\(name)' of a tensor (settable: requires_grad, grad)")
             }
         default:
-            throw NativeError("cannot set attribute '\(name)' of a \(value.typeName) value")
+            throw NativeError("cannot set attribute '\(name)' of \(value.typeNameWithArticle) value")
         }
     }
 
@@ -51,10 +51,10 @@ public enum Members {
         case "ndim": return .int(t.ndim)
         case "dtype": return .string(t.dtype.rawValue)
         case "requires_grad": return .bool(t.requiresGrad)
-        case "grad": return t.grad.map { .tensor($0) } ?? .none
+        case "grad": return t.grad.map { .tensor($0) } ?? Value.none  // Value.none: a bare .none would be Optional.none here
         case "T": return .tensor(t.ndim < 2 ? t : try t.permute(Array((0..<t.ndim).reversed())))
         case "is_leaf": return .bool(t.isLeaf)
-        case "grad_fn": return t.gradFnName.map { .string($0) } ?? .none
+        case "grad_fn": return t.gradFnName.map { .string(Tensor.backwardName($0)) } ?? Value.none  // "MulBackward0", as printed
         case "data": return .tensor(t.detach())
         case "device": return .string("cpu")
         default: return nil

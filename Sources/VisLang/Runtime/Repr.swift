@@ -10,19 +10,51 @@ public enum Repr {
         return repr(v)
     }
 
-    /// The display form.
+    /// How deeply nested containers print before the rest shows as `[...]`.
+    static let maxDepth = 500
+
+    /// The display form. A list or dict that contains itself prints as `[...]` /
+    /// `{...}` where it recurs, as in Python.
     public static func repr(_ v: Value) -> String {
+        var open = Set<ObjectIdentifier>()
+        return repr(v, &open, depth: 0)
+    }
+
+    /// `repr` with the containers being printed (`open`), to cut cycles, and the depth,
+    /// to cut very deep nesting.
+    static func repr(_ v: Value, _ open: inout Set<ObjectIdentifier>, depth: Int) -> String {
+        func items(_ xs: [Value], _ open: inout Set<ObjectIdentifier>) -> String {
+            var parts: [String] = []
+            for x in xs { parts.append(repr(x, &open, depth: depth + 1)) }
+            return parts.joined(separator: ", ")
+        }
         switch v {
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .float(let d): return float(d)
         case .string(let s): return quote(s)
-        case .list(let l): return "[" + l.items.map(repr).joined(separator: ", ") + "]"
-        case .tuple(let t): return t.count == 1 ? "(\(repr(t[0])),)" : "(" + t.map(repr).joined(separator: ", ") + ")"
-        case .dict(let d): return "{" + d.pairs.map { "\($0.0): \(repr($0.1))" }.joined(separator: ", ") + "}"
+        case .list(let l):
+            let id = ObjectIdentifier(l)
+            guard !open.contains(id), depth < maxDepth else { return "[...]" }
+            open.insert(id)
+            defer { open.remove(id) }
+            return "[" + items(l.items, &open) + "]"
+        case .tuple(let t):
+            guard depth < maxDepth else { return "(...)" }
+            return t.count == 1 ? "(" + items(t, &open) + ",)" : "(" + items(t, &open) + ")"
+        case .dict(let d):
+            let id = ObjectIdentifier(d)
+            guard !open.contains(id), depth < maxDepth else { return "{...}" }
+            open.insert(id)
+            defer { open.remove(id) }
+            var parts: [String] = []
+            for (k, x) in d.pairs { parts.append("\(k): \(repr(x, &open, depth: depth + 1))") }
+            return "{" + parts.joined(separator: ", ") + "}"
         case .range(let r): return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
-        case .function(let f): return "<fn \(f.name)>"
+        case .function(let f):
+            if f is ModelClass { return "<model \(f.name)>" }
+            return f.name == "<fn>" ? "<fn>" : "<fn \(f.name)>"
         case .tensor(let t): return "\(t)"
         case .object(let o): return o.repr
         }

@@ -6,6 +6,8 @@ public indirect enum ParamType: CustomStringConvertible {
     case int
     /// A float; ints are accepted and converted.
     case float
+    /// An int or a float, kept as given (bools become ints).
+    case number
     case bool
     case string
     case tensor
@@ -25,6 +27,7 @@ public indirect enum ParamType: CustomStringConvertible {
         case .any: return "any value"
         case .int: return "int"
         case .float: return "number"
+        case .number: return "number"
         case .bool: return "bool"
         case .string: return "string"
         case .tensor: return "tensor"
@@ -47,6 +50,8 @@ public indirect enum ParamType: CustomStringConvertible {
         case (.float, .float): return v
         case (.float, .int(let i)): return .float(Double(i))
         case (.float, .bool(let b)): return .float(b ? 1 : 0)
+        case (.number, .int), (.number, .float): return v
+        case (.number, .bool(let b)): return .int(b ? 1 : 0)
         case (.tensorLike, .tensor), (.tensorLike, .int), (.tensorLike, .float), (.tensorLike, .bool), (.tensorLike, .list), (.tensorLike, .tuple): return v
         case (.ints, .int), (.ints, .bool): return v
         case (.ints, .list(let l)): return l.items.allSatisfy { $0.asInt != nil } ? v : nil

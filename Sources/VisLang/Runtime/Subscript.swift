@@ -46,7 +46,7 @@ public enum Subscript {
     /// `base[parts]`.
     public static func get(_ base: Value, _ parts: [SubscriptPart]) throws -> Value {
         if case .tensor(let t) = base { return .tensor(try t.index(tensorIndices(parts))) }
-        guard parts.count == 1 else { throw NativeError("a \(base.typeName) takes one index, got \(parts.count)") }
+        guard parts.count == 1 else { throw NativeError("\(base.typeNameWithArticle) takes one index, got \(parts.count)") }
         let part = parts[0]
         switch (base, part) {
         case (.list(let l), .value(let v)): return l.items[try position(v, count: l.items.count, "list")]
@@ -67,7 +67,7 @@ public enum Subscript {
         case (.object(let o as IndexableObject), .value(let v)):
             return try o.element(at: position(v, count: o.length, o.typeName))
         default:
-            throw NativeError("a \(base.typeName) value cannot be indexed\(part.isSlice ? " with a slice" : "")")
+            throw NativeError("\(base.typeNameWithArticle) value cannot be indexed\(part.isSlice ? " with a slice" : "")")
         }
     }
 
@@ -98,7 +98,7 @@ public enum Subscript {
             guard let k = DictKey(v) else { throw NativeError("dict keys must be strings or ints, got \(v.typeName)") }
             d[k] = value
         default:
-            throw NativeError("a \(base.typeName) value does not support item assignment")
+            throw NativeError("\(base.typeNameWithArticle) value does not support item assignment")
         }
     }
 

@@ -1,13 +1,17 @@
 /// "Did you mean" hints: the closest known name by edit distance.
 public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely typo
-    /// (distance at most 1 for short words, 2 for words of 5+ letters, 3 for 9+).
+    /// (distance at most 1 for short words, 2 for words of 5+ letters, 3 for 9+; none for
+    /// one-letter words, where every other short name is as close). Ties go
+    /// to the alphabetically first, so the hint does not depend on the candidates' order.
     public static func closest(to word: String, in candidates: [String]) -> String? {
-        let limit = word.count >= 9 ? 3 : (word.count >= 5 ? 2 : 1)
+        let limit = word.count >= 9 ? 3 : (word.count >= 5 ? 2 : (word.count >= 2 ? 1 : 0))
         var best: (String, Int)?
         for c in candidates {
             let d = distance(word, c)
-            if d <= limit && d < (best?.1 ?? Int.max) { best = (c, d) }
+            guard d <= limit else { continue }
+            if let (b, bd) = best, bd < d || (bd == d && b <= c) { continue }
+            best = (c, d)
         }
         return best?.0
     }

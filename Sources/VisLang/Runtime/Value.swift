@@ -36,6 +36,12 @@ public enum Value {
         }
     }
 
+    /// The type name with its indefinite article (`an int`, `a tensor`), for messages.
+    public var typeNameWithArticle: String {
+        let name = typeName
+        return ("aeiou".contains(name.first.map { Character($0.lowercased()) } ?? "x") ? "an " : "a ") + name
+    }
+
     /// Python truthiness: none, false, 0, 0.0, "" and empty containers are false. A
     /// tensor is true or false only when it has one element.
     public func truthy() throws -> Bool {
@@ -158,14 +164,23 @@ public final class DictBox {
 public struct RangeValue {
     public let start: Int, stop: Int, step: Int
 
-    /// Number of elements.
+    /// Number of elements (computed without overflow, even for ranges spanning most of
+    /// the ints; `range()` rejects ranges with more than `Int.max` elements).
     public var count: Int {
-        if step > 0 { return stop > start ? (stop - start + step - 1) / step : 0 }
-        return start > stop ? (start - stop - step - 1) / -step : 0
+        guard step > 0 ? stop > start : start > stop else { return 0 }
+        let span = UInt(bitPattern: step > 0 ? stop &- start : start &- stop)  // exact as a UInt even where the Int difference overflows
+        return Int(truncatingIfNeeded: (span - 1) / step.magnitude + 1)
+    }
+
+    /// True when the range has more elements than an Int can count.
+    public var isTooLong: Bool {
+        guard step > 0 ? stop > start : start > stop else { return false }
+        let span = UInt(bitPattern: step > 0 ? stop &- start : start &- stop)
+        return (span - 1) / step.magnitude + 1 > UInt(Int.max)
     }
 
     /// The element at `i` (0 <= i < count).
-    public func element(_ i: Int) -> Int { start + i * step }
+    public func element(_ i: Int) -> Int { start &+ i &* step }  // exact: the result lies between start and stop
 }
 
 /// The error natives throw for misuse that is not a tensor error (wrong argument type,

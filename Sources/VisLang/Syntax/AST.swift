@@ -85,6 +85,9 @@ enum Resolution {
     case free
     /// A global, by slot in the global table (set at first use).
     case global(Int)
+    /// Declared `global` in its function: a global whatever the enclosing functions
+    /// hold (becomes `.global` at first use).
+    case declaredGlobal
 }
 
 /// A statement.

@@ -62,9 +62,10 @@ public enum Diagnostic {
         return "\(e.range.file.name):\(line):\(column): error: \(e.message)\n    \(source)\n    \(caret)"
     }
 
-    /// The one-line form notebooks record: `error: message (line L, column C)`.
-    public static func oneLine(_ e: VisError) -> String {
+    /// The one-line form notebooks record: `error: message (line L, column C)`, with the
+    /// line moved by `lineShift` (`vis test --update` gives lines as in the rewritten file).
+    public static func oneLine(_ e: VisError, lineShift: Int = 0) -> String {
         let (line, column) = e.range.startPosition
-        return "error: \(e.message) (line \(line), column \(column))"
+        return "error: \(e.message) (line \(line + lineShift), column \(column))"
     }
 }

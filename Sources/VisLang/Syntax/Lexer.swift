@@ -20,6 +20,8 @@ public struct Lexer {
 
     static let operators: [String] = ["...", "//=", "**=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "@=", "=>",
                                       "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ";", "."]
+    /// The operators with their bytes, longest first where one is a prefix of another.
+    static let operatorBytes: [(String, [UInt8])] = operators.map { ($0, Array($0.utf8)) }
     /// Tokens after which a line break does not end the statement.
     static let continuing: Set<String> = ["+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", ",", "=>",
                                            "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", ".", "(", "[", "{"]
@@ -81,8 +83,8 @@ public struct Lexer {
             if let k = Keyword(rawValue: text) { return Token(kind: .keyword(k), start: start, end: pos) }
             return Token(kind: .name(text), start: start, end: pos)
         }
-        for op in Lexer.operators where matches(op) {
-            pos += op.utf8.count
+        for (op, spelling) in Lexer.operatorBytes where spelling[0] == c && matches(spelling) {
+            pos += spelling.count
             try track(op, start)
             return Token(kind: .op(op), start: start, end: pos)
         }
@@ -108,12 +110,9 @@ public struct Lexer {
         }
     }
 
-    func matches(_ op: String) -> Bool {
-        var i = pos
-        for b in op.utf8 {
-            guard i < limit, bytes[i] == b else { return false }
-            i += 1
-        }
+    func matches(_ spelling: [UInt8]) -> Bool {
+        guard pos + spelling.count <= limit else { return false }
+        for (k, b) in spelling.enumerated() where bytes[pos + k] != b { return false }
         return true
     }
 
@@ -169,6 +168,8 @@ public struct Lexer {
             if c == quote { pos += 1; break }
             if c == UInt8(ascii: "\\") {
                 let e = peek(1)
+                // A backslash at the end of the line (or input) leaves the string open.
+                guard pos + 1 < limit, e != UInt8(ascii: "\n") else { pos += 1; continue }
                 switch e {
                 case UInt8(ascii: "n"): buffer.append(10)
                 case UInt8(ascii: "t"): buffer.append(9)
@@ -176,7 +177,11 @@ public struct Lexer {
                 case UInt8(ascii: "0"): buffer.append(0)
                 case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"): buffer.append(e)
                 default:
-                    throw LexError("unknown escape '\\\(String(decoding: [e], as: UTF8.self))' in string (use \\\\ for a backslash)", range(pos, Swift.min(pos + 2, limit)))
+                    // Show the whole character after the backslash, even a multi-byte one.
+                    var end = pos + 2
+                    while end < limit && bytes[end] & 0xC0 == 0x80 { end += 1 }
+                    let ch = String(decoding: bytes[(pos + 1)..<end], as: UTF8.self)
+                    throw LexError("unknown escape '\\\(ch)' in string (use \\\\ for a backslash)", range(pos, end))
                 }
                 pos += 2
                 continue
@@ -198,6 +203,11 @@ public struct Lexer {
                         depth -= 1
                     }
                     if d == UInt8(ascii: ":") && depth == 0 && specStart == nil { specStart = pos }
+                    if d == UInt8(ascii: "!") && depth == 0 && specStart == nil && "rsa".utf8.contains(peek(1))
+                        && (peek(2) == UInt8(ascii: "}") || peek(2) == UInt8(ascii: ":")) {
+                        let c = String(decoding: [peek(1)], as: UTF8.self)
+                        throw LexError("f-string: conversions like '!\(c)' are not supported; write {\(c == "r" ? "repr" : "str")(x)} instead", range(pos, pos + 2))
+                    }
                     pos += 1
                 }
                 guard pos < limit, bytes[pos] == UInt8(ascii: "}") else {

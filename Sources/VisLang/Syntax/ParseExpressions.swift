@@ -38,16 +38,26 @@ extension Parser {
     /// orexpr ::= andexpr { 'or' andexpr }
     mutating func orExpression() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try andExpression()
-        while acceptKeyword(.or) { e = Expr(.or(e, try andExpression()), range(from: start)) }
+        while acceptKeyword(.or) {
+            try nest()  // each operator nests the tree one level deeper
+            e = Expr(.or(e, try andExpression()), range(from: start))
+        }
         return e
     }
 
     /// andexpr ::= notexpr { 'and' notexpr }
     mutating func andExpression() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try notExpression()
-        while acceptKeyword(.and) { e = Expr(.and(e, try notExpression()), range(from: start)) }
+        while acceptKeyword(.and) {
+            try nest()
+            e = Expr(.and(e, try notExpression()), range(from: start))
+        }
         return e
     }
 
@@ -92,9 +102,15 @@ extension Parser {
     /// sum ::= term { ('+' | '-') term }
     mutating func sum() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try term()
         while true {
-            if accept("+") { e = Expr(.binary(.add, e, try term()), range(from: start)) } else if accept("-") {
+            if accept("+") {
+                try nest()
+                e = Expr(.binary(.add, e, try term()), range(from: start))
+            } else if accept("-") {
+                try nest()
                 e = Expr(.binary(.sub, e, try term()), range(from: start))
             } else { return e }
         }
@@ -105,9 +121,12 @@ extension Parser {
     /// term ::= unary { ('*' | '/' | '//' | '%' | '@') unary }
     mutating func term() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try unary()
         while case .op(let o) = kind, let op = Parser.termOps[o] {
             _ = advance()
+            try nest()
             e = Expr(.binary(op, e, try unary()), range(from: start))
         }
         return e
@@ -148,8 +167,11 @@ extension Parser {
     /// postfix ::= atom { '.' NAME | '(' args ')' | '[' subscripts ']' }
     mutating func postfix() throws -> Expr {
         let start = current.start
+        let outer = depth
+        defer { depth = outer }
         var e = try atom()
         while true {
+            if isOp(".") || isOp("(") || isOp("[") { try nest() }
             if accept(".") {
                 let (n, _) = try name("after '.'")
                 e = Expr(.member(e, n), range(from: start))
@@ -172,7 +194,9 @@ extension Parser {
         var args: [CallArgument] = []
         var sawKeyword = false
         while !isOp(")") {
-            if case .name(let n) = kind, case .op("=") = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
+            var keywordName: String? = nil
+            if case .name(let n) = kind { keywordName = n } else if case .keyword(.model) = kind { keywordName = "model" }
+            if let n = keywordName, case .op("=") = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
                 let nameToken = advance()
                 _ = advance()
                 if args.contains(where: { $0.name == n }) { throw ParseError("keyword argument '\(n)' given twice", range(nameToken)) }
@@ -180,6 +204,7 @@ extension Parser {
                 sawKeyword = true
             } else {
                 let e = try expression()
+                try rejectComprehension()
                 if sawKeyword { throw ParseError("positional argument follows keyword argument", e.range) }
                 args.append(CallArgument(name: nil, value: e))
             }
@@ -227,6 +252,7 @@ extension Parser {
             return Expr(.string(s), SourceRange(file, t.start, end))
         case .fstring(let pieces): _ = advance(); return Expr(.fstring(try fstring(pieces)), range(t))
         case .name(let n): _ = advance(); return Expr(.name(NameRef(n)), range(t))
+        case .keyword(.model): _ = advance(); return Expr(.name(NameRef("model")), range(t))
         case .keyword(.true): _ = advance(); return Expr(.bool(true), range(t))
         case .keyword(.false): _ = advance(); return Expr(.bool(false), range(t))
         case .keyword(.none): _ = advance(); return Expr(.none, range(t))
@@ -259,6 +285,7 @@ extension Parser {
             var items: [Expr] = []
             while !isOp("]") {
                 items.append(try expression())
+                try rejectComprehension()
                 if !accept(",") { break }
             }
             try expectClose("]", open: open)
@@ -274,6 +301,7 @@ extension Parser {
                 _ = try expect(":", "between a dict key and its value")
                 skipNewlines()
                 pairs.append((k, try expression()))
+                try rejectComprehension()
                 skipNewlines()
                 if !accept(",") { break }
                 skipNewlines()
@@ -290,6 +318,14 @@ extension Parser {
         }
     }
 
+    /// A clear error for Python's comprehensions (`[f(x) for x in xs]`), which the
+    /// language leaves out.
+    func rejectComprehension() throws {
+        if isKeyword(.for) {
+            throw error("comprehensions are not supported; build the list with a for loop and append()")
+        }
+    }
+
     /// The embedded expressions of an f-string, parsed from their place in the source.
     mutating func fstring(_ pieces: [FStringPiece]) throws -> [FStringPart] {
         try pieces.map { piece in
@@ -298,7 +334,14 @@ extension Parser {
             case .expr(let start, let end, let spec):
                 var lexer = Lexer(file, start: start, end: end)
                 var sub = Parser(file, tokens: try lexer.tokenize(), depth: depth)
-                let e = try sub.expression()
+                let e: Expr
+                do {
+                    e = try sub.expression()
+                } catch let error as ParseError where error.unexpectedEndOfInput {
+                    // The f-string is closed: more input cannot complete its expression.
+                    let detail = error.message.replacingOccurrences(of: "unexpected end of input: ", with: "")
+                    throw ParseError("f-string: incomplete expression (\(detail))", error.range)
+                }
                 guard sub.kind == .eof || sub.kind == .newline else {
                     throw ParseError("f-string: unexpected \(sub.kind.display) in the embedded expression", sub.range(sub.current))
                 }

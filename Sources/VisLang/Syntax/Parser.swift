@@ -6,6 +6,11 @@ public struct Parser {
     var tokens: [Token] = []
     var index = 0
     var depth = 0
+    /// Loops around the statement being parsed, within the innermost function (or the
+    /// top level): `break` and `continue` need one.
+    var loopDepth = 0
+    /// Functions around the statement being parsed: `return` needs one.
+    var functionDepth = 0
     /// The deepest nesting of expressions and blocks accepted.
     public static let maxDepth = 200
     let lexError: LexError?
@@ -57,7 +62,9 @@ public struct Parser {
     /// for another line.
     func error(_ message: String) -> ParseError {
         if kind == .eof {
-            return ParseError("unexpected end of input: \(message)", range(current), unexpectedEndOfInput: true)
+            var text = message
+            if text.hasSuffix(", found end of input") { text.removeLast(", found end of input".count) }
+            return ParseError("unexpected end of input: \(text)", range(current), unexpectedEndOfInput: true)
         }
         return ParseError(message, range(current))
     }
@@ -77,6 +84,12 @@ public struct Parser {
         if case .name(let n) = kind {
             let t = advance()
             return (n, range(t))
+        }
+        // `model` is a keyword only where a model definition starts; elsewhere it is
+        // the name PyTorch code gives its network (`fn train(model, loader)`).
+        if case .keyword(.model) = kind {
+            let t = advance()
+            return ("model", range(t))
         }
         throw error("expected a name \(context), found \(kind.display)")
     }
@@ -137,19 +150,24 @@ public struct Parser {
         case .keyword(.while):
             _ = advance()
             let c = try expression()
-            let body = try block("after the while condition")
+            let body = try loopBody("after the while condition")
             return Stmt(.while(c, body), range(from: start))
         case .keyword(.for): return try forStatement()
         case .keyword(.fn):
             if case .op("(") = tokens[Swift.min(index + 1, tokens.count - 1)].kind { break }
             return try functionDefinition()
-        case .keyword(.model): return try modelDefinition()
+        case .keyword(.model):
+            if case .name = tokens[Swift.min(index + 1, tokens.count - 1)].kind { return try modelDefinition() }
         case .keyword(.return):
+            guard functionDepth > 0 else { throw ParseError("'return' outside a function", range(current)) }
             _ = advance()
             if kind == .newline || kind == .eof || isOp(";") || isOp("}") { return Stmt(.return(nil), range(from: start)) }
             return Stmt(.return(try expressionList()), range(from: start))
-        case .keyword(.break): _ = advance(); return Stmt(.break, range(from: start))
-        case .keyword(.continue): _ = advance(); return Stmt(.continue, range(from: start))
+        case .keyword(.break), .keyword(.continue):
+            let isBreak = isKeyword(.break)
+            guard loopDepth > 0 else { throw ParseError("'\(isBreak ? "break" : "continue")' outside a loop", range(current)) }
+            _ = advance()
+            return Stmt(isBreak ? .break : .continue, range(from: start))
         case .keyword(.global):
             _ = advance()
             var names = [try name("after 'global'").0]
@@ -196,11 +214,11 @@ public struct Parser {
     /// forstmt ::= 'for' targetlist 'in' expr block
     mutating func forStatement() throws -> Stmt {
         let start = advance().start
-        let targetExpr = try targetList()
+        let variables = try target(targetList())
         guard acceptKeyword(.in) else { throw error("expected 'in' after the for variables, found \(kind.display)") }
         let iterable = try expression()
-        let body = try block("after the for clause")
-        return Stmt(.for(try target(targetExpr), iterable, body), range(from: start))
+        let body = try loopBody("after the for clause")
+        return Stmt(.for(variables, iterable, body), range(from: start))
     }
 
     /// targetlist ::= postfix { ',' postfix }   (parenthesised groups allowed)
@@ -240,7 +258,22 @@ public struct Parser {
         return Stmt(.function(decl), range(from: start))
     }
 
+    /// A loop's block, in which `break` and `continue` are allowed.
+    mutating func loopBody(_ context: String) throws -> [Stmt] {
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        return try block(context)
+    }
+
+    /// A function's body: `return` is allowed, and loops outside it do not count.
     mutating func functionBody() throws -> [Stmt] {
+        let outerLoops = loopDepth
+        loopDepth = 0
+        functionDepth += 1
+        defer {
+            loopDepth = outerLoops
+            functionDepth -= 1
+        }
         if accept("=>") {
             let e = try expression()
             return [Stmt(.return(e), e.range)]
@@ -253,6 +286,10 @@ public struct Parser {
         let start = advance().start
         let (n, _) = try name("after 'model'")
         let params = isOp("(") ? try parameters() : []
+        // The body runs once per instance, outside any loop or function.
+        let (outerLoops, outerFunctions) = (loopDepth, functionDepth)
+        (loopDepth, functionDepth) = (0, 0)
+        defer { (loopDepth, functionDepth) = (outerLoops, outerFunctions) }
         let body = try block("for the model body")
         return Stmt(.model(ModelDecl(name: n, params: params, body: body, range: range(from: start))), range(from: start))
     }

@@ -1,0 +1,2 @@
+// zlib: gzip decompression of IDX files (MNIST, Fashion-MNIST).
+#include <zlib.h>

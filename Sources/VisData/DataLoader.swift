@@ -1,0 +1,229 @@
+import Foundation
+import VisTensor
+
+/// Batches of samples from a dataset (PyTorch's DataLoader): shuffled per epoch,
+/// collated (tensors stacked, labels as int64), decoded and augmented ahead of the
+/// training loop on `numWorkers` threads with a bounded queue.
+///
+/// Each epoch's order and each sample's random augmentations come from generators
+/// derived from (seed, epoch, sample index), so they are identical for any number of
+/// workers (unlike PyTorch, pytorch#7068).
+public final class DataLoader {
+    public let dataset: Dataset
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let dropLast: Bool
+    public let numWorkers: Int
+    /// The seed every epoch's order and augmentations derive from.
+    public let seed: UInt64
+    /// Epochs started so far.
+    public private(set) var epoch = 0
+
+    /// A loader; without `seed`, one is drawn from the global generator (so `seed(n)`
+    /// still makes runs reproducible).
+    public init(_ dataset: Dataset, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+                numWorkers: Int = 0, seed: UInt64? = nil) throws {
+        guard batchSize > 0 else { throw TensorError("DataLoader", "batch_size must be positive, got \(batchSize)") }
+        guard numWorkers >= 0 else { throw TensorError("DataLoader", "num_workers must be 0 or more, got \(numWorkers)") }
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.numWorkers = dataset.threadSafe ? numWorkers : 0
+        self.seed = seed ?? Generator.global.next()
+    }
+
+    /// Number of batches per epoch.
+    public var batchCount: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// Starts the next epoch.
+    public func makeIterator() -> BatchIterator {
+        defer { epoch += 1 }
+        let order = shuffle ? Shuffle.permutation(dataset.count, generator: Generator(seed: DataLoader.mix(seed, UInt64(epoch), 0x5EED))) : Array(0..<dataset.count)
+        return BatchIterator(loader: self, order: order, epoch: epoch)
+    }
+
+    /// A well-mixed seed from three numbers (SplitMix64 finaliser over their combination).
+    static func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        var z = a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1) &+ 0xBF58_476D_1CE4_E5B9 &* (c &+ 1)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Loads and collates batch `b` of an epoch's `order`.
+    func loadBatch(_ b: Int, order: [Int], epoch: Int, cancelled: () -> Bool) throws -> [Tensor] {
+        let start = b * batchSize
+        let end = Swift.min(start + batchSize, order.count)
+        var samples: [[SampleItem]] = []
+        samples.reserveCapacity(end - start)
+        for i in start..<end {
+            if cancelled() { throw InterruptError() }
+            let index = order[i]
+            let generator = Generator(seed: DataLoader.mix(seed, UInt64(epoch), UInt64(index)))
+            do {
+                samples.append(try dataset.sample(index, generator: generator))
+            } catch let e as TensorError {
+                throw TensorError("DataLoader", "sample \(index): \(e.message)")
+            }
+        }
+        return try DataLoader.collate(samples)
+    }
+
+    /// Stacks each position of the samples: tensors into a batch tensor, labels into int64.
+    public static func collate(_ samples: [[SampleItem]]) throws -> [Tensor] {
+        guard let first = samples.first else { return [] }
+        var out: [Tensor] = []
+        for k in 0..<first.count {
+            switch first[k] {
+            case .tensor:
+                let ts = try samples.map { s -> Tensor in
+                    guard k < s.count, case .tensor(let t) = s[k] else { throw TensorError("DataLoader", "samples differ in structure at position \(k)") }
+                    return t
+                }
+                out.append(try Tensor.stack(ts, dim: 0))
+            case .label:
+                let ls = try samples.map { s -> Int64 in
+                    guard k < s.count, case .label(let l) = s[k] else { throw TensorError("DataLoader", "samples differ in structure at position \(k)") }
+                    return Int64(l)
+                }
+                out.append(try Tensor(int64: ls))
+            }
+        }
+        return out
+    }
+}
+
+/// One epoch of batches. Workers fill a bounded set of ready batches ahead of the
+/// consumer; `close()` (also on deinit, when a loop ends early) stops them.
+public final class BatchIterator {
+    let loader: DataLoader
+    let queue: BatchQueue
+    private var nextToTake = 0
+    /// Seconds the consumer spent waiting for batches (for the progress bar).
+    public private(set) var waitSeconds = 0.0
+    /// Batches handed out so far.
+    public var delivered: Int { nextToTake }
+
+    init(loader: DataLoader, order: [Int], epoch: Int) {
+        self.loader = loader
+        let total = loader.batchCount
+        let workers = Swift.min(loader.numWorkers, total)
+        queue = BatchQueue(total: total, prefetch: Swift.max(2, 2 * workers)) { b, cancelled in
+            try loader.loadBatch(b, order: order, epoch: epoch, cancelled: cancelled)
+        }
+        queue.start(workers: workers)
+    }
+
+    deinit { queue.close() }
+
+    /// The next batch, or nil at the end of the epoch. Polls Ctrl-C while waiting.
+    public func next() throws -> [Tensor]? {
+        guard nextToTake < queue.total else { return nil }
+        let b = nextToTake
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        defer { waitSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 }
+        let batch = try queue.take(b)
+        nextToTake += 1
+        return batch
+    }
+
+    /// Stops the workers (they finish the sample they are on).
+    public func close() { queue.close() }
+}
+
+/// The state workers and consumer share: which batches are claimed, which are ready.
+/// Workers hold this, not the iterator, so dropping the iterator mid-epoch stops them.
+final class BatchQueue: @unchecked Sendable {
+    let total: Int
+    let prefetch: Int
+    let load: (Int, () -> Bool) throws -> [Tensor]
+    private let condition = NSCondition()
+    private var ready: [Int: Result<[Tensor], Error>] = [:]
+    private var nextToClaim = 0
+    private var taken = 0
+    private var cancelled = false
+    private var running = 0
+    /// True when the consumer loads batches itself (no workers).
+    private var inline = true
+
+    init(total: Int, prefetch: Int, load: @escaping (Int, () -> Bool) throws -> [Tensor]) {
+        self.total = total
+        self.prefetch = prefetch
+        self.load = load
+    }
+
+    func start(workers: Int) {
+        running = workers
+        inline = workers == 0
+        for _ in 0..<workers { Thread { self.work() }.start() }
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while !cancelled && nextToClaim < total && nextToClaim >= taken + prefetch { condition.wait() }
+            if cancelled || nextToClaim >= total {
+                running -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let b = nextToClaim
+            nextToClaim += 1
+            condition.unlock()
+            let result = Result { try load(b) { self.isCancelled } }
+            condition.lock()
+            ready[b] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Batch `b`: loaded here when there are no workers, else waited for.
+    func take(_ b: Int) throws -> [Tensor] {
+        if inline {
+            taken += 1
+            return try load(b) { Interrupt.requested }
+        }
+        condition.lock()
+        while ready[b] == nil {
+            if Interrupt.requested || cancelled {
+                condition.unlock()
+                close()
+                try Interrupt.check()
+                throw InterruptError()
+            }
+            _ = condition.wait(until: Date().addingTimeInterval(0.05))
+        }
+        let result = ready.removeValue(forKey: b)
+        taken += 1
+        condition.broadcast()
+        condition.unlock()
+        switch result {
+        case .success(let batch)?: return batch
+        case .failure(let error)?:
+            close()
+            throw error
+        case nil: throw InterruptError()
+        }
+    }
+
+    /// Stops the workers and waits until they have.
+    func close() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        ready.removeAll()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,58 @@
+import CZlib
+import Foundation
+import VisTensor
+
+/// Reading whole files, transparently gunzipping `.gz` files through zlib.
+public enum FileBytes {
+    /// The bytes of `path`, decompressed when the file starts with the gzip magic.
+    public static func read(_ path: String, op: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TensorError(op, "cannot read '\(path)' (no such file, or not readable)")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
+        return try gunzip(bytes, name: path, op: op)
+    }
+
+    /// Decompresses gzip data (all members), or throws naming the file.
+    public static func gunzip(_ input: [UInt8], name: String, op: String) throws -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 32: accept a gzip header, maximum window.
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw TensorError(op, "'\(name)': zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count * 4)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var status: Int32 = Z_OK
+        try input.withUnsafeBufferPointer { inBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+            stream.avail_in = uInt(inBuf.count)
+            repeat {
+                try chunk.withUnsafeMutableBufferPointer { outBuf in
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = uInt(outBuf.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    if status == Z_STREAM_END && stream.avail_in > 0 {
+                        // Another gzip member follows: continue with it.
+                        output += outBuf[0..<(outBuf.count - Int(stream.avail_out))]
+                        inflateReset(&stream)
+                        status = Z_OK
+                        stream.avail_out = uInt(outBuf.count)
+                        return
+                    }
+                    guard status == Z_OK || status == Z_STREAM_END else {
+                        let reason = stream.msg.map { String(cString: $0) } ?? "code \(status)"
+                        throw TensorError(op, "'\(name)' is not valid gzip data (\(reason))")
+                    }
+                    output += outBuf[0..<(outBuf.count - Int(stream.avail_out))]
+                }
+                if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
+                    throw TensorError(op, "'\(name)' is truncated (the gzip stream ends early)")
+                }
+            } while status != Z_STREAM_END
+        }
+        return output
+    }
+}

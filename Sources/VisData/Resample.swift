@@ -1,0 +1,134 @@
+import Foundation
+import VisTensor
+
+/// How pixels are sampled when an image is resized or rotated.
+public enum Interpolation: String {
+    case nearest, bilinear
+}
+
+/// Resampling of [C, H, W] float images: antialiased separable bilinear (the triangle
+/// filter widened by the downscale factor, as PIL and torchvision's antialiased resize
+/// do) and nearest neighbour (torchvision's rule: source = floor(dst * in / out)).
+public enum Resample {
+    /// Per output index along one axis: the first source index and the weights.
+    static func weights(inSize: Int, outSize: Int) -> [(start: Int, w: [Float])] {
+        let scale = Double(inSize) / Double(outSize)
+        let support = Swift.max(scale, 1.0)  // triangle half-width in source pixels
+        var out: [(Int, [Float])] = []
+        out.reserveCapacity(outSize)
+        for i in 0..<outSize {
+            let center = (Double(i) + 0.5) * scale
+            let lo = Swift.max(Int(center - support + 0.5), 0)
+            let hi = Swift.min(Int(center + support + 0.5), inSize)
+            var ws: [Double] = []
+            for x in lo..<Swift.max(lo + 1, hi) {
+                let d = Swift.abs((Double(x) - center + 0.5) / support)
+                ws.append(Swift.max(0, 1 - d))
+            }
+            let total = ws.reduce(0, +)
+            out.append((lo, ws.map { Float(total > 0 ? $0 / total : 0) }))
+        }
+        return out
+    }
+
+    /// `x` resized to [C, outH, outW].
+    public static func resize(_ x: Tensor, _ outH: Int, _ outW: Int, _ mode: Interpolation) throws -> Tensor {
+        guard x.ndim == 3 else { throw TensorError("resize", "expected an image [C, H, W], got \(shapeString(x.shape))") }
+        guard outH > 0, outW > 0 else { throw TensorError("resize", "target size \(outH)x\(outW) must be positive") }
+        let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        if h == outH && w == outW { return x }
+        let src = try x.to(.float32).contiguous()
+        let s = src.floatPointer
+        if mode == .nearest {
+            let out = Tensor(uninitialized: [c, outH, outW])
+            let o = out.floatPointer
+            let ys = (0..<outH).map { Swift.min(h - 1, $0 * h / outH) }, xs = (0..<outW).map { Swift.min(w - 1, $0 * w / outW) }
+            for k in 0..<c { for i in 0..<outH { for j in 0..<outW { o[(k * outH + i) * outW + j] = s[(k * h + ys[i]) * w + xs[j]] } } }
+            return out
+        }
+        // Horizontal pass then vertical pass.
+        let wx = weights(inSize: w, outSize: outW), wy = weights(inSize: h, outSize: outH)
+        var mid = [Float](repeating: 0, count: c * h * outW)
+        for k in 0..<c {
+            for i in 0..<h {
+                let row = s + (k * h + i) * w
+                for j in 0..<outW {
+                    let (start, ws) = wx[j]
+                    var acc: Float = 0
+                    for (t, wt) in ws.enumerated() where start + t < w { acc += row[start + t] * wt }
+                    mid[(k * h + i) * outW + j] = acc
+                }
+            }
+        }
+        let out = Tensor(uninitialized: [c, outH, outW])
+        let o = out.floatPointer
+        for k in 0..<c {
+            for i in 0..<outH {
+                let (start, ws) = wy[i]
+                for j in 0..<outW {
+                    var acc: Float = 0
+                    for (t, wt) in ws.enumerated() where start + t < h { acc += mid[(k * h + start + t) * outW + j] * wt }
+                    o[(k * outH + i) * outW + j] = acc
+                }
+            }
+        }
+        return out
+    }
+
+    /// The window [top, top+height) x [left, left+width) of `x`, padding with `fill`
+    /// where it reaches outside.
+    static func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int, fill: Float = 0) throws -> Tensor {
+        guard height > 0, width > 0 else { throw TensorError("crop", "crop size \(height)x\(width) must be positive") }
+        let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        if top >= 0, left >= 0, top + height <= h, left + width <= w {
+            return try x.slice(1, start: top, end: top + height).slice(2, start: left, end: left + width).contiguous()
+        }
+        let src = try x.to(.float32).contiguous()
+        let out = Tensor.full([c, height, width], Double(fill))
+        let s = src.floatPointer, o = out.floatPointer
+        for k in 0..<c {
+            for i in 0..<height where top + i >= 0 && top + i < h {
+                for j in 0..<width where left + j >= 0 && left + j < w {
+                    o[(k * height + i) * width + j] = s[(k * h + top + i) * w + left + j]
+                }
+            }
+        }
+        return out
+    }
+
+    /// `x` rotated by `degrees` counter-clockwise about its centre (same size; corners
+    /// filled with `fill`), as torchvision's rotate with expand=False.
+    static func rotate(_ x: Tensor, degrees: Double, mode: Interpolation, fill: Float) throws -> Tensor {
+        let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        let src = try x.to(.float32).contiguous()
+        let out = Tensor(uninitialized: [c, h, w])
+        let s = src.floatPointer, o = out.floatPointer
+        let a = degrees * Double.pi / 180
+        let (cosA, sinA) = (Foundation.cos(a), Foundation.sin(a))
+        let cx = Double(w) * 0.5, cy = Double(h) * 0.5
+        for i in 0..<h {
+            for j in 0..<w {
+                // Inverse map: the source point that lands on (j, i), pixel centres at +0.5.
+                let dx = Double(j) + 0.5 - cx, dy = Double(i) + 0.5 - cy
+                let sx = cosA * dx - sinA * dy + cx - 0.5
+                let sy = sinA * dx + cosA * dy + cy - 0.5
+                for k in 0..<c {
+                    var v = fill
+                    if mode == .nearest {
+                        let xi = Int(sx.rounded()), yi = Int(sy.rounded())
+                        if xi >= 0 && xi < w && yi >= 0 && yi < h { v = s[(k * h + yi) * w + xi] }
+                    } else {
+                        let x0 = Int(Foundation.floor(sx)), y0 = Int(Foundation.floor(sy))
+                        let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
+                        func at(_ yy: Int, _ xx: Int) -> Float { (xx >= 0 && xx < w && yy >= 0 && yy < h) ? s[(k * h + yy) * w + xx] : fill }
+                        if x0 >= -1 && x0 < w && y0 >= -1 && y0 < h {
+                            v = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy
+                        }
+                    }
+                    o[(k * h + i) * w + j] = v
+                }
+            }
+        }
+        return out
+    }
+}

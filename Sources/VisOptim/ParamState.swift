@@ -1,0 +1,36 @@
+import VisTensor
+
+/// What an optimizer remembers about one parameter between steps (PyTorch's
+/// `optimizer.state[p]`): the number of updates made and named float32 buffers of the
+/// parameter's shape (`exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`,
+/// `square_avg`, `grad_avg`). Created on the parameter's first update.
+public final class ParamState {
+    /// The parameter this state belongs to; weak, so that state left behind by a
+    /// parameter removed from its group is never given to a new tensor that happens
+    /// to reuse its address.
+    weak var owner: Tensor?
+    /// Number of updates so far (PyTorch's `step`); nil for optimizers that do not
+    /// count (SGD).
+    public internal(set) var step: Double?
+    /// Buffers by PyTorch's names, each contiguous and shaped like the parameter.
+    public internal(set) var buffers: [String: Tensor] = [:]
+
+    init(owner: Tensor) { self.owner = owner }
+
+    /// The buffer `name`, created filled with zeros on first use.
+    func zeroBuffer(_ name: String, like p: Tensor) -> Tensor {
+        if let b = buffers[name] { return b }
+        let b = Tensor.full(p.shape, 0)
+        buffers[name] = b
+        return b
+    }
+
+    /// This state as a state-dict entry: `step` (when counted) and every buffer,
+    /// copied.
+    func encoded() -> OptimizerStateValue {
+        var d: [String: OptimizerStateValue] = [:]
+        if let step { d["step"] = .number(step) }
+        for (k, b) in buffers { d[k] = .tensor(b.detach().clone()) }
+        return .dict(d)
+    }
+}

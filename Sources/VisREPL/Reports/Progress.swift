@@ -1,0 +1,79 @@
+import Foundation
+
+/// A progress bar for loops over batches: done/total, items per second, the loss, the
+/// time left, and the share of time spent waiting for data. On a terminal it redraws
+/// one line in place; otherwise it prints a plain line every 10% (so logs and
+/// `vis test` stay readable).
+public final class Progress {
+    public let total: Int
+    public let label: String
+    let terminal: Bool
+    let write: (String) -> Void
+    let start = DispatchTime.now().uptimeNanoseconds
+    public private(set) var done = 0
+    var items = 0
+    var lastDraw: UInt64 = 0
+    var nextPlainMark = 1
+    var closed = false
+    /// The latest loss shown.
+    public var loss: Double?
+    /// Seconds the loop waited for data so far.
+    public var waitSeconds = 0.0
+
+    public init(total: Int, label: String, terminal: Bool, write: @escaping (String) -> Void) {
+        self.total = Swift.max(total, 0)
+        self.label = label
+        self.terminal = terminal
+        self.write = write
+    }
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+
+    /// Records `steps` more steps of `items` items each (a batch of 64 images: 1, 64).
+    public func update(steps: Int = 1, items: Int = 0, loss: Double? = nil) {
+        done += steps
+        self.items += items
+        if let loss { self.loss = loss }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if terminal {
+            if now - lastDraw > 100_000_000 || done >= total {
+                lastDraw = now
+                write("\r" + line(bar: true) + "\u{1b}[K")
+            }
+        } else if total > 0 && done * 10 >= nextPlainMark * total && done < total {
+            while done * 10 >= nextPlainMark * total { nextPlainMark += 1 }
+            write(line(bar: false) + "\n")
+        }
+    }
+
+    /// Prints the final line.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        write((terminal ? "\r" : "") + line(bar: terminal) + (terminal ? "\u{1b}[K" : "") + "\n")
+    }
+
+    static func clock(_ s: Double) -> String {
+        guard s.isFinite else { return "--:--" }
+        let t = Int(s.rounded())
+        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+    }
+
+    func line(bar: Bool) -> String {
+        let e = elapsed
+        let rate = e > 0 ? Double(items > 0 ? items : done) / e : 0
+        let unit = items > 0 ? "items/s" : "it/s"
+        var parts = [label.isEmpty ? "" : label + ":"]
+        if bar {
+            let width = 24, filled = total > 0 ? Swift.min(width, done * width / total) : 0
+            parts.append("[" + String(repeating: "=", count: filled) + (filled < width ? ">" + String(repeating: " ", count: width - filled - 1) : "") + "]")
+        }
+        parts.append("\(done)/\(total)")
+        parts.append(String(format: "%.1f %@", rate, unit))
+        if let loss { parts.append(String(format: "loss %.4f", loss)) }
+        let remaining = done > 0 && done < total ? e / Double(done) * Double(total - done) : 0
+        parts.append(done < total ? "eta \(Progress.clock(remaining))" : "\(Progress.clock(e))")
+        if e > 0 { parts.append(String(format: "data wait %.0f%%", 100 * Swift.min(1, waitSeconds / e))) }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}

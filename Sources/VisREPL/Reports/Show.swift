@@ -1,0 +1,104 @@
+import Foundation
+import VisData
+import VisTensor
+
+/// Pictures of tensors: a grid of images (each scaled to [0, 1] for display when its
+/// values lie outside), segmentation masks over images, and true-colour half-block
+/// drawing for terminals.
+public enum Show {
+    /// Class colours for masks (class 0, the background, stays transparent).
+    static let classColors: [Canvas.Color] = [(0, 0, 0), (0.9, 0.1, 0.1), (0.1, 0.7, 0.2), (0.1, 0.3, 0.9), (0.95, 0.8, 0.1),
+                                              (0.8, 0.2, 0.8), (0.1, 0.8, 0.8), (1.0, 0.5, 0.0), (0.5, 0.3, 0.1), (0.6, 0.6, 0.6)]
+
+    /// Images of a [C, H, W] / [N, C, H, W] / [H, W] tensor as [3, H, W] images in [0, 1].
+    static func images(_ x: Tensor) throws -> [Tensor] {
+        var t = try x.detach().to(.float32)
+        if t.ndim == 2 { t = try t.unsqueeze(0) }
+        if t.ndim == 3 { t = try t.unsqueeze(0) }
+        guard t.ndim == 4, [1, 3, 4].contains(t.shape[1]) else {
+            throw TensorError("show", "expected images [N, C, H, W], [C, H, W] or [H, W] with 1, 3 or 4 channels, got \(shapeString(x.shape))")
+        }
+        return try (0..<t.shape[0]).map { i in
+            var img = try t.select(0, i)
+            if img.shape[0] == 4 { img = try img.narrow(0, 0, 3) }
+            if img.shape[0] == 1 { img = try img.expand([3, img.shape[1], img.shape[2]]) }
+            img = img.contiguous()
+            let lo = try img.min().item(), hi = try img.max().item()
+            if lo < 0 || hi > 1 {
+                img = hi > lo ? try img.sub(lo).div(hi - lo) : try img.mul(0)
+            }
+            return img
+        }
+    }
+
+    /// A grid of the images, `nrow` per row, 2-pixel black padding, labels underneath.
+    static func grid(_ imgs: [Tensor], nrow: Int, labels: [String]?) throws -> Canvas {
+        guard let first = imgs.first else { throw TensorError("show", "nothing to show (no images)") }
+        let (h, w) = (first.shape[1], first.shape[2])
+        let cols = Swift.max(1, Swift.min(nrow, imgs.count)), rows = (imgs.count + cols - 1) / cols
+        let labelHeight = labels == nil ? 0 : 10
+        let pad = 2
+        var c = Canvas(width: cols * (w + pad) + pad, height: rows * (h + pad + labelHeight) + pad, background: (0, 0, 0))
+        for (k, img) in imgs.enumerated() {
+            guard img.shape[1] == h, img.shape[2] == w else {
+                throw TensorError("show", "images differ in size: \(first.shape[1])x\(first.shape[2]) and \(img.shape[1])x\(img.shape[2])")
+            }
+            let ox = pad + (k % cols) * (w + pad), oy = pad + (k / cols) * (h + pad + labelHeight)
+            let p = img.floatPointer, plane = h * w
+            for y in 0..<h { for x in 0..<w { c.set(ox + x, oy + y, (p[y * w + x], p[plane + y * w + x], p[2 * plane + y * w + x])) } }
+            if let labels, k < labels.count {
+                c.text(String(labels[k].prefix(Swift.max(1, (w + pad) / 6))), x: ox, y: oy + h + 2, (1, 1, 1))
+            }
+        }
+        return c
+    }
+
+    /// `image` [C, H, W] with the classes of `mask` [H, W] blended in colour.
+    static func overlay(_ image: Tensor, _ mask: Tensor, alpha: Float) throws -> Canvas {
+        let img = try images(image)[0]
+        let m = try mask.to(.int64).contiguous()
+        guard m.ndim == 2, m.shape[0] == img.shape[1], m.shape[1] == img.shape[2] else {
+            throw TensorError("show_mask", "mask \(shapeString(mask.shape)) must be [H, W] matching the image \(shapeString(image.shape))")
+        }
+        var c = try grid([img], nrow: 1, labels: nil)
+        let (h, w) = (img.shape[1], img.shape[2])
+        for y in 0..<h {
+            for x in 0..<w {
+                let k = Int(m.int64Pointer[y * w + x])
+                if k > 0 { c.set(2 + x, 2 + y, classColors[k % classColors.count], alpha: alpha) }
+            }
+        }
+        return c
+    }
+
+    /// True when the terminal advertises 24-bit colour.
+    static var trueColor: Bool {
+        let v = ProcessInfo.processInfo.environment["COLORTERM"]?.lowercased() ?? ""
+        return v.contains("truecolor") || v.contains("24bit")
+    }
+
+    /// The canvas as half-block characters ("▀": top pixel in the foreground colour,
+    /// bottom pixel in the background colour), at most `columns` wide.
+    static func halfBlocks(_ canvas: Canvas, columns: Int) throws -> String {
+        var img = try canvas.tensor()
+        if canvas.width > columns {
+            let h = Swift.max(2, canvas.height * columns / canvas.width)
+            img = try Resample.resize(img, h, columns, .bilinear)
+        }
+        let (h, w) = (img.shape[1], img.shape[2])
+        let p = img.floatPointer, plane = h * w
+        func rgb(_ y: Int, _ x: Int) -> String {
+            let i = y * w + x
+            return [p[i], p[plane + i], p[2 * plane + i]].map { String(Int((Swift.min(Swift.max($0, 0), 1) * 255).rounded())) }.joined(separator: ";")
+        }
+        var out = ""
+        for y in stride(from: 0, to: h, by: 2) {
+            for x in 0..<w {
+                out += "\u{1b}[38;2;\(rgb(y, x))m"
+                out += y + 1 < h ? "\u{1b}[48;2;\(rgb(y + 1, x))m▀" : "\u{1b}[49m▀"
+            }
+            out += "\u{1b}[0m\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// NumPy `.npy` files: float32 (`<f4`), int64 (`<i8`) and bool (`|b1`) arrays, in C
+/// order (Fortran-order files, which NumPy writes for transposed arrays, are read too). Reading accepts format versions 1, 2 and 3 and also converts `<f8` to
+/// float32 and `<i4` / `|u1` to int64; anything else is a clear error. Writing is
+/// atomic (temporary file, fsync, rename).
+extension Tensor {
+    static let npyMagic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+
+    /// Reads a `.npy` file.
+    public static func loadNPY(path: String) throws -> Tensor {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TensorError("load_npy", "cannot read '\(path)' (no such file, or not readable)")
+        }
+        return try parseNPY([UInt8](data), name: path)
+    }
+
+    /// Parses the bytes of a `.npy` file; `name` is used in error messages.
+    static func parseNPY(_ bytes: [UInt8], name: String) throws -> Tensor {
+        func fail(_ reason: String) -> TensorError { TensorError("load_npy", "'\(name)': \(reason)") }
+        guard bytes.count >= 10, Array(bytes[0..<6]) == npyMagic else { throw fail("not a NumPy .npy file (bad magic bytes)") }
+        let major = bytes[6]
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard bytes.count >= 12 else { throw fail("truncated header") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        default:
+            throw fail("unsupported .npy format version \(major).\(bytes[7]) (supported: 1.0, 2.0, 3.0)")
+        }
+        guard headerStart + headerLength <= bytes.count else { throw fail("truncated header") }
+        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        let (descr, fortran, headerShape) = try parseHeader(header, fail)
+        // Fortran order (what NumPy writes for a transposed array) is read as the
+        // C-order array of the reversed shape, then transposed back.
+        let shape = fortran ? Array(headerShape.reversed()) : headerShape
+        let source: (size: Int, read: (UnsafeRawPointer, Int) -> Double)
+        let dtype: DType
+        switch descr {
+        case "<f4", "=f4": dtype = .float32; source = (4, { p, i in Double(p.loadUnaligned(fromByteOffset: i * 4, as: Float.self)) })
+        case "<f8", "=f8": dtype = .float32; source = (8, { p, i in p.loadUnaligned(fromByteOffset: i * 8, as: Double.self) })
+        case "<i8", "=i8": dtype = .int64; source = (8, { _, _ in 0 })
+        case "<i4", "=i4": dtype = .int64; source = (4, { p, i in Double(p.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) })
+        case "|u1": dtype = .int64; source = (1, { p, i in Double(p.load(fromByteOffset: i, as: UInt8.self)) })
+        case "|b1": dtype = .bool; source = (1, { p, i in p.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 })
+        default:
+            if descr.hasPrefix(">") { throw fail("big-endian data ('\(descr)') is not supported; convert with arr.astype(arr.dtype.newbyteorder('<'))") }
+            throw fail("unsupported dtype '\(descr)' (supported: float32 '<f4', int64 '<i8', bool '|b1'; also read: '<f8', '<i4', '|u1')")
+        }
+        try Shape.validate(shape, op: "load_npy")
+        let count = Shape.numel(shape)
+        let dataStart = headerStart + headerLength
+        let needed = count * source.size
+        guard bytes.count - dataStart >= needed else {
+            throw fail("data is truncated: shape \(shapeString(shape)) needs \(needed) bytes, the file has \(bytes.count - dataStart)")
+        }
+        let t = Tensor(uninitialized: shape, dtype: dtype)
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let p = base + dataStart
+            switch (dtype, source.size) {
+            case (.float32, 4): t.storage.data.copyMemory(from: p, byteCount: count * 4)
+            case (.int64, 8) where descr.hasSuffix("i8"): t.storage.data.copyMemory(from: p, byteCount: count * 8)
+            case (.float32, _): for i in 0..<count { t.floatPointer[i] = Float(source.read(p, i)) }
+            case (.int64, _): for i in 0..<count { t.int64Pointer[i] = Int64(source.read(p, i)) }
+            case (.bool, _): for i in 0..<count { t.boolPointer[i] = source.read(p, i) != 0 }
+            }
+        }
+        if fortran && t.ndim > 1 { return try t.permute(Array((0..<t.ndim).reversed())).contiguous() }
+        return t
+    }
+
+    /// Reads `descr`, `fortran_order` and `shape` from the header's Python dict literal.
+    static func parseHeader(_ header: String, _ fail: (String) -> TensorError) throws -> (String, Bool, [Int]) {
+        func value(_ key: String) -> Substring? {
+            guard let r = header.range(of: "'\(key)'") else { return nil }
+            var rest = header[r.upperBound...].drop(while: { $0 == " " })
+            guard rest.first == ":" else { return nil }
+            rest = rest.dropFirst().drop(while: { $0 == " " })
+            return rest
+        }
+        guard let d = value("descr"), d.first == "'", let close = d.dropFirst().firstIndex(of: "'") else {
+            throw fail("malformed header (no 'descr'): \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        let descr = String(d[d.index(after: d.startIndex)..<close])
+        guard let f = value("fortran_order") else { throw fail("malformed header (no 'fortran_order')") }
+        let fortran = f.hasPrefix("True")
+        guard !fortran ? f.hasPrefix("False") : true else { throw fail("malformed header ('fortran_order' is not True or False)") }
+        guard let s = value("shape"), s.first == "(", let end = s.firstIndex(of: ")") else {
+            throw fail("malformed header (no 'shape' tuple)")
+        }
+        let inner = s[s.index(after: s.startIndex)..<end]
+        var shape: [Int] = []
+        for part in inner.split(separator: ",") {
+            let text = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
+            if text.isEmpty { continue }
+            guard let n = Int(text), n >= 0 else { throw fail("malformed header (bad shape entry '\(text)')") }
+            shape.append(n)
+        }
+        return (descr, fortran, shape)
+    }
+
+    /// The bytes of this tensor as a version 1.0 `.npy` file (C order).
+    func npyBytes() -> [UInt8] {
+        let descr: String
+        switch dtype {
+        case .float32: descr = "<f4"
+        case .int64: descr = "<i8"
+        case .bool: descr = "|b1"
+        }
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        // Pad with spaces so that the data starts on a 64-byte boundary, ending in '\n'.
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var out = Tensor.npyMagic + [1, 0]
+        let n = header.utf8.count
+        out += [UInt8(n & 0xff), UInt8(n >> 8)]
+        out += Array(header.utf8)
+        let c = contiguous()
+        let raw = UnsafeRawBufferPointer(start: c.storage.data + c.offset * dtype.size, count: c.count * dtype.size)
+        out += Array(raw)
+        return out
+    }
+
+    /// Writes this tensor as a `.npy` file, atomically.
+    public func saveNPY(path: String) throws {
+        try AtomicWrite.write(npyBytes(), to: path, op: "save_npy")
+    }
+}
+
+/// Writes whole files atomically: a temporary file in the same folder, fsync, rename,
+/// so a crash never leaves a half-written file under the real name.
+public enum AtomicWrite {
+    public static func write(_ bytes: [UInt8], to path: String, op: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let tmp = (dir.isEmpty ? "." : dir) + "/.\(url.lastPathComponent).tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw TensorError(op, "cannot create '\(path)': \(String(cString: strerror(errno)))") }
+        var written = 0
+        var failed = false
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while written < raw.count {
+                let n = Foundation.write(fd, base + written, raw.count - written)
+                if n <= 0 { failed = true; return }
+                written += n
+            }
+        }
+        if fsync(fd) != 0 { failed = true }
+        close(fd)
+        guard !failed, rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw TensorError(op, "cannot write '\(path)': \(reason)")
+        }
+    }
+}
