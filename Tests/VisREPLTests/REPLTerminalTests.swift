@@ -318,7 +318,8 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, ":help\r", shows: ":vars")
         t.expect(">>> ")
-        enter(t, ":help print\r", shows: "print(*values")
+        // The signature once, then the doc.
+        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\"): writes")
         t.expect(">>> ")
         enter(t, ":help nosuch_thing\r", shows: "no help for 'nosuch_thing'")
         enter(t, "t = ones(2, 3)\r", shows: ">>> ")
