@@ -24,7 +24,7 @@ extension REPL {
             if arg.isEmpty {
                 write(REPL.commandHelp + "\nType :help NAME for a builtin, e.g. :help Conv2d or :help tensor.sum.\n")
             } else if let doc = session.help(arg) {
-                write(doc + "\n")
+                write(REPL.withoutRepeatedSignature(doc) + "\n")
             } else {
                 let hint = Suggestions.closest(to: arg, in: Array(session.interpreter.registry.docs.keys)).map { " (did you mean '\($0)'?)" } ?? ""
                 write("no help for '\(arg)'\(hint)\n")
@@ -83,6 +83,14 @@ extension REPL {
             let hint = Suggestions.closest(to: name, in: Completer.commands).map { " (did you mean '\($0)'?)" } ?? ""
             write("unknown command \(name)\(hint); :help lists the commands\n")
         }
+    }
+
+    /// Help text is the signature, a blank line and the doc; most docs open with the
+    /// signature again (`print(*values, ...): writes ...`), shown once then.
+    static func withoutRepeatedSignature(_ help: String) -> String {
+        let lines = help.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count == 3, lines[1].isEmpty, lines[2].hasPrefix(lines[0]) else { return help }
+        return String(lines[2])
     }
 
     /// Runs a notebook file (or only cell `cell`, read from disk now) in this session,

@@ -51,7 +51,7 @@ public final class Completer {
     /// A command name (`:he`), or a command's argument: a path for `:load` and `:save`,
     /// a name for `:help`.
     func commandCandidates(_ word: String, _ lead: String) -> [String] {
-        if lead == ":" { return Completer.commands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) } }
+        if lead == ":" { return Completer.commands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }.sorted() }
         let parts = lead.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else { return [] }
         let command = String(parts[0]), argument = String(parts[1].drop(while: { $0 == " " }))

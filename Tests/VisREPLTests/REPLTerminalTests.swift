@@ -94,6 +94,9 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "z\r", shows: "\n1\n>>> ")
         edit(t, "whi\t", line: ">>> while")
         enter(t, " false { }\r", shows: ">>> ")
+        // At the start of a line (a continuation line too) Tab indents.
+        edit(t, "\t7", line: ">>>   7")
+        enter(t, " * 6\r", shows: "\n42\n>>> ")
         XCTAssertFalse(t.screen.text.contains("error"), t.screen.text)
     }
 
@@ -280,8 +283,9 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, "x = 41\r", shows: ">>> ")
         enter(t, "a = randn(256, 256)\r", shows: ">>> ")
-        enter(t, "print(\"working\"); for i in range(1000000) { b = a @ a }\r", shows: "\nworking\n")
-        enter(t, "\u{3}", shows: "interrupted\n>>> ", )
+        // "working" shows once the first product is done, so `b` exists when Ctrl-C comes.
+        enter(t, "for i in range(1000000) { b = a @ a; if i == 0 { print(\"working\") } }\r", shows: "\nworking\n")
+        enter(t, "\u{3}", shows: "interrupted\n>>> ")
         enter(t, "x + 1\r", shows: "x + 1\n42\n>>> ")
         enter(t, "b.shape\r", shows: "\n[256, 256]\n>>> ")
     }
@@ -314,7 +318,8 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, ":help\r", shows: ":vars")
         t.expect(">>> ")
-        enter(t, ":help print\r", shows: "print(*values")
+        // The signature once, then the doc.
+        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\"): writes")
         t.expect(">>> ")
         enter(t, ":help nosuch_thing\r", shows: "no help for 'nosuch_thing'")
         enter(t, "t = ones(2, 3)\r", shows: ">>> ")
