@@ -23,14 +23,16 @@ import VisTensor
 /// added in chunk order, so results do not depend on the scheduling. A batch of one
 /// image runs on the caller's thread with OpenBLAS at its usual thread count.
 ///
-/// Why per image: measured on W1's [64, 32, 14, 14] -> 64 channels 3x3 (2 cores, a
-/// shared and loaded machine, best of 10 per run, several runs), the forward was
-/// 1.2-2x faster than one 2-thread sgemm per image and 1.5-3x faster than one sgemm over
-/// the whole batch (im2col of all images into [K, N * Ho * Wo], then a permute to
-/// NCHW); the backward was as fast or up to 1.4x faster than either. An image's column buffer
-/// (225 KB there) stays in its core's L2 between im2col and sgemm, the output is
-/// written in place in NCHW, and single-threaded sgemm on [64, 288] x [288, 196]
-/// already runs at ~95% of the core's large-sgemm rate.
+/// Why per image: on W1's [64, 32, 14, 14] -> 64 channels 3x3 (2 cores; best of 10 in
+/// the calmest of several runs on a shared machine), forward / backward took 3.3 / 8.1 ms
+/// this way, 7.8 / 14.2 ms with one 2-thread sgemm per image, and 8.6 / 14.6 ms with one
+/// sgemm over the whole batch (im2col of all images into [K, N * Ho * Wo], then a
+/// permute to NCHW); on a loaded machine the other two won a comparison now and then,
+/// by less than the load noise, never by much. An image's column buffer (225 KB
+/// there) stays in its core's L2 between im2col and sgemm, the output is written in
+/// place in NCHW, and single-threaded sgemm on [64, 288] x [288, 196] runs at ~95% of
+/// the core's large-sgemm rate, while 2-thread sgemm on matrices that small does not
+/// scale and the batch-wide buffers (14 MB of columns) do not fit in cache.
 /// Scratch buffers come from `Tensor(uninitialized:)`, i.e. the BufferCache, so a
 /// training loop in steady state allocates nothing.
 struct ConvPass {
