@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import VisTensor
 
 /// One pass over a batch that computes, image by image, the matrix products of a
@@ -14,14 +15,24 @@ import VisTensor
 /// runs the same pieces with the roles swapped: its forward is the data-grad product,
 /// its backward the forward and weight-grad products.
 ///
-/// Threading: images are split into one contiguous range per core and each worker runs
-/// sgemm on its own images with OpenBLAS single-threaded (`BLAS.singleThreaded`), with
-/// its own column buffer and weight-gradient partial. Measured on W1's shapes (2 cores,
-/// [64, 32, 14, 14] -> 64 channels 3x3): this beats both one multi-threaded sgemm per
-/// image and one sgemm over the whole batch's columns (im2col of all images into
-/// [K, N * Ho * Wo] then a permute): each image's column buffer (225 KB there) stays in
-/// the core's L2 between im2col and sgemm, and no permute pass is needed. A batch of
-/// one image runs on the caller's thread with OpenBLAS at its usual thread count.
+/// Threading: each core runs one worker with its own column buffer, calling sgemm on
+/// one image at a time with OpenBLAS single-threaded (`BLAS.singleThreaded`), so the
+/// cores never run more threads than they have. The images go in fixed chunks (about
+/// four per worker) that idle workers take in turn, so a worker slowed by another
+/// process on its core takes fewer; each chunk has its own weight-gradient partial,
+/// added in chunk order, so results do not depend on the scheduling. A batch of one
+/// image runs on the caller's thread with OpenBLAS at its usual thread count.
+///
+/// Why per image: on W1's [64, 32, 14, 14] -> 64 channels 3x3 (2 cores; best of 10 in
+/// the calmest of several runs on a shared machine), forward / backward took 3.3 / 8.1 ms
+/// this way, 7.8 / 14.2 ms with one 2-thread sgemm per image, and 8.6 / 14.6 ms with one
+/// sgemm over the whole batch (im2col of all images into [K, N * Ho * Wo], then a
+/// permute to NCHW); on a loaded machine the other two won a comparison now and then,
+/// by less than the load noise, never by much. An image's column buffer (225 KB
+/// there) stays in its core's L2 between im2col and sgemm, the output is written in
+/// place in NCHW, and single-threaded sgemm on [64, 288] x [288, 196] runs at ~95% of
+/// the core's large-sgemm rate, while 2-thread sgemm on matrices that small does not
+/// scale and the batch-wide buffers (14 MB of columns) do not fit in cache.
 /// Scratch buffers come from `Tensor(uninitialized:)`, i.e. the BufferCache, so a
 /// training loop in steady state allocates nothing.
 struct ConvPass {
@@ -73,10 +84,14 @@ struct ConvPass {
             if let weightGrad { weightGrad.floatPointer.update(repeating: 0, count: weightGrad.count) }
             return
         }
-        // Per-worker scratch: a column buffer, and a weight-gradient partial for every
-        // worker but the first (which writes straight into `weightGrad`).
+        // Images go in fixed chunks (several per worker), which idle workers take in turn:
+        // a worker slowed by another process on its core takes fewer. Each chunk owns a
+        // weight-gradient partial (chunk 0 writes straight into `weightGrad`), and the
+        // partials are added in chunk order, so the result does not depend on which worker
+        // ran which chunk: runs are reproducible.
+        let chunks = workers == 1 ? 1 : Swift.min(batch, workers * 4)
         let cols = (0..<workers).map { _ in Tensor(uninitialized: [Swift.max(colCount, 1)]) }
-        let partials: [Tensor] = weightGrad == nil ? [] : (1..<workers).map { _ in Tensor(uninitialized: [outChannels * kg]) }
+        let partials: [Tensor] = weightGrad == nil ? [] : (1..<chunks).map { _ in Tensor(uninitialized: [outChannels * kg]) }
 
         let w = UnsafePointer(weight.floatPointer)
         let xIn = imageIn.map { UnsafePointer($0.floatPointer) }
@@ -90,10 +105,10 @@ struct ConvPass {
         let p = g.patches, cg = g.channels / groups, hw = g.height * g.width
         let gridSize = outChannels * p, imageSize = g.imageSize
 
-        // Images [start, end) on one worker.
-        func work(_ worker: Int, _ start: Int, _ end: Int) {
-            let colBuffer = cols[worker].floatPointer
-            let dW = worker == 0 || partials.isEmpty ? dW0 : partials[worker - 1].floatPointer
+        // The images of chunk c, on the worker owning `colBuffer`.
+        func work(chunk c: Int, colBuffer: UnsafeMutablePointer<Float>) {
+            let start = batch * c / chunks, end = batch * (c + 1) / chunks
+            let dW = c == 0 || partials.isEmpty ? dW0 : partials[c - 1].floatPointer
             for n in start..<end {
                 // The column matrix of image n (the image itself for a pointwise conv).
                 var col = UnsafePointer(colBuffer)
@@ -129,8 +144,8 @@ struct ConvPass {
                     }
                     if !g.isPointwise { g.col2im(colBuffer, into: x) }
                     if let xBias {
-                        for c in 0..<g.channels {
-                            let plane = x + c * hw, b = xBias[c]
+                        for ch in 0..<g.channels {
+                            let plane = x + ch * hw, b = xBias[ch]
                             for i in 0..<hw { plane[i] += b }
                         }
                     }
@@ -139,11 +154,13 @@ struct ConvPass {
         }
 
         if workers == 1 {
-            work(0, 0, batch)
+            work(chunk: 0, colBuffer: cols[0].floatPointer)
         } else {
+            let queue = ChunkQueue(count: chunks)
             BLAS.singleThreaded {
                 DispatchQueue.concurrentPerform(iterations: workers) { wk in
-                    work(wk, batch * wk / workers, batch * (wk + 1) / workers)
+                    let colBuffer = cols[wk].floatPointer
+                    while let c = queue.next() { work(chunk: c, colBuffer: colBuffer) }
                 }
             }
             if let dW0 {
@@ -192,5 +209,23 @@ extension ConvPass {
         }
         while i < count { total += Double(p[i]); i += 1 }
         return total
+    }
+}
+
+/// Hands out chunk indices 0, 1, ... to the workers of a `ConvPass`, each once.
+private final class ChunkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextChunk = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    /// The next chunk to run, or nil when all are taken.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextChunk < count else { return nil }
+        nextChunk += 1
+        return nextChunk - 1
     }
 }
