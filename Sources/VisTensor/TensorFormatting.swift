@@ -109,7 +109,7 @@ struct ElementFormat {
 
     static func raw(_ v: Double, _ mode: Mode) -> String {
         if mode == .bool { return v != 0 ? "true" : "false" }
-        if mode == .integer { return String(Int64(v)) }
+        if mode == .integer { return String(Int64(exactly: v) ?? (v < 0 ? Int64.min : Int64.max)) }  // v came from an Int64
         if v.isNaN { return "nan" }
         if v.isInfinite { return v < 0 ? "-inf" : "inf" }
         switch mode {

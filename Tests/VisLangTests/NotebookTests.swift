@@ -232,6 +232,33 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), updated)
     }
 
+    func testUpdateKeepsBlocksThatStillMatch() throws {
+        let original = """
+        print("loss 0.25 after 12 ms")
+        #> loss ... after ...ms
+        for i in range(3) { print(i) }
+        #> 0
+        #> ...
+        print("changed")
+        #> was ...
+        1 / 0
+        #> error: division by zero (line ..., column 1)
+        """
+        let path = try temporaryNotebook(original)
+        XCTAssertTrue(runNotebook(path, update: true).passed)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), """
+        print("loss 0.25 after 12 ms")
+        #> loss ... after ...ms
+        for i in range(3) { print(i) }
+        #> 0
+        #> ...
+        print("changed")
+        #> changed
+        1 / 0
+        #> error: division by zero (line ..., column 1)
+        """)
+    }
+
     func testUpdateKeepsEveryOtherByteIncludingCarriageReturnsAndNoFinalNewline() throws {
         let original = "a = 1\r\n# comment \t \r\na\r\n#> 2\r\n#> 3\r\n\n\n   \nb = [1,\n  2]\nb\n#> [0]"
         let path = try temporaryNotebook(original)

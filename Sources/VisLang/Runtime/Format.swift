@@ -4,9 +4,22 @@ import Foundation
 /// `[[fill]align][sign][0][width][,|_][.precision][type]` with types
 /// `d f F e E g G % s b o x X` (`{loss:.4f}`, `{n:>8}`, `{acc:.1%}`, `{i:03d}`).
 public enum Format {
+    /// The largest width or precision a format spec may ask for.
+    static let maxWidth = 10_000
+
     /// `value` formatted by `spec`.
     public static func apply(_ value: Value, _ spec: String) throws -> String {
         if spec.isEmpty { return Repr.str(value) }
+        // A 0-d tensor formats as its value, as in PyTorch: f"{loss:.4f}", f"{n:,}".
+        if case .tensor(let t) = value, t.ndim == 0 {
+            let item: Value
+            switch t.dtype {
+            case .float32: item = .float(try t.item())
+            case .int64: item = .int(try Convert.intItem(t))
+            case .bool: item = .bool(try t.item() != 0)
+            }
+            return try apply(item, spec)
+        }
         var chars = Array(spec)
         var fill: Character = " ", align: Character? = nil
         if chars.count >= 2, "<>^=".contains(chars[1]) {
@@ -23,14 +36,23 @@ public enum Format {
             chars.removeFirst()
         }
         var width = 0
-        while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+        while let c = chars.first, let d = c.wholeNumberValue {
+            width = width * 10 + d
+            chars.removeFirst()
+            guard width <= maxWidth else { throw NativeError("format spec '\(spec)': width is too large (the limit is \(maxWidth))") }
+        }
         var grouping: Character? = nil
         if let c = chars.first, c == "," || c == "_" { grouping = c; chars.removeFirst() }
         var precision: Int? = nil
         if chars.first == "." {
             chars.removeFirst()
             var p = 0, any = false
-            while let c = chars.first, let d = c.wholeNumberValue { p = p * 10 + d; any = true; chars.removeFirst() }
+            while let c = chars.first, let d = c.wholeNumberValue {
+                p = p * 10 + d
+                any = true
+                chars.removeFirst()
+                guard p <= maxWidth else { throw NativeError("format spec '\(spec)': precision is too large (the limit is \(maxWidth))") }
+            }
             guard any else { throw NativeError("format spec '\(spec)': precision missing after '.'") }
             precision = p
         }
@@ -52,7 +74,7 @@ public enum Format {
         switch type {
         case "d", "b", "o", "x", "X":
             let n: Int
-            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, t.dtype != .float32 { n = Int(try t.item()) } else {
+            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, t.dtype != .float32 { n = try Convert.intItem(t) } else {
                 throw NativeError("format spec '\(spec)' needs an int, got \(value.typeName)")
             }
             negative = n < 0
