@@ -101,7 +101,9 @@ public enum Format {
             }
             if type == "%" { body += "%" }
         case nil:
-            if let p = precision, let x = value.asDouble, !(value.asInt != nil && !Arith.isFloat(value)) {
+            if case .bool(let flag) = value {
+                body = flag ? "true" : "false"  // spelled as vis spells bools, not as 1 / 0
+            } else if let p = precision, let x = value.asDouble, !(value.asInt != nil && !Arith.isFloat(value)) {
                 negative = x < 0
                 body = String(format: "%.\(Swift.max(p, 1))g", Swift.abs(x))
             } else if let p = precision, case .string(let s) = value {
@@ -165,7 +167,10 @@ public enum Format {
             guard i < values.count else { throw NativeError("not enough arguments for format string '\(format)'") }
             let v = values[i]
             i += 1
-            out += t == "r" ? Repr.repr(v) : try apply(v, spec + (t == "s" ? "" : String(t)))
+            // printf flags: `-` aligns left; otherwise a width aligns right, strings too.
+            var flags = spec
+            if flags.hasPrefix("-") { flags = "<" + flags.dropFirst() } else if t == "s" || t == "r", !flags.isEmpty { flags = ">" + flags }
+            out += t == "r" ? try apply(.string(Repr.repr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
         }
         guard i == values.count else { throw NativeError("not all arguments converted during string formatting") }
         return out
