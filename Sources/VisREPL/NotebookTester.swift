@@ -73,7 +73,7 @@ public final class NotebookTester {
             return FileResult(path: path, passed: false, failures: ["\(path): \(error)"])
         }
         var failures: [String] = []
-        var replacements: [(range: Range<Int>, output: [OutputLine])] = []
+        var candidates: [(range: Range<Int>, expected: [String], output: [OutputLine])] = []
         // `#>` lines that follow no top-level statement would never be checked.
         let statementEnds = Set(program.map { $0.range.endLine - 1 })
         var covered = Set<Int>()
@@ -109,7 +109,7 @@ public final class NotebookTester {
             defer { output = [] }
             guard let block else { return true }
             if update {
-                replacements.append((block.range, output))
+                candidates.append((block.range, block.expected, output))
                 return true
             }
             let actual = output.map { $0.rendered(lineShift: 0) }
@@ -121,20 +121,25 @@ public final class NotebookTester {
             return true
         }
         if update {
-            // Errors give their line as it will be in the rewritten file, where the
-            // blocks above it may have grown or shrunk.
+            // Blocks that still match stay as written (wildcards included); the others
+            // are rewritten. Errors give their line as it will be in the rewritten file,
+            // where the rewritten blocks above them may have grown or shrunk (an error
+            // points at or above its statement, so only earlier decisions matter).
+            var replacements: [(range: Range<Int>, lines: [String])] = []
             func shift(_ out: OutputLine) -> Int {
                 guard case .error(let e) = out, e.range.file === file else { return 0 }
                 let line = e.range.startPosition.line
-                return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.output.count - $1.range.count }
+                return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.lines.count - $1.range.count }
+            }
+            for candidate in candidates {
+                let actual = candidate.output.map { $0.rendered(lineShift: shift($0)) }
+                if Expectations.matches(expected: candidate.expected, actual: actual) { continue }
+                // Keep CRLF line endings where the block had them.
+                let ending = lines[candidate.range.lowerBound].hasSuffix("\r") ? "\r" : ""
+                replacements.append((candidate.range, Expectations.markerLines(actual).map { $0 + ending }))
             }
             var newLines = lines
-            for (range, output) in replacements.reversed() {
-                // Keep CRLF line endings where the block had them.
-                let ending = lines[range.lowerBound].hasSuffix("\r") ? "\r" : ""
-                let block = Expectations.markerLines(output.map { $0.rendered(lineShift: shift($0)) }).map { $0 + ending }
-                newLines.replaceSubrange(range, with: block)
-            }
+            for (range, block) in replacements.reversed() { newLines.replaceSubrange(range, with: block) }
             let newText = newLines.joined(separator: "\n")
             if newText != text {
                 do { try AtomicFile.write(newText, to: path) } catch {

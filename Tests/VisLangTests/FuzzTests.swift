@@ -294,9 +294,17 @@ enum Generators {
             String(repeating: "9", count: k) + "." + String(repeating: "9", count: k), "9223372036854775807",
             "9223372036854775808", "-9223372036854775808", "1e308 * 10", "\"" + String(repeating: "x", count: k * 100) + "\"",
             String(repeating: "x", count: k * 10), "-" + String(repeating: "9", count: k),
+            "(-9223372036854775807 - 1)", "4611686018427387904", "9007199254740993", "1e308", "-0.0", "nan", "inf",
+            String(k), String(k * 1000), "-" + String(k),
         ], &rng)
         let context = pick(["x = L", "L", "[1][L]", "L + 1", "L * L", "-L", "L // 3", "range(L)", "str(L)", "int(L)",
-                            "float(L)", "f\"{L:,}\"", "round(L, 2)", "[L]", "{L: 1}", "tensor(L)", "x = L\nx ** 2"], &rng)
+                            "float(L)", "f\"{L:,}\"", "round(L, 2)", "[L]", "{L: 1}", "tensor(L)", "x = L\nx ** 2",
+                            "abs(L)", "f\"{1:L}\"", "f\"{1.5:.L}\"", "round(1.5, L)", "\"ab\" * L", "[0] * L", "arange(L)",
+                            "zeros(L)", "ones(4).reshape(L, -1)", "[1, 2, 3][L:L:L]", "range(L)[L]", "range(0, L, L)",
+                            "tensor([L], dtype=\"int64\").tolist()", "tensor([L, 1], dtype=\"int64\")",
+                            "x = arange(2)\nx[0] = L\nx", "randint(0, L, [2])", "L in range(L)", "len(range(-L, L))",
+                            "full([2], L, dtype=\"int64\")", "eye(L)", "linspace(0, 1, L)", "ones(2)[L]", "one_hot(arange(2), L)",
+                            "x = [1]\nx.insert(L, 2)\nx.pop(L)", "\"%d\" % L", "\"{:L}\".format(1)", "sorted([L, 1])"], &rng)
         return context.replacingOccurrences(of: "L", with: literal)
     }
 }

@@ -55,6 +55,20 @@ final class NotebookTests: XCTestCase {
         }
     }
 
+    // MARK: Cells
+
+    func testCellsSplitAtPercentMarkers() {
+        let cells = Cells.split("x = 1\n# %% Data\ny = 2\n\n# %%\nz = 3\n#   %% not a marker\n")
+        XCTAssertEqual(cells.map(\.number), [1, 2, 3])
+        XCTAssertEqual(cells.map(\.title), ["", "Data", ""])
+        XCTAssertEqual(cells.map(\.firstLine), [1, 3, 6])
+        XCTAssertEqual(cells.map(\.text), ["x = 1", "y = 2\n", "z = 3\n#   %% not a marker\n"])
+        // Comments alone before the first marker are not a cell; CRLF files split the same.
+        let crlf = Cells.split("# header only\r\n# %% One\r\na = 1\r\n# %% Two\r\nb = 2")
+        XCTAssertEqual(crlf.map(\.title), ["One", "Two"])
+        XCTAssertEqual(crlf.map(\.firstLine), [3, 5])
+    }
+
     // MARK: Failures are reported with file, line and a diff
 
     func testWrongExpectationFailsWithDiffNamingFileAndLine() throws {
@@ -230,6 +244,33 @@ final class NotebookTests: XCTestCase {
         XCTAssertTrue(runNotebook(path).passed)
         XCTAssertTrue(runNotebook(path, update: true).passed)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), updated)
+    }
+
+    func testUpdateKeepsBlocksThatStillMatch() throws {
+        let original = """
+        print("loss 0.25 after 12 ms")
+        #> loss ... after ...ms
+        for i in range(3) { print(i) }
+        #> 0
+        #> ...
+        print("changed")
+        #> was ...
+        1 / 0
+        #> error: division by zero (line ..., column 1)
+        """
+        let path = try temporaryNotebook(original)
+        XCTAssertTrue(runNotebook(path, update: true).passed)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), """
+        print("loss 0.25 after 12 ms")
+        #> loss ... after ...ms
+        for i in range(3) { print(i) }
+        #> 0
+        #> ...
+        print("changed")
+        #> changed
+        1 / 0
+        #> error: division by zero (line ..., column 1)
+        """)
     }
 
     func testUpdateKeepsEveryOtherByteIncludingCarriageReturnsAndNoFinalNewline() throws {

@@ -113,7 +113,9 @@ public enum BasicBuiltins {
         }
         t.function("abs", [Param("x")], "abs(x): absolute value of a number or tensor.") { a, _ in
             switch a[0] {
-            case .int(let i): return .int(Swift.abs(i))
+            case .int(let i):
+                guard i != Int.min else { throw NativeError("integer overflow in abs(\(i))") }
+                return .int(Swift.abs(i))
             case .float(let d): return .float(Swift.abs(d))
             case .bool(let b): return .int(b ? 1 : 0)
             case .tensor(let x): return .tensor(try x.abs())

@@ -75,7 +75,11 @@ public enum TensorBuiltins {
         }
         t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
                    "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
-            try finish(Tensor.full(checked: a.ints(0), a.double(1), dtype: a.dtype(2) ?? .float32), a, grad: 3)
+            let value = try a.double(1), dtype = try a.dtype(2) ?? .float32
+            guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
+                throw NativeError("full: fill value \(Repr.float(value)) does not fit int64")
+            }
+            return try finish(Tensor.full(checked: a.ints(0), value, dtype: dtype), a, grad: 3)
         }
         t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
                    "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in

@@ -89,7 +89,7 @@ enum TensorShapeBuiltins {
             let v = try x.item()
             switch x.dtype {
             case .float32: return .float(v)
-            case .int64: return .int(Int(v))
+            case .int64: return .int(try Convert.intItem(x))
             case .bool: return .bool(v != 0)
             }
         }

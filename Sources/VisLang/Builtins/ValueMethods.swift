@@ -158,9 +158,15 @@ enum ValueMethods {
         t.method("get", on: "dict", [Param("key"), Param("default", default: Value.none)], "d.get(key, default=none): the value for key, or default.") { a, _ in
             try dictBox(a)[key(a[1], "get")] ?? a[2]
         }
-        t.method("pop", on: "dict", [Param("key"), Param("default", default: Value.none)], "d.pop(key, default=none): removes key and returns its value (or default).") { a, _ in
+        t.method("pop", on: "dict", [Param("key"), Param("default", variadic: true)],
+                 "d.pop(key[, default]): removes key and returns its value; a missing key gives default, or an error when none is given.") { a, _ in
             let d = try dictBox(a), k = try key(a[1], "pop")
-            guard let v = d[k] else { return a[2] }
+            let fallback = try a.list(2)
+            guard fallback.count <= 1 else { throw NativeError("pop: takes at most 2 arguments (key, default), got \(1 + fallback.count)") }
+            guard let v = d[k] else {
+                guard let f = fallback.first else { throw NativeError("pop: key \(k) not found in dict") }
+                return f
+            }
             d[k] = nil
             return v
         }

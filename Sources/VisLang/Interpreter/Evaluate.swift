@@ -194,7 +194,8 @@ extension Interpreter {
     }
 
     func undefined(_ name: String, _ frame: Frame, _ range: SourceRange) -> RuntimeError {
-        var candidates = globals.defined + Array(registry.globals.keys)
+        // The literals too, for Python's True / False / None.
+        var candidates = globals.defined + Array(registry.globals.keys) + ["true", "false", "none"]
         var f: Frame? = frame
         while let fr = f {
             // Methods are reached through self, as in Python.

@@ -7,7 +7,10 @@ public enum Convert {
     public static func tensor(_ v: Value, context: String) throws -> Tensor {
         switch v {
         case .tensor(let t): return t
-        case .int(let i): return Tensor.scalar(Double(i), dtype: .int64)
+        case .int(let i):
+            // Doubles hold ints exactly only up to 2^53: larger ones go in as Int64.
+            if i.magnitude <= 1 << 53 { return Tensor.scalar(Double(i), dtype: .int64) }
+            return try Tensor(literal: .int(Int64(i)), dtype: .int64)
         case .float(let d): return Tensor.scalar(d)
         case .bool(let b): return Tensor.scalar(b ? 1 : 0, dtype: .bool)
         case .list, .tuple: return try Tensor(literal: literal(v, context: context))
@@ -24,7 +27,7 @@ public enum Convert {
             case .float(let d): return .float(d)
             case .bool(let b): return .bool(b)
             case .tensor(let t) where t.count == 1 && t.ndim == 0:
-                return t.dtype == .float32 ? .float(try t.item()) : (t.dtype == .bool ? .bool(try t.item() != 0) : .int(Int64(try t.item())))
+                return t.dtype == .float32 ? .float(try t.item()) : (t.dtype == .bool ? .bool(try t.item() != 0) : .int(Int64(try intItem(t))))
             case .list(let l):
                 depth += 1
                 defer { depth -= 1 }
@@ -44,9 +47,17 @@ public enum Convert {
         return try walk(v)
     }
 
+    /// The value of a one-element int64 or bool tensor as an Int, read exactly (a Double
+    /// would round ints past 2^53).
+    public static func intItem(_ t: Tensor) throws -> Int {
+        _ = try t.item()  // checks there is one element
+        return t.dtype == .int64 ? Int(t.toInt64Array()[0]) : Int(try t.item())
+    }
+
     /// A tensor's elements as a nested literal (used when lists mix tensors and numbers).
     static func tensorLiteral(_ t: Tensor) throws -> TensorLiteral {
         let values = t.toDoubleArray()
+        let ints = t.dtype == .int64 ? t.toInt64Array() : []
         var index = 0
         func build(_ dim: Int) -> TensorLiteral {
             if dim == t.ndim {
@@ -54,7 +65,7 @@ public enum Convert {
                 let x = values[index]
                 switch t.dtype {
                 case .float32: return .float(x)
-                case .int64: return .int(Int64(x))
+                case .int64: return .int(ints[index])
                 case .bool: return .bool(x != 0)
                 }
             }
@@ -66,18 +77,19 @@ public enum Convert {
     /// A tensor's elements as nested lists of ints, floats or bools (`.tolist()`).
     public static func toList(_ t: Tensor) -> Value {
         let values = t.toDoubleArray()
+        let ints = t.dtype == .int64 ? t.toInt64Array() : []
         var index = 0
-        func element(_ x: Double) -> Value {
+        func element(_ i: Int) -> Value {
             switch t.dtype {
-            case .float32: return .float(x)
-            case .int64: return .int(Int(x))
-            case .bool: return .bool(x != 0)
+            case .float32: return .float(values[i])
+            case .int64: return .int(Int(ints[i]))
+            case .bool: return .bool(values[i] != 0)
             }
         }
         func build(_ dim: Int) -> Value {
             if dim == t.ndim {
                 defer { index += 1 }
-                return element(values[index])
+                return element(index)
             }
             return .list(ListBox((0..<t.shape[dim]).map { _ in build(dim + 1) }))
         }

@@ -4,9 +4,22 @@ import Foundation
 /// `[[fill]align][sign][0][width][,|_][.precision][type]` with types
 /// `d f F e E g G % s b o x X` (`{loss:.4f}`, `{n:>8}`, `{acc:.1%}`, `{i:03d}`).
 public enum Format {
+    /// The largest width or precision a format spec may ask for.
+    static let maxWidth = 10_000
+
     /// `value` formatted by `spec`.
     public static func apply(_ value: Value, _ spec: String) throws -> String {
         if spec.isEmpty { return Repr.str(value) }
+        // A 0-d tensor formats as its value, as in PyTorch: f"{loss:.4f}", f"{n:,}".
+        if case .tensor(let t) = value, t.ndim == 0 {
+            let item: Value
+            switch t.dtype {
+            case .float32: item = .float(try t.item())
+            case .int64: item = .int(try Convert.intItem(t))
+            case .bool: item = .bool(try t.item() != 0)
+            }
+            return try apply(item, spec)
+        }
         var chars = Array(spec)
         var fill: Character = " ", align: Character? = nil
         if chars.count >= 2, "<>^=".contains(chars[1]) {
@@ -23,14 +36,23 @@ public enum Format {
             chars.removeFirst()
         }
         var width = 0
-        while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+        while let c = chars.first, let d = c.wholeNumberValue {
+            width = width * 10 + d
+            chars.removeFirst()
+            guard width <= maxWidth else { throw NativeError("format spec '\(spec)': width is too large (the limit is \(maxWidth))") }
+        }
         var grouping: Character? = nil
         if let c = chars.first, c == "," || c == "_" { grouping = c; chars.removeFirst() }
         var precision: Int? = nil
         if chars.first == "." {
             chars.removeFirst()
             var p = 0, any = false
-            while let c = chars.first, let d = c.wholeNumberValue { p = p * 10 + d; any = true; chars.removeFirst() }
+            while let c = chars.first, let d = c.wholeNumberValue {
+                p = p * 10 + d
+                any = true
+                chars.removeFirst()
+                guard p <= maxWidth else { throw NativeError("format spec '\(spec)': precision is too large (the limit is \(maxWidth))") }
+            }
             guard any else { throw NativeError("format spec '\(spec)': precision missing after '.'") }
             precision = p
         }
@@ -52,7 +74,7 @@ public enum Format {
         switch type {
         case "d", "b", "o", "x", "X":
             let n: Int
-            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, t.dtype != .float32 { n = Int(try t.item()) } else {
+            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, t.dtype != .float32 { n = try Convert.intItem(t) } else {
                 throw NativeError("format spec '\(spec)' needs an int, got \(value.typeName)")
             }
             negative = n < 0
@@ -79,7 +101,9 @@ public enum Format {
             }
             if type == "%" { body += "%" }
         case nil:
-            if let p = precision, let x = value.asDouble, !(value.asInt != nil && !Arith.isFloat(value)) {
+            if case .bool(let flag) = value {
+                body = flag ? "true" : "false"  // spelled as vis spells bools, not as 1 / 0
+            } else if let p = precision, let x = value.asDouble, !(value.asInt != nil && !Arith.isFloat(value)) {
                 negative = x < 0
                 body = String(format: "%.\(Swift.max(p, 1))g", Swift.abs(x))
             } else if let p = precision, case .string(let s) = value {
@@ -143,7 +167,10 @@ public enum Format {
             guard i < values.count else { throw NativeError("not enough arguments for format string '\(format)'") }
             let v = values[i]
             i += 1
-            out += t == "r" ? Repr.repr(v) : try apply(v, spec + (t == "s" ? "" : String(t)))
+            // printf flags: `-` aligns left; otherwise a width aligns right, strings too.
+            var flags = spec
+            if flags.hasPrefix("-") { flags = "<" + flags.dropFirst() } else if t == "s" || t == "r", !flags.isEmpty { flags = ">" + flags }
+            out += t == "r" ? try apply(.string(Repr.repr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
         }
         guard i == values.count else { throw NativeError("not all arguments converted during string formatting") }
         return out

@@ -96,6 +96,9 @@ public struct Parser {
 
     mutating func skipNewlines() { while kind == .newline { _ = advance() } }
 
+    /// Skips statement separators: newlines and `;` (so a lone `;` is an empty statement).
+    mutating func skipSeparators() { while kind == .newline || isOp(";") { _ = advance() } }
+
     mutating func nest() throws {
         depth += 1
         if depth > Parser.maxDepth { throw ParseError("expression nested too deeply (more than \(Parser.maxDepth) levels)", range(current)) }
@@ -107,7 +110,7 @@ public struct Parser {
     public mutating func parseProgram() throws -> [Stmt] {
         if let lexError { throw lexError }
         var out: [Stmt] = []
-        skipNewlines()
+        skipSeparators()
         while kind != .eof {
             out.append(try statement())
             try endOfStatement()
@@ -117,7 +120,7 @@ public struct Parser {
 
     mutating func endOfStatement() throws {
         if kind == .newline || isOp(";") {
-            while kind == .newline || isOp(";") { _ = advance() }
+            skipSeparators()
             return
         }
         if kind == .eof || isOp("}") { return }
@@ -130,7 +133,7 @@ public struct Parser {
         try nest()
         defer { depth -= 1 }
         var body: [Stmt] = []
-        skipNewlines()
+        skipSeparators()
         while !isOp("}") {
             if kind == .eof { try expectClose("}", open: open) }
             body.append(try statement())
