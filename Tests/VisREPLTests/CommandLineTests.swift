@@ -99,7 +99,7 @@ final class CommandLineTests: XCTestCase {
         let r = try vis([], stdin: "print(\"before\")\nnope + 1\nprint(\"after\")\n")
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.out, "before\n")
-        XCTAssertEqual(r.err, "<stdin>:2:1: error: name 'nope' is not defined\n    nope + 1\n    ^~~~\n")
+        XCTAssertEqual(r.err, "<stdin>:2:1: error: name 'nope' is not defined (did you mean 'none'?)\n    nope + 1\n    ^~~~\n")
     }
 
     func testDashERunsCode() throws {

@@ -160,7 +160,10 @@ public struct Parser {
             if case .op("(") = tokens[Swift.min(index + 1, tokens.count - 1)].kind { break }
             return try functionDefinition()
         case .keyword(.model):
-            if case .name = tokens[Swift.min(index + 1, tokens.count - 1)].kind { return try modelDefinition() }
+            let next = tokens[Swift.min(index + 1, tokens.count - 1)].kind
+            if case .name = next { return try modelDefinition() }
+            // `model {` can only be a definition missing its name.
+            if next == .op("{") { return try modelDefinition() }
         case .keyword(.return):
             guard functionDepth > 0 else { throw ParseError("'return' outside a function", range(current)) }
             _ = advance()
