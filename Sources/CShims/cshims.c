@@ -40,6 +40,7 @@ int vis_jpeg_decode(const unsigned char *data, size_t size, int *width, int *hei
     struct jpeg_decompress_struct cinfo;
     struct vis_jpeg_error jerr;
     unsigned char *volatile buffer = NULL;
+    unsigned char *volatile row = NULL;
     *pixels = NULL;
     cinfo.err = jpeg_std_error(&jerr.base);
     jerr.base.error_exit = vis_jpeg_error_exit;
@@ -49,6 +50,7 @@ int vis_jpeg_decode(const unsigned char *data, size_t size, int *width, int *hei
     if (setjmp(jerr.jump)) {
         jpeg_destroy_decompress(&cinfo);
         free(buffer);
+        free(row);
         return -1;
     }
     jpeg_create_decompress(&cinfo);
@@ -70,20 +72,19 @@ int vis_jpeg_decode(const unsigned char *data, size_t size, int *width, int *hei
     }
     int outc = (c == 4) ? 3 : c;
     buffer = malloc((size_t)w * (size_t)h * (size_t)outc);
-    unsigned char *row = malloc((size_t)w * (size_t)c);
-    if (!buffer || !row) {
+    if (c == 4) row = malloc((size_t)w * (size_t)c);
+    if (!buffer || (c == 4 && !row)) {
         snprintf(err, errlen, "out of memory");
         free(row);
         jpeg_destroy_decompress(&cinfo);
         free(buffer);
         return -1;
     }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        int y = (int)cinfo.output_scanline;
-        JSAMPROW rows[1] = { row };
-        jpeg_read_scanlines(&cinfo, rows, 1);
-        unsigned char *dst = buffer + (size_t)y * (size_t)w * (size_t)outc;
-        if (c == 4) {
+    if (c == 4) {
+        while (cinfo.output_scanline < cinfo.output_height) {
+            unsigned char *dst = buffer + (size_t)cinfo.output_scanline * (size_t)w * 3;
+            JSAMPROW rows[1] = { row };
+            jpeg_read_scanlines(&cinfo, rows, 1);
             // Adobe CMYK JPEGs store inverted values: R = C * K / 255 on the stored bytes.
             for (int x = 0; x < w; x++) {
                 int k = row[4 * x + 3];
@@ -91,11 +92,19 @@ int vis_jpeg_decode(const unsigned char *data, size_t size, int *width, int *hei
                 dst[3 * x + 1] = (unsigned char)(row[4 * x + 1] * k / 255);
                 dst[3 * x + 2] = (unsigned char)(row[4 * x + 2] * k / 255);
             }
-        } else {
-            memcpy(dst, row, (size_t)w * (size_t)c);
+        }
+    } else {
+        // Decode straight into the output, several rows per call (one row per call
+        // makes libjpeg copy through its own row buffers).
+        while (cinfo.output_scanline < cinfo.output_height) {
+            JSAMPROW rows[32];
+            int y = (int)cinfo.output_scanline, n = 0;
+            for (; n < 32 && y + n < h; n++) rows[n] = buffer + (size_t)(y + n) * (size_t)w * (size_t)outc;
+            jpeg_read_scanlines(&cinfo, rows, (JDIMENSION)n);
         }
     }
     free(row);
+    row = NULL;
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
     *width = w;
