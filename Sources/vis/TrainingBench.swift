@@ -25,13 +25,18 @@ enum TrainingBench {
         TensorBench.line("\(name): training step", String(format: "%7.1f ms  %6.1f GFLOP/s  (PyTorch 2.15: %.0f ms, ratio %.2f)", ms, 3 * flops / ms / 1e6, pytorch, ms / pytorch))
     }
 
+    /// The SimpleCNN of W1 / W2 (W1 takes 1 channel and flattens 3136 features).
+    static func simpleCNN(channels c: Int, flat: Int) throws -> Sequential {
+        Sequential([try Conv2d(c, 32, kernelSize: (3, 3), padding: .explicit(1, 1)), try BatchNorm(32, spatialDims: 2), Activation(.relu),
+                    MaxPool2d(kernelSize: (2, 2)), try Conv2d(32, 64, kernelSize: (3, 3), padding: .explicit(1, 1)), try BatchNorm(64, spatialDims: 2),
+                    Activation(.relu), MaxPool2d(kernelSize: (2, 2)), Flatten(), try Linear(flat, 512), Activation(.relu), try Dropout(p: 0.5), try Linear(512, 10)])
+    }
+
     static func run() throws {
         seed(0)
         // W1 / W2: SimpleCNN on [64, 1, 28, 28] / [64, 3, 32, 32].
         for (name, c, s, flat, pt) in [("W1", 1, 28, 3136, 60.0), ("W2", 3, 32, 4096, 78.0)] {
-            let net = Sequential([try Conv2d(c, 32, kernelSize: (3, 3), padding: .explicit(1, 1)), try BatchNorm(32, spatialDims: 2), Activation(.relu),
-                                  MaxPool2d(kernelSize: (2, 2)), try Conv2d(32, 64, kernelSize: (3, 3), padding: .explicit(1, 1)), try BatchNorm(64, spatialDims: 2),
-                                  Activation(.relu), MaxPool2d(kernelSize: (2, 2)), Flatten(), try Linear(flat, 512), Activation(.relu), try Dropout(p: 0.5), try Linear(512, 10)])
+            let net = try simpleCNN(channels: c, flat: flat)
             let opt = try Adam(net.parameters(), lr: 1e-3)
             let x = try Tensor.randn([64, c, s, s]), y = try Tensor.randint(0, 10, [64])
             let flops = conv(64, c, 32, s, s, 3) + conv(64, 32, 64, s / 2, s / 2, 3) + fc(64, flat, 512) + fc(64, 512, 10)

@@ -123,10 +123,17 @@ case "--help", "-h":
     status = 0
 case "bench":
     do {
-        try TensorBench.run()
-        try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros)
-        try DataBench.run()
-        try TrainingBench.run()
+        // `vis bench data training` runs only the named sections; no names runs all.
+        let sections = Set(args.dropFirst())
+        let known: Set = ["tensor", "language", "data", "training"]
+        if let bad = sections.subtracting(known).first {
+            fail("vis bench: unknown section '\(bad)' (sections: tensor, language, data, training)", status: 2)
+        }
+        let all = sections.isEmpty
+        if all || sections.contains("tensor") || sections.contains("language") { try TensorBench.run() }
+        if all || sections.contains("language") { try LanguageBench.run(nativeAddMicros: TensorBench.nativeAddMicros) }
+        if all || sections.contains("data") { try DataBench.run() }
+        if all || sections.contains("training") { try TrainingBench.run() }
         status = 0
     } catch {
         fail("vis bench: \(error)", status: 1)

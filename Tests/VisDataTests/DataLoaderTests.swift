@@ -42,6 +42,41 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(try DataLoader(Noisy(10), batchSize: 4, dropLast: true).batchCount, 2)
     }
 
+    /// Samples whose tensors are views (a transpose) or change shape at `oddAt`.
+    final class Views: Dataset {
+        var oddAt: Int?
+        var count: Int { 6 }
+        var name: String { "Views" }
+        func sample(_ index: Int, generator: Generator) throws -> [SampleItem] {
+            let n = index == oddAt ? 3 : 2
+            let t = try Tensor.arange(Double(10 * index), Double(10 * index + 2 * n)).reshape([n, 2]).t()
+            return [.tensor(t), .label(index)]
+        }
+    }
+
+    func testCollationCopiesViewsLikeStack() throws {
+        let data = Views()
+        let batch = try XCTUnwrap(try DataLoader(data, batchSize: 6).makeIterator().next())
+        let expected = try Tensor.stack((0..<6).map { i -> Tensor in
+            guard case .tensor(let t) = try data.sample(i, generator: Generator(seed: 0))[0] else { throw TensorError("test", "no tensor") }
+            return t
+        })
+        XCTAssertEqual(batch[0].shape, [6, 2, 2])
+        XCTAssertEqual(batch[0].toFloatArray(), expected.toFloatArray())
+        XCTAssertEqual(batch[1].toInt64Array(), [0, 1, 2, 3, 4, 5])
+    }
+
+    func testSamplesOfDifferentShapesNameTheSampleAndBothShapes() throws {
+        let data = Views()
+        data.oddAt = 4
+        for workers in [0, 2] {
+            let it = try DataLoader(data, batchSize: 6, numWorkers: workers).makeIterator()
+            XCTAssertThrowsError(try it.next()) { error in
+                XCTAssertEqual("\(error)", "DataLoader: sample 4 item 0 has shape [2, 3] but the batch's first sample has [2, 2]; resize or crop to one size (Resize, CenterCrop) so samples can be stacked")
+            }
+        }
+    }
+
     func testSameOrderAndAugmentationForAnyWorkerCount() throws {
         let reference = try epochs(DataLoader(Noisy(50), batchSize: 7, shuffle: true, numWorkers: 0, seed: 42), 2)
         for workers in [1, 2] {
