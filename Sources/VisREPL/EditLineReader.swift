@@ -6,11 +6,12 @@ import VisTensor
 /// keys, Ctrl-R search, history in ~/.vis_history, Tab completion).
 ///
 /// Two facts of libedit's readline emulation shape this class:
-/// - Ctrl-C. While `readline` waits, libedit's own SIGINT handler puts the terminal back
-///   in cooked mode and re-raises the signal to ours, which sets `Interrupt`'s flag; but
-///   libedit's built-in reader then retries the interrupted `read`, so the line goes on
-///   (now in cooked mode). Characters are therefore read by `readCharacter`, which gives
-///   up on an interrupted read when the flag is set, so `readline` returns at once.
+/// - Signals. libedit's own signal handlers are off (see `TerminalSignals`). Ctrl-C
+///   reaches `Interrupt`'s handler, which sets its flag; libedit's built-in reader would
+///   retry the interrupted `read`, so characters are read by `readCharacter`, which
+///   gives up on an interrupted read when the flag is set: `readline` returns at once
+///   and puts the terminal back in its normal mode. Resizes and Ctrl-Z / `fg` are
+///   handled between keys in the same place.
 /// - Completion splits words at `rl_basic_word_break_characters` (it ignores
 ///   `rl_completer_word_break_characters`), so that is the one set here.
 public final class EditLineReader: LineReader {
@@ -32,6 +33,7 @@ public final class EditLineReader: LineReader {
         EditLineReader.useUTF8Characters()
         rl_readline_name = UnsafePointer(strdup("vis"))
         rl_getc_function = { _ in EditLineReader.readCharacter() }
+        rl_catch_signals = 0
         // rl_initialize creates the editor and an empty, unlimited history: it comes
         // before the history is limited and loaded.
         rl_initialize()
@@ -134,7 +136,10 @@ public final class EditLineReader: LineReader {
         while !Interrupt.requested {
             let n = read(STDIN_FILENO, &byte, 1)
             if n == 1 { return byte }
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EINTR {
+                TerminalSignals.handlePending()
+                continue
+            }
             return nil
         }
         return nil
@@ -142,7 +147,12 @@ public final class EditLineReader: LineReader {
 
     public func readLine(prompt: String) -> LineInput {
         Interrupt.clear()
-        guard let raw = readline(prompt) else {
+        let saved = TerminalSignals.begin()
+        // The window may have changed size while code ran.
+        rl_resize_terminal()
+        let line = readline(prompt)
+        TerminalSignals.end(saved)
+        guard let raw = line else {
             if Interrupt.requested {
                 Interrupt.clear()
                 FileHandle.standardOutput.write(Data("^C\n".utf8))

@@ -183,6 +183,32 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, " 1\r", shows: "\n2\n>>> ")
     }
 
+    /// Window resizes racing with the end of a line (libedit's own resize handler once
+    /// crashed here when the signal landed on another thread).
+    func testResizesWhileLinesFinish() throws {
+        let t = try start()
+        for i in 0..<20 {
+            t.clear()
+            t.type("\(i) +")
+            t.resize(columns: i % 2 == 0 ? 120 : 80, rows: 40)
+            t.type(" 1\r")
+            guard t.expect("\n\(i + 1)\n>>> ") else { return }  // a crash fails once, not 20 times
+        }
+    }
+
+    /// Ctrl-Z hands the terminal back (here, in a process group no shell can resume,
+    /// the kernel does not stop it) and SIGCONT redraws the line; editing goes on.
+    func testCtrlZAndContinueKeepTheLine() throws {
+        let t = try start()
+        enter(t, "x = 41", shows: "x = 41")
+        t.type("\u{1a}")
+        t.clear()
+        kill(t.pid, SIGCONT)
+        t.expect("x = 41")
+        enter(t, " + 1\r", shows: ">>> ")
+        enter(t, "x\r", shows: "42\n>>> ")
+    }
+
     // MARK: History
 
     func testUpArrowRecallsEarlierInput() throws {
