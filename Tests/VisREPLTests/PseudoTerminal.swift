@@ -109,8 +109,20 @@ final class PseudoTerminal {
             if PseudoTerminal.plain(transcript).contains(needle) { return true }
             read(for: 0.1)
         }
-        XCTFail("timed out waiting for \(needle.debugDescription); screen so far:\n\(PseudoTerminal.plain(transcript))", file: file, line: line)
+        XCTFail("timed out waiting for \(needle.debugDescription) (\(processState)); screen so far:\n\(PseudoTerminal.plain(transcript).debugDescription)", file: file, line: line)
         return false
+    }
+
+    /// Whether vis still runs, for failure messages: a test that times out may have
+    /// met a hang, a stop or an exit.
+    var processState: String {
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG | WUNTRACED)
+        if r == 0 { return "vis is running" }
+        if r != pid { return "vis is gone" }
+        if (status & 0xff) == 0x7f { return "vis is stopped by signal \((status >> 8) & 0xff)" }
+        if (status & 0x7f) == 0 { return "vis exited with status \((status >> 8) & 0xff)" }
+        return "vis was killed by signal \(status & 0x7f)"
     }
 
     /// Waits until the cursor's line on the screen reads `text` (trailing blanks aside):
