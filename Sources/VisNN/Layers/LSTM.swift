@@ -16,43 +16,15 @@ import VisTensor
 /// unbatched (PyTorch's unbatched form: a batch of one, with h0 / c0 and the final
 /// states 2-D, [L * D, H]). Dropout, when non-zero, applies to the outputs of every layer
 /// but the last, in training mode only.
-public final class LSTM: Module {
-    let core: RecurrentLayerCore
-
-    /// Features of each input step.
-    public var inputSize: Int { core.inputSize }
-    /// H: features of the hidden and cell states.
-    public var hiddenSize: Int { core.hiddenSize }
-    /// Stacked layers, each reading the previous one's output sequence.
-    public var numLayers: Int { core.numLayers }
-    /// Whether each layer has the biases b_ih and b_hh.
-    public var bias: Bool { core.bias }
-    /// Whether input and output are [N, T, features] instead of [T, N, features].
-    public var batchFirst: Bool { core.batchFirst }
-    /// Dropout probability on each layer's output but the last (training only).
-    public var dropout: Double { core.dropout }
-    /// Whether each layer also runs backwards over the sequence (D = 2).
-    public var bidirectional: Bool { core.bidirectional }
-    /// The parameters in PyTorch's order (its `_flat_weights`).
-    public var flatWeights: [Tensor] { core.weights }
-
+public final class LSTM: RecurrentModule {
     /// An LSTM with PyTorch's arguments and defaults. Throws for a dropout outside
     /// [0, 1], a hidden_size or num_layers below 1, or a negative input_size.
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false) throws {
-        core = try RecurrentLayerCore(layer: "LSTM", gateCount: 4, inputSize: inputSize, hiddenSize: hiddenSize,
-                                      numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
-                                      bidirectional: bidirectional)
-        super.init()
+        try super.init(RecurrentLayerCore(layer: "LSTM", gateCount: 4, inputSize: inputSize, hiddenSize: hiddenSize,
+                                          numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
+                                          bidirectional: bidirectional))
     }
-
-    /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_ih_l0_reverse, ...`:
-    /// PyTorch's names and order, so state dict keys match.
-    public override var ownParameters: [(String, Tensor)] { core.namedParameters }
-    /// PyTorch's form: `64, 64, num_layers=2, batch_first=true, bidirectional=true`.
-    public override var extraRepr: String { core.extraRepr }
-    /// input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional.
-    public override var hyperParameters: [(String, HyperValue)] { core.hyperParameters }
 
     /// Runs the LSTM over a sequence from the initial states h0 and c0 (zeros when nil).
     ///

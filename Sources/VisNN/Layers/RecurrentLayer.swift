@@ -73,3 +73,39 @@ struct RecurrentLayerCore {
          ("bidirectional", .bool(bidirectional))]
     }
 }
+
+/// The module side of LSTM and GRU: their constructor arguments read back, and their
+/// parameters, printed form and hyper-parameters, all from the shared core.
+public class RecurrentModule: Module {
+    let core: RecurrentLayerCore
+
+    init(_ core: RecurrentLayerCore) {
+        self.core = core
+        super.init()
+    }
+
+    /// Features of each input step.
+    public var inputSize: Int { core.inputSize }
+    /// H: features of the hidden state (and, for an LSTM, the cell state).
+    public var hiddenSize: Int { core.hiddenSize }
+    /// Stacked layers, each reading the previous one's output sequence.
+    public var numLayers: Int { core.numLayers }
+    /// Whether each layer has the biases b_ih and b_hh.
+    public var bias: Bool { core.bias }
+    /// Whether input and output are [N, T, features] instead of [T, N, features].
+    public var batchFirst: Bool { core.batchFirst }
+    /// Dropout probability on each layer's output but the last (training only).
+    public var dropout: Double { core.dropout }
+    /// Whether each layer also runs backwards over the sequence (D = 2).
+    public var bidirectional: Bool { core.bidirectional }
+    /// The parameters in PyTorch's order (its `_flat_weights`).
+    public var flatWeights: [Tensor] { core.weights }
+
+    /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_ih_l0_reverse, ...`:
+    /// PyTorch's names and order, so state dict keys match.
+    public override var ownParameters: [(String, Tensor)] { core.namedParameters }
+    /// PyTorch's form: `64, 64, num_layers=2, batch_first=true, bidirectional=true`.
+    public override var extraRepr: String { core.extraRepr }
+    /// input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional.
+    public override var hyperParameters: [(String, HyperValue)] { core.hyperParameters }
+}
