@@ -23,6 +23,11 @@ public enum FileBytes {
             throw TensorError(op, "cannot read '\(path)' (not a regular file)")
         }
         let size = Int(info.st_size)
+        // Shape.maxElements (a quarter of memory, in float elements) bounds the bytes too:
+        // a file that large is refused with its size, not allocated until the process dies.
+        guard size <= Shape.maxElements else {
+            throw TensorError(op, "cannot read '\(path)' (\(size) bytes is more than vis reads at once, \(Shape.maxElements))")
+        }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0

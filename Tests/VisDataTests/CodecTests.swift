@@ -153,4 +153,23 @@ final class CodecTests: XCTestCase {
         }
         XCTAssertGreaterThan(failures, 100, "most mutations are detected as errors")
     }
+
+    /// Files that cannot be read name the file and the reason: missing, a folder, or
+    /// larger than vis reads at once (the limit lowered here to 10 bytes).
+    func testUnreadableFilesAreErrorsNamingTheFile() throws {
+        XCTAssertThrowsError(try ImageCodec.read(dir + "/missing.png")) {
+            XCTAssertEqual("\($0)", "read_image: cannot read '\(self.dir!)/missing.png' (No such file or directory)")
+        }
+        XCTAssertThrowsError(try ImageCodec.read(dir)) {
+            XCTAssertEqual("\($0)", "read_image: cannot read '\(self.dir!)' (not a regular file)")
+        }
+        let path = dir + "/big.png"
+        try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: path))
+        let limit = Shape.maxElements
+        Shape.maxElements = 10
+        defer { Shape.maxElements = limit }
+        XCTAssertThrowsError(try ImageCodec.read(path)) {
+            XCTAssertEqual("\($0)", "read_image: cannot read '\(path)' (100 bytes is more than vis reads at once, 10)")
+        }
+    }
 }
