@@ -1,9 +1,9 @@
 import COpenBLAS
 import Foundation
 
-/// The OpenBLAS calls of matmul and the NN kernels: one row-major sgemm wrapper, the description
-/// of a strided matrix view as a BLAS operand, and a scope that runs OpenBLAS
-/// single-threaded while the caller splits work across cores itself.
+/// The OpenBLAS calls of matmul and the NN kernels: one row-major sgemm wrapper that
+/// splits large products across the cores, and the description of a strided matrix
+/// view as a BLAS operand.
 public enum BLAS {
     /// How BLAS reads a [rows, cols] matrix view: transposed or not, and its leading dimension.
     public struct Operand {
@@ -34,11 +34,14 @@ public enum BLAS {
 
     /// C[m, n] = op(A)[m, k] @ op(B)[k, n] + beta * C, row-major. Callers keep every
     /// size and leading dimension at most `maxDimension` (the ops check their shapes).
+    /// A large product is split across the cores in blocks of C's rows or columns, each
+    /// block one single-threaded sgemm; `parallel: false` keeps it on the caller's
+    /// thread (for callers that already run one product per core).
     @inline(__always)
     public static func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, _ aOp: Operand,
                      b: UnsafePointer<Float>, _ bOp: Operand,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0, parallel: Bool = true) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             // An empty sum: C = beta * C (BLAS implementations disagree on k == 0).
@@ -48,6 +51,40 @@ public enum BLAS {
             }
             return
         }
+        _ = openBLASSingleThreaded
+        // Split the larger side of C into blocks of whole 16-row (or 16-column) panels,
+        // so every block keeps the kernels' full-width tiles.
+        let splitRows = m >= n
+        let panels = ((splitRows ? m : n) + 15) / 16
+        let parts = parallel && m &* n &* k >= splitWork ? Swift.min(Parallel.cores, panels) : 1
+        if parts < 2 {
+            sgemm(m: m, n: n, k: k, a: a, aOp, b: b, bOp, c: c, ldc: ldc, beta: beta)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = panels * part / parts * 16
+            let hi = Swift.min(splitRows ? m : n, panels * (part + 1) / parts * 16)
+            if lo >= hi { return }
+            if splitRows {
+                sgemm(m: hi - lo, n: n, k: k, a: a + (aOp.transpose ? lo : lo * aOp.ld), aOp,
+                      b: b, bOp, c: c + lo * ldc, ldc: ldc, beta: beta)
+            } else {
+                sgemm(m: m, n: hi - lo, k: k, a: a, aOp, b: b + (bOp.transpose ? lo * bOp.ld : lo), bOp,
+                      c: c + lo, ldc: ldc, beta: beta)
+            }
+        }
+    }
+
+    /// Multiply-adds (m * n * k) from which `gemm` splits a product across the cores:
+    /// below it, waking the other cores costs more than they save.
+    public static let splitWork = 1 << 21
+
+    /// One cblas_sgemm call, on the calling thread.
+    @inline(__always)
+    private static func sgemm(m: Int, n: Int, k: Int,
+                              a: UnsafePointer<Float>, _ aOp: Operand,
+                              b: UnsafePointer<Float>, _ bOp: Operand,
+                              c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
         cblas_sgemm(CblasRowMajor,
                     aOp.transpose ? CblasTrans : CblasNoTrans,
                     bOp.transpose ? CblasTrans : CblasNoTrans,
@@ -56,35 +93,17 @@ public enum BLAS {
                     beta, c, Int32(truncatingIfNeeded: ldc))
     }
 
+    // Why vis splits products itself rather than letting OpenBLAS thread them: after a
+    // threaded call OpenBLAS's idle threads spin in sched_yield for a while, waiting
+    // for the next one, and on a machine whose every core runs a vis worker (the conv
+    // passes, elementwise kernels, the data loader) that spin took the cores from them:
+    // 18% of a W1 training step's cycles on 2 cores. Dispatch's workers sleep when idle.
+    // So OpenBLAS runs single-threaded, set once, before vis's first product.
+    /// Sets OpenBLAS to one thread, once; code calling OpenBLAS directly touches it first.
+    public static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
+
     /// A plain row-major matrix with leading dimension `ld`.
     @inline(__always) public static func plain(_ ld: Int) -> Operand { Operand(transpose: false, ld: Swift.max(ld, 1)) }
     /// The transpose of a row-major matrix with leading dimension `ld`.
     @inline(__always) public static func transposed(_ ld: Int) -> Operand { Operand(transpose: true, ld: Swift.max(ld, 1)) }
-
-    // OpenBLAS's thread count is one process-wide setting. Kernels that call sgemm from
-    // several threads at once (one image per core) must run it single-threaded, or each
-    // call would start its own team of threads on the same cores. Nested or concurrent
-    // scopes share one count: the first to enter saves and lowers the setting, the last
-    // to leave restores it, so overlapping scopes never leave OpenBLAS at one thread.
-    private static let threadLock = NSLock()
-    nonisolated(unsafe) private static var singleThreadedScopes = 0
-    nonisolated(unsafe) private static var savedThreads: Int32 = 1
-
-    /// Runs `body` with OpenBLAS single-threaded, restoring the thread count afterwards.
-    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        threadLock.lock()
-        if singleThreadedScopes == 0 {
-            savedThreads = openblas_get_num_threads()
-            if savedThreads != 1 { openblas_set_num_threads(1) }
-        }
-        singleThreadedScopes += 1
-        threadLock.unlock()
-        defer {
-            threadLock.lock()
-            singleThreadedScopes -= 1
-            if singleThreadedScopes == 0 && savedThreads != 1 { openblas_set_num_threads(savedThreads) }
-            threadLock.unlock()
-        }
-        return try body()
-    }
 }

@@ -30,6 +30,9 @@ enum TensorBench {
     static func run() throws {
         seed(0)
         var rawRates: [Int: Double] = [:]
+        // "raw" is OpenBLAS threading the product itself, at one thread per core; vis runs
+        // OpenBLAS single-threaded and splits products across the cores itself (BLAS.gemm).
+        openblas_set_num_threads(Int32(Parallel.cores))
         for n in [1024, 2048] {
             let a = try Tensor.randn([n, n]), b = try Tensor.randn([n, n])
             let c = Tensor(uninitialized: [n, n])
@@ -39,8 +42,13 @@ enum TensorBench {
                             a.floatPointer, Int32(n), b.floatPointer, Int32(n), 0, c.floatPointer, Int32(n))
             }
             rawRates[n] = flops / raw / 1e9
-            line("sgemm raw cblas \(n)x\(n)", String(format: "%7.1f GFLOP/s", flops / raw / 1e9))
+            // OpenBLAS picks its kernels by CPU, or as OPENBLAS_CORETYPE says: name them,
+            // since they set every GEMM-bound figure below.
+            let kernels = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+            line("sgemm raw cblas \(n)x\(n)", String(format: "%7.1f GFLOP/s", flops / raw / 1e9) + "  (OpenBLAS \(kernels) kernels)")
         }
+        _ = BLAS.openBLASSingleThreaded
+        openblas_set_num_threads(1)
         for n in [1024, 2048] {
             let a = try Tensor.randn([n, n]), b = try Tensor.randn([n, n])
             let bt = try Tensor.randn([n, n]).t()

@@ -15,13 +15,13 @@ import VisTensor
 /// runs the same pieces with the roles swapped: its forward is the data-grad product,
 /// its backward the forward and weight-grad products.
 ///
-/// Threading: each core runs one worker with its own column buffer, calling sgemm on
-/// one image at a time with OpenBLAS single-threaded (`BLAS.singleThreaded`), so the
+/// Threading: each core runs one worker with its own column buffer, calling a
+/// single-threaded sgemm on one image at a time (`BLAS.gemm(parallel: false)`), so the
 /// cores never run more threads than they have. The images go in fixed chunks (about
 /// four per worker) that idle workers take in turn, so a worker slowed by another
 /// process on its core takes fewer; each chunk has its own weight-gradient partial,
 /// added in chunk order, so results do not depend on the scheduling. A batch of one
-/// image runs on the caller's thread with OpenBLAS at its usual thread count.
+/// image runs on the caller's thread, its products split across the cores by `BLAS.gemm`.
 ///
 /// Why per image: on W1's [64, 32, 14, 14] -> 64 channels 3x3 (2 cores; best of 10 in
 /// the calmest of several runs on a shared machine), forward / backward took 3.3 / 8.1 ms
@@ -104,6 +104,8 @@ struct ConvPass {
         let dW0 = weightGrad?.floatPointer
         let p = g.patches, cg = g.channels / groups, hw = g.height * g.width
         let gridSize = outChannels * p, imageSize = g.imageSize
+        // One worker leaves the cores to the products themselves.
+        let splitProducts = workers == 1
 
         // The images of chunk c, on the worker owning `colBuffer`.
         func work(chunk c: Int, colBuffer: UnsafeMutablePointer<Float>) {
@@ -123,7 +125,7 @@ struct ConvPass {
                     for gi in 0..<groups {
                         BLAS.gemm(m: og, n: p, k: kg, a: w + gi * og * kg, BLAS.plain(kg),
                                   b: col + gi * kg * p, BLAS.plain(p),
-                                  c: y + gi * og * p, ldc: p, beta: yBias == nil ? 0 : 1)
+                                  c: y + gi * og * p, ldc: p, beta: yBias == nil ? 0 : 1, parallel: splitProducts)
                     }
                 }
                 if let gyW, let dW {
@@ -131,7 +133,7 @@ struct ConvPass {
                     for gi in 0..<groups {
                         BLAS.gemm(m: og, n: kg, k: p, a: gy + gi * og * p, BLAS.plain(p),
                                   b: col + gi * kg * p, BLAS.transposed(p),
-                                  c: dW + gi * og * kg, ldc: kg, beta: n == start ? 0 : 1)
+                                  c: dW + gi * og * kg, ldc: kg, beta: n == start ? 0 : 1, parallel: splitProducts)
                     }
                 }
                 if let gyD, let xOut {
@@ -140,7 +142,7 @@ struct ConvPass {
                         // col_g = W_g^T @ gy_g; a pointwise conv writes the image directly.
                         let dst = g.isPointwise ? x + gi * cg * hw : colBuffer + gi * kg * p
                         BLAS.gemm(m: kg, n: p, k: og, a: w + gi * og * kg, BLAS.transposed(kg),
-                                  b: gy + gi * og * p, BLAS.plain(p), c: dst, ldc: p)
+                                  b: gy + gi * og * p, BLAS.plain(p), c: dst, ldc: p, parallel: splitProducts)
                     }
                     if !g.isPointwise { g.col2im(colBuffer, into: x) }
                     if let xBias {
@@ -157,11 +159,9 @@ struct ConvPass {
             work(chunk: 0, colBuffer: cols[0].floatPointer)
         } else {
             let queue = ChunkQueue(count: chunks)
-            BLAS.singleThreaded {
-                DispatchQueue.concurrentPerform(iterations: workers) { wk in
-                    let colBuffer = cols[wk].floatPointer
-                    while let c = queue.next() { work(chunk: c, colBuffer: colBuffer) }
-                }
+            DispatchQueue.concurrentPerform(iterations: workers) { wk in
+                let colBuffer = cols[wk].floatPointer
+                while let c = queue.next() { work(chunk: c, colBuffer: colBuffer) }
             }
             if let dW0 {
                 let count = outChannels * kg

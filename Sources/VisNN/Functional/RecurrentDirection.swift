@@ -149,6 +149,7 @@ struct RecurrentDirection {
             if rows == 0 {
                 db.initialize(repeating: 0, count: g)
             } else {
+                _ = BLAS.openBLASSingleThreaded
                 cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(g), 1, src, Int32(g), ones, 1, 0, db, 1)
             }
         }
@@ -194,12 +195,6 @@ private func stepGEMM(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
 private func recurrentGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-    if m == 0 || n == 0 { return }
-    if k == 0 {
-        // An empty sum: BLAS would also want leading dimensions of at least 1.
-        if beta == 0 { for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) } }
-        return
-    }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    BLAS.gemm(m: m, n: n, k: k, a: a, transA ? BLAS.transposed(lda) : BLAS.plain(lda),
+              b: b, transB ? BLAS.transposed(ldb) : BLAS.plain(ldb), c: c, ldc: ldc, beta: beta)
 }
