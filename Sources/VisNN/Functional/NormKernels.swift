@@ -111,6 +111,66 @@ enum NormKernels {
         for i in 0..<n { dst[i] = src[i] * scale + shift }
     }
 
+    /// dst[i] = relu(src[i] * scale + shift), relu mapping NaN to 0 as `Tensor.relu` does.
+    @inline(__always)
+    static func affineReLU(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int,
+                           scale: Float, shift: Float) {
+        for i in 0..<n {
+            let z = src[i] * scale + shift
+            dst[i] = z > 0 ? z : 0
+        }
+    }
+
+    /// gradSums with g[i] taken as 0 where y[i] <= 0: the sums of batch norm's backward
+    /// when a ReLU with output y follows it.
+    @inline(__always)
+    static func maskedGradSums(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                               _ n: Int, mean: Float) -> (sumG: Double, sumGX: Double) {
+        var sg = 0.0, sgx = 0.0
+        let m = SIMD8<Float>(repeating: mean), zero = SIMD8<Float>()
+        var i = 0
+        while i < n {
+            let end = Swift.min(n, i + block)
+            var a = SIMD8<Float>(), b = SIMD8<Float>()
+            while i + 8 <= end {
+                let gv = zero.replacing(with: load(g + i), where: load(y + i) .> zero)
+                a += gv
+                b += gv * (load(x + i) - m)
+                i += 8
+            }
+            var ta = Double(a.sum()), tb = Double(b.sum())
+            while i < end {
+                let gv: Float = y[i] > 0 ? g[i] : 0
+                ta += Double(gv)
+                tb += Double(gv * (x[i] - mean))
+                i += 1
+            }
+            sg += ta
+            sgx += tb
+        }
+        return (sg, sgx)
+    }
+
+    /// gradInput with g[i] taken as 0 where y[i] <= 0. Explicit lanes: the scalar loop
+    /// compiles to a branch on y, which mispredicts on about half of the elements.
+    @inline(__always)
+    static func maskedGradInput(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                _ dst: UnsafeMutablePointer<Float>, _ n: Int, a: Float, b: Float, c: Float) {
+        let av = SIMD8<Float>(repeating: a), bv = SIMD8<Float>(repeating: b), cv = SIMD8<Float>(repeating: c)
+        let zero = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            let gv = zero.replacing(with: load(g + i), where: load(y + i) .> zero)
+            store(gv * av + load(x + i) * bv + cv, dst + i)
+            i += 8
+        }
+        while i < n {
+            let gv: Float = y[i] > 0 ? g[i] : 0
+            dst[i] = gv * a + x[i] * b + c
+            i += 1
+        }
+    }
+
     @inline(__always)
     static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)

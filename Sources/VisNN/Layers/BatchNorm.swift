@@ -50,13 +50,31 @@ public final class BatchNorm: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        let expected = spatialDims == 2 ? [4] : [2, 3]
-        guard expected.contains(x.ndim) else {
-            throw TensorError(typeName, "expected a \(spatialDims == 2 ? "4-D input [N, C, H, W]" : "2-D or 3-D input [N, C] / [N, C, L]"), got shape \(shapeString(x.shape))")
-        }
+        try checkRank(x)
         let useBatchStats = training || !trackRunningStats
         if training, let n = numBatchesTracked { n.int64Pointer[0] += 1 }
         return try Functional.batchNorm(x, runningMean: runningMean, runningVar: runningVar,
                                         weight: weight, bias: bias, training: useBatchStats, momentum: momentum, eps: eps)
+    }
+
+    /// `forward` followed by ReLU and a max pool over non-overlapping `window` x `window`
+    /// windows (1: no pool), as one fused op (`Functional.batchNormReLUMaxPool`). Nil,
+    /// having done nothing, when the fused op does not take this input: the caller then
+    /// runs the layers one by one, which raise their usual errors.
+    func forwardReLUMaxPool(_ x: Tensor, window: Int) throws -> Tensor? {
+        guard spatialDims == 2, x.ndim == 4, x.dtype == .float32, x.shape[1] == numFeatures, x.count > 0,
+              x.shape[2] >= window, x.shape[3] >= window else { return nil }
+        let useBatchStats = training || !trackRunningStats
+        if useBatchStats && (x.shape[0] * x.shape[2] * x.shape[3] == 1 || !(eps > 0)) { return nil }
+        if training, let n = numBatchesTracked { n.int64Pointer[0] += 1 }
+        return try Functional.batchNormReLUMaxPool(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                                   training: useBatchStats, momentum: momentum, eps: eps, window: window)
+    }
+
+    private func checkRank(_ x: Tensor) throws {
+        let expected = spatialDims == 2 ? [4] : [2, 3]
+        guard expected.contains(x.ndim) else {
+            throw TensorError(typeName, "expected a \(spatialDims == 2 ? "4-D input [N, C, H, W]" : "2-D or 3-D input [N, C] / [N, C, L]"), got shape \(shapeString(x.shape))")
+        }
     }
 }
