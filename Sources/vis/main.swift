@@ -22,6 +22,9 @@ usage: vis                          start the REPL (or run a script piped to sta
        vis --version | --help
 """
 
+// First, before any thread exists: threads inherit it (see Denormals).
+Denormals.flushToZero()
+
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(status)
