@@ -180,6 +180,35 @@ extension Tensor {
         try extreme(dim: dim, keepdim: keepdim, op: "min", greater: false)
     }
 
+    /// Whether every element is finite (no NaN, no infinity); true for non-float dtypes.
+    /// One pass in SIMD lanes, split across the cores: fit checks every gradient with it
+    /// each step. A lane accumulates x * 0, which is ±0 for a finite x and NaN otherwise.
+    public func allFinite() -> Bool {
+        guard dtype == .float32, count > 0 else { return true }
+        let c = contiguous()
+        let p = UnsafePointer(c.floatPointer), n = c.count
+        let parts = Swift.max(1, Swift.min(Parallel.cores, n / Parallel.grain))
+        let found = Storage(byteCount: parts)
+        let bad = found.data.assumingMemoryBound(to: Bool.self)
+        Parallel.forRange(parts, costPerElement: Parallel.grain) { p0, p1 in
+            for part in p0..<p1 {
+                let start = n * part / parts, end = n * (part + 1) / parts
+                var acc = SIMD8<Float>()
+                var i = start
+                while i + 8 <= end {
+                    acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) * 0
+                    i += 8
+                }
+                var tail: Float = 0
+                while i < end { tail += p[i] * 0; i += 1 }
+                bad[part] = !(acc.sum() + tail == 0)
+            }
+        }
+        let result = !(0..<parts).contains { bad[$0] }
+        withExtendedLifetime((c, found)) {}
+        return result
+    }
+
     /// Maximum of all elements (a scalar).
     public func max() throws -> Tensor { try flatten().extreme(dim: 0, keepdim: false, op: "max", greater: true).values.reshape([]) }
     /// Minimum of all elements (a scalar).

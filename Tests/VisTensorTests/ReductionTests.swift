@@ -229,6 +229,28 @@ final class ReductionTests: XCTestCase {
         }
     }
 
+    /// allFinite finds one NaN or infinity anywhere: in a SIMD lane, in the scalar tail,
+    /// in either core's half of a large tensor, in a strided view; huge finite values
+    /// (whose x * 0 is still 0) and non-float dtypes count as finite.
+    func testAllFinite() throws {
+        for n in [1, 7, 8, 9, 100_003] {
+            for at in Set([0, n / 2, n - 1]) {
+                for bad in [Float.nan, .infinity, -.infinity] {
+                    let t = Tensor.full([n], 3.0e38)
+                    XCTAssertTrue(t.allFinite(), "n \(n)")
+                    t.floatPointer[at] = bad
+                    XCTAssertFalse(t.allFinite(), "n \(n), \(bad) at \(at)")
+                }
+            }
+        }
+        let wide = try Tensor.zeros([4, 6])
+        wide.floatPointer[7] = .nan
+        XCTAssertFalse(try wide.t().allFinite())
+        XCTAssertTrue(try wide.narrow(1, 2, 4).allFinite())
+        XCTAssertTrue(try Tensor.zeros([0]).allFinite())
+        XCTAssertTrue(ints([1, 2]).allFinite())
+    }
+
     // MARK: Errors
 
     func testReductionErrors() {

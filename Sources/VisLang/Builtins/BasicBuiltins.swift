@@ -126,7 +126,7 @@ public enum BasicBuiltins {
             throw NativeError(try a.string(0))
         }
         t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
-            if case .tensor(let t) = a[0] { return .bool(t.dtype != .float32 || t.toFloatArray().allSatisfy(\.isFinite)) }
+            if case .tensor(let t) = a[0] { return .bool(t.allFinite()) }
             guard let d = a[0].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a[0].typeName)") }
             return .bool(d.isFinite)
         }

@@ -15,7 +15,7 @@ enum Diagnostics {
         var found: String?
         Module.tracer = { module, output in
             guard found == nil, module.children.isEmpty, output.dtype == .float32 else { return }
-            if !output.toFloatArray().allSatisfy(\.isFinite) {
+            if !output.allFinite() {
                 found = "\(names[ObjectIdentifier(module)] ?? "?") (\(module.typeName))"
             }
         }
