@@ -37,7 +37,8 @@ extension Functional {
             for i in 0..<n {
                 let o = i * plane + ch * inner, d = (i * c + ch) * pooled
                 if let pt, let pwin {
-                    kernel.forward(px + o, into: po + d, taps: pt + d, winners: pwin + d, scale: scale, shift: shift)
+                    kernel.forward(px + o, readableEnd: px + x.count, into: po + d, taps: pt + d, winners: pwin + d,
+                                   scale: scale, shift: shift)
                 } else {
                     NormKernels.affineReLU(px + o, po + d, inner, scale: scale, shift: shift)
                 }

@@ -18,16 +18,18 @@
 ///
 /// Window 2 (MaxPool2d(2), the common case) runs the forward 8 windows at a time in
 /// SIMD lanes, where the choice of tap is a masked select (a branch per window
-/// mispredicts; see MaxPoolKernel); other windows run a branch-free scalar loop.
+/// mispredicts; see MaxPoolKernel); other windows, and the last rows of the input
+/// when they hold fewer than 8 windows, run a branch-free scalar loop.
 struct NormReLUPoolPlane {
     let height: Int, width: Int, window: Int
     var outH: Int { height / window }
     var outW: Int { width / window }
 
     /// Pools plane `s` into `d` [outH, outW], with each window's winning tap in `taps`
-    /// and the input value there in `winners`.
-    func forward(_ s: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, taps: UnsafeMutablePointer<UInt8>,
-                 winners: UnsafeMutablePointer<Float>, scale: Float, shift: Float) {
+    /// and the input value there in `winners`. Floats up to `readableEnd` (the end of
+    /// the input tensor) may be read past the plane.
+    func forward(_ s: UnsafePointer<Float>, readableEnd: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
+                 taps: UnsafeMutablePointer<UInt8>, winners: UnsafeMutablePointer<Float>, scale: Float, shift: Float) {
         let ow = outW
         for oy in 0..<outH {
             let top = s + oy * window * width, o = oy * ow
@@ -41,15 +43,25 @@ struct NormReLUPoolPlane {
                           scale: scale, shift: shift)
                     ox = at + 8
                 }
-            } else if window == 2 {
-                // Fewer than 8 windows: where the next rows of the plane follow, the lanes
-                // past them read on into those rows and store into the next output row,
-                // which is computed afterwards and overwrites them; the plane's last row
-                // goes through copies.
-                if oy * 2 * width + width + 16 <= height * width && o + 8 <= outH * ow {
+            } else if window == 2 && top + width + 16 <= readableEnd {
+                // Fewer than 8 windows: the lanes past them read on into the next rows (or
+                // the next plane) and, where the plane's next output row follows, store
+                // into it, which is computed afterwards and overwrites them. The plane's
+                // last rows store through a stack copy.
+                if o + 8 <= outH * ow {
                     lanes(top, rowStride: width, into: d + o, taps: taps + o, winners: winners + o, scale: scale, shift: shift)
                 } else {
-                    partialLanes(top, count: ow, into: d + o, taps: taps + o, winners: winners + o, scale: scale, shift: shift)
+                    var results = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<UInt8>())
+                    withUnsafeMutableBytes(of: &results) { raw in
+                        let r = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                        let t = (raw.baseAddress! + 64).assumingMemoryBound(to: UInt8.self)
+                        lanes(top, rowStride: width, into: r, taps: t, winners: r + 8, scale: scale, shift: shift)
+                        for l in 0..<ow {
+                            d[o + l] = r[l]
+                            winners[o + l] = r[8 + l]
+                            taps[o + l] = t[l]
+                        }
+                    }
                 }
             } else {
                 for ox in 0..<ow {
@@ -104,26 +116,6 @@ struct NormReLUPoolPlane {
         UnsafeMutableRawPointer(winners).storeBytes(of: winner, as: SIMD8<Float>.self)
         let t = SIMD8<UInt8>(truncatingIfNeeded: tap)
         UnsafeMutableRawPointer(taps).storeBytes(of: t, as: SIMD8<UInt8>.self)
-    }
-
-    /// `lanes` for the last `count` (< 8) windows of a plane, through zero-padded copies
-    /// of its two rows and of its results (out of line: the copies would otherwise keep
-    /// the main path's vectors in memory).
-    @inline(never)
-    private func partialLanes(_ top: UnsafePointer<Float>, count: Int, into d: UnsafeMutablePointer<Float>,
-                              taps: UnsafeMutablePointer<UInt8>, winners: UnsafeMutablePointer<Float>, scale: Float, shift: Float) {
-        // Stack buffers: two padded rows, then the results (8 + 8 floats, 8 taps).
-        var scratch = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD8<UInt8>())
-        withUnsafeMutableBytes(of: &scratch) { raw in
-            let rows = raw.baseAddress!.assumingMemoryBound(to: Float.self), results = rows + 32
-            let tapResults = (raw.baseAddress! + 48 * 4).assumingMemoryBound(to: UInt8.self)
-            rows.update(from: top, count: 2 * count)
-            (rows + 16).update(from: top + width, count: 2 * count)
-            lanes(rows, rowStride: 16, into: results, taps: tapResults, winners: results + 8, scale: scale, shift: shift)
-            d.update(from: results, count: count)
-            winners.update(from: results + 8, count: count)
-            taps.update(from: tapResults, count: count)
-        }
     }
 
     /// 16 floats from p split into the even and the odd ones (the left and right taps
