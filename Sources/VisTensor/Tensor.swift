@@ -23,6 +23,9 @@ public final class Tensor {
     public var grad: Tensor?
     /// The graph node that produced this tensor (nil for leaves).
     var gradFn: Node?
+    /// Set by `Autograd.fresh`: a gradient no other tensor or closure refers to, which a
+    /// leaf may keep as its `.grad` instead of a copy.
+    var isFreshGradient = false
 
     /// A view of `storage`. The caller guarantees the view stays inside the storage.
     public init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {

@@ -327,6 +327,38 @@ final class AutogradTests: XCTestCase {
             try tensor([1, 2], [2]).assign(tensor([1, 2, 3], [3]))
         }
     }
+
+    /// A fresh gradient (`Autograd.fresh`) is adopted as a leaf's .grad only when nothing
+    /// else refers to it: the same tensor sent to two leaves, or kept by a retained graph,
+    /// is copied, so writing to one .grad never changes another or a later backward.
+    func testFreshGradientsAreAdoptedOnlyWhenUnshared() throws {
+        let a = try Tensor([1, 2]).setRequiresGrad(), b = try Tensor([3, 4]).setRequiresGrad()
+        let shared = try withNoGrad { try a.add(b) }
+        Autograd.record(shared, "both", [a, b]) { g in
+            let t = Autograd.fresh(g.clone())
+            return [t, t]
+        }
+        try shared.sum().backward()
+        try a.grad?.addInPlace(Tensor([10, 10]))
+        XCTAssertEqual(a.grad?.toFloatArray(), [11, 11])
+        XCTAssertEqual(b.grad?.toFloatArray(), [1, 1], "b's gradient is not a's")
+
+        let c = try Tensor([1, 2]).setRequiresGrad()
+        let kept = Autograd.fresh(try Tensor([2, 2]))
+        let y = try withNoGrad { try c.mul(2) }
+        Autograd.record(y, "kept", [c]) { _ in [kept] }
+        try y.sum().backward(retainGraph: true)
+        try c.grad?.addInPlace(Tensor([1, 1]))
+        XCTAssertEqual(kept.toFloatArray(), [2, 2], "the retained graph's tensor is not the leaf's gradient")
+        try y.sum().backward()
+        XCTAssertEqual(c.grad?.toFloatArray(), [5, 5])
+
+        // Gradients not marked fresh (matmul's) are copied, and accumulate as before.
+        let w = try Tensor([1, 2, 3, 4], shape: [2, 2]).setRequiresGrad()
+        let x = try Tensor([1, 1], shape: [1, 2])
+        for _ in 0..<2 { try x.matmul(w.t()).sum().backward() }
+        XCTAssertEqual(w.grad?.toFloatArray(), [2, 2, 2, 2])
+    }
 }
 
 private extension Tensor {

@@ -106,7 +106,7 @@ extension Functional {
                 }
                 if needX || needW { back.run() }
                 let db = needB ? ConvPass.channelSums(gc, channels: o) : nil
-                return hasBias ? [dx, dW, db] : [dx, dW]
+                return hasBias ? [dx, dW.map(Autograd.fresh), db] : [dx, dW.map(Autograd.fresh)]
             }
         }
         return out

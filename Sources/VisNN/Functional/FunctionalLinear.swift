@@ -62,7 +62,7 @@ extension Functional {
                 if needW {
                     let t = Tensor(uninitialized: [outF, inF])
                     gemm(g2, transposeA: true, x2, transposeB: false, into: t.floatPointer, ldc: inF)
-                    dW = t
+                    dW = Autograd.fresh(t)
                 }
                 if needB { db = columnSums(g2.contiguous(), rows: rows, cols: outF) }
                 return hasBias ? [dx, dW, db] : [dx, dW]
