@@ -1,6 +1,7 @@
 import Foundation
 import VisLang
 import VisREPL
+import VisTensor
 import XCTest
 
 /// Runs every notebook under Tests/notebooks through the runner `vis test` uses, and
@@ -12,10 +13,14 @@ final class NotebookTests: XCTestCase {
         NotebookTester(report: report, prepare: { try StandardSession.prepare($0, stdlib: TestPaths.stdlib.path) })
     }
 
-    /// Runs one notebook on a large stack.
+    /// Runs one notebook on a large stack, with denormals flushed to zero on that thread
+    /// as the vis process has them (tensors_basics.vis checks it).
     func runNotebook(_ path: String, update: Bool = false) -> NotebookTester.FileResult {
         let tester = makeTester()
-        return onThread { tester.run(path: path, update: update) }
+        return onThread {
+            Denormals.flushToZero()
+            return tester.run(path: path, update: update)
+        }
     }
 
     /// A temporary notebook holding `text`; removed when the test ends.
