@@ -128,6 +128,23 @@ struct BatchNormStatistics {
         return (Float(a), Float(k2), Float(k3))
     }
 
+    /// The per-channel loop of a batch-norm backward, channels in parallel: for each
+    /// channel, `sums(ch)` gives sum(g) and sum(g * (x - mean)) (over the batch), from
+    /// which the weight and bias gradients go to `dWeight[ch]` and `dBias[ch]`; then,
+    /// when `inputGrad` is given, it writes the channel's input gradient from the
+    /// constants (a, b, c) of dx = g * a + x * b + c.
+    func backward(dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+                  sums: (Int) -> (sumG: Double, sumGX: Double),
+                  inputGrad: ((Int, (a: Float, b: Float, c: Float)) -> Void)?) {
+        Parallel.forRange(channels, costPerElement: count * 2) { c0, c1 in
+            for ch in c0..<c1 {
+                let s = sums(ch)
+                (dWeight[ch], dBias[ch]) = parameterGradients(ch, sumG: s.sumG, sumGX: s.sumGX)
+                inputGrad?(ch, gradInputConstants(ch, sumG: s.sumG, sumGX: s.sumGX))
+            }
+        }
+    }
+
     /// Channel `ch`'s weight and bias gradients, sum(g * xhat) and sum(g), from sum(g)
     /// and sum(g * (x - mean)).
     func parameterGradients(_ ch: Int, sumG: Double, sumGX: Double) -> (weight: Float, bias: Float) {

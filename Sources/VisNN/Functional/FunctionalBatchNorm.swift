@@ -57,24 +57,20 @@ extension Functional {
                 let dx: Tensor? = recorded.xNeedsGrad ? Tensor(uninitialized: shape) : nil
                 let pdx = dx?.floatPointer
                 let mean = UnsafePointer(stats.mean.floatPointer)
-                Parallel.forRange(c, costPerElement: stats.count * 2) { c0, c1 in
-                    for ch in c0..<c1 {
-                        var sg = 0.0, sgx = 0.0
-                        for i in 0..<n {
-                            let o = i * plane + ch * inner
-                            let s = NormKernels.gradSums(pg + o, px + o, inner, mean: mean[ch])
-                            sg += s.sumG
-                            sgx += s.sumGX
-                        }
-                        (pdw[ch], pdb[ch]) = stats.parameterGradients(ch, sumG: sg, sumGX: sgx)
-                        guard let pdx else { continue }
-                        let k = stats.gradInputConstants(ch, sumG: sg, sumGX: sgx)
-                        for i in 0..<n {
-                            let o = i * plane + ch * inner
-                            NormKernels.gradInput(pg + o, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
-                        }
+                stats.backward(dWeight: pdw, dBias: pdb, sums: { ch in
+                    var sg = 0.0, sgx = 0.0
+                    for i in 0..<n {
+                        let s = NormKernels.gradSums(pg + i * plane + ch * inner, px + i * plane + ch * inner, inner, mean: mean[ch])
+                        sg += s.sumG
+                        sgx += s.sumGX
                     }
-                }
+                    return (sg, sgx)
+                }, inputGrad: pdx.map { pdx in { ch, k in
+                    for i in 0..<n {
+                        let o = i * plane + ch * inner
+                        NormKernels.gradInput(pg + o, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
+                    }
+                } })
                 // The saved input belongs to this node: keep it alive until here.
                 withExtendedLifetime((gc, xc)) {}
                 return try recorded.gradients(dx: dx, dWeight: dw, dBias: db)

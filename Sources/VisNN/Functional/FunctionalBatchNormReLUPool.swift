@@ -56,31 +56,28 @@ extension Functional {
             let pdx = dx?.floatPointer
             let mean = UnsafePointer(stats.mean.floatPointer)
             let ptaps = pt.map { UnsafePointer($0) }, pwins = pwin.map { UnsafePointer($0) }
-            Parallel.forRange(c, costPerElement: stats.count * 2) { c0, c1 in
-                for ch in c0..<c1 {
-                    var sg = 0.0, sgx = 0.0
-                    for i in 0..<n {
-                        let o = i * plane + ch * inner, d = (i * c + ch) * pooled
-                        // With pooling, x at the winners stands for x (the gradient is 0 elsewhere).
-                        let s = pwins.map { NormKernels.maskedGradSums(pg + d, py + d, $0 + d, pooled, mean: mean[ch]) }
-                            ?? NormKernels.maskedGradSums(pg + d, py + d, px + o, inner, mean: mean[ch])
-                        sg += s.sumG
-                        sgx += s.sumGX
-                    }
-                    (pdw[ch], pdb[ch]) = stats.parameterGradients(ch, sumG: sg, sumGX: sgx)
-                    guard let pdx else { continue }
-                    let k = stats.gradInputConstants(ch, sumG: sg, sumGX: sgx)
-                    for i in 0..<n {
-                        let o = i * plane + ch * inner, d = (i * c + ch) * pooled
-                        if let ptaps, let pwins {
-                            kernel.gradInput(pg + d, out: py + d, taps: ptaps + d, winners: pwins + d, x: px + o,
-                                             into: pdx + o, a: k.a, b: k.b, c: k.c)
-                        } else {
-                            NormKernels.maskedGradInput(pg + d, py + d, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
-                        }
+            stats.backward(dWeight: pdw, dBias: pdb, sums: { ch in
+                var sg = 0.0, sgx = 0.0
+                for i in 0..<n {
+                    let o = i * plane + ch * inner, d = (i * c + ch) * pooled
+                    // With pooling, x at the winners stands for x (the gradient is 0 elsewhere).
+                    let s = pwins.map { NormKernels.maskedGradSums(pg + d, py + d, $0 + d, pooled, mean: mean[ch]) }
+                        ?? NormKernels.maskedGradSums(pg + d, py + d, px + o, inner, mean: mean[ch])
+                    sg += s.sumG
+                    sgx += s.sumGX
+                }
+                return (sg, sgx)
+            }, inputGrad: pdx.map { pdx in { ch, k in
+                for i in 0..<n {
+                    let o = i * plane + ch * inner, d = (i * c + ch) * pooled
+                    if let ptaps, let pwins {
+                        kernel.gradInput(pg + d, out: py + d, taps: ptaps + d, winners: pwins + d, x: px + o,
+                                         into: pdx + o, a: k.a, b: k.b, c: k.c)
+                    } else {
+                        NormKernels.maskedGradInput(pg + d, py + d, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
                     }
                 }
-            }
+            } })
             // The saved input, output and taps belong to this node: keep them alive to here.
             withExtendedLifetime((gc, xc, saved, taps, winners)) {}
             return try recorded.gradients(dx: dx, dWeight: dw, dBias: db)
