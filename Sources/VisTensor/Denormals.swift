@@ -17,15 +17,16 @@ public enum Denormals {
     /// Sets flush-to-zero and denormals-are-zero on the calling thread. Threads it
     /// creates afterwards inherit the setting (pthread_create copies the floating-point
     /// environment), so the vis process calls it first thing, before any worker thread
-    /// exists. Returns whether the platform has the mode (x86-64 and arm64 do).
+    /// exists. Returns whether it could set the mode (on x86-64 and arm64, Linux and
+    /// macOS alike: their fenv_t holds MXCSR / FPCR under the same names).
     @discardableResult
     public static func flushToZero() -> Bool {
-        #if os(Linux) && arch(x86_64)
+        #if arch(x86_64)
         var env = fenv_t()
         guard fegetenv(&env) == 0 else { return false }
         env.__mxcsr |= 0x8040  // MXCSR bits FTZ (15) and DAZ (6)
         return fesetenv(&env) == 0
-        #elseif os(Linux) && arch(arm64)
+        #elseif arch(arm64)
         var env = fenv_t()
         guard fegetenv(&env) == 0 else { return false }
         env.__fpcr |= 1 << 24  // FPCR bit FZ

@@ -92,6 +92,21 @@ final class FusedNormReLUPoolTests: XCTestCase {
         }
     }
 
+    /// Writing to the pooled output after the forward (as `y.zero_()` under no_grad
+    /// does) leaves the gradient as the layers one by one give it: the backward keeps
+    /// its own copy of the output it masks with.
+    func testWritingToTheOutputLeavesTheGradient() throws {
+        let fusedNorm = try makeNorm(3), plainNorm = try makeNorm(3)
+        let x1 = try input([2, 3, 8, 8], seed: 5), x2 = try input([2, 3, 8, 8], seed: 5)
+        let y1 = try Sequential([fusedNorm, Activation(.relu), MaxPool2d(kernelSize: (2, 2))])(x1)
+        let y2 = try MaxPool2d(kernelSize: (2, 2))(Activation(.relu)(plainNorm(x2)))
+        for y in [y1, y2] { y.floatPointer.update(repeating: 0, count: y.count) }
+        let r = NormTest.leaf(y1.shape, seed: 6, requiresGrad: false)
+        try y1.backward(r)
+        try y2.backward(r)
+        NormTest.assertClose(x1.grad, try XCTUnwrap(x2.grad), "dx")
+    }
+
     /// Runs that the fused op does not take go layer by layer: overlapping or padded
     /// pools, and a tracer watching every layer (summary, the NaN tripwire).
     func testRunsNotFused() throws {

@@ -46,7 +46,11 @@ extension Functional {
         }
         guard record else { return out }
 
-        let saved = out.detach(), shape = x.shape
+        // The backward masks with out > 0. With pooling it keeps its own copy (1/4 of x):
+        // the user holds `out`, and an in-place write to it under no_grad must not change
+        // the gradient, as it does not for the layers one by one (max_pool2d's backward
+        // reads only its indices). Without pooling, like relu, it reads the output itself.
+        let saved = window > 1 ? out.detach().clone() : out.detach(), shape = x.shape
         Autograd.record(out, "batch_norm_relu_max_pool2d", recorded.inputs) { g in
             let gc = g.contiguous()
             let pg = UnsafePointer(gc.floatPointer), py = UnsafePointer(saved.floatPointer)
