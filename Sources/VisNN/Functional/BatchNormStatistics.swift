@@ -128,21 +128,24 @@ struct BatchNormStatistics {
         return (Float(a), Float(k2), Float(k3))
     }
 
-    /// The per-channel loop of a batch-norm backward, channels in parallel: for each
-    /// channel, `sums(ch)` gives sum(g) and sum(g * (x - mean)) (over the batch), from
-    /// which the weight and bias gradients go to `dWeight[ch]` and `dBias[ch]`; then,
-    /// when `inputGrad` is given, it writes the channel's input gradient from the
-    /// constants (a, b, c) of dx = g * a + x * b + c.
-    func backward(dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
-                  sums: (Int) -> (sumG: Double, sumGX: Double),
-                  inputGrad: ((Int, (a: Float, b: Float, c: Float)) -> Void)?) {
+    /// The gradients of a batch-norm backward, [dx, dweight?, dbias?] as `recorded`
+    /// lists them, channels in parallel: for each channel, `sums(ch)` gives sum(g) and
+    /// sum(g * (x - mean)) over the batch, which make the weight and bias gradients;
+    /// then, when x needs a gradient, `inputGrad(ch, k, dx)` writes the channel's part
+    /// of dx ([N, C, ...] like x) from the constants k of dx = g * a + x * b + c.
+    func gradients(_ recorded: AffineInputs, inputShape: [Int], sums: (Int) -> (sumG: Double, sumGX: Double),
+                   inputGrad: (Int, (a: Float, b: Float, c: Float), UnsafeMutablePointer<Float>) -> Void) throws -> [Tensor?] {
+        let dw = Tensor(uninitialized: [channels]), db = Tensor(uninitialized: [channels])
+        let dx: Tensor? = recorded.xNeedsGrad ? Tensor(uninitialized: inputShape) : nil
+        let pdw = dw.floatPointer, pdb = db.floatPointer, pdx = dx?.floatPointer
         Parallel.forRange(channels, costPerElement: count * 2) { c0, c1 in
             for ch in c0..<c1 {
                 let s = sums(ch)
-                (dWeight[ch], dBias[ch]) = parameterGradients(ch, sumG: s.sumG, sumGX: s.sumGX)
-                inputGrad?(ch, gradInputConstants(ch, sumG: s.sumG, sumGX: s.sumGX))
+                (pdw[ch], pdb[ch]) = parameterGradients(ch, sumG: s.sumG, sumGX: s.sumGX)
+                if let pdx { inputGrad(ch, gradInputConstants(ch, sumG: s.sumG, sumGX: s.sumGX), pdx) }
             }
         }
+        return try recorded.gradients(dx: dx, dWeight: dw, dBias: db)
     }
 
     /// Channel `ch`'s weight and bias gradients, sum(g * xhat) and sum(g), from sum(g)

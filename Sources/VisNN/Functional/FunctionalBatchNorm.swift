@@ -52,28 +52,25 @@ extension Functional {
                 // g: [N, C, ...] like x; see BatchNormStatistics for the formulas.
                 let gc = g.contiguous()
                 let pg = UnsafePointer(gc.floatPointer)
-                let dw = Tensor(uninitialized: [c]), db = Tensor(uninitialized: [c])
-                let pdw = dw.floatPointer, pdb = db.floatPointer
-                let dx: Tensor? = recorded.xNeedsGrad ? Tensor(uninitialized: shape) : nil
-                let pdx = dx?.floatPointer
                 let mean = UnsafePointer(stats.mean.floatPointer)
-                stats.backward(dWeight: pdw, dBias: pdb, sums: { ch in
+                let grads = try stats.gradients(recorded, inputShape: shape, sums: { ch in
                     var sg = 0.0, sgx = 0.0
                     for i in 0..<n {
-                        let s = NormKernels.gradSums(pg + i * plane + ch * inner, px + i * plane + ch * inner, inner, mean: mean[ch])
+                        let o = i * plane + ch * inner
+                        let s = NormKernels.gradSums(pg + o, px + o, inner, mean: mean[ch])
                         sg += s.sumG
                         sgx += s.sumGX
                     }
                     return (sg, sgx)
-                }, inputGrad: pdx.map { pdx in { ch, k in
+                }, inputGrad: { ch, k, pdx in
                     for i in 0..<n {
                         let o = i * plane + ch * inner
                         NormKernels.gradInput(pg + o, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
                     }
-                } })
+                })
                 // The saved input belongs to this node: keep it alive until here.
                 withExtendedLifetime((gc, xc)) {}
-                return try recorded.gradients(dx: dx, dWeight: dw, dBias: db)
+                return grads
             }
         }
         return out

@@ -54,13 +54,9 @@ extension Functional {
         Autograd.record(out, "batch_norm_relu_max_pool2d", recorded.inputs) { g in
             let gc = g.contiguous()
             let pg = UnsafePointer(gc.floatPointer), py = UnsafePointer(saved.floatPointer)
-            let dw = Tensor(uninitialized: [c]), db = Tensor(uninitialized: [c])
-            let pdw = dw.floatPointer, pdb = db.floatPointer
-            let dx: Tensor? = recorded.xNeedsGrad ? Tensor(uninitialized: shape) : nil
-            let pdx = dx?.floatPointer
             let mean = UnsafePointer(stats.mean.floatPointer)
             let ptaps = pt.map { UnsafePointer($0) }, pwins = pwin.map { UnsafePointer($0) }
-            stats.backward(dWeight: pdw, dBias: pdb, sums: { ch in
+            let grads = try stats.gradients(recorded, inputShape: shape, sums: { ch in
                 var sg = 0.0, sgx = 0.0
                 for i in 0..<n {
                     let o = i * plane + ch * inner, d = (i * c + ch) * pooled
@@ -71,7 +67,7 @@ extension Functional {
                     sgx += s.sumGX
                 }
                 return (sg, sgx)
-            }, inputGrad: pdx.map { pdx in { ch, k in
+            }, inputGrad: { ch, k, pdx in
                 for i in 0..<n {
                     let o = i * plane + ch * inner, d = (i * c + ch) * pooled
                     if let ptaps, let pwins {
@@ -81,10 +77,10 @@ extension Functional {
                         NormKernels.maskedGradInput(pg + d, py + d, px + o, pdx + o, inner, a: k.a, b: k.b, c: k.c)
                     }
                 }
-            } })
+            })
             // The saved input, output and taps belong to this node: keep them alive to here.
             withExtendedLifetime((gc, xc, saved, taps, winners)) {}
-            return try recorded.gradients(dx: dx, dWeight: dw, dBias: db)
+            return grads
         }
         return out
     }
