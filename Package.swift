@@ -3,10 +3,26 @@
 // Layers (see docs/DESIGN.md): C system libraries -> VisTensor -> ... -> vis.
 import PackageDescription
 
+/// The CPU the kernels are compiled for. On x86-64, the build machine's own
+/// (`-target-cpu native`, clang's `-march=native`): vis is built from source where it
+/// runs (scripts/setup), and baseline x86-64 has no AVX, so each SIMD8 operation ran as
+/// two SSE halves (the main job's epochs took 3% longer, Adam's step 30%).
+/// `VIS_PORTABLE=1 swift build ...` builds for any x86-64 machine instead.
+#if arch(x86_64)
+let nativeCPU = Context.environment["VIS_PORTABLE"] == "1" ? [] : ["-target-cpu", "native"]
+#else
+let nativeCPU: [String] = []
+#endif
+
 /// Release builds drop exclusivity checks in the kernels' inner loops; everything else
-/// keeps Swift's normal safety checks.
+/// keeps Swift's normal safety checks. `-fno-math-errno` lets the C inline functions
+/// the standard library's math goes through (`Float.squareRoot()` is SwiftShims'
+/// `__builtin_sqrtf`) compile to plain instructions: with errno semantics, which Swift
+/// never reads, every square root of a SIMD vector became a compare and a branch to
+/// libm's `sqrtf` per lane (Adam's step took 1.7x as long).
 let kernelSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-Xcc", "-fno-math-errno"] + nativeCPU),
 ]
 
 let package = Package(
