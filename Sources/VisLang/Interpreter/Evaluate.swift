@@ -151,7 +151,13 @@ extension Interpreter {
                 return try at(range) { throw error }
             }
         }
-        return try at(range) { try callValue(f, arguments, name: calleeName) }
+        do {
+            return try at(range) { try callValue(f, arguments, name: calleeName) }
+        } catch let e as RuntimeError where e.range.file.isLibrary && !range.file.isLibrary {
+            // An error inside the stdlib (fit's NaN tripwire, a shape error in its loop)
+            // points at the user's call: the line they wrote, not the library's.
+            throw RuntimeError(e.message, range, interrupted: e.interrupted)
+        }
     }
 
     // MARK: Names

@@ -93,7 +93,7 @@ public final class Session {
         for f in files.sorted() where f.hasSuffix(".vis") {
             let path = (directory as NSString).appendingPathComponent(f)
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try run(SourceFile(name: path, text: text), display: false)
+            try run(SourceFile(name: path, text: text, isLibrary: true), display: false)
         }
     }
 

@@ -8,10 +8,14 @@ public final class SourceFile {
     public let bytes: [UInt8]
     /// Offset of the first byte of each line.
     let lineStarts: [Int]
+    /// True for the stdlib's files: errors raised in them are reported at the user's
+    /// call into the library (see `Interpreter.evalCall`).
+    public let isLibrary: Bool
 
-    public init(name: String, text: String) {
+    public init(name: String, text: String, isLibrary: Bool = false) {
         self.name = name
         self.text = text
+        self.isLibrary = isLibrary
         self.bytes = Array(text.utf8)
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
