@@ -39,8 +39,8 @@ enum FusedUpdate {
     /// self + (value·t1)·t2 with the last multiply-add fused). The product of two
     /// floats is exact in double, so this rounds like a true FMA except when the
     /// double sum lands exactly halfway between two floats (about 1 in 2²⁹ cases). A
-    /// hardware FMA is not available to a baseline x86-64 build, and `fmaf` from libm
-    /// would be a call per element.
+    /// portable x86-64 build (`VIS_PORTABLE=1`) has no hardware FMA, `fmaf` from libm
+    /// would be a call per element there, and native builds must give the same numbers.
     @inline(__always)
     static func fma(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
         narrow(widen(a) * widen(b) + widen(c))
