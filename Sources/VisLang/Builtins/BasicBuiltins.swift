@@ -28,11 +28,25 @@ public enum BasicBuiltins {
     static func extreme(_ a: BoundArguments, greater: Bool, _ runtime: Runtime) throws -> Value {
         let name = greater ? "max" : "min"
         var items = try a.list(0)
-        if items.count == 1, case .tensor(let t) = items[0] {
-            return try TensorReductionBuiltins.extreme(t, a[1], keepdim: a.bool(2), greater: greater)
-        }
-        if items.count == 2, case .tensor(let t) = items[0] {
-            return try TensorReductionBuiltins.extreme(t, items[1].isNone ? .none : .tensor(Convert.tensor(items[1], context: name)), keepdim: false, greater: greater)
+        if case .tensor(let t)? = items.first {
+            // torch.max's forms: max(x), max(x, dim[, keepdim]) giving (values, indices),
+            // and max(x, other) elementwise. A positional int is a dim, as in torch.
+            var dim = a[1], keepdim = try a.bool(2)
+            if items.count >= 2, case .int = items[1] {
+                guard dim.isNone else { throw NativeError("\(name): got multiple values for argument 'dim'") }
+                dim = items[1]
+                if items.count == 3 {
+                    guard case .bool(let k) = items[2] else { throw NativeError("\(name): argument 'keepdim' must be bool, got \(items[2].typeName)") }
+                    keepdim = k
+                }
+                guard items.count <= 3 else { throw NativeError("\(name): takes (input, dim, keepdim) with a tensor, got \(items.count) positional arguments") }
+                return try TensorReductionBuiltins.extreme(t, dim, keepdim: keepdim, greater: greater)
+            }
+            if items.count == 1 { return try TensorReductionBuiltins.extreme(t, dim, keepdim: keepdim, greater: greater) }
+            if items.count == 2 {
+                guard dim.isNone else { throw NativeError("\(name): give either another tensor or dim=, not both") }
+                return try TensorReductionBuiltins.extreme(t, items[1].isNone ? .none : .tensor(Convert.tensor(items[1], context: name)), keepdim: false, greater: greater)
+            }
         }
         if items.count == 1 { items = try Iteration.elements(items[0], runtime: runtime) }
         guard var best = items.first else { throw NativeError("\(name)() of an empty sequence") }
