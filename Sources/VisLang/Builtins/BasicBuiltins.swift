@@ -27,11 +27,11 @@ public enum BasicBuiltins {
     /// min/max over arguments or one iterable, with tensors dispatched to tensor reductions.
     static func extreme(_ a: BoundArguments, greater: Bool, _ runtime: Runtime) throws -> Value {
         let name = greater ? "max" : "min"
-        var items = try a.list(0)
+        var items = try a.list("values")
         if case .tensor(let t)? = items.first {
             // torch.max's forms: max(x), max(x, dim[, keepdim]) giving (values, indices),
             // and max(x, other) elementwise. A positional int is a dim, as in torch.
-            var dim = a[1], keepdim = try a.bool(2)
+            var dim = a["dim"], keepdim = try a.bool("keepdim")
             if items.count >= 2, case .int = items[1] {
                 guard dim.isNone else { throw NativeError("\(name): got multiple values for argument 'dim'") }
                 dim = items[1]
@@ -50,7 +50,7 @@ public enum BasicBuiltins {
         }
         if items.count == 1 { items = try Iteration.elements(items[0], runtime: runtime) }
         guard var best = items.first else { throw NativeError("\(name)() of an empty sequence") }
-        let key = a[3]
+        let key = a["key"]
         var bestKey = key.isNone ? best : try runtime.call(key, [best], keywords: [])
         for x in items.dropFirst() {
             let k = key.isNone ? x : try runtime.call(key, [x], keywords: [])
@@ -65,16 +65,16 @@ public enum BasicBuiltins {
         t.constants = [("pi", .float(Double.pi)), ("inf", .float(Double.infinity)), ("nan", .float(Double.nan))]
         t.function("print", [Param("values", .any, variadic: true), Param("sep", .string, default: .string(" ")), Param("end", .string, default: .string("\n"))],
                    "print(*values, sep=\" \", end=\"\\n\"): writes the values' str forms.\n  print(f\"epoch {e} loss {l:.4f}\")") { a, rt in
-            rt.write(try a.list(0).map(Repr.str).joined(separator: a.string(1)) + a.string(2))
+            rt.write(try a.list("values").map(Repr.str).joined(separator: a.string("sep")) + a.string("end"))
             return .none
         }
         t.function("len", [Param("x")], "len(x): number of elements of a list, tuple, string, dict, range, dataset, or a tensor's first dimension.") { a, _ in
-            .int(try length(a[0]))
+            .int(try length(a["x"]))
         }
         t.function("range", [Param("start", .int), Param("stop", .optional(.int), default: Value.none), Param("step", .int, default: .int(1))],
                    "range(stop) / range(start, stop, step=1): the ints from start up to stop (exclusive).") { a, _ in
-            let (start, stop) = a[1].isNone ? (0, try a.int(0)) : (try a.int(0), try a.int(1))
-            let step = try a.int(2)
+            let (start, stop) = a["stop"].isNone ? (0, try a.int("start")) : (try a.int("start"), try a.int("stop"))
+            let step = try a.int("step")
             guard step != 0 else { throw NativeError("range: step must not be zero") }
             let r = RangeValue(start: start, stop: stop, step: step)
             guard !r.isTooLong else { throw NativeError("range: more than \(Int.max) elements") }
@@ -82,7 +82,7 @@ public enum BasicBuiltins {
         }
         t.function("enumerate", [Param("iterable"), Param("start", .int, default: .int(0))],
                    "enumerate(xs, start=0): pairs (index, x), lazily.\n  for i, (x, y) in enumerate(loader) { ... }") { a, _ in
-            let src = a[0], start = try a.int(1)
+            let src = a["iterable"], start = try a.int("start")
             _ = try Iteration.iterator(src)
             return .object(IteratorObject("enumerate") {
                 let it = try Iteration.iterator(src)
@@ -95,7 +95,7 @@ public enum BasicBuiltins {
             })
         }
         t.function("zip", [Param("iterables", .any, variadic: true)], "zip(*xs): tuples of corresponding elements, lazily; stops at the shortest.") { a, _ in
-            let sources = try a.list(0)
+            let sources = try a.list("iterables")
             for s in sources { _ = try Iteration.iterator(s) }
             return .object(IteratorObject("zip") {
                 let its = try sources.map(Iteration.iterator)
@@ -118,36 +118,36 @@ public enum BasicBuiltins {
         }
         t.function("sum", [Param("values"), Param("dim", .any, default: Value.none), Param("keepdim", .bool, default: .bool(false))],
                    "sum(iterable) adds numbers (or tensors); sum(tensor, dim=none, keepdim=false) reduces a tensor.") { a, rt in
-            if case .tensor(let x) = a[0] {
-                return .tensor(try x.sum(dims: a[1].isNone ? [] : a.ints(1), keepdim: a.bool(2)))
+            if case .tensor(let x) = a["values"] {
+                return .tensor(try x.sum(dims: a["dim"].isNone ? [] : a.ints("dim"), keepdim: a.bool("keepdim")))
             }
             var acc: Value = .int(0)
-            for x in try Iteration.elements(a[0], runtime: rt) { acc = try Arith.add(acc, x) }
+            for x in try Iteration.elements(a["values"], runtime: rt) { acc = try Arith.add(acc, x) }
             return acc
         }
         t.function("abs", [Param("x")], "abs(x): absolute value of a number or tensor.") { a, _ in
-            switch a[0] {
+            switch a["x"] {
             case .int(let i):
                 guard i != Int.min else { throw NativeError("integer overflow in abs(\(i))") }
                 return .int(Swift.abs(i))
             case .float(let d): return .float(Swift.abs(d))
             case .bool(let b): return .int(b ? 1 : 0)
             case .tensor(let x): return .tensor(try x.abs())
-            default: throw NativeError("abs(): expected a number or tensor, got \(a[0].typeName)")
+            default: throw NativeError("abs(): expected a number or tensor, got \(a["x"].typeName)")
             }
         }
         t.function("fail", [Param("message", .string)], "fail(message): stops with an error carrying message (for checks in library code).") { a, _ in
-            throw NativeError(try a.string(0))
+            throw NativeError(try a.string("message"))
         }
         t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
-            if case .tensor(let t) = a[0] { return .bool(t.allFinite()) }
-            guard let d = a[0].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a[0].typeName)") }
+            if case .tensor(let t) = a["x"] { return .bool(t.allFinite()) }
+            guard let d = a["x"].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a["x"].typeName)") }
             return .bool(d.isFinite)
         }
         t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: Value.none)],
                    "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
-            let x = try a.double(0)
-            guard let n = try a.optionalInt(1) else {
+            let x = try a.double("x")
+            guard let n = try a.optionalInt("ndigits") else {
                 let r = x.rounded(.toNearestOrEven)
                 guard r.isFinite, Swift.abs(r) < 9.2e18 else { throw NativeError("round(): cannot convert \(Repr.float(x)) to an int") }
                 return .int(Int(r))
@@ -164,7 +164,7 @@ public enum BasicBuiltins {
         }
         t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
                    "sorted(xs, key=none, reverse=false): a new sorted list (stable).") { a, rt in
-            try .list(ListBox(ValueMethods.sort(Iteration.elements(a[0], runtime: rt), key: a[1], reverse: a.bool(2), rt)))
+            try .list(ListBox(ValueMethods.sort(Iteration.elements(a["iterable"], runtime: rt), key: a["key"], reverse: a.bool("reverse"), rt)))
         }
         ConversionBuiltins.add(to: &t)
         SystemBuiltins.add(to: &t)

@@ -9,6 +9,10 @@ public struct BuiltinTable {
     public var methods: [(String, NativeFunction)] = []
     /// Named constants (`float32`, `pi`).
     public var constants: [(String, Value)] = []
+    /// Member tables of native types, and the type names users see that use them
+    /// (`SGD` -> `Optimizer`), for `:help SGD.step`.
+    public var memberTables: [MemberTable] = []
+    public var memberTypeAliases: [(String, String)] = []
 
     public init() {}
 
@@ -18,11 +22,23 @@ public struct BuiltinTable {
         functions.append(NativeFunction(name, params, doc: doc, body))
     }
 
-    /// Declares a method of `type` (tensor by default); its first parameter is the receiver.
+    /// Declares a method of `type` (tensor by default); the receiver is bound to the
+    /// parameter `self`.
     public mutating func method(_ name: String, on type: String = "tensor", _ params: [Param], _ doc: String,
                                 _ body: @escaping (BoundArguments, Runtime) throws -> Value) {
         let receiver: ParamType = type == "tensor" ? .tensor : .any
         methods.append((type, NativeFunction(name, [Param("self", receiver)] + params, doc: doc, body)))
+    }
+
+    /// Declares a tensor op both as a function `name(input, ...)` and as a method
+    /// `x.name(...)`, as torch has `torch.sum(input, dim)` and `Tensor.sum(dim)`: one
+    /// signature and one body, the method's receiver bound to the first parameter.
+    public mutating func functionAndMethod(_ name: String, _ params: [Param], _ doc: String,
+                                           _ body: @escaping (BoundArguments, Runtime) throws -> Value) {
+        precondition(!params.isEmpty, "\(name): a function-and-method needs its receiver as the first parameter")
+        functions.append(NativeFunction(name, params, doc: doc, body))
+        let receiver = Param(params[0].name, .tensor)
+        methods.append(("tensor", NativeFunction(name, [receiver] + params.dropFirst(), doc: doc, body)))
     }
 }
 
@@ -34,6 +50,8 @@ public final class BuiltinRegistry {
     public private(set) var methods: [String: [String: NativeFunction]] = [:]
     /// Every native by name, for `:help` (methods as `tensor.name`, `list.append`).
     public private(set) var docs: [String: NativeFunction] = [:]
+    /// Member tables of native types by their name and by the type names that use them.
+    public private(set) var memberTables: [String: MemberTable] = [:]
 
     public init(_ tables: [BuiltinTable]) {
         for table in tables { add(table) }
@@ -50,6 +68,8 @@ public final class BuiltinRegistry {
             docs[type + "." + m.name] = m
         }
         for (name, v) in table.constants { globals[name] = v }
+        for m in table.memberTables { memberTables[m.typeName] = m }
+        for (alias, type) in table.memberTypeAliases { memberTables[alias] = memberTables[type] }
     }
 
     /// The registry with every built-in library area.

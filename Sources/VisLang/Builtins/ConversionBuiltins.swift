@@ -52,28 +52,28 @@ enum ConversionBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
-        t.function("str", [Param("x", default: .string(""))], "str(x): the printed form of x.") { a, _ in .string(Repr.str(a[0])) }
-        t.function("repr", [Param("x")], "repr(x): the displayed form of x (strings quoted).") { a, _ in .string(Repr.repr(a[0])) }
+        t.function("str", [Param("x", default: .string(""))], "str(x): the printed form of x.") { a, _ in .string(Repr.str(a["x"])) }
+        t.function("repr", [Param("x")], "repr(x): the displayed form of x (strings quoted).") { a, _ in .string(Repr.repr(a["x"])) }
         t.function("int", [Param("x", default: .int(0))], "int(x): an int from a number (truncating), a string, or a one-element tensor.") { a, _ in
-            .int(try toInt(a[0]))
+            .int(try toInt(a["x"]))
         }
         t.function("float", [Param("x", default: .float(0))], "float(x): a float from a number, a string, or a one-element tensor.") { a, _ in
-            .float(try toFloat(a[0]))
+            .float(try toFloat(a["x"]))
         }
-        t.function("bool", [Param("x", default: .bool(false))], "bool(x): the truth value of x.") { a, _ in .bool(try a[0].truthy()) }
+        t.function("bool", [Param("x", default: .bool(false))], "bool(x): the truth value of x.") { a, _ in .bool(try a["x"].truthy()) }
         t.function("list", [Param("iterable", default: .list(ListBox([])))], "list(xs): a new list of the elements of an iterable.") { a, rt in
-            .list(ListBox(try Iteration.elements(a[0], runtime: rt)))
+            .list(ListBox(try Iteration.elements(a["iterable"], runtime: rt)))
         }
         t.function("tuple", [Param("iterable", default: .tuple([]))], "tuple(xs): an immutable sequence of the elements of an iterable.") { a, rt in
-            .tuple(try Iteration.elements(a[0], runtime: rt))
+            .tuple(try Iteration.elements(a["iterable"], runtime: rt))
         }
         t.function("dict", [Param("pairs", default: Value.none)], "dict(pairs=none): a new dict, empty or from a dict or a list of (key, value) pairs.") { a, rt in
             let d = DictBox()
-            switch a[0] {
+            switch a["pairs"] {
             case .none: break
             case .dict(let src): for (k, v) in src.pairs { d[k] = v }
             default:
-                for (i, pair) in try Iteration.elements(a[0], runtime: rt).enumerated() {
+                for (i, pair) in try Iteration.elements(a["pairs"], runtime: rt).enumerated() {
                     guard Iteration.isIterable(pair) else {
                         throw NativeError("dict(): element \(i) is \(pair.typeNameWithArticle), not a (key, value) pair")
                     }
@@ -87,17 +87,17 @@ enum ConversionBuiltins {
             return .dict(d)
         }
         t.function("type", [Param("x")], "type(x): the type name of x as a string (\"int\", \"tensor\", \"Conv2d\").") { a, _ in
-            .string(a[0].typeName)
+            .string(a["x"].typeName)
         }
         t.function("isinstance", [Param("x"), Param("types")],
                    "isinstance(x, t): true when x's type is t, a type name or class (isinstance(m, Conv2d)), or one of a list of them.") { a, _ in
             let candidates: [Value]
-            switch a[1] {
+            switch a["types"] {
             case .list(let l): candidates = l.items
             case .tuple(let items): candidates = items
-            default: candidates = [a[1]]
+            default: candidates = [a["types"]]
             }
-            let name = a[0].typeName
+            let name = a["x"].typeName
             for c in candidates {
                 let n = try typeName(c)
                 if n == name { return .bool(true) }

@@ -45,31 +45,32 @@ enum MetricBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
-        let out = Param("outputs", .tensor), target = Param("targets", .tensor)
+        let out = Param("outputs", .tensor)
+        let target = Param("targets", .tensor)
         t.function("accuracy", [out, target], "accuracy(outputs, targets): fraction of argmax(outputs, dim=1) (or int64 predictions) equal to targets.") { a, _ in
-            .float(try Metrics.accuracy(a.tensor(0), a.tensor(1)))
+            .float(try Metrics.accuracy(a.tensor("outputs"), a.tensor("targets")))
         }
         t.function("top_k_accuracy", [out, target, Param("k", .int, default: .int(5))], "top_k_accuracy(outputs, targets, k=5): fraction of targets among the k highest scores.") { a, _ in
-            .float(try Metrics.topK(a.tensor(0), a.tensor(1), k: a.int(2)))
+            .float(try Metrics.topK(a.tensor("outputs"), a.tensor("targets"), k: a.int("k")))
         }
         t.function("confusion_matrix", [out, target, Param("num_classes", .optional(.int), default: Value.none), Param("classes", default: Value.none)],
                    "confusion_matrix(outputs, targets, num_classes=none, classes=none): counts with rows = true class, columns = predicted; prints as a table with class names.") { a, _ in
-            let names = try classes(a[3])
-            let m = try Metrics.confusionMatrix(a.tensor(0), a.tensor(1), numClasses: a.optionalInt(2) ?? names?.count)
+            let names = try classes(a["classes"])
+            let m = try Metrics.confusionMatrix(a.tensor("outputs"), a.tensor("targets"), numClasses: a.optionalInt("num_classes") ?? names?.count)
             return .object(ConfusionMatrixObject(m, classes: names))
         }
         t.function("precision_recall_f1", [Param("outputs"), Param("targets", .optional(.tensor), default: Value.none), Param("average", .string, default: .string("macro")),
                                             Param("num_classes", .optional(.int), default: Value.none)],
                    "precision_recall_f1(outputs, targets, average=\"macro\"|\"micro\"|\"none\") or precision_recall_f1(confusion_matrix): a dict with precision, recall, f1 (lists per class for \"none\").") { a, _ in
             let cm: Tensor
-            if case .object(let o as ConfusionMatrixObject) = a[0] { cm = o.matrix } else {
-                guard case .tensor(let x) = a[0], let y = try a.optionalTensor(1) else {
+            if case .object(let o as ConfusionMatrixObject) = a["outputs"] { cm = o.matrix } else {
+                guard case .tensor(let x) = a["outputs"], let y = try a.optionalTensor("targets") else {
                     throw NativeError("precision_recall_f1: give outputs and targets, or a confusion matrix")
                 }
-                cm = try Metrics.confusionMatrix(x, y, numClasses: a.optionalInt(3))
+                cm = try Metrics.confusionMatrix(x, y, numClasses: a.optionalInt("num_classes"))
             }
             let (p, r, f, support) = Metrics.perClass(cm)
-            let how = try a.string(2)
+            let how = try a.string("average")
             let d = DictBox()
             switch how {
             case "micro":
@@ -93,8 +94,8 @@ enum MetricBuiltins {
         for (name, isDice) in [("iou", false), ("dice_score", true)] {
             t.function(name, [Param("outputs", .tensor), target, Param("num_classes", .int), Param("average", .string, default: .string("macro"))],
                        "\(name)(outputs, targets, num_classes, average=\"macro\"): \(isDice ? "Dice coefficient" : "intersection over union") of label maps (outputs may be scores [N, C, H, W]); macro averages the classes present.") { a, _ in
-                let per = isDice ? try Metrics.dice(a.tensor(0), a.tensor(1), numClasses: a.int(2)) : try Metrics.iou(a.tensor(0), a.tensor(1), numClasses: a.int(2))
-                return try average(per, a.string(3), name)
+                let per = isDice ? try Metrics.dice(a.tensor("outputs"), a.tensor("targets"), numClasses: a.int("num_classes")) : try Metrics.iou(a.tensor("outputs"), a.tensor("targets"), numClasses: a.int("num_classes"))
+                return try average(per, a.string("average"), name)
             }
         }
     }

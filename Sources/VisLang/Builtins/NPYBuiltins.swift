@@ -5,11 +5,11 @@ enum NPYBuiltins {
     static func add(to t: inout BuiltinTable) {
         t.function("save_npy", [Param("tensor", .tensor), Param("path", .string)],
                    "save_npy(t, path): writes a NumPy .npy file (float32, int64 or bool), atomically.") { a, _ in
-            try a.tensor(0).saveNPY(path: a.string(1))
+            try a.tensor("tensor").saveNPY(path: a.string("path"))
             return .none
         }
         t.function("load_npy", [Param("path", .string)], "load_npy(path): reads a NumPy .npy file (float32, int64 or bool, C order).") { a, _ in
-            .tensor(try Tensor.loadNPY(path: a.string(0)))
+            .tensor(try Tensor.loadNPY(path: a.string("path")))
         }
     }
 }

@@ -12,10 +12,10 @@ enum SystemBuiltins {
             return .string(f.string(from: Date()))
         }
         t.function("exists", [Param("path", .string)], "exists(path): true when a file or folder exists at path.") { a, _ in
-            .bool(FileManager.default.fileExists(atPath: try a.string(0)))
+            .bool(FileManager.default.fileExists(atPath: try a.string("path")))
         }
         t.function("listdir", [Param("path", .string, default: .string("."))], "listdir(path=\".\"): the sorted names in a folder.") { a, _ in
-            let path = try a.string(0)
+            let path = try a.string("path")
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
                 return .list(ListBox(names.map { .string($0) }))
@@ -24,7 +24,7 @@ enum SystemBuiltins {
             }
         }
         t.function("mkdir", [Param("path", .string)], "mkdir(path): creates a folder and any missing parents (no error if it exists).") { a, _ in
-            let path = try a.string(0)
+            let path = try a.string("path")
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
@@ -33,11 +33,11 @@ enum SystemBuiltins {
             return .none
         }
         t.function("getenv", [Param("name", .string), Param("default", default: Value.none)], "getenv(name, default=none): an environment variable's value.") { a, _ in
-            if let v = ProcessInfo.processInfo.environment[try a.string(0)] { return .string(v) }
-            return a[1]
+            if let v = ProcessInfo.processInfo.environment[try a.string("name")] { return .string(v) }
+            return a["default"]
         }
         t.function("exit", [Param("code", .int, default: .int(0))], "exit(code=0): ends the script with an exit status (in the REPL: leaves it).") { a, _ in
-            throw ExitRequest(code: Int32(truncatingIfNeeded: try a.int(0)))
+            throw ExitRequest(code: Int32(truncatingIfNeeded: try a.int("code")))
         }
     }
 }

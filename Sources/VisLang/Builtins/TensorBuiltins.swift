@@ -9,8 +9,8 @@ public enum TensorBuiltins {
     static let keepdimParam = Param("keepdim", .bool, default: .bool(false))
 
     /// The shape given either as varargs ints (`zeros(2, 3)`) or one list (`zeros([2, 3])`).
-    static func shapeArg(_ a: BoundArguments, _ i: Int) throws -> [Int] {
-        let items = try a.list(i)
+    static func shapeArg(_ a: BoundArguments, _ name: String) throws -> [Int] {
+        let items = try a.list(name)
         if items.count == 1, case .list(let inner) = items[0] {
             return try inner.items.map { guard let n = $0.asInt else { throw NativeError("\(a.function): shape must be ints, got \($0.typeName)") }; return n }
         }
@@ -20,15 +20,15 @@ public enum TensorBuiltins {
         return try items.map { guard let n = $0.asInt else { throw NativeError("\(a.function): shape must be ints, got \($0.typeName)") }; return n }
     }
 
-    /// Applies `requires_grad=` from the bound arguments at index `i`.
-    static func finish(_ t: Tensor, _ a: BoundArguments, grad i: Int) throws -> Value {
-        if try a.bool(i) { try t.setRequiresGrad(true) }
+    /// Applies `requires_grad=` (the parameter `name`) from the bound arguments.
+    static func finish(_ t: Tensor, _ a: BoundArguments, grad name: String) throws -> Value {
+        if try a.bool(name) { try t.setRequiresGrad(true) }
         return .tensor(t)
     }
 
     /// The dims of a reduction: none (all), an int, or a list of ints.
-    static func dims(_ a: BoundArguments, _ i: Int) throws -> [Int] {
-        a[i].isNone ? [] : try a.ints(i)
+    static func dims(_ a: BoundArguments, _ name: String) throws -> [Int] {
+        a[name].isNone ? [] : try a.ints(name)
     }
 
     static func tensors(_ values: [Value], _ fn: String) throws -> [Tensor] {
@@ -60,77 +60,77 @@ public enum TensorBuiltins {
         // MARK: Creation
         t.function("tensor", [Param("data", .any), dtypeParam, gradParam],
                    "tensor(data, dtype=none, requires_grad=false): a tensor from a number or nested list. Numbers give float32, all-bool data gives bool, unless dtype says otherwise.\n  tensor([[1, 2], [3, 4]])") { a, _ in
-            let data = a[0]
+            let data = a["data"]
             let x: Tensor
-            if case .tensor(let src) = data { x = try src.detach().clone().to(try a.dtype(1) ?? src.dtype) } else {
-                x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype(1))
+            if case .tensor(let src) = data { x = try src.detach().clone().to(try a.dtype("dtype") ?? src.dtype) } else {
+                x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype("dtype"))
             }
-            return try finish(x, a, grad: 2)
+            return try finish(x, a, grad: "requires_grad")
         }
         for (name, value) in [("zeros", 0.0), ("ones", 1.0)] {
             t.function(name, [Param("shape", .any, variadic: true), dtypeParam, gradParam],
                        "\(name)(*shape, dtype=float32, requires_grad=false): a tensor of \(name).\n  \(name)(2, 3)  or  \(name)([2, 3])") { a, _ in
-                try finish(Tensor.full(checked: shapeArg(a, 0), value, dtype: a.dtype(1) ?? .float32, op: name), a, grad: 2)
+                try finish(Tensor.full(checked: shapeArg(a, "shape"), value, dtype: a.dtype("dtype") ?? .float32, op: name), a, grad: "requires_grad")
             }
         }
         t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
                    "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
-            let value = try a.double(1), dtype = try a.dtype(2) ?? .float32
+            let value = try a.double("fill_value"), dtype = try a.dtype("dtype") ?? .float32
             guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
                 throw NativeError("full: fill value \(Repr.float(value)) does not fit int64")
             }
-            return try finish(Tensor.full(checked: a.ints(0), value, dtype: dtype), a, grad: 3)
+            return try finish(Tensor.full(checked: a.ints("shape"), value, dtype: dtype), a, grad: "requires_grad")
         }
         t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
                    "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
-            let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
-            let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))
-            let dt = try a.dtype(3) ?? (allInts ? .int64 : .float32)
-            return try finish(Tensor.arange(start, end, step: a.double(2), dtype: dt), a, grad: 4)
+            let allInts = [a["start"], a["end"], a["step"]].allSatisfy { if case .float = $0 { return false } else { return true } }
+            let (start, end) = a["end"].isNone ? (0, try a.double("start")) : (try a.double("start"), try a.double("end"))
+            let dt = try a.dtype("dtype") ?? (allInts ? .int64 : .float32)
+            return try finish(Tensor.arange(start, end, step: a.double("step"), dtype: dt), a, grad: "requires_grad")
         }
         t.function("linspace", [Param("start", .float), Param("end", .float), Param("steps", .int), gradParam],
                    "linspace(start, end, steps): steps evenly spaced values from start to end inclusive.") { a, _ in
-            try finish(Tensor.linspace(a.double(0), a.double(1), steps: a.int(2)), a, grad: 3)
+            try finish(Tensor.linspace(a.double("start"), a.double("end"), steps: a.int("steps")), a, grad: "requires_grad")
         }
         t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: Value.none), dtypeParam],
                    "eye(n, m=n): the identity matrix.") { a, _ in
-            .tensor(try Tensor.eye(a.int(0), a.optionalInt(1), dtype: a.dtype(2) ?? .float32))
+            .tensor(try Tensor.eye(a.int("n"), a.optionalInt("m"), dtype: a.dtype("dtype") ?? .float32))
         }
         t.function("rand", [Param("shape", .any, variadic: true), gradParam],
                    "rand(*shape): uniform samples in [0, 1) from the seeded generator.") { a, _ in
-            try finish(Tensor.rand(shapeArg(a, 0)), a, grad: 1)
+            try finish(Tensor.rand(shapeArg(a, "shape")), a, grad: "requires_grad")
         }
         t.function("randn", [Param("shape", .any, variadic: true), gradParam],
                    "randn(*shape): standard normal samples from the seeded generator.") { a, _ in
-            try finish(Tensor.randn(shapeArg(a, 0)), a, grad: 1)
+            try finish(Tensor.randn(shapeArg(a, "shape")), a, grad: "requires_grad")
         }
         t.function("randint", [Param("low", .int), Param("high", .int), Param("size", .ints)],
                    "randint(low, high, size): int64 samples uniform in [low, high).\n  randint(0, 10, [4])") { a, _ in
-            .tensor(try Tensor.randint(a.int(0), a.int(1), a.ints(2)))
+            .tensor(try Tensor.randint(a.int("low"), a.int("high"), a.ints("size")))
         }
         t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(x): zeros with x's shape and dtype.") { a, _ in
-            .tensor(try a.tensor(0).zerosLike(dtype: a.dtype(1)))
+            .tensor(try a.tensor("input").zerosLike(dtype: a.dtype("dtype")))
         }
         t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(x): ones with x's shape and dtype.") { a, _ in
-            .tensor(try a.tensor(0).onesLike(dtype: a.dtype(1)))
+            .tensor(try a.tensor("input").onesLike(dtype: a.dtype("dtype")))
         }
         t.function("randn_like", [Param("input", .tensor)], "randn_like(x): standard normal samples with x's shape.") { a, _ in
-            .tensor(try a.tensor(0).randnLike())
+            .tensor(try a.tensor("input").randnLike())
         }
         t.function("rand_like", [Param("input", .tensor)], "rand_like(x): uniform [0, 1) samples with x's shape.") { a, _ in
-            .tensor(try a.tensor(0).randLike())
+            .tensor(try a.tensor("input").randLike())
         }
         t.function("seed", [Param("n", .int)],
                    "seed(n): reseeds the one generator behind every random thing (init, dropout, shuffles, augmentation), making a run reproducible.") { a, _ in
-            let n = try a.int(0)
+            let n = try a.int("n")
             VisTensor.seed(UInt64(bitPattern: Int64(n)))
             return .none
         }
 
         // MARK: Math as functions and methods
         for (name, doc, f) in unaryMath {
-            t.function(name, [Param("input", .tensorLike)], "\(name)(x): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
-            t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
+            t.function(name, [Param("input", .tensorLike)], "\(name)(x): \(doc)") { a, _ in .tensor(try f(a.tensor("input"))) }
+            t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor("self"))) }
         }
         let binary: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
             ("add", "Elementwise sum (broadcasting).", { try $0.add($1) }),
@@ -152,51 +152,51 @@ public enum TensorBuiltins {
         ]
         for (name, doc, f) in binary {
             t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(a, b): \(doc)") { a, _ in
-                .tensor(try f(a.tensor(0), a.tensor(1)))
+                .tensor(try f(a.tensor("input"), a.tensor("other")))
             }
             t.method(name, [Param("other", .tensorLike)], "x.\(name)(other): \(doc)") { a, _ in
-                .tensor(try f(a.tensor(0), a.tensor(1)))
+                .tensor(try f(a.tensor("self"), a.tensor("other")))
             }
         }
         for (name, test) in [("isfinite", { (x: Float) -> Bool in x.isFinite }), ("isnan", { (x: Float) -> Bool in x.isNaN })] {
             t.method(name, [], "x.\(name)(): a bool tensor, true where the element is \(name == "isnan" ? "NaN" : "finite (not NaN or infinite)").") { a, _ in
-                let x = try a.tensor(0)
+                let x = try a.tensor("self")
                 guard x.dtype == .float32 else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
                 return .tensor(try Tensor(bools: x.toFloatArray().map(test), shape: x.shape))
             }
         }
         let absDoc = "Elementwise absolute value."
-        t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
+        t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor("self").abs()) }
         let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
         t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(x, min=none, max=none): limits every element to [min, max].") { a, _ in
-            .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
+            .tensor(try a.tensor("input").clamp(min: a.optionalDouble("min"), max: a.optionalDouble("max")))
         }
         t.method("clamp", clampParams, "x.clamp(min=none, max=none): limits every element to [min, max].") { a, _ in
-            .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
+            .tensor(try a.tensor("self").clamp(min: a.optionalDouble("min"), max: a.optionalDouble("max")))
         }
         let slope = Param("negative_slope", .float, default: .float(0.01))
         t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(x, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
-            .tensor(try a.tensor(0).leakyRelu(a.double(1)))
+            .tensor(try a.tensor("input").leakyRelu(a.double("negative_slope")))
         }
-        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01)") { a, _ in .tensor(try a.tensor(0).leakyRelu(a.double(1))) }
+        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01)") { a, _ in .tensor(try a.tensor("self").leakyRelu(a.double("negative_slope"))) }
         for (name, log) in [("softmax", false), ("log_softmax", true)] {
             let doc = log ? "log of softmax, computed stably as x - logsumexp(x)." : "exp(x) / sum(exp(x)) along dim, computed stably."
             t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(x, dim=-1): \(doc)") { a, _ in
-                let x = try a.tensor(0)
-                return .tensor(log ? try x.logSoftmax(dim: a.int(1)) : try x.softmax(dim: a.int(1)))
+                let x = try a.tensor("input")
+                return .tensor(log ? try x.logSoftmax(dim: a.int("dim")) : try x.softmax(dim: a.int("dim")))
             }
             t.method(name, [Param("dim", .int, default: .int(-1))], "x.\(name)(dim=-1): \(doc)") { a, _ in
-                let x = try a.tensor(0)
-                return .tensor(log ? try x.logSoftmax(dim: a.int(1)) : try x.softmax(dim: a.int(1)))
+                let x = try a.tensor("self")
+                return .tensor(log ? try x.logSoftmax(dim: a.int("dim")) : try x.softmax(dim: a.int("dim")))
             }
         }
         t.function("where", [Param("condition", .tensor), Param("input", .tensorLike), Param("other", .tensorLike)],
                    "where(cond, a, b): elements of a where cond is true, of b elsewhere (broadcast).") { a, _ in
-            .tensor(try Tensor.where(a.tensor(0), a.tensor(1), a.tensor(2)))
+            .tensor(try Tensor.where(a.tensor("condition"), a.tensor("input"), a.tensor("other")))
         }
         t.method("masked_fill", [Param("mask", .tensor), Param("value", .float)],
                  "x.masked_fill(mask, value): a copy with value where the bool mask is true.") { a, _ in
-            .tensor(try a.tensor(0).maskedFill(a.tensor(1), a.double(2)))
+            .tensor(try a.tensor("self").maskedFill(a.tensor("mask"), a.double("value")))
         }
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)

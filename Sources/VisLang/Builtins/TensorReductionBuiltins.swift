@@ -18,45 +18,40 @@ enum TensorReductionBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
-        let dim = TensorBuiltins.dimParam, keep = TensorBuiltins.keepdimParam
+        let dim = TensorBuiltins.dimParam
+        let keep = TensorBuiltins.keepdimParam
         t.method("sum", [dim, keep], "x.sum(dim=none, keepdim=false): sum over all elements, a dim or a list of dims.") { a, _ in
-            .tensor(try a.tensor(0).sum(dims: TensorBuiltins.dims(a, 1), keepdim: a.bool(2)))
+            .tensor(try a.tensor("self").sum(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
         t.method("mean", [dim, keep], "x.mean(dim=none, keepdim=false): mean over all elements, a dim or a list of dims.") { a, _ in
-            .tensor(try a.tensor(0).mean(dims: TensorBuiltins.dims(a, 1), keepdim: a.bool(2)))
+            .tensor(try a.tensor("self").mean(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
         t.function("mean", [Param("input", .tensor), dim, keep], "mean(x, dim=none, keepdim=false)") { a, _ in
-            .tensor(try a.tensor(0).mean(dims: TensorBuiltins.dims(a, 1), keepdim: a.bool(2)))
+            .tensor(try a.tensor("input").mean(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
         for (name, isStd) in [("var", false), ("std", true)] {
-            let params = [dim, Param("unbiased", .bool, default: .bool(true)), keep]
-            let doc = "\(name)(dim=none, unbiased=true, keepdim=false): \(isStd ? "standard deviation" : "variance"), with Bessel's correction unless unbiased=false."
-            let body: (BoundArguments, Runtime) throws -> Value = { a, _ in
-                let x = try a.tensor(0), d = try TensorBuiltins.dims(a, 1), c = try a.bool(2) ? 1 : 0, k = try a.bool(3)
+            let doc = "\(name)(input, dim=none, unbiased=true, keepdim=false): \(isStd ? "standard deviation" : "variance"), with Bessel's correction unless unbiased=false."
+            t.functionAndMethod(name, [Param("input", .tensor), dim, Param("unbiased", .bool, default: .bool(true)), keep], doc) { a, _ in
+                let x = try a.tensor("input"), d = try TensorBuiltins.dims(a, "dim"), c = try a.bool("unbiased") ? 1 : 0, k = try a.bool("keepdim")
                 return .tensor(isStd ? try x.std(dims: d, correction: c, keepdim: k) : try x.variance(dims: d, correction: c, keepdim: k))
             }
-            t.method(name, params, "x.\(doc)", body)
-            t.function(name, [Param("input", .tensor)] + params, doc, body)
         }
         for (name, greater) in [("max", true), ("min", false)] {
             t.method(name, [Param("dim", .any, default: Value.none), keep],
                      "x.\(name)(dim=none, keepdim=false): the \(name)imum of all elements; with dim, a tuple (values, indices); with a tensor, the elementwise \(name)imum.") { a, _ in
-                try extreme(a.tensor(0), a[1], keepdim: a.bool(2), greater: greater)
+                try extreme(a.tensor("self"), a["dim"], keepdim: a.bool("keepdim"), greater: greater)
             }
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
-            let params = [Param("dim", .optional(.int), default: Value.none), keep]
-            let doc = "\(name)(dim=none, keepdim=false): int64 index of the \(isMax ? "max" : "min")imum (in the flattened tensor when dim is none)."
-            let body: (BoundArguments, Runtime) throws -> Value = { a, _ in
-                let x = try a.tensor(0)
-                return .tensor(isMax ? try x.argmax(dim: a.optionalInt(1), keepdim: a.bool(2)) : try x.argmin(dim: a.optionalInt(1), keepdim: a.bool(2)))
+            let doc = "\(name)(input, dim=none, keepdim=false): int64 index of the \(isMax ? "max" : "min")imum (in the flattened tensor when dim is none)."
+            t.functionAndMethod(name, [Param("input", .tensor), Param("dim", .optional(.int), default: Value.none), keep], doc) { a, _ in
+                let x = try a.tensor("input"), d = try a.optionalInt("dim"), k = try a.bool("keepdim")
+                return .tensor(isMax ? try x.argmax(dim: d, keepdim: k) : try x.argmin(dim: d, keepdim: k))
             }
-            t.method(name, params, "x.\(doc)", body)
-            t.function(name, [Param("input", .tensor)] + params, doc, body)
         }
         for (name, isAny) in [("any", true), ("all", false)] {
             t.method(name, [], "x.\(name)(): true when \(isAny ? "any" : "every") element is non-zero (a bool tensor).") { a, _ in
-                let x = try a.tensor(0).to(.bool).to(.int64)
+                let x = try a.tensor("self").to(.bool).to(.int64)
                 let s = try x.sum().item()
                 return .tensor(Tensor.scalar(isAny ? (s > 0 ? 1 : 0) : (Int(s) == x.count ? 1 : 0), dtype: .bool))
             }

@@ -22,13 +22,13 @@ enum ValueMethods {
         return order.map { items[$0] }
     }
 
-    static func string(_ a: BoundArguments) throws -> String { try a.string(0) }
+    static func string(_ a: BoundArguments) throws -> String { try a.string("self") }
     static func listBox(_ a: BoundArguments) throws -> ListBox {
-        guard case .list(let l) = a[0] else { throw NativeError("\(a.function): expected a list") }
+        guard case .list(let l) = a["self"] else { throw NativeError("\(a.function): expected a list") }
         return l
     }
     static func dictBox(_ a: BoundArguments) throws -> DictBox {
-        guard case .dict(let d) = a[0] else { throw NativeError("\(a.function): expected a dict") }
+        guard case .dict(let d) = a["self"] else { throw NativeError("\(a.function): expected a dict") }
         return d
     }
     static func key(_ v: Value, _ fn: String) throws -> DictKey {
@@ -47,17 +47,17 @@ enum ValueMethods {
         t.method("split", on: "string", [Param("sep", .optional(.string), default: Value.none)], "s.split(sep=none): the pieces between separators (runs of whitespace when none).") { a, _ in
             let s = try string(a)
             let parts: [String]
-            if a[1].isNone {
+            if a["sep"].isNone {
                 parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             } else {
-                let sep = try a.string(1)
+                let sep = try a.string("sep")
                 guard !sep.isEmpty else { throw NativeError("split: empty separator") }
                 parts = s.components(separatedBy: sep)
             }
             return .list(ListBox(parts.map { .string($0) }))
         }
         t.method("join", on: "string", [Param("items")], "sep.join(items): the strings joined with sep between them.") { a, rt in
-            let parts = try Iteration.elements(a[1], runtime: rt).map { v -> String in
+            let parts = try Iteration.elements(a["items"], runtime: rt).map { v -> String in
                 guard case .string(let s) = v else { throw NativeError("join: expected strings, found \(v.typeName)") }
                 return s
             }
@@ -67,20 +67,20 @@ enum ValueMethods {
             .string(try string(a).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         t.method("replace", on: "string", [Param("old", .string), Param("new", .string)], "s.replace(old, new): s with every old replaced by new.") { a, _ in
-            let old = try a.string(1)
+            let old = try a.string("old")
             // An empty old string matches between every character, as in Python.
             guard !old.isEmpty else {
-                let new = try a.string(2)
+                let new = try a.string("new")
                 return .string(new + (try string(a)).map { String($0) + new }.joined())
             }
-            return .string(try string(a).replacingOccurrences(of: old, with: a.string(2)))
+            return .string(try string(a).replacingOccurrences(of: old, with: a.string("new")))
         }
-        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string(1))) }
-        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix)") { a, _ in .bool(try string(a).hasSuffix(a.string(1))) }
+        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string("prefix"))) }
+        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix)") { a, _ in .bool(try string(a).hasSuffix(a.string("suffix"))) }
         t.method("lower", on: "string", [], "s.lower()") { a, _ in .string(try string(a).lowercased()) }
         t.method("upper", on: "string", [], "s.upper()") { a, _ in .string(try string(a).uppercased()) }
         t.method("format", on: "string", [Param("args", .any, variadic: true)], "s.format(*args): replaces {} / {0} / {:.2f} fields with the arguments.") { a, _ in
-            let s = try string(a), args = try a.list(1)
+            let s = try string(a), args = try a.list("args")
             var out = "", auto = 0
             var chars = s[...]
             while let c = chars.first {
@@ -104,10 +104,10 @@ enum ValueMethods {
         }
 
         // MARK: list
-        t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a[1]); return .none }
+        t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a["x"]); return .none }
         t.method("extend", on: "list", [Param("items")], "xs.extend(items): adds every element of items at the end.") { a, rt in
             let l = try listBox(a)
-            let items = try Iteration.elements(a[1], runtime: rt)
+            let items = try Iteration.elements(a["items"], runtime: rt)
             try Arith.checkLength(l.items.count, items.count, "list")
             l.items += items
             return .none
@@ -115,24 +115,24 @@ enum ValueMethods {
         t.method("pop", on: "list", [Param("index", .int, default: .int(-1))], "xs.pop(index=-1): removes and returns the element at index.") { a, _ in
             let l = try listBox(a)
             guard !l.items.isEmpty else { throw NativeError("pop: the list is empty") }
-            return l.items.remove(at: try index(a.int(1), count: l.items.count, "pop"))
+            return l.items.remove(at: try index(a.int("index"), count: l.items.count, "pop"))
         }
         t.method("insert", on: "list", [Param("index", .int), Param("x")], "xs.insert(index, x): inserts x before index.") { a, _ in
             let l = try listBox(a)
-            let i = try a.int(1)
+            let i = try a.int("index")
             let j = Swift.min(Swift.max(i < 0 ? i + l.items.count : i, 0), l.items.count)
-            l.items.insert(a[2], at: j)
+            l.items.insert(a["x"], at: j)
             return .none
         }
         t.method("index", on: "list", [Param("x")], "xs.index(x): the position of the first element equal to x.") { a, _ in
-            guard let i = try listBox(a).items.firstIndex(where: { try ValueOps.equal($0, a[1]) }) else {
-                throw NativeError("index: \(Repr.repr(a[1])) is not in the list")
+            guard let i = try listBox(a).items.firstIndex(where: { try ValueOps.equal($0, a["x"]) }) else {
+                throw NativeError("index: \(Repr.repr(a["x"])) is not in the list")
             }
             return .int(i)
         }
         t.method("remove", on: "list", [Param("x")], "xs.remove(x): removes the first element equal to x.") { a, _ in
             let l = try listBox(a)
-            guard let i = try l.items.firstIndex(where: { try ValueOps.equal($0, a[1]) }) else { throw NativeError("remove: \(Repr.repr(a[1])) is not in the list") }
+            guard let i = try l.items.firstIndex(where: { try ValueOps.equal($0, a["x"]) }) else { throw NativeError("remove: \(Repr.repr(a["x"])) is not in the list") }
             l.items.remove(at: i)
             return .none
         }
@@ -140,13 +140,13 @@ enum ValueMethods {
         t.method("sort", on: "list", [Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
                  "xs.sort(key=none, reverse=false): sorts the list in place (stable).") { a, rt in
             let l = try listBox(a)
-            l.items = try sort(l.items, key: a[1], reverse: a.bool(2), rt)
+            l.items = try sort(l.items, key: a["key"], reverse: a.bool("reverse"), rt)
             return .none
         }
         t.method("copy", on: "list", [], "xs.copy(): a shallow copy.") { a, _ in .list(ListBox(try listBox(a).items)) }
         t.method("clear", on: "list", [], "xs.clear(): removes every element.") { a, _ in try listBox(a).items.removeAll(); return .none }
         t.method("count", on: "list", [Param("x")], "xs.count(x): how many elements equal x.") { a, _ in
-            .int(try listBox(a).items.filter { try ValueOps.equal($0, a[1]) }.count)
+            .int(try listBox(a).items.filter { try ValueOps.equal($0, a["x"]) }.count)
         }
 
         // MARK: dict
@@ -156,12 +156,12 @@ enum ValueMethods {
             .list(ListBox(try dictBox(a).pairs.map { .tuple([$0.0.value, $0.1]) }))
         }
         t.method("get", on: "dict", [Param("key"), Param("default", default: Value.none)], "d.get(key, default=none): the value for key, or default.") { a, _ in
-            try dictBox(a)[key(a[1], "get")] ?? a[2]
+            try dictBox(a)[key(a["key"], "get")] ?? a["default"]
         }
         t.method("pop", on: "dict", [Param("key"), Param("default", variadic: true)],
                  "d.pop(key[, default]): removes key and returns its value; a missing key gives default, or an error when none is given.") { a, _ in
-            let d = try dictBox(a), k = try key(a[1], "pop")
-            let fallback = try a.list(2)
+            let d = try dictBox(a), k = try key(a["key"], "pop")
+            let fallback = try a.list("default")
             guard fallback.count <= 1 else { throw NativeError("pop: takes at most 2 arguments (key, default), got \(1 + fallback.count)") }
             guard let v = d[k] else {
                 guard let f = fallback.first else { throw NativeError("pop: key \(k) not found in dict") }
@@ -172,7 +172,7 @@ enum ValueMethods {
         }
         t.method("update", on: "dict", [Param("other")], "d.update(other): copies every entry of another dict into d.") { a, _ in
             let d = try dictBox(a)
-            guard case .dict(let o) = a[1] else { throw NativeError("update: expected a dict, got \(a[1].typeName)") }
+            guard case .dict(let o) = a["other"] else { throw NativeError("update: expected a dict, got \(a["other"].typeName)") }
             for (k, v) in o.pairs { d[k] = v }
             return .none
         }

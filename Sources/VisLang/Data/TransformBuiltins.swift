@@ -15,15 +15,15 @@ public final class PairTransformObject: NativeObject {
 enum TransformBuiltins {
     static func object(_ t: Transform) -> Value { .object(TransformObject(t)) }
 
-    static func pair(_ a: BoundArguments, _ i: Int) throws -> (Int, Int) {
-        let xs = try a.ints(i, count: 2)
+    static func pair(_ a: BoundArguments, _ name: String) throws -> (Int, Int) {
+        let xs = try a.ints(name, count: 2)
         guard xs.count == 2 else { throw NativeError("\(a.function): size must be an int or [h, w]") }
         return (xs[0], xs[1])
     }
 
-    static func range(_ a: BoundArguments, _ i: Int, symmetric: Bool) throws -> (Double, Double) {
-        if let d = a[i].asDouble { return symmetric ? (-Swift.abs(d), Swift.abs(d)) : (d, d) }
-        let xs = try a.list(i).map { v -> Double in
+    static func range(_ a: BoundArguments, _ name: String, symmetric: Bool) throws -> (Double, Double) {
+        if let d = a[name].asDouble { return symmetric ? (-Swift.abs(d), Swift.abs(d)) : (d, d) }
+        let xs = try a.list(name).map { v -> Double in
             guard let d = v.asDouble else { throw NativeError("\(a.function): expected numbers") }
             return d
         }
@@ -31,8 +31,8 @@ enum TransformBuiltins {
         return (xs[0], xs[1])
     }
 
-    static func interpolation(_ a: BoundArguments, _ i: Int) throws -> Interpolation {
-        let s = try a.string(i)
+    static func interpolation(_ a: BoundArguments, _ name: String = "interpolation") throws -> Interpolation {
+        let s = try a.string(name)
         guard let m = Interpolation(rawValue: s) else { throw NativeError("\(a.function): interpolation must be \"bilinear\" or \"nearest\", got \(Repr.quote(s))") }
         return m
     }
@@ -62,75 +62,75 @@ enum TransformBuiltins {
         let size = Param("size", .ints)
         t.function("Resize", [size, Param("interpolation", .string, default: .string("bilinear"))],
                    "Resize(size, interpolation=\"bilinear\"): an int makes the shorter side that long; [h, w] resizes exactly. Antialiased like torchvision.") { a, _ in
-            object(try Resize(size: a.ints(0), interpolation: interpolation(a, 1)))
+            object(try Resize(size: a.ints("size"), interpolation: interpolation(a, "interpolation")))
         }
-        t.function("CenterCrop", [size], "CenterCrop(size): the centre [h, w] window.") { a, _ in object(CenterCrop(size: try pair(a, 0))) }
+        t.function("CenterCrop", [size], "CenterCrop(size): the centre [h, w] window.") { a, _ in object(CenterCrop(size: try pair(a, "size"))) }
         t.function("RandomCrop", [size, Param("padding", .int, default: .int(0)), Param("pad_if_needed", .bool, default: .bool(false)), Param("fill", .float, default: .float(0))],
                    "RandomCrop(size, padding=0, pad_if_needed=false, fill=0): a random window after zero padding.") { a, _ in
-            object(RandomCrop(size: try pair(a, 0), padding: try a.int(1), padIfNeeded: try a.bool(2), fill: try a.double(3)))
+            object(RandomCrop(size: try pair(a, "size"), padding: try a.int("padding"), padIfNeeded: try a.bool("pad_if_needed"), fill: try a.double("fill")))
         }
         t.function("RandomResizedCrop", [size, Param("scale", .list, default: .list(ListBox([.float(0.08), .float(1.0)]))),
                                           Param("ratio", .list, default: .list(ListBox([.float(3.0 / 4), .float(4.0 / 3)]))),
                                           Param("interpolation", .string, default: .string("bilinear"))],
                    "RandomResizedCrop(size, scale=[0.08, 1.0], ratio=[3/4, 4/3]): a random area and aspect, resized (torchvision's sampling).") { a, _ in
-            object(try RandomResizedCrop(size: pair(a, 0), scale: range(a, 1, symmetric: false), ratio: range(a, 2, symmetric: false), interpolation: interpolation(a, 3)))
+            object(try RandomResizedCrop(size: pair(a, "size"), scale: range(a, "scale", symmetric: false), ratio: range(a, "ratio", symmetric: false), interpolation: interpolation(a, "interpolation")))
         }
         for (name, vertical) in [("RandomHorizontalFlip", false), ("RandomVerticalFlip", true)] {
             t.function(name, [Param("p", .float, default: .float(0.5))], "\(name)(p=0.5): mirrors the image with probability p.") { a, _ in
-                object(try RandomFlip(p: a.double(0), vertical: vertical))
+                object(try RandomFlip(p: a.double("p"), vertical: vertical))
             }
         }
         t.function("RandomRotation", [Param("degrees", .oneOf([.float, .list])), Param("interpolation", .string, default: .string("nearest")), Param("fill", .float, default: .float(0))],
                    "RandomRotation(degrees, interpolation=\"nearest\", fill=0): rotates by an angle in [-degrees, degrees] (or a [min, max] range).") { a, _ in
-            object(try RandomRotation(degrees: range(a, 0, symmetric: true), interpolation: interpolation(a, 1), fill: a.double(2)))
+            object(try RandomRotation(degrees: range(a, "degrees", symmetric: true), interpolation: interpolation(a, "interpolation"), fill: a.double("fill")))
         }
         t.function("ColorJitter", [Param("brightness", .float, default: .float(0)), Param("contrast", .float, default: .float(0)),
                                     Param("saturation", .float, default: .float(0)), Param("hue", .float, default: .float(0))],
                    "ColorJitter(brightness=0, contrast=0, saturation=0, hue=0): random colour changes in a random order.") { a, _ in
-            object(try ColorJitter(brightness: a.double(0), contrast: a.double(1), saturation: a.double(2), hue: a.double(3)))
+            object(try ColorJitter(brightness: a.double("brightness"), contrast: a.double("contrast"), saturation: a.double("saturation"), hue: a.double("hue")))
         }
         t.function("Grayscale", [Param("num_output_channels", .int, default: .int(1))], "Grayscale(num_output_channels=1): RGB to grey.") { a, _ in
-            object(try Grayscale(outputChannels: a.int(0)))
+            object(try Grayscale(outputChannels: a.int("num_output_channels")))
         }
         t.function("PairTransform", [Param("geometric", default: .list(ListBox([]))), Param("each", default: .list(ListBox([])))],
                    "PairTransform(geometric=[...], each=[...]): the same random geometry for both images of a pair, independent colour transforms for each.") { a, rt in
             let each: [Transform]
-            switch a[1] {
+            switch a["each"] {
             case .list(let l): each = try l.items.compactMap { try DataBuiltins.transform($0, "PairTransform: each", runtime: rt) }
-            default: each = try DataBuiltins.transform(a[1], "PairTransform: each", runtime: rt).map { [$0] } ?? []
+            default: each = try DataBuiltins.transform(a["each"], "PairTransform: each", runtime: rt).map { [$0] } ?? []
             }
-            return .object(PairTransformObject(PairTransform(geometric: try geometric(a[0], runtime: rt), each: each)))
+            return .object(PairTransformObject(PairTransform(geometric: try geometric(a["geometric"], runtime: rt), each: each)))
         }
         t.function("ImageFolder", [Param("root", .string), Param("transform", default: Value.none), Param("mode", .string, default: .string("RGB"))],
                    "ImageFolder(root, transform=none, mode=\"RGB\"): images in one folder per class (sorted names), samples (image, class index).") { a, rt in
-            .object(DatasetObject(try ImageFolder(root: a.string(0), transform: DataBuiltins.transform(a[1], "ImageFolder: transform", runtime: rt), mode: mode(a, 2))))
+            .object(DatasetObject(try ImageFolder(root: a.string("root"), transform: DataBuiltins.transform(a["transform"], "ImageFolder: transform", runtime: rt), mode: mode(a, "mode"))))
         }
         t.function("PairedImageFolder", [Param("root", .string), Param("pair_suffix", .string, default: .string("(1)")), Param("transform", default: Value.none),
                                           Param("pair_transform", default: Value.none), Param("strict", .bool, default: .bool(false)), Param("mode", .string, default: .string("RGB"))],
                    "PairedImageFolder(root, pair_suffix=\"(1)\", transform=none, pair_transform=none, strict=false): two views per sample (name.jpg + name(1).jpg), samples (img1, img2, label).") { a, rt in
             var pt: PairTransform? = nil
-            if case .object(let o as PairTransformObject) = a[3] { pt = o.transform } else if !a[3].isNone {
-                throw NativeError("PairedImageFolder: pair_transform must be a PairTransform, got \(a[3].typeName)")
+            if case .object(let o as PairTransformObject) = a["pair_transform"] { pt = o.transform } else if !a["pair_transform"].isNone {
+                throw NativeError("PairedImageFolder: pair_transform must be a PairTransform, got \(a["pair_transform"].typeName)")
             }
-            let ds = try PairedImageFolder(root: a.string(0), pairSuffix: a.string(1), transform: DataBuiltins.transform(a[2], "PairedImageFolder: transform", runtime: rt),
-                                           pairTransform: pt, strict: a.bool(4), mode: mode(a, 5))
+            let ds = try PairedImageFolder(root: a.string("root"), pairSuffix: a.string("pair_suffix"), transform: DataBuiltins.transform(a["transform"], "PairedImageFolder: transform", runtime: rt),
+                                           pairTransform: pt, strict: a.bool("strict"), mode: mode(a, "mode"))
             if !ds.unpaired.isEmpty { rt.write("warning: PairedImageFolder skipped \(ds.unpaired.count) unpaired file\(ds.unpaired.count == 1 ? "" : "s") (strict=true makes this an error)\n") }
             return .object(DatasetObject(ds))
         }
         t.function("SegmentationFolder", [Param("images", .string), Param("masks", .string), Param("transform", default: Value.none), Param("mode", .string, default: .string("RGB"))],
                    "SegmentationFolder(images, masks, transform=none): images and masks matched by file stem; samples (image, mask int64 [H, W]); geometric transforms apply to both.") { a, rt in
             var pt: PairTransform? = nil
-            switch a[2] {
+            switch a["transform"] {
             case .none: break
             case .object(let o as PairTransformObject): pt = o.transform
-            default: pt = PairTransform(geometric: try geometric(a[2], runtime: rt), each: [])
+            default: pt = PairTransform(geometric: try geometric(a["transform"], runtime: rt), each: [])
             }
-            return .object(DatasetObject(try SegmentationFolder(images: a.string(0), masks: a.string(1), transform: pt, mode: mode(a, 3))))
+            return .object(DatasetObject(try SegmentationFolder(images: a.string("images"), masks: a.string("masks"), transform: pt, mode: mode(a, "mode"))))
         }
     }
 
-    static func mode(_ a: BoundArguments, _ i: Int) throws -> ImageMode {
-        let s = try a.string(i)
+    static func mode(_ a: BoundArguments, _ name: String = "mode") throws -> ImageMode {
+        let s = try a.string(name)
         guard let m = ImageMode(rawValue: s) else { throw NativeError("\(a.function): mode must be \"RGB\", \"L\", \"RGBA\" or \"LA\", got \(Repr.quote(s))") }
         return m
     }

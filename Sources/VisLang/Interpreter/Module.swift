@@ -70,71 +70,98 @@ extension ModuleObject {
     }
 }
 
-/// The members every module has, as natives bound to the receiver.
-enum ModuleMembers {
-    static let names = ["parameters", "named_parameters", "children", "named_children", "train", "eval", "training",
-                        "zero_grad", "apply", "state_dict", "load_state_dict", "num_params", "modules", "buffers"]
+extension ModuleObject {
+    /// Every module, native or written as a `model`, has the members of `Module`.
+    public var members: MemberTable? { ModuleMembers.table }
+}
 
-    static func member(_ m: ModuleObject, _ name: String) -> Value? {
-        func fn(_ params: [Param], _ body: @escaping (BoundArguments, Runtime) throws -> Value) -> Value {
-            .function(NativeFunction(name, params, doc: "", body))
+/// The members every module shares (`parameters()`, `train()`, `state_dict()`...),
+/// declared once as the `Module` member table.
+enum ModuleMembers {
+    /// The names of the shared members, in declaration order.
+    static var names: [String] { table.names }
+
+    /// A shared member bound to `m`, or nil.
+    static func member(_ m: ModuleObject, _ name: String) -> Value? { try? table.member(of: m, name) }
+
+    static func module(_ a: BoundArguments) throws -> ModuleObject { try a.object("self", ModuleObject.self) }
+
+    static let table: MemberTable = {
+        let t = MemberTable("Module")
+        t.attribute("training", of: ModuleObject.self, "m.training: true in training mode (dropout on, batch norm updating its statistics), false after eval().",
+                    get: { .bool($0.isTraining) },
+                    set: { m, v in
+                        guard case .bool(let b) = v else { throw NativeError("training must be true or false, got \(v.typeName)") }
+                        var module = m
+                        module.isTraining = b
+                    })
+        t.method("parameters", [], "m.parameters(): every parameter tensor of the module and its children, in registration order (what an optimizer takes).") { a, _ in
+            .list(ListBox(try module(a).namedParameters().map { .tensor($0.1) }))
         }
-        switch name {
-        case "training": return .bool(m.isTraining)
-        case "parameters":
-            return fn([]) { _, _ in .list(ListBox(m.namedParameters().map { .tensor($0.1) })) }
-        case "buffers":
-            return fn([]) { _, _ in .list(ListBox(m.namedBuffers().map { .tensor($0.1) })) }
-        case "named_parameters":
-            return fn([]) { _, _ in .list(ListBox(m.namedParameters().map { .tuple([.string($0.0), .tensor($0.1)]) })) }
-        case "children":
-            return fn([]) { _, _ in .list(ListBox(m.childModules.map { .object($0.1) })) }
-        case "named_children":
-            return fn([]) { _, _ in .list(ListBox(m.childModules.map { .tuple([.string($0.0), .object($0.1)]) })) }
-        case "modules":
-            return fn([]) { _, _ in
-                var out: [Value] = []
-                func walk(_ x: ModuleObject) { out.append(.object(x)); x.childModules.forEach { walk($0.1) } }
-                walk(m)
-                return .list(ListBox(out))
-            }
-        case "train":
-            return fn([Param("mode", .bool, default: .bool(true))]) { a, _ in m.setTraining(try a.bool(0)); return .object(m) }
-        case "eval":
-            return fn([]) { _, _ in m.setTraining(false); return .object(m) }
-        case "zero_grad":
-            return fn([]) { _, _ in for (_, p) in m.namedParameters() { p.grad = nil }; return .none }
-        case "apply":
-            return fn([Param("fn", .callable)]) { a, rt in
-                func walk(_ x: ModuleObject) throws {
-                    for (_, c) in x.childModules { try walk(c) }
-                    _ = try rt.call(a[0], [.object(x)], keywords: [])
-                }
-                try walk(m)
-                return .object(m)
-            }
-        case "state_dict":
-            return fn([]) { _, _ in .dict(DictBox(m.stateEntries().map { (.string($0.0), .tensor($0.1.detach())) })) }
-        case "load_state_dict":
-            return fn([Param("state_dict"), Param("strict", .bool, default: .bool(true))]) { a, _ in
-                guard case .dict(let d) = a[0] else { throw NativeError("load_state_dict: expected a dict of tensors, got \(a[0].typeName)") }
-                let entries = try d.pairs.map { k, v -> (String, Tensor) in
-                    guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is \(v.typeNameWithArticle), not a tensor") }
-                    return (Repr.str(k.value), t)
-                }
-                let r = try m.loadState(entries, strict: a.bool(1))
-                let report = DictBox()
-                report[string: "missing_keys"] = .list(ListBox(r.missing.map { .string($0) }))
-                report[string: "unexpected_keys"] = .list(ListBox(r.unexpected.map { .string($0) }))
-                report[string: "mismatched_keys"] = .list(ListBox(r.mismatched.map { .string($0) }))
-                return .dict(report)
-            }
-        case "num_params":
-            return fn([Param("trainable", .bool, default: .bool(false))]) { a, _ in
-                let only = try a.bool(0)
-                return .int(m.namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
-            }
-        default: return nil
+        t.method("named_parameters", [], "m.named_parameters(): (name, tensor) pairs with PyTorch's dotted names (features.0.weight).") { a, _ in
+            .list(ListBox(try module(a).namedParameters().map { .tuple([.string($0.0), .tensor($0.1)]) }))
         }
-    }
+        t.method("buffers", [], "m.buffers(): the buffers (batch norm running statistics) of the module and its children.") { a, _ in
+            .list(ListBox(try module(a).namedBuffers().map { .tensor($0.1) }))
+        }
+        t.method("children", [], "m.children(): the direct child modules, in order.") { a, _ in
+            .list(ListBox(try module(a).childModules.map { .object($0.1) }))
+        }
+        t.method("named_children", [], "m.named_children(): (name, module) pairs of the direct children.") { a, _ in
+            .list(ListBox(try module(a).childModules.map { .tuple([.string($0.0), .object($0.1)]) }))
+        }
+        t.method("modules", [], "m.modules(): the module itself and every descendant, depth first.") { a, _ in
+            var out: [Value] = []
+            func walk(_ x: ModuleObject) { out.append(.object(x)); x.childModules.forEach { walk($0.1) } }
+            walk(try module(a))
+            return .list(ListBox(out))
+        }
+        t.method("train", [Param("mode", .bool, default: .bool(true))], "m.train(mode=true): sets training mode here and in every child; returns the module.") { a, _ in
+            let m = try module(a)
+            m.setTraining(try a.bool("mode"))
+            return .object(m)
+        }
+        t.method("eval", [], "m.eval(): sets evaluation mode (dropout off, batch norm using its running statistics); returns the module.") { a, _ in
+            let m = try module(a)
+            m.setTraining(false)
+            return .object(m)
+        }
+        t.method("zero_grad", [], "m.zero_grad(): clears the gradient of every parameter (sets it to none).") { a, _ in
+            for (_, p) in try module(a).namedParameters() { p.grad = nil }
+            return .none
+        }
+        t.method("apply", [Param("fn", .callable)], "m.apply(fn): calls fn on every child (children first, recursively), then on the module itself; returns the module.\n  net.apply(init_weights)") { a, rt in
+            let m = try module(a)
+            func walk(_ x: ModuleObject) throws {
+                for (_, c) in x.childModules { try walk(c) }
+                _ = try rt.call(a["fn"], [.object(x)], keywords: [])
+            }
+            try walk(m)
+            return .object(m)
+        }
+        t.method("state_dict", [], "m.state_dict(): a dict of every parameter and buffer by PyTorch's key names, detached.") { a, _ in
+            .dict(DictBox(try module(a).stateEntries().map { (.string($0.0), .tensor($0.1.detach())) }))
+        }
+        t.method("load_state_dict", [Param("state_dict"), Param("strict", .bool, default: .bool(true))],
+                 "m.load_state_dict(state_dict, strict=true): copies the tensors in; with strict, every name, shape and dtype must match and nothing changes otherwise. Returns {missing_keys, unexpected_keys, mismatched_keys}.") { a, _ in
+            let m = try module(a)
+            guard case .dict(let d) = a["state_dict"] else { throw NativeError("load_state_dict: expected a dict of tensors, got \(a["state_dict"].typeName)") }
+            let entries = try d.pairs.map { k, v -> (String, Tensor) in
+                guard case .tensor(let t) = v else { throw NativeError("load_state_dict: entry \(k) is \(v.typeNameWithArticle), not a tensor") }
+                return (Repr.str(k.value), t)
+            }
+            let r = try m.loadState(entries, strict: a.bool("strict"))
+            let report = DictBox()
+            report[string: "missing_keys"] = .list(ListBox(r.missing.map { .string($0) }))
+            report[string: "unexpected_keys"] = .list(ListBox(r.unexpected.map { .string($0) }))
+            report[string: "mismatched_keys"] = .list(ListBox(r.mismatched.map { .string($0) }))
+            return .dict(report)
+        }
+        t.method("num_params", [Param("trainable", .bool, default: .bool(false))],
+                 "m.num_params(trainable=false): the number of parameter elements (only those that require grad with trainable=true).") { a, _ in
+            let only = try a.bool("trainable")
+            return .int(try module(a).namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
+        }
+        return t
+    }()
 }

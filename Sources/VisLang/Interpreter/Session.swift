@@ -141,6 +141,9 @@ public final class Session {
             for type in ["tensor", "string", "list", "dict"] {
                 if base == type, let f = registry.methods[type]?[member] { return "\(f.signature)\n\n\(f.doc)" }
             }
+            // Members of native types: `:help SGD.step`, `:help Module.train`, `:help opt.step`.
+            if let text = registry.memberTables[base]?.help(member) { return text }
+            if case .object(let o)? = value(of: base), let text = o.members?.help(member) { return text }
         }
         if case .function(let f as UserFunction)? = value(of: name) { return "\(f.signature)\n\n(defined in this session)" }
         return nil

@@ -21,26 +21,26 @@ enum CheckpointBuiltins {
     static func add(to t: inout BuiltinTable) {
         t.function("save", [Param("obj"), Param("path", .string)],
                    "save(model_or_state_dict, path): writes a safetensors file with PyTorch's key names, atomically.\n  save(net, \"model.safetensors\")") { a, _ in
-            try SafeTensors.save(entries(a[0], "save"), to: a.string(1))
+            try SafeTensors.save(entries(a["obj"], "save"), to: a.string("path"))
             return .none
         }
         t.function("load", [Param("model"), Param("path", .string), Param("strict", .bool, default: .bool(true))],
                    "load(model, path, strict=true): loads a safetensors file into a model, checking every name, shape and dtype; nothing changes on a mismatch unless strict=false. load(path) returns the state dict.") { a, _ in
-            let path = try a.string(1)
+            let path = try a.string("path")
             let tensors = try SafeTensors.load(path)
-            guard case .object(let m as ModuleObject) = a[0] else {
-                throw NativeError("load: the first argument must be a model, got \(a[0].typeName) (use load_state_dict(path) for a dict)")
+            guard case .object(let m as ModuleObject) = a["model"] else {
+                throw NativeError("load: the first argument must be a model, got \(a["model"].typeName) (use load_state_dict(path) for a dict)")
             }
-            let report = try m.loadState(tensors, strict: a.bool(2))
+            let report = try m.loadState(tensors, strict: a.bool("strict"))
             return report.isClean ? .none : .string("loaded with mismatches: missing \(report.missing), unexpected \(report.unexpected), mismatched \(report.mismatched)")
         }
         t.function("load_state_dict", [Param("path", .string)], "load_state_dict(path): the tensors of a safetensors file as a dict.") { a, _ in
-            .dict(DictBox(try SafeTensors.load(a.string(0)).map { (.string($0.0), .tensor($0.1)) }))
+            .dict(DictBox(try SafeTensors.load(a.string("path")).map { (.string($0.0), .tensor($0.1)) }))
         }
         t.function("summary", [Param("model"), Param("input_shape", .ints)],
                    "summary(model, input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals.\n  summary(net, [1, 1, 28, 28])") { a, rt in
-            guard case .object(let m as ModuleObject) = a[0] else { throw NativeError("summary: expected a model, got \(a[0].typeName)") }
-            rt.write(try Summary.run(m, inputShape: a.ints(1), runtime: rt))
+            guard case .object(let m as ModuleObject) = a["model"] else { throw NativeError("summary: expected a model, got \(a["model"].typeName)") }
+            rt.write(try Summary.run(m, inputShape: a.ints("input_shape"), runtime: rt))
             return .none
         }
     }

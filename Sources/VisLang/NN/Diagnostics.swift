@@ -27,8 +27,8 @@ enum Diagnostics {
     static func add(to t: inout BuiltinTable) {
         t.function("first_nonfinite_layer", [Param("model"), Param("inputs", .list)],
                    "first_nonfinite_layer(model, inputs): the path and type of the first layer whose output holds NaN or infinity when the model runs on the list of inputs, or none.") { a, rt in
-            guard case .object(let m as ModuleObject) = a[0] else { throw NativeError("first_nonfinite_layer: expected a model, got \(a[0].typeName)") }
-            return try firstNonFinite(m, a.list(1), runtime: rt).map { .string($0) } ?? Value.none
+            guard case .object(let m as ModuleObject) = a["model"] else { throw NativeError("first_nonfinite_layer: expected a model, got \(a["model"].typeName)") }
+            return try firstNonFinite(m, a.list("inputs"), runtime: rt).map { .string($0) } ?? Value.none
         }
     }
 }

@@ -8,6 +8,9 @@ public enum NNBuiltins {
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
         LayerBuiltins.add(to: &t)
+        // Every layer has the members of `Module` (`:help Conv2d.parameters`).
+        t.memberTables.append(ModuleMembers.table)
+        t.memberTypeAliases += t.functions.map { ($0.name, "Module") }
         FunctionalBuiltins.add(to: &t)
         LossBuiltins.add(to: &t)
         InitBuiltins.add(to: &t)
@@ -34,31 +37,31 @@ public enum NNBuiltins {
     }
 
     /// An int or a pair of ints as a pair (`3` -> (3, 3), `[3, 5]` -> (3, 5)).
-    static func pair(_ a: BoundArguments, _ i: Int) throws -> (Int, Int) {
-        let xs = try a.ints(i, count: 2)
-        guard xs.count == 2 else { throw NativeError("\(a.function): argument '\(a.params[i].name)' must be an int or a pair of ints, got \(xs.count) values") }
+    static func pair(_ a: BoundArguments, _ name: String) throws -> (Int, Int) {
+        let xs = try a.ints(name, count: 2)
+        guard xs.count == 2 else { throw NativeError("\(a.function): argument '\(name)' must be an int or a pair of ints, got \(xs.count) values") }
         return (xs[0], xs[1])
     }
 
     /// True when the argument was written as one int (PyTorch prints those as ints).
-    static func isInt(_ a: BoundArguments, _ i: Int) -> Bool { if case .int = a[i] { return true } else { return false } }
+    static func isInt(_ a: BoundArguments, _ name: String) -> Bool { if case .int = a[name] { return true } else { return false } }
 
     /// Padding as an int, a pair, "same" or "valid".
-    static func padding(_ a: BoundArguments, _ i: Int) throws -> ConvPadding {
-        if case .string(let s) = a[i] {
+    static func padding(_ a: BoundArguments, _ name: String) throws -> ConvPadding {
+        if case .string(let s) = a[name] {
             switch s {
             case "same": return .same
             case "valid": return .valid
             default: throw NativeError("\(a.function): padding must be an int, a pair, \"same\" or \"valid\", got \(Repr.quote(s))")
             }
         }
-        let p = try pair(a, i)
+        let p = try pair(a, name)
         return .explicit(p.0, p.1)
     }
 
     /// A reduction name.
-    static func reduction(_ a: BoundArguments, _ i: Int) throws -> Functional.Reduction {
-        let s = try a.string(i)
+    static func reduction(_ a: BoundArguments, _ name: String = "reduction") throws -> Functional.Reduction {
+        let s = try a.string(name)
         guard let r = Functional.Reduction(rawValue: s) else { throw NativeError("\(a.function): reduction must be \"mean\", \"sum\" or \"none\", got \(Repr.quote(s))") }
         return r
     }
@@ -69,12 +72,12 @@ public enum NNBuiltins {
         switch (module, name) {
         case (let s as Sequential, "append"):
             return .function(NativeFunction("append", [Param("module")], doc: "seq.append(module): adds a layer at the end.") { a, rt in
-                s.append(try NNBuiltins.module(a[0], "append: module", runtime: rt))
+                s.append(try NNBuiltins.module(a["module"], "append: module", runtime: rt))
                 return .none
             })
         case (let l as ModuleList, "append"):
             return .function(NativeFunction("append", [Param("module")], doc: "list.append(module): adds a module at the end.") { a, rt in
-                l.append(try NNBuiltins.module(a[0], "append: module", runtime: rt))
+                l.append(try NNBuiltins.module(a["module"], "append: module", runtime: rt))
                 return .none
             })
         default: return nil

@@ -1,13 +1,14 @@
 import VisOptim
 import VisTensor
 
-/// An optimizer as a .vis value: `zero_grad()`, `step()`, `lr` (read and write),
-/// `param_groups`, `state_dict()` / `load_state_dict()`.
+/// An optimizer as a .vis value; its members are the `Optimizer` member table.
 public final class OptimizerObject: NativeObject {
     public let optimizer: Optimizer
     init(_ o: Optimizer) { optimizer = o }
     public var typeName: String { optimizer.name }
-    public var memberNames: [String] { ["zero_grad", "step", "lr", "param_groups", "state_dict", "load_state_dict", "add_param_group"] }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { OptimizerObject.table }
     public var repr: String {
         let groups = optimizer.paramGroups.enumerated().map { i, g in
             "  group \(i): \(g.params.count) tensors, " + g.options.sorted { $0.key < $1.key }.map { "\($0.key)=\(Repr.float($0.value))" }.joined(separator: ", ")
@@ -15,73 +16,89 @@ public final class OptimizerObject: NativeObject {
         return "\(optimizer.name)(\n" + groups.joined(separator: "\n") + "\n)"
     }
 
-    public func member(_ name: String) throws -> Value? {
-        func fn(_ params: [Param], _ doc: String, _ body: @escaping (BoundArguments) throws -> Value) -> Value {
-            .function(NativeFunction(name, params, doc: doc) { a, _ in try body(a) })
-        }
-        switch name {
-        case "lr": return .float(optimizer.lr)
-        case "zero_grad": return fn([Param("set_to_none", .bool, default: .bool(true))], "opt.zero_grad(): clears every parameter's gradient.") { a in
-            self.optimizer.zeroGrad(setToNone: try a.bool(0)); return .none
-        }
-        case "step": return fn([], "opt.step(): one update of every parameter with a gradient.") { _ in try self.optimizer.step(); return .none }
-        case "param_groups":
-            return .list(ListBox(optimizer.paramGroups.map { g in
-                let d = DictBox()
-                d[string: "params"] = .list(ListBox(g.params.map { .tensor($0) }))
-                for (k, v) in g.options.sorted(by: { $0.key < $1.key }) { d[string: k] = .float(v) }
-                return .dict(d)
-            }))
-        case "state_dict": return fn([], "opt.state_dict(): the optimizer's state, to resume exactly.") { _ in OptimBuiltins.value(.dict(self.optimizer.stateDict())) }
-        case "load_state_dict": return fn([Param("state")], "opt.load_state_dict(state)") { a in
-            guard case .dict(let d) = try OptimBuiltins.state(a[0]) else { throw NativeError("load_state_dict: expected a dict") }
-            try self.optimizer.loadStateDict(d)
-            return .none
-        }
-        case "add_param_group": return fn([Param("group")], "opt.add_param_group({\"params\": ..., \"lr\": ...})") { a in
-            let (params, options) = try OptimBuiltins.group(a[0])
-            try self.optimizer.addParamGroup(params, options: options)
-            return .none
-        }
-        default: return nil
-        }
-    }
+    static func of(_ a: BoundArguments) throws -> Optimizer { try a.object("self", OptimizerObject.self).optimizer }
 
-    public func setMember(_ name: String, _ value: Value) throws -> Bool {
-        guard name == "lr" else { return false }
-        guard let v = value.asDouble else { throw NativeError("lr must be a number, got \(value.typeName)") }
-        optimizer.lr = v
-        return true
-    }
+    /// What every optimizer has: `zero_grad()`, `step()`, `lr`, `param_groups`,
+    /// `state_dict()`, `load_state_dict()`, `add_param_group()`.
+    static let table: MemberTable = {
+        let t = MemberTable("Optimizer")
+        t.attribute("lr", of: OptimizerObject.self, "opt.lr: the learning rate of the first parameter group; assigning sets it in every group.",
+                    get: { .float($0.optimizer.lr) },
+                    set: { o, v in
+                        guard let d = v.asDouble else { throw NativeError("lr must be a number, got \(v.typeName)") }
+                        o.optimizer.lr = d
+                    })
+        t.attribute("param_groups", of: OptimizerObject.self, "opt.param_groups: a list of dicts, one per parameter group, with \"params\" and the group's options (a snapshot).",
+                    get: { o in
+                        .list(ListBox(o.optimizer.paramGroups.map { g in
+                            let d = DictBox()
+                            d[string: "params"] = .list(ListBox(g.params.map { .tensor($0) }))
+                            for (k, v) in g.options.sorted(by: { $0.key < $1.key }) { d[string: k] = .float(v) }
+                            return .dict(d)
+                        }))
+                    })
+        t.method("zero_grad", [Param("set_to_none", .bool, default: .bool(true))],
+                 "opt.zero_grad(set_to_none=true): clears every parameter's gradient (to none, or to zeros with set_to_none=false).") { a, _ in
+            try of(a).zeroGrad(setToNone: a.bool("set_to_none"))
+            return .none
+        }
+        t.method("step", [], "opt.step(): one update of every parameter that has a gradient.") { a, _ in
+            try of(a).step()
+            return .none
+        }
+        t.method("state_dict", [], "opt.state_dict(): the optimizer's state (moments, step counts, options), to resume exactly.") { a, _ in
+            OptimBuiltins.value(.dict(try of(a).stateDict()))
+        }
+        t.method("load_state_dict", [Param("state_dict")], "opt.load_state_dict(state_dict): restores a state from state_dict().") { a, _ in
+            guard case .dict(let d) = try OptimBuiltins.state(a["state_dict"]) else { throw NativeError("load_state_dict: expected a dict") }
+            try of(a).loadStateDict(d)
+            return .none
+        }
+        t.method("add_param_group", [Param("param_group")], "opt.add_param_group(param_group): adds a group {\"params\": tensors, \"lr\": ..., ...}.") { a, _ in
+            let (params, options) = try OptimBuiltins.group(a["param_group"])
+            try of(a).addParamGroup(params, options: options)
+            return .none
+        }
+        return t
+    }()
 }
 
-/// A learning-rate scheduler as a .vis value: `step()` / `step(metric)`, `last_lr`.
+/// A learning-rate scheduler as a .vis value; its members are the `LRScheduler` table.
 public final class SchedulerObject: NativeObject {
     public let scheduler: LRScheduler
     init(_ s: LRScheduler) { scheduler = s }
     public var typeName: String { scheduler.name }
-    public var memberNames: [String] { ["step", "last_lr", "get_last_lr", "state_dict", "load_state_dict"] }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { SchedulerObject.table }
     public var repr: String { "\(scheduler.name)(last_lr=\(scheduler.lastLR.map(Repr.float)))" }
-    public func member(_ name: String) throws -> Value? {
-        switch name {
-        case "last_lr": return .list(ListBox(scheduler.lastLR.map { .float($0) }))
-        case "get_last_lr": return .function(NativeFunction(name, [], doc: "s.get_last_lr()") { _, _ in .list(ListBox(self.scheduler.lastLR.map { .float($0) })) })
-        case "step":
-            return .function(NativeFunction("step", [Param("metric", .optional(.float), default: Value.none)],
-                                            doc: "s.step() / s.step(metric): advance the schedule (ReduceLROnPlateau needs the metric).") { a, _ in
-                if let m = try a.optionalDouble(0) { try self.scheduler.step(m) } else { try self.scheduler.step() }
-                return .none
-            })
-        case "state_dict": return .function(NativeFunction(name, [], doc: "s.state_dict()") { _, _ in OptimBuiltins.value(.dict(self.scheduler.stateDict())) })
-        case "load_state_dict":
-            return .function(NativeFunction(name, [Param("state")], doc: "s.load_state_dict(state)") { a, _ in
-                guard case .dict(let d) = try OptimBuiltins.state(a[0]) else { throw NativeError("load_state_dict: expected a dict") }
-                try self.scheduler.loadStateDict(d)
-                return .none
-            })
-        default: return nil
+
+    static func of(_ a: BoundArguments) throws -> LRScheduler { try a.object("self", SchedulerObject.self).scheduler }
+
+    /// What every scheduler has: `step()`, `last_lr`, `get_last_lr()`, `state_dict()`,
+    /// `load_state_dict()`.
+    static let table: MemberTable = {
+        let t = MemberTable("LRScheduler")
+        t.attribute("last_lr", of: SchedulerObject.self, "s.last_lr: the learning rate of each group after the last step, a list.",
+                    get: { .list(ListBox($0.scheduler.lastLR.map { .float($0) })) })
+        t.method("get_last_lr", [], "s.get_last_lr(): the learning rate of each group after the last step, a list.") { a, _ in
+            .list(ListBox(try of(a).lastLR.map { .float($0) }))
         }
-    }
+        t.method("step", [Param("metrics", .optional(.float), default: Value.none)],
+                 "s.step() / s.step(metrics): advances the schedule; ReduceLROnPlateau needs the metric it watches.") { a, _ in
+            if let m = try a.optionalDouble("metrics") { try of(a).step(m) } else { try of(a).step() }
+            return .none
+        }
+        t.method("state_dict", [], "s.state_dict(): the scheduler's state, to resume exactly.") { a, _ in
+            OptimBuiltins.value(.dict(try of(a).stateDict()))
+        }
+        t.method("load_state_dict", [Param("state_dict")], "s.load_state_dict(state_dict): restores a state from state_dict().") { a, _ in
+            guard case .dict(let d) = try OptimBuiltins.state(a["state_dict"]) else { throw NativeError("load_state_dict: expected a dict") }
+            try of(a).loadStateDict(d)
+            return .none
+        }
+        return t
+    }()
 }
 
 /// Bindings of VisOptim: optimizers, schedulers and gradient clipping.
@@ -154,8 +171,8 @@ enum OptimBuiltins {
         return o.optimizer
     }
 
-    static func pair(_ a: BoundArguments, _ i: Int) throws -> (Double, Double) {
-        let xs = try a.list(i).map { v -> Double in guard let d = v.asDouble else { throw NativeError("\(a.function): betas must be numbers") }; return d }
+    static func pair(_ a: BoundArguments, _ name: String) throws -> (Double, Double) {
+        let xs = try a.list(name).map { v -> Double in guard let d = v.asDouble else { throw NativeError("\(a.function): betas must be numbers") }; return d }
         guard xs.count == 2 else { throw NativeError("\(a.function): betas must be a pair (beta1, beta2)") }
         return (xs[0], xs[1])
     }
@@ -165,46 +182,47 @@ enum OptimBuiltins {
         t.function("SGD", [params, Param("lr", .float), Param("momentum", .float, default: .float(0)), Param("dampening", .float, default: .float(0)),
                            Param("weight_decay", .float, default: .float(0)), Param("nesterov", .bool, default: .bool(false))],
                    "SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=false): stochastic gradient descent (PyTorch's update); params may be groups [{\"params\": ..., \"lr\": ...}].") { a, _ in
-            .object(OptimizerObject(try SGD(groups: groups(a[0]), lr: a.double(1), momentum: a.double(2), dampening: a.double(3), weightDecay: a.double(4), nesterov: a.bool(5))))
+            .object(OptimizerObject(try SGD(groups: groups(a["params"]), lr: a.double("lr"), momentum: a.double("momentum"), dampening: a.double("dampening"), weightDecay: a.double("weight_decay"), nesterov: a.bool("nesterov"))))
         }
         let adamParams = [params, Param("lr", .float, default: .float(1e-3)), Param("betas", .list, default: .list(ListBox([.float(0.9), .float(0.999)]))),
                           Param("eps", .float, default: .float(1e-8))]
         t.function("Adam", adamParams + [Param("weight_decay", .float, default: .float(0)), Param("amsgrad", .bool, default: .bool(false))],
                    "Adam(params, lr=1e-3, betas=[0.9, 0.999], eps=1e-8, weight_decay=0, amsgrad=false)\n  opt = Adam(model.parameters(), lr=1e-3)") { a, _ in
-            .object(OptimizerObject(try Adam(groups: groups(a[0]), lr: a.double(1), betas: pair(a, 2), eps: a.double(3), weightDecay: a.double(4), amsgrad: a.bool(5))))
+            .object(OptimizerObject(try Adam(groups: groups(a["params"]), lr: a.double("lr"), betas: pair(a, "betas"), eps: a.double("eps"), weightDecay: a.double("weight_decay"), amsgrad: a.bool("amsgrad"))))
         }
         t.function("AdamW", adamParams + [Param("weight_decay", .float, default: .float(1e-2)), Param("amsgrad", .bool, default: .bool(false))],
                    "AdamW(params, lr=1e-3, betas=[0.9, 0.999], eps=1e-8, weight_decay=0.01, amsgrad=false): Adam with decoupled weight decay.") { a, _ in
-            .object(OptimizerObject(try AdamW(groups: groups(a[0]), lr: a.double(1), betas: pair(a, 2), eps: a.double(3), weightDecay: a.double(4), amsgrad: a.bool(5))))
+            .object(OptimizerObject(try AdamW(groups: groups(a["params"]), lr: a.double("lr"), betas: pair(a, "betas"), eps: a.double("eps"), weightDecay: a.double("weight_decay"), amsgrad: a.bool("amsgrad"))))
         }
         t.function("RMSprop", [params, Param("lr", .float, default: .float(1e-2)), Param("alpha", .float, default: .float(0.99)), Param("eps", .float, default: .float(1e-8)),
                                Param("weight_decay", .float, default: .float(0)), Param("momentum", .float, default: .float(0)), Param("centered", .bool, default: .bool(false))],
                    "RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=false)") { a, _ in
-            .object(OptimizerObject(try RMSprop(groups: groups(a[0]), lr: a.double(1), alpha: a.double(2), eps: a.double(3), weightDecay: a.double(4),
-                                                momentum: a.double(5), centered: a.bool(6))))
+            .object(OptimizerObject(try RMSprop(groups: groups(a["params"]), lr: a.double("lr"), alpha: a.double("alpha"), eps: a.double("eps"), weightDecay: a.double("weight_decay"),
+                                                momentum: a.double("momentum"), centered: a.bool("centered"))))
         }
         t.function("clip_grad_norm", [params, Param("max_norm", .float), Param("norm_type", .float, default: .float(2))],
                    "clip_grad_norm(params, max_norm, norm_type=2): scales gradients so their total norm is at most max_norm; returns the norm before clipping.") { a, _ in
-            .float(try clipGradNorm(tensors(a[0], "clip_grad_norm: params"), maxNorm: a.double(1), normType: a.double(2)))
+            .float(try clipGradNorm(tensors(a["params"], "clip_grad_norm: params"), maxNorm: a.double("max_norm"), normType: a.double("norm_type")))
         }
         t.function("clip_grad_value", [params, Param("clip_value", .float)], "clip_grad_value(params, clip_value): clamps every gradient element to [-v, v].") { a, _ in
-            try clipGradValue(tensors(a[0], "clip_grad_value: params"), clipValue: a.double(1))
+            try clipGradValue(tensors(a["params"], "clip_grad_value: params"), clipValue: a.double("clip_value"))
             return .none
         }
+        t.memberTables += [OptimizerObject.table, SchedulerObject.table]
         let opt = Param("optimizer")
         func sched(_ s: LRScheduler) -> Value { .object(SchedulerObject(s)) }
         t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(opt, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in
-            sched(try StepLR(optimizer(a[0], "StepLR"), stepSize: a.int(1), gamma: a.double(2)))
+            sched(try StepLR(optimizer(a["optimizer"], "StepLR"), stepSize: a.int("step_size"), gamma: a.double("gamma")))
         }
         t.function("MultiStepLR", [opt, Param("milestones", .list), Param("gamma", .float, default: .float(0.1))], "MultiStepLR(opt, milestones, gamma=0.1): lr times gamma at each milestone.") { a, _ in
-            sched(try MultiStepLR(optimizer(a[0], "MultiStepLR"), milestones: a.ints(1), gamma: a.double(2)))
+            sched(try MultiStepLR(optimizer(a["optimizer"], "MultiStepLR"), milestones: a.ints("milestones"), gamma: a.double("gamma")))
         }
         t.function("ExponentialLR", [opt, Param("gamma", .float)], "ExponentialLR(opt, gamma): lr times gamma every step.") { a, _ in
-            sched(try ExponentialLR(optimizer(a[0], "ExponentialLR"), gamma: a.double(1)))
+            sched(try ExponentialLR(optimizer(a["optimizer"], "ExponentialLR"), gamma: a.double("gamma")))
         }
         t.function("CosineAnnealingLR", [opt, Param("T_max", .int), Param("eta_min", .float, default: .float(0))],
                    "CosineAnnealingLR(opt, T_max, eta_min=0): cosine decay from lr to eta_min over T_max steps (PyTorch's recursive form).") { a, _ in
-            sched(try CosineAnnealingLR(optimizer(a[0], "CosineAnnealingLR"), tMax: a.int(1), etaMin: a.double(2)))
+            sched(try CosineAnnealingLR(optimizer(a["optimizer"], "CosineAnnealingLR"), tMax: a.int("T_max"), etaMin: a.double("eta_min")))
         }
         t.function("ReduceLROnPlateau", [opt, Param("mode", .string, default: .string("min")), Param("factor", .float, default: .float(0.1)),
                                          Param("patience", .int, default: .int(10)), Param("threshold", .float, default: .float(1e-4)),
@@ -213,25 +231,27 @@ enum OptimBuiltins {
                    "ReduceLROnPlateau(opt, mode=\"min\", factor=0.1, patience=10, threshold=1e-4, threshold_mode=\"rel\", cooldown=0, min_lr=0): lowers lr when the metric given to step(metric) stops improving.") { a, _ in
             var minLR = 0.0
             var minLRs: [Double]? = nil
-            if let d = a[7].asDouble { minLR = d } else { minLRs = try a.list(7).map { guard let d = $0.asDouble else { throw NativeError("min_lr must be numbers") }; return d } }
-            return sched(try ReduceLROnPlateau(optimizer(a[0], "ReduceLROnPlateau"), mode: a.string(1), factor: a.double(2), patience: a.int(3), threshold: a.double(4),
-                                               thresholdMode: a.string(5), cooldown: a.int(6), minLR: minLR, minLRs: minLRs, eps: a.double(8)))
+            if let d = a["min_lr"].asDouble { minLR = d } else { minLRs = try a.list("min_lr").map { guard let d = $0.asDouble else { throw NativeError("min_lr must be numbers") }; return d } }
+            return sched(try ReduceLROnPlateau(optimizer(a["optimizer"], "ReduceLROnPlateau"), mode: a.string("mode"), factor: a.double("factor"), patience: a.int("patience"), threshold: a.double("threshold"),
+                                               thresholdMode: a.string("threshold_mode"), cooldown: a.int("cooldown"), minLR: minLR, minLRs: minLRs, eps: a.double("eps")))
         }
         t.function("OneCycleLR", [opt, Param("max_lr", .float), Param("total_steps", .optional(.int), default: Value.none), Param("epochs", .optional(.int), default: Value.none),
                                   Param("steps_per_epoch", .optional(.int), default: Value.none), Param("pct_start", .float, default: .float(0.3)),
                                   Param("anneal_strategy", .string, default: .string("cos")), Param("cycle_momentum", .bool, default: .bool(true)),
                                   Param("div_factor", .float, default: .float(25)), Param("final_div_factor", .float, default: .float(1e4)), Param("three_phase", .bool, default: .bool(false))],
                    "OneCycleLR(opt, max_lr, total_steps=none, epochs=none, steps_per_epoch=none, pct_start=0.3, anneal_strategy=\"cos\", ...): the one-cycle policy, stepped every batch.") { a, _ in
-            sched(try OneCycleLR(optimizer(a[0], "OneCycleLR"), maxLR: a.double(1), totalSteps: a.optionalInt(2), epochs: a.optionalInt(3), stepsPerEpoch: a.optionalInt(4),
-                                 pctStart: a.double(5), annealStrategy: a.string(6), cycleMomentum: a.bool(7), divFactor: a.double(8), finalDivFactor: a.double(9), threePhase: a.bool(10)))
+            sched(try OneCycleLR(optimizer(a["optimizer"], "OneCycleLR"), maxLR: a.double("max_lr"), totalSteps: a.optionalInt("total_steps"), epochs: a.optionalInt("epochs"), stepsPerEpoch: a.optionalInt("steps_per_epoch"),
+                                 pctStart: a.double("pct_start"), annealStrategy: a.string("anneal_strategy"), cycleMomentum: a.bool("cycle_momentum"), divFactor: a.double("div_factor"), finalDivFactor: a.double("final_div_factor"), threePhase: a.bool("three_phase")))
         }
         t.function("LinearWarmup", [opt, Param("warmup_steps", .int), Param("start_factor", .float, default: .float(1.0 / 3)), Param("after", default: Value.none)],
                    "LinearWarmup(opt, warmup_steps, start_factor=1/3, after=none): lr rises linearly over warmup_steps, then the `after` scheduler takes over.") { a, _ in
             var after: LRScheduler? = nil
-            if case .object(let s as SchedulerObject) = a[3] { after = s.scheduler } else if !a[3].isNone {
-                throw NativeError("LinearWarmup: after must be a scheduler, got \(a[3].typeName)")
+            if case .object(let s as SchedulerObject) = a["after"] { after = s.scheduler } else if !a["after"].isNone {
+                throw NativeError("LinearWarmup: after must be a scheduler, got \(a["after"].typeName)")
             }
-            return sched(try LinearWarmup(optimizer(a[0], "LinearWarmup"), warmupSteps: a.int(1), startFactor: a.double(2), after: after))
+            return sched(try LinearWarmup(optimizer(a["optimizer"], "LinearWarmup"), warmupSteps: a.int("warmup_steps"), startFactor: a.double("start_factor"), after: after))
         }
+        t.memberTypeAliases += ["SGD", "Adam", "AdamW", "RMSprop"].map { ($0, "Optimizer") }
+            + ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR", "LinearWarmup"].map { ($0, "LRScheduler") }
     }
 }

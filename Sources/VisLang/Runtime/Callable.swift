@@ -86,9 +86,14 @@ public protocol NativeObject: AnyObject {
     var memberNames: [String] { get }
     /// The printed form (`repr`).
     var repr: String { get }
+    /// The declared members of the object's type (methods and attributes every object of
+    /// the type has); `member` and `memberNames` hold the object's own dynamic ones
+    /// (a model's fields, a layer's parameters).
+    var members: MemberTable? { get }
 }
 
 extension NativeObject {
     public func setMember(_ name: String, _ value: Value) throws -> Bool { false }
     public var repr: String { "<\(typeName)>" }
+    public var members: MemberTable? { nil }
 }

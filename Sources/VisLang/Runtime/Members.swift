@@ -10,7 +10,8 @@ public enum Members {
     public static func get(_ value: Value, _ name: String, registry: BuiltinRegistry) throws -> Value {
         if case .object(let o) = value {
             if let v = try o.member(name) { return v }
-            throw unknown(value, name, candidates: o.memberNames)
+            if let v = try o.members?.member(of: o, name) { return v }
+            throw unknown(value, name, candidates: names(of: value, registry: registry))
         }
         if case .tensor(let t) = value, let v = try tensorAttribute(t, name) { return v }
         let type = methodTable(value)
@@ -22,6 +23,7 @@ public enum Members {
     public static func set(_ value: Value, _ name: String, _ newValue: Value, registry: BuiltinRegistry) throws {
         switch value {
         case .object(let o):
+            if try o.members?.set(o, name, newValue) == true { return }
             if try o.setMember(name, newValue) { return }
             throw NativeError("cannot set attribute '\(name)' of \(o.typeName)")
         case .tensor(let t):
@@ -74,7 +76,7 @@ public enum Members {
 
     /// Every member name of a value (attributes and methods), for completion and hints.
     public static func names(of value: Value, registry: BuiltinRegistry) -> [String] {
-        if case .object(let o) = value { return o.memberNames }
+        if case .object(let o) = value { return o.memberNames + (o.members?.names ?? []) }
         var names = Array((registry.methods[methodTable(value)] ?? [:]).keys)
         if case .tensor = value { names += tensorAttributes }
         return names.sorted()

@@ -157,86 +157,96 @@ public struct Signature: CustomStringConvertible {
     }
 }
 
-/// Arguments after binding: one value per parameter, read by index or name, with
-/// converting accessors that produce clear errors.
+/// Arguments after binding: one value per parameter, read by the parameter's name (never
+/// by position, so reordering a declaration cannot silently rebind a body), with
+/// converting accessors that produce clear errors naming the function and parameter.
 public struct BoundArguments {
     public let function: String
     let params: [Param]
     public let values: [Value]
 
-    /// The value of the parameter at `i`.
-    public subscript(i: Int) -> Value { values[i] }
-
-    /// The value of the parameter named `name` (none if there is no such parameter).
-    public subscript(name: String) -> Value {
-        guard let i = params.firstIndex(where: { $0.name == name }) else { return .none }
-        return values[i]
+    /// The position of the parameter `name`. A name the declaration lacks is a bug in the
+    /// binding, not a user error.
+    @inline(__always)
+    func index(_ name: String) -> Int {
+        for i in params.indices where params[i].name == name { return i }
+        preconditionFailure("\(function): no parameter named '\(name)' in the declaration")
     }
 
-    func fail(_ i: Int, _ expected: String) -> NativeError {
-        NativeError("\(function): argument '\(params[i].name)' must be \(expected), got \(values[i].typeName)")
+    /// The value of the parameter `name`.
+    public subscript(name: String) -> Value { values[index(name)] }
+
+    func fail(_ name: String, _ expected: String) -> NativeError {
+        NativeError("\(function): argument '\(name)' must be \(expected), got \(self[name].typeName)")
     }
 
     /// An int argument.
-    public func int(_ i: Int) throws -> Int {
-        guard let v = values[i].asInt else { throw fail(i, "an int") }
+    public func int(_ name: String) throws -> Int {
+        guard let v = self[name].asInt else { throw fail(name, "an int") }
         return v
     }
     /// An int argument or nil for none.
-    public func optionalInt(_ i: Int) throws -> Int? { values[i].isNone ? nil : try int(i) }
+    public func optionalInt(_ name: String) throws -> Int? { self[name].isNone ? nil : try int(name) }
     /// A number argument.
-    public func double(_ i: Int) throws -> Double {
-        guard let v = values[i].asDouble else { throw fail(i, "a number") }
+    public func double(_ name: String) throws -> Double {
+        guard let v = self[name].asDouble else { throw fail(name, "a number") }
         return v
     }
     /// A number argument or nil for none.
-    public func optionalDouble(_ i: Int) throws -> Double? { values[i].isNone ? nil : try double(i) }
+    public func optionalDouble(_ name: String) throws -> Double? { self[name].isNone ? nil : try double(name) }
     /// A bool argument (Python truthiness is not applied: flags must be bools or ints).
-    public func bool(_ i: Int) throws -> Bool {
-        switch values[i] {
+    public func bool(_ name: String) throws -> Bool {
+        switch self[name] {
         case .bool(let b): return b
         case .int(let n): return n != 0
-        default: throw fail(i, "a bool")
+        default: throw fail(name, "a bool")
         }
     }
     /// A string argument.
-    public func string(_ i: Int) throws -> String {
-        guard case .string(let s) = values[i] else { throw fail(i, "a string") }
+    public func string(_ name: String) throws -> String {
+        guard case .string(let s) = self[name] else { throw fail(name, "a string") }
         return s
     }
+    /// A string argument or nil for none.
+    public func optionalString(_ name: String) throws -> String? { self[name].isNone ? nil : try string(name) }
     /// A tensor argument; numbers become scalar tensors (int64 for ints, float32 for
     /// floats) and nested lists become tensors as `tensor()` makes them.
-    public func tensor(_ i: Int) throws -> Tensor {
-        try Convert.tensor(values[i], context: "\(function): argument '\(params[i].name)'")
+    public func tensor(_ name: String) throws -> Tensor {
+        try Convert.tensor(self[name], context: "\(function): argument '\(name)'")
     }
     /// A tensor argument or nil for none.
-    public func optionalTensor(_ i: Int) throws -> Tensor? { values[i].isNone ? nil : try tensor(i) }
+    public func optionalTensor(_ name: String) throws -> Tensor? { self[name].isNone ? nil : try tensor(name) }
     /// An int or list of ints as a list (a single int is repeated `count` times).
-    public func ints(_ i: Int, count: Int = 1) throws -> [Int] {
-        switch values[i] {
+    public func ints(_ name: String, count: Int = 1) throws -> [Int] {
+        switch self[name] {
         case .int(let n): return [Int](repeating: n, count: count)
         case .bool(let b): return [Int](repeating: b ? 1 : 0, count: count)
-        case .list(let l): return try l.items.map { guard let n = $0.asInt else { throw fail(i, "a list of ints") }; return n }
-        case .tuple(let t): return try t.map { guard let n = $0.asInt else { throw fail(i, "a list of ints") }; return n }
-        default: throw fail(i, "an int or a list of ints")
+        case .list(let l): return try l.items.map { guard let n = $0.asInt else { throw fail(name, "a list of ints") }; return n }
+        case .tuple(let t): return try t.map { guard let n = $0.asInt else { throw fail(name, "a list of ints") }; return n }
+        default: throw fail(name, "an int or a list of ints")
         }
     }
     /// A dtype argument (`"float32"`, `"int64"`, `"bool"`), or nil for none.
-    public func dtype(_ i: Int) throws -> DType? {
-        switch values[i] {
+    public func dtype(_ name: String) throws -> DType? {
+        switch self[name] {
         case .none: return nil
         case .string(let s):
             guard let d = DType(name: s) else { throw NativeError("\(function): unknown dtype '\(s)' (expected float32, int64 or bool)") }
             return d
-        default: throw fail(i, "a dtype name")
+        default: throw fail(name, "a dtype name")
         }
     }
+    /// A native object argument of the Swift type `T` (a method's receiver `self`).
+    public func object<T>(_ name: String, _ type: T.Type) throws -> T {
+        guard case .object(let o) = self[name], let t = o as? T else { throw fail(name, "\(T.self)") }
+        return t
+    }
     /// The list elements of a list or tuple argument.
-    public func list(_ i: Int) throws -> [Value] {
-        switch values[i] {
+    public func list(_ name: String) throws -> [Value] {
+        switch self[name] {
         case .list(let l): return l.items
         case .tuple(let t): return t
-        default: throw fail(i, "a list")
+        default: throw fail(name, "a list")
         }
     }
 }

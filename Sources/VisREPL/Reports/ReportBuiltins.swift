@@ -8,27 +8,31 @@ final class ProgressObject: NativeObject {
     let progress: Progress
     init(_ p: Progress) { progress = p }
     var typeName: String { "Progress" }
-    var memberNames: [String] { ["update", "close", "done", "total"] }
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "done": return .int(progress.done)
-        case "total": return .int(progress.total)
-        case "update":
-            return .function(NativeFunction("update", [Param("steps", .int, default: .int(1)), Param("items", .int, default: .int(0)),
-                                                       Param("loss", .optional(.float), default: Value.none), Param("wait", .optional(.float), default: Value.none)],
-                                            doc: "p.update(steps=1, items=0, loss=none, wait=none): records progress (wait: seconds spent waiting for data so far).") { a, _ in
-                if let w = try a.optionalDouble(3) { self.progress.waitSeconds = w }
-                self.progress.update(steps: try a.int(0), items: try a.int(1), loss: try a.optionalDouble(2))
-                return .none
-            })
-        case "close":
-            return .function(NativeFunction("close", [], doc: "p.close(): prints the final line.") { _, _ in
-                self.progress.close()
-                return .none
-            })
-        default: return nil
+    func member(_ name: String) throws -> Value? { nil }
+    var memberNames: [String] { [] }
+    var members: MemberTable? { ProgressObject.table }
+
+    static func of(_ a: BoundArguments) throws -> Progress { try a.object("self", ProgressObject.self).progress }
+
+    /// A progress bar's members: `update()`, `close()`, `done`, `total`.
+    static let table: MemberTable = {
+        let t = MemberTable("Progress")
+        t.attribute("done", of: ProgressObject.self, "p.done: the steps recorded so far.", get: { .int($0.progress.done) })
+        t.attribute("total", of: ProgressObject.self, "p.total: the number of steps of the bar.", get: { .int($0.progress.total) })
+        t.method("update", [Param("steps", .int, default: .int(1)), Param("items", .int, default: .int(0)),
+                            Param("loss", .optional(.float), default: Value.none), Param("wait", .optional(.float), default: Value.none)],
+                 "p.update(steps=1, items=0, loss=none, wait=none): records progress (wait: seconds spent waiting for data so far).") { a, _ in
+            let p = try of(a)
+            if let w = try a.optionalDouble("wait") { p.waitSeconds = w }
+            p.update(steps: try a.int("steps"), items: try a.int("items"), loss: try a.optionalDouble("loss"))
+            return .none
         }
-    }
+        t.method("close", [], "p.close(): prints the final line.") { a, _ in
+            try of(a).close()
+            return .none
+        }
+        return t
+    }()
 }
 
 /// The picture and progress builtins (LIBRARY.md "Training, metrics and reports"):
@@ -93,32 +97,33 @@ public enum ReportBuiltins {
 
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
+        t.memberTables = [ProgressObject.table]
         t.function("is_terminal", [], "is_terminal(): true when output goes to a terminal.") { _, rt in .bool(rt.isTerminal) }
         t.function("plot", [Param("data"), Param("path", .optional(.string), default: Value.none), Param("title", .optional(.string), default: Value.none),
                             Param("keys", .optional(.list), default: Value.none), Param("labels", .optional(.list), default: Value.none)],
                    "plot(history_or_series, path=none, title=none, keys=none, labels=none): line charts (x = epoch from 1) to a PNG at path; in a terminal (or without path) also a text chart.\n  plot(history, path=\"loss.png\", title=\"Fashion-MNIST\")") { a, rt in
-            let s = try series(a[0], keys: strings(a[3]), labels: strings(a[4]))
-            let canvas = Plot.draw(s, title: a[2].isNone ? nil : try a.string(2))
-            try emit(canvas, path: a[1].isNone ? nil : try a.string(1), runtime: rt, fallback: Plot.text(s))
+            let s = try series(a["data"], keys: strings(a["keys"]), labels: strings(a["labels"]))
+            let canvas = Plot.draw(s, title: a["title"].isNone ? nil : try a.string("title"))
+            try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: Plot.text(s))
             return .none
         }
         t.function("show", [Param("images", .tensor), Param("path", .optional(.string), default: Value.none), Param("nrow", .int, default: .int(8)),
                             Param("labels", .optional(.list), default: Value.none)],
                    "show(image_or_batch, path=none, nrow=8, labels=none): a grid of images (scaled to [0, 1] for display) written to a PNG at path, and drawn inline in a true-colour terminal.") { a, rt in
-            let canvas = try Show.grid(Show.images(a.tensor(0)), nrow: Swift.max(1, a.int(2)), labels: strings(a[3]))
-            try emit(canvas, path: a[1].isNone ? nil : try a.string(1), runtime: rt, fallback: nil)
+            let canvas = try Show.grid(Show.images(a.tensor("images")), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
+            try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: nil)
             return .none
         }
         t.function("show_mask", [Param("image", .tensor), Param("mask", .tensor), Param("path", .optional(.string), default: Value.none),
                                  Param("alpha", .float, default: .float(0.5))],
                    "show_mask(image, mask, path=none, alpha=0.5): the image with mask classes (> 0) blended in colours.") { a, rt in
-            let canvas = try Show.overlay(a.tensor(0), a.tensor(1), alpha: Float(a.double(3)))
-            try emit(canvas, path: a[2].isNone ? nil : try a.string(2), runtime: rt, fallback: nil)
+            let canvas = try Show.overlay(a.tensor("image"), a.tensor("mask"), alpha: Float(a.double("alpha")))
+            try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: nil)
             return .none
         }
         t.function("Progress", [Param("total", .int), Param("label", .string, default: .string(""))],
                    "Progress(total, label=\"\"): a progress bar (in place on a terminal, plain lines every 10% otherwise); p.update(steps, items, loss, wait), p.close().") { a, rt in
-            .object(ProgressObject(Progress(total: try a.int(0), label: try a.string(1), terminal: rt.isTerminal, write: { rt.write($0) })))
+            .object(ProgressObject(Progress(total: try a.int("total"), label: try a.string("label"), terminal: rt.isTerminal, write: { rt.write($0) })))
         }
         return t
     }
