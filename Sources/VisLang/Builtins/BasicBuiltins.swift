@@ -168,6 +168,7 @@ public enum BasicBuiltins {
         }
         ConversionBuiltins.add(to: &t)
         SystemBuiltins.add(to: &t)
+        SuperBuiltin.add(to: &t)
         return t
     }
 }

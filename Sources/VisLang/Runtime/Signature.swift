@@ -68,19 +68,23 @@ public indirect enum ParamType: CustomStringConvertible {
     }
 }
 
-/// One parameter of a native: name, type, default (nil when required); a variadic
-/// parameter collects the remaining positional arguments into a list.
+/// One parameter of a native: name, type, default (nil when required). A variadic
+/// parameter (`*args`) collects the remaining positional arguments into a list; a
+/// keywords parameter (`**kwargs`) collects the keywords no other parameter takes into
+/// a dict.
 public struct Param {
     public let name: String
     public let type: ParamType
     public let defaultValue: Value?
     public let variadic: Bool
+    public let keywords: Bool
 
-    public init(_ name: String, _ type: ParamType = .any, default defaultValue: Value? = nil, variadic: Bool = false) {
+    public init(_ name: String, _ type: ParamType = .any, default defaultValue: Value? = nil, variadic: Bool = false, keywords: Bool = false) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.variadic = variadic
+        self.keywords = keywords
     }
 }
 
@@ -93,6 +97,7 @@ public struct Signature: CustomStringConvertible {
     public var description: String {
         let ps = params.map { p -> String in
             if p.variadic { return "*" + p.name }
+            if p.keywords { return "**" + p.name }
             if let d = p.defaultValue { return "\(p.name)=\(Repr.repr(d))" }
             return p.name
         }
@@ -107,10 +112,11 @@ public struct Signature: CustomStringConvertible {
         var positional = args.positional[...]
         while let v = positional.first {
             guard pi < params.count else {
-                let accepted = params.filter { !$0.variadic }.count
+                let accepted = params.filter { !$0.variadic && !$0.keywords }.count
                 throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given")
             }
             let p = params[pi]
+            if p.keywords { pi = params.count; continue }
             if p.variadic {
                 var rest: [Value] = []
                 for item in positional {
@@ -127,9 +133,16 @@ public struct Signature: CustomStringConvertible {
             positional = positional.dropFirst()
             pi += 1
         }
+        let rest = params.firstIndex(where: \.keywords)
+        var extra: [(DictKey, Value)] = []
         for (key, v) in args.keywords {
-            guard let index = params.firstIndex(where: { $0.name == key && !$0.variadic }) else {
-                let names = params.filter { !$0.variadic }.map(\.name)
+            guard let index = params.firstIndex(where: { $0.name == key && !$0.variadic && !$0.keywords }) else {
+                if let r = rest {
+                    guard let a = params[r].type.accept(v) else { throw typeError(params[r], v) }
+                    extra.append((.string(key), a))
+                    continue
+                }
+                let names = params.filter { !$0.variadic && !$0.keywords }.map(\.name)
                 let hint = Suggestions.closest(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
                 throw NativeError("\(name): unknown keyword '\(key)'\(hint)")
             }
@@ -144,6 +157,7 @@ public struct Signature: CustomStringConvertible {
         for (i, p) in params.enumerated() {
             if let v = values[i] { filled.append(v); continue }
             if p.variadic { filled.append(.list(ListBox([]))); continue }
+            if p.keywords { filled.append(.dict(DictBox(extra))); continue }
             guard let d = p.defaultValue else {
                 throw NativeError("\(name): missing required argument '\(p.name)'")
             }
