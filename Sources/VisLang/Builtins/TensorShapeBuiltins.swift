@@ -90,9 +90,7 @@ enum TensorShapeBuiltins {
         t.method("float", [], "x.float(): a float32 copy.") { a, _ in .tensor(try a.tensor("self").to(.float32)) }
         t.method("long", [], "x.long(): an int64 copy.") { a, _ in .tensor(try a.tensor("self").to(.int64)) }
         t.method("bool", [], "x.bool(): a bool copy (non-zero is true).") { a, _ in .tensor(try a.tensor("self").to(.bool)) }
-        t.method("to", [Param("dtype", .dtype)], "x.to(dtype): a copy with another dtype (\"float32\", \"int64\", \"bool\").") { a, _ in
-            .tensor(try a.tensor("self").to(a.dtype("dtype") ?? .float32))
-        }
+        Device.add(to: &t)
 
         // MARK: Autograd
         t.method("backward", [Param("gradient", .optional(.tensor), default: Value.none), Param("retain_graph", .bool, default: .bool(false))],

@@ -162,6 +162,14 @@ enum ModuleMembers {
             let only = try a.bool("trainable")
             return .int(try module(a).namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
         }
+        t.method("to", [Param("device", .string)], "m.to(device): the module itself; vis runs on the CPU, so \"cpu\" is the only device.\n  model.to(device)") { a, _ in
+            try Device.check(a.string("device"), "to")
+            return a["self"]
+        }
+        t.method("cpu", [], "m.cpu(): the module itself (vis runs on the CPU).") { a, _ in a["self"] }
+        t.method("cuda", [Param("device", default: Value.none)], "m.cuda(): an error: vis runs on the CPU only.") { _, _ in
+            throw NativeError("cuda: vis runs on the CPU only (use model.to(device) with device \"cpu\")")
+        }
         return t
     }()
 }

@@ -28,15 +28,15 @@ public final class MemberTable {
             return t
         }
         let setter: ((NativeObject, Value) throws -> Void)? = set.map { s in { o, v in try s(object(o), v) } }
+        if attributes[name] == nil && methods[name] == nil { names.append(name) }
         attributes[name] = Attribute(doc: doc, get: { try get(object($0)) }, set: setter)
-        names.append(name)
     }
 
     /// Declares a method; the body reads the receiver with `a.object("self", T.self)`.
     public func method(_ name: String, _ params: [Param], _ doc: String,
                        _ body: @escaping (BoundArguments, Runtime) throws -> Value) {
+        if attributes[name] == nil && methods[name] == nil { names.append(name) }
         methods[name] = NativeFunction(name, [Param("self")] + params, doc: doc, body)
-        names.append(name)
     }
 
     /// `object.name`: an attribute's value or a method bound to the object, or nil.
