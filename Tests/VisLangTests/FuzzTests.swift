@@ -219,6 +219,8 @@ enum Generators {
         "+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", "+=", "-=", "*=", "/=", "//=",
         "%=", "**=", "@=", "=>", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "...", "\n", "\n", "\n", "#", "# %%",
         "\\", "\"", "'", "$", "!", "é",
+        "&", "|", "^", "~", "<<", ">>", "&=", "|=", "^=", "<<=", ">>=", "*xs", "**d", "lambda x:", "is not", "for x in",
+        "any", "all",
     ]
 
     /// Random tokens from the language's vocabulary.
@@ -248,7 +250,8 @@ enum Generators {
     static let interesting: [[UInt8]] = ["(", ")", "[", "]", "{", "}", "\"", "'", "f\"", "\\", "\n", "#", "#>", "# %%", ":",
                                          ",", ".", "=", "-", "*", "**", "/", "//", "0", "9", "1e", "_", "x", " ", "\t",
                                          "fn", "=>", "if", "else", "for", "in", "return", "break", "model", "global",
-                                         "no_grad", "...", ";", "é"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00], [0x80]]
+                                         "no_grad", "...", ";", "é", "lambda", "&", "|", "~", "<<", ">>", "elif", "del", "pass",
+                                         " is ", " for x in ", "*", "**"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00], [0x80]]
 
     /// A real notebook with a few random byte edits.
     static func mutation(_ rng: inout SplitMix64, _ corpus: Corpus) -> String {
@@ -278,7 +281,9 @@ enum Generators {
         let (open, close) = pick([("(", ")"), ("[", "]"), ("-", ""), ("not ", ""), ("{\"k\": ", "}"), ("fn() => ", ""),
                                   ("if x { ", " }"), ("f(", ")"), ("x.", ""), ("2 ** ", ""), ("[1, ", "]"), ("1 + (", ")"),
                                   ("while x { ", " }"), ("fn g() { return ", " }"), ("f\"{", "}\""), ("x[", "]"),
-                                  ("1 if x else ", ""), ("model M() { ", " }"), ("no_grad { ", " }")], &rng)
+                                  ("1 if x else ", ""), ("model M() { ", " }"), ("no_grad { ", " }"),
+                                  ("[x for x in ", "]"), ("(y for y in ", ")"), ("{k: 1 for k in ", "}"), ("lambda: ", ""),
+                                  ("~", ""), ("1 | ", ""), ("1 << ", ""), ("f(*", ")"), ("[*", "]"), ("{**", "}")], &rng)
         let depth = Int(pow(2.0, Double.random(in: 0...11, using: &rng)))
         let core = pick(["1", "x", "", "a = 1", "ones(2)"], &rng)
         let closing = Bool.random(using: &rng) ? String(repeating: close, count: depth) : ""
@@ -334,7 +339,7 @@ struct ProgramGenerator {
     mutating func statement(_ rng: inout SplitMix64, loop: Bool, function: Bool) -> String {
         let name = pick(names, &rng)
         let simple = depth > 2
-        switch Int.random(in: 0..<(simple ? 6 : 16), using: &rng) {
+        switch Int.random(in: 0..<(simple ? 6 : 22), using: &rng) {
         case 0, 1: return "\(name) = \(expression(&rng))"
         case 2: return "\(name) \(pick(["+=", "-=", "*=", "//=", "%="], &rng)) \(expression(&rng))"
         case 3: return "print(\(expression(&rng)))"
@@ -354,7 +359,16 @@ struct ProgramGenerator {
         case 13:
             return "model M(w=\(small(&rng))) { v = ones(w, requires_grad=true); fn forward(x) { return x * v.sum() + \(expression(&rng)) } }"
         case 14: return function ? "global \(name); \(name) = \(expression(&rng))" : "\(name), b = \(expression(&rng)), 1"
-        default: return "\(name) = M()(\(expression(&rng)))"
+        case 15: return "\(name) = M()(\(expression(&rng)))"
+        // The Python forms: elif / pass / del, bitwise augmented assignment, *args / **kwargs.
+        case 16: return "if \(expression(&rng)) \(block(&rng, loop: loop, function: function)) elif \(expression(&rng)) \(block(&rng, loop: loop, function: function))"
+        case 17: return pick(["del \(name)", "del xs[\(small(&rng))]", "del xs[\(small(&rng)):]", "del d[\"k\"]", "pass"], &rng)
+        case 18: return "\(name) \(pick(["&=", "|=", "^=", "<<=", ">>="], &rng)) \(expression(&rng))"
+        case 19:
+            let fname = pick(["f", "g", "h"], &rng)
+            return "fn \(fname)(p, *r, k=\(small(&rng)), **kw) \(block(&rng, loop: false, function: true))"
+        case 20: return "model M(*sizes, **kw) { v = [p * 2 for p in sizes]; fn forward(x) { return x if \(expression(&rng)) else sizes } }"
+        default: return "\(name) = \(pick(["f", "g", "h", "lambda p, *r: p", "print", "M", "max"], &rng))(\(pick(["*", "", "**"], &rng))\(expression(&rng)))"
         }
     }
 
@@ -364,7 +378,7 @@ struct ProgramGenerator {
         depth += 1
         defer { depth -= 1 }
         if depth > 4 { return atom(&rng) }
-        switch Int.random(in: 0..<14, using: &rng) {
+        switch Int.random(in: 0..<20, using: &rng) {
         case 0, 1, 2: return atom(&rng)
         case 3: return "\(expression(&rng)) \(pick(["+", "-", "*", "/", "//", "%", "@", "==", "!=", "<", ">=", "and", "or", "in", "not in"], &rng)) \(expression(&rng))"
         case 4: return "\(pick(["-", "not ", "+"], &rng))\(expression(&rng))"
@@ -376,6 +390,12 @@ struct ProgramGenerator {
         case 10: return "(\(expression(&rng)) if \(expression(&rng)) else \(expression(&rng)))"
         case 11: return "(fn(p) => \(expression(&rng)))(\(expression(&rng)))"
         case 12: return "f\"{\(expression(&rng)):\(pick(["", ".2f", ">4", "d", ",", ".1%"], &rng))}\""
+        case 14: return "\(expression(&rng)) \(pick(["&", "|", "^", "<<", ">>", "is", "is not"], &rng)) \(expression(&rng))"
+        case 15: return "~\(expression(&rng))"
+        case 16: return "[\(expression(&rng)) for \(pick(["p", "p, q", "i, (p, q)"], &rng)) in \(expression(&rng))\(pick(["", " if p", " for z in xs", " if \(expression(&rng))"], &rng))]"
+        case 17: return "\(pick(["sum", "any", "all", "list", "max"], &rng))(\(expression(&rng)) for p in \(expression(&rng)))"
+        case 18: return "{\(pick(["p", "str(p)", "1"], &rng)): \(expression(&rng)) for p in \(expression(&rng))}"
+        case 19: return "[*\(expression(&rng)), \(pick(["*xs", "1", "*s"], &rng))]"
         default: return "\(pick(["ones", "zeros", "randn", "arange"], &rng))(\(Int.random(in: 1...3, using: &rng)), \(Int.random(in: 1...3, using: &rng)))"
         }
     }

@@ -95,7 +95,13 @@ final class LexerTests: XCTestCase {
                         .name("_x"), .name("x1"), .name("True"), .eof])
         XCTAssertEqual(Set(Keyword.allCases.map(\.rawValue)),
                        ["fn", "return", "if", "else", "for", "in", "while", "break", "continue", "model", "true",
-                        "false", "none", "and", "or", "not", "global", "no_grad", "assert"])
+                        "false", "none", "and", "or", "not", "global", "no_grad", "assert",
+                        "lambda", "is", "elif", "pass", "del"])
+        XCTAssertEqual(kinds("a <<= b >> c & d | e ^ ~f"),
+                       [.name("a"), .op("<<="), .name("b"), .op(">>"), .name("c"), .op("&"), .name("d"), .op("|"),
+                        .name("e"), .op("^"), .op("~"), .name("f"), .eof])
+        // A line ending in a bitwise operator or `is` continues.
+        XCTAssertEqual(kinds("a |\nb is\nc"), [.name("a"), .op("|"), .name("b"), .keyword(.is), .name("c"), .eof])
     }
 
     func testOperatorsTakeTheLongestMatch() {

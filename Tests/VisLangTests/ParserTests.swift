@@ -169,22 +169,57 @@ final class ParserTests: XCTestCase {
         XCTAssertNil(syntaxError("for i in [1] { g = fn() => i; h = fn() { return 1 } }"))
     }
 
-    func testComprehensionsGetAClearError() {
-        assertSyntaxError("[x for x in y]", """
-        t.vis:1:4: error: comprehensions are not supported; build the list with a for loop and append()
-            [x for x in y]
-               ^~~
+    func testComprehensionsAndGenerators() {
+        XCTAssertEqual(value("[x * y for x in range(3) if x for y in [10, 20]]"), "[10, 20, 20, 40]")
+        XCTAssertEqual(value("[(i, a + b) for i, (a, b) in enumerate([(1, 2), (3, 4)])]"), "[(0, 3), (1, 7)]")
+        XCTAssertEqual(value("{k: v for k, v in {\"a\": 1, \"b\": 2}.items() if v > 1}"), "{\"b\": 2}")
+        XCTAssertEqual(value("sum(x * x for x in range(4))"), "14")
+        XCTAssertEqual(value("max((x for x in [3, -5, 2]), key=abs)"), "-5")
+        // The loop variables do not leak; the first iterable is read outside.
+        XCTAssertEqual(value("x = 7\nys = [x for x in range(x)]\n[x, len(ys)]"), "[7, 7]")
+        XCTAssertEqual(value("fs = [lambda: i for i in range(3)]\n[f() for f in fs]"), "[2, 2, 2]")
+        XCTAssertEqual(value("fn f(n) { k = 10; return [k * i for i in range(n)] }\nf(3)"), "[0, 10, 20]")
+        assertSyntaxError("sum(x for x in y, 1)", """
+        t.vis:1:5: error: a generator expression must be in parentheses when it is not the only argument
+            sum(x for x in y, 1)
+                ^~~~~~~~~~~~
         """)
-        assertSyntaxError("sum(x for x in y)", """
-        t.vis:1:7: error: comprehensions are not supported; build the list with a for loop and append()
-            sum(x for x in y)
-                  ^~~
+        assertSyntaxError("[x for x in y if a else b]", """
+        t.vis:1:20: error: expected ']' to close '[' at line 1, column 1, found 'else'
+            [x for x in y if a else b]
+                               ^~~~
         """)
-        assertSyntaxError("{k: 1 for k in y}", """
-        t.vis:1:7: error: comprehensions are not supported; build the list with a for loop and append()
-            {k: 1 for k in y}
-                  ^~~
+        XCTAssertNotNil(syntaxError("{x for x in y}"))
+        XCTAssertNotNil(syntaxError("[*x for x in y]"))
+    }
+
+    func testPythonFormsParse() {
+        XCTAssertEqual(value("f = lambda x, y=1: x + y\nf(2) + f(2, y=3)"), "8")
+        XCTAssertEqual(value("(lambda: 5)()"), "5")
+        XCTAssertEqual(value("(lambda *a, **k: [a, k])(1, z=2)"), "[(1,), {\"z\": 2}]")
+        XCTAssertEqual(value("1 | 2 ^ 3 & 4 << 1"), "3")  // 1 | (2 ^ (3 & (4 << 1)))
+        XCTAssertEqual(value("1 + 2 << 3"), "24")
+        XCTAssertEqual(value("1 | 2 == 3"), "true")  // bitwise binds tighter than comparisons
+        XCTAssertEqual(value("~1 ** 2"), "-2")
+        XCTAssertEqual(value("x = none\n[x is none, x is not none, 1 not in [2]]"), "[true, false, true]")
+        XCTAssertEqual(value("x = 6\nx &= 3; x |= 8; x ^= 1; x <<= 2; x >>= 1\nx"), "22")
+        XCTAssertEqual(value("r = 0\nif false { r = 1 } elif true { r = 2 } else { r = 3 }\nr"), "2")
+        XCTAssertEqual(value("if true { pass }\n1"), "1")
+        XCTAssertEqual(value("fn f(a, *r, k, **kw) => [a, r, k, kw]\nf(*[1, 2], k=3, **{\"z\": 4})"), "[1, (2,), 3, {\"z\": 4}]")
+        XCTAssertEqual(value("[*[1], *(2, 3), 4]"), "[1, 2, 3, 4]")
+        XCTAssertEqual(value("xs = [1, 2, 3, 4]\ndel xs[0], xs[1:]\nxs"), "[2]")
+        assertSyntaxError("fn f(*) { }", """
+        t.vis:1:6: error: a bare '*' must be followed by a keyword-only parameter
+            fn f(*) { }
+                 ^
         """)
+        XCTAssertNotNil(syntaxError("fn f(**k, a) { }"))
+        XCTAssertNotNil(syntaxError("f(**k, *a)"))
+        XCTAssertNotNil(syntaxError("f(**k, a)"))
+        XCTAssertNotNil(syntaxError("del f()"))
+        XCTAssertNotNil(syntaxError("elif true { }"))
+        XCTAssertNil(syntaxError("fn f(a, *, b) { }"))
+        XCTAssertNil(syntaxError("fn f(a=1, *, b, c=2) { }"))
     }
 
     func testLexErrorsRender() {

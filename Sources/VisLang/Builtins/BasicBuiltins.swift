@@ -125,6 +125,23 @@ public enum BasicBuiltins {
             for x in try Iteration.elements(a["values"], runtime: rt) { acc = try Arith.add(acc, x) }
             return acc
         }
+        for (name, isAny) in [("any", true), ("all", false)] {
+            t.function(name, [Param("iterable")],
+                       "\(name)(iterable): true when \(isAny ? "any element is" : "every element is (or the iterable is empty)") true, stopping at the first \(isAny ? "true" : "false") one; on a tensor, x.\(name)() (a bool tensor, as torch.\(name)).\n\(name)(x > 0 for x in xs)") { a, rt in
+                let v = a["iterable"]
+                if case .tensor(let x) = v {
+                    let s = try x.to(.bool).to(.int64).sum().item()
+                    return .tensor(Tensor.scalar(isAny ? (s > 0 ? 1 : 0) : (Int(s) == x.count ? 1 : 0), dtype: .bool))
+                }
+                // Lazily, so a generator stops being pulled at the deciding element.
+                let it = try Iteration.iterator(v)
+                while let x = try it.next() {
+                    try rt.checkInterrupt()
+                    if try x.truthy() == isAny { return .bool(isAny) }
+                }
+                return .bool(!isAny)
+            }
+        }
         t.function("abs", [Param("x")], "abs(x): absolute value of a number or tensor.") { a, _ in
             switch a["x"] {
             case .int(let i):

@@ -26,11 +26,15 @@ extension Interpreter {
                 }
             }
             return .string(out)
-        case .list(let xs): return .list(ListBox(try xs.map { try eval($0, frame) }))
-        case .tuple(let xs): return .tuple(try xs.map { try eval($0, frame) })
+        case .list(let xs): return .list(ListBox(try evalItems(xs, frame)))
+        case .tuple(let xs): return .tuple(try evalItems(xs, frame))
         case .dict(let pairs):
             let d = DictBox()
             for (k, v) in pairs {
+                if case .doubleStarred(let merged) = k.kind {
+                    try mergeDict(into: d, merged, frame)
+                    continue
+                }
                 let key = try eval(k, frame)
                 guard let dk = DictKey(key) else { throw RuntimeError("dict keys must be strings or ints, got \(key.typeName)", k.range) }
                 d[dk] = try eval(v, frame)
@@ -75,7 +79,49 @@ extension Interpreter {
             return .function(try makeFunction(f, frame))
         case .conditional(let c, let a, let b):
             return try truthy(eval(c, frame), c.range) ? try eval(a, frame) : try eval(b, frame)
+        case .invert(let x):
+            let v = try eval(x, frame)
+            return try at(e.range) { try Arith.invert(v) }
+        case .starred, .doubleStarred:
+            // The parser only builds these inside displays and calls, which spread them.
+            throw RuntimeError("a starred expression can only be used inside [ ], ( ), { } or a call", e.range)
+        case .listComprehension(let c):
+            return .list(ListBox(try evalListComprehension(c, frame)))
+        case .dictComprehension(let c):
+            return .dict(try evalDictComprehension(c, frame))
+        case .generator(let c):
+            return .object(GeneratorObject(try startComprehension(c, frame)))
         }
+    }
+
+    /// The items of a list or tuple display, spreading `*iterable` items in place.
+    @inline(__always)
+    func evalItems(_ xs: [Expr], _ frame: Frame) throws -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(xs.count)
+        for x in xs {
+            if case .starred(let inner) = x.kind {
+                let v = try eval(inner, frame)
+                let items = try at(inner.range) { () throws -> [Value] in
+                    guard Iteration.isIterable(v) else { throw NativeError("value after * must be an iterable, not \(v.typeName)") }
+                    return try Iteration.elements(v, runtime: self)
+                }
+                try at(x.range) { try Arith.checkLength(out.count, items.count, "list") }
+                out += items
+            } else {
+                out.append(try eval(x, frame))
+            }
+        }
+        return out
+    }
+
+    /// `{**d}` inside a dict display: copies d's entries in order (later ones win).
+    func mergeDict(into d: DictBox, _ e: Expr, _ frame: Frame) throws {
+        let v = try eval(e, frame)
+        guard case .dict(let other) = v else {
+            throw RuntimeError("value after ** must be a dict, not \(v.typeName)", e.range)
+        }
+        for (k, x) in other.pairs { d[k] = x }
     }
 
     @inline(__always)
@@ -130,13 +176,43 @@ extension Interpreter {
         var positional: [Value] = []
         positional.reserveCapacity(args.count)
         var keywords: [(String, Value)] = []
-        for a in args {
-            let v = try eval(a.value, frame)
-            if let name = a.name { keywords.append((name, v)) } else { positional.append(v) }
-        }
         var calleeName: String? = nil
         if case .name(let n) = callee.kind { calleeName = n.name }
         if case .member(_, let m) = callee.kind { calleeName = m }
+        var spreadKeywords = false
+        for a in args {
+            let v = try eval(a.value, frame)
+            switch a.spread {
+            case .none:
+                if let name = a.name { keywords.append((name, v)) } else { positional.append(v) }
+            case .positional:
+                // `f(*xs)`: every element of an iterable, in order.
+                positional += try at(a.value.range) { () throws -> [Value] in
+                    guard Iteration.isIterable(v) else {
+                        throw NativeError("\(calleeName ?? "function")() argument after * must be an iterable, not \(v.typeName)")
+                    }
+                    return try Iteration.elements(v, runtime: self)
+                }
+            case .keywords:
+                // `f(**d)`: a dict's entries as keyword arguments.
+                spreadKeywords = true
+                guard case .dict(let d) = v else {
+                    throw RuntimeError("\(calleeName ?? "function")() argument after ** must be a dict, not \(v.typeName)", a.value.range)
+                }
+                for (k, x) in d.pairs {
+                    guard case .string(let key) = k else {
+                        throw RuntimeError("\(calleeName ?? "function")() keywords must be strings, got the key \(k)", a.value.range)
+                    }
+                    keywords.append((key, x))
+                }
+            }
+        }
+        if spreadKeywords {
+            var seen = Set<String>()
+            for (k, _) in keywords where !seen.insert(k).inserted {
+                throw RuntimeError("\(calleeName ?? "function")() got multiple values for keyword argument '\(k)'", range)
+            }
+        }
         let arguments = Arguments(positional, keywords: keywords)
         if case .object(let o) = f, o is ModuleObject {
             // A layer error keeps its structure while it travels out through models'

@@ -158,6 +158,8 @@ public final class Interpreter: Runtime {
             try assign(.name(NameRef(m.name).resolved(like: frame, interpreter: self), m.range), .function(cls), frame)
         case .empty:
             break
+        case .delete(let targets):
+            try delete(targets, frame)
         }
         return .normal
     }

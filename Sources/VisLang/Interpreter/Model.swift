@@ -20,23 +20,10 @@ public final class ModelClass: Callable {
     /// parameters as fields; every name the body assigns becomes a field, and every
     /// `fn` a method.
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
-        let params = decl.params
-        guard args.positional.count <= params.count else {
-            throw NativeError("\(decl.name)() takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(args.positional.count) were given")
-        }
-        var values = [Value?](repeating: nil, count: params.count)
-        for (i, v) in args.positional.enumerated() { values[i] = v }
-        for (key, v) in args.keywords {
-            guard let i = params.firstIndex(where: { $0.name == key }) else {
-                let hint = Suggestions.closest(to: key, in: params.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw NativeError("\(decl.name)(): unknown keyword '\(key)'\(hint)")
-            }
-            guard values[i] == nil else { throw NativeError("\(decl.name)(): got multiple values for argument '\(key)'") }
-            values[i] = v
-        }
+        // Python's binding, `*args` and `**kwargs` included (see ParameterBinding).
+        let values = try ParameterBinding.bind(decl.name, decl.params, defaults, args)
         let instance = ModelInstance(typeName: decl.name, interpreter: interpreter)
-        for (i, p) in params.enumerated() {
-            guard let v = values[i] ?? defaults[i] else { throw NativeError("\(decl.name)(): missing required argument '\(p.name)'") }
+        for (p, v) in zip(decl.params, values) {
             instance.setPlainField(p.name, v)
             instance.constructorArgs.append((p.name, v))
         }

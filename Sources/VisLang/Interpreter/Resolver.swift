@@ -62,6 +62,7 @@ enum Resolver {
                 for (_, b) in branches { collectAssigned(b, add) }
                 if let other { collectAssigned(other, add) }
             case .while(_, let b), .noGrad(let b): collectAssigned(b, add)
+            case .delete(let ts): ts.forEach(target)  // `del x` makes x local, as in Python
             default: break
             }
         }
@@ -108,6 +109,7 @@ enum Resolver {
             case .function(let f): for p in f.params { if let d = p.defaultValue { markExpr(d, slots) } }
             case .model(let m): for p in m.params { if let d = p.defaultValue { markExpr(d, slots) } }
             case .break, .continue, .global, .empty: break
+            case .delete(let ts): ts.forEach { markTarget($0, slots) }
             }
         }
     }
@@ -127,6 +129,42 @@ enum Resolver {
         case .subscript(let x, let parts): markExpr(x, slots); markParts(parts, slots)
         case .function(let f): for p in f.params { if let d = p.defaultValue { markExpr(d, slots) } }
         case .conditional(let c, let a, let b): markExpr(c, slots); markExpr(a, slots); markExpr(b, slots)
+        case .invert(let x), .starred(let x), .doubleStarred(let x): markExpr(x, slots)
+        // Only the first iterable belongs to this scope; the rest is the
+        // comprehension's own, resolved when it first runs (`resolveComprehension`).
+        case .listComprehension(let c), .dictComprehension(let c), .generator(let c): markExpr(c.firstIterable, slots)
         }
+    }
+
+    /// Resolves a comprehension's own scope once: its loop variables are the locals of
+    /// its implicit function (`Comprehension.scope`); every other name in it is free
+    /// (read from the enclosing scopes at run time), and the first iterable belongs to
+    /// the enclosing scope.
+    static func resolveComprehension(_ c: Comprehension) {
+        if c.scope.locals != nil { return }
+        var names: [String] = []
+        var seen = Set<String>()
+        func collect(_ t: Target) {
+            switch t {
+            case .name(let n, _): if seen.insert(n.name).inserted { names.append(n.name) }
+            case .tuple(let ts, _): ts.forEach(collect)
+            default: break
+            }
+        }
+        for case .for(let t, _) in c.clauses { collect(t) }
+        var slots: [String: Int] = [:]
+        for (i, n) in names.enumerated() { slots[n] = i }
+        c.scope.locals = slots
+        c.scope.localNames = names
+        for (k, clause) in c.clauses.enumerated() {
+            switch clause {
+            case .for(let t, let e):
+                markTarget(t, slots)
+                if k > 0 { markExpr(e, slots) }
+            case .if(let e): markExpr(e, slots)
+            }
+        }
+        markExpr(c.element, slots)
+        if let v = c.value { markExpr(v, slots) }
     }
 }

@@ -10,6 +10,10 @@ public enum Arith {
         case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**", matmul = "@"
         case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
         case `in` = "in", notIn = "not in"
+        /// Bitwise (and logical on bools and bool tensors): see Bitwise.swift.
+        case bitAnd = "&", bitOr = "|", bitXor = "^", leftShift = "<<", rightShift = ">>"
+        /// Identity (see `Arith.identical`).
+        case `is` = "is", isNot = "is not"
     }
 
     /// `x in container`: elements of lists, tuples and ranges, substrings, dict keys,
@@ -41,8 +45,14 @@ public enum Arith {
 
     /// `a op b`.
     public static func binary(_ op: Op, _ a: Value, _ b: Value) throws -> Value {
-        if op == .in { return .bool(try contains(b, a)) }
-        if op == .notIn { return .bool(!(try contains(b, a))) }
+        switch op {
+        case .in: return .bool(try contains(b, a))
+        case .notIn: return .bool(!(try contains(b, a)))
+        case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift: return try bitwise(op, a, b)
+        case .is: return .bool(identical(a, b))
+        case .isNot: return .bool(!identical(a, b))
+        default: break
+        }
         switch (a, b) {
         case (.int(let x), .int(let y)): return try intOp(op, x, y)
         case (.float(let x), .float(let y)): return try floatOp(op, x, y)
@@ -159,6 +169,7 @@ public enum Arith {
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
         case .in, .notIn: throw NativeError("argument of type int is not a container")
+        case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift, .is, .isNot: return try binary(op, .int(x), .int(y))
         }
     }
 
@@ -188,6 +199,7 @@ public enum Arith {
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
         case .in, .notIn: throw NativeError("argument of type float is not a container")
+        case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift, .is, .isNot: return try binary(op, .float(x), .float(y))
         }
     }
 
@@ -209,6 +221,9 @@ public enum Arith {
         case .ge: return .tensor(try x.ge(y))
         case .in: return .bool(try contains(.tensor(y), .tensor(x)))
         case .notIn: return .bool(!(try contains(.tensor(y), .tensor(x))))
+        case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift: return try bitwiseTensors(op, x, y)
+        case .is: return .bool(x === y)
+        case .isNot: return .bool(x !== y)
         }
     }
 

@@ -42,6 +42,53 @@ public indirect enum ExprKind {
     case function(FunctionDecl)
     /// `a if cond else b`.
     case conditional(condition: Expr, then: Expr, otherwise: Expr)
+    /// `~x` (bitwise not; logical not of bool tensors).
+    case invert(Expr)
+    /// `*e` inside a list or tuple display: its elements are spread in place.
+    case starred(Expr)
+    /// `**e` inside a dict display: its entries are merged in place. It appears as
+    /// the key of a pair whose value is unused (`.none`), so dict displays keep one
+    /// representation.
+    case doubleStarred(Expr)
+    /// `[e for x in xs if c]`.
+    case listComprehension(Comprehension)
+    /// `{k: v for k, v in d.items()}` (the element is the key, `value` the value).
+    case dictComprehension(Comprehension)
+    /// `(e for x in xs)` and `f(e for x in xs)`: a lazy generator.
+    case generator(Comprehension)
+}
+
+/// One clause of a comprehension after its element: `for targets in iterable` or `if c`.
+public enum ComprehensionClause {
+    case `for`(Target, Expr)
+    case `if`(Expr)
+}
+
+/// A list, dict or generator comprehension. As in Python 3 it runs in a scope of its
+/// own, modelled as an implicit function (`scope`) whose locals are the loop
+/// variables: they do not leak, closures made inside capture that scope, and other
+/// names are read from the enclosing scopes. The first clause is always a `for`, and
+/// its iterable is evaluated in the enclosing scope.
+public final class Comprehension {
+    /// The element (the key, for a dict comprehension).
+    public let element: Expr
+    /// The value of a dict comprehension.
+    public let value: Expr?
+    public let clauses: [ComprehensionClause]
+    /// The implicit function whose frame holds the loop variables (resolved on first use).
+    let scope: FunctionDecl
+    public init(element: Expr, value: Expr?, clauses: [ComprehensionClause], range: SourceRange) {
+        self.element = element
+        self.value = value
+        self.clauses = clauses
+        self.scope = FunctionDecl(name: "<comprehension>", params: [], body: [], range: range)
+    }
+
+    /// The iterable of the first `for`, evaluated in the enclosing scope.
+    public var firstIterable: Expr {
+        guard case .for(_, let e) = clauses[0] else { preconditionFailure("a comprehension starts with a for clause") }
+        return e
+    }
 }
 
 /// A piece of an f-string.
@@ -54,9 +101,17 @@ public enum FStringPart {
 public struct CallArgument {
     public let name: String?
     public let value: Expr
-    public init(name: String?, value: Expr) {
+    /// `*xs` or `**d` at the call site (name is nil for both).
+    public let spread: Spread
+    public init(name: String?, value: Expr, spread: Spread = .none) {
         self.name = name
         self.value = value
+        self.spread = spread
+    }
+
+    /// How an argument is passed: as itself, or spread from an iterable or a dict.
+    public enum Spread {
+        case none, positional, keywords
     }
 }
 
@@ -120,6 +175,8 @@ public indirect enum StmtKind {
     case model(ModelDecl)
     /// `pass`-like empty statement (a lone `;`).
     case empty
+    /// `del a, b[i], c[x:y]`: unbinds names, removes entries of lists and dicts.
+    case delete([Target])
 }
 
 /// What an assignment writes to.
@@ -137,15 +194,30 @@ public indirect enum Target {
     }
 }
 
-/// A parameter of a user function or model: a name and an optional default.
+/// A parameter of a user function or model: a name, an optional default, and its
+/// kind (Python's: plain, keyword-only after `*`, `*args`, `**kwargs`).
 public struct ParamDecl {
     public let name: String
     public let defaultValue: Expr?
     public let range: SourceRange
-    public init(name: String, defaultValue: Expr?, range: SourceRange) {
+    public let kind: Kind
+    public init(name: String, defaultValue: Expr?, range: SourceRange, kind: Kind = .positional) {
         self.name = name
         self.defaultValue = defaultValue
         self.range = range
+        self.kind = kind
+    }
+
+    /// How a parameter takes its argument.
+    public enum Kind {
+        /// Positionally or by keyword.
+        case positional
+        /// Only by keyword (after `*args` or a bare `*`).
+        case keywordOnly
+        /// `*args`: the extra positional arguments, as a tuple.
+        case varPositional
+        /// `**kwargs`: the extra keyword arguments, as a dict.
+        case varKeyword
     }
 }
 
@@ -160,12 +232,16 @@ public final class FunctionDecl {
     var locals: [String: Int]?
     var globals: Set<String> = []
     var localNames: [String] = []
+    /// True when every parameter is plain (no `*args`, `**kwargs` or keyword-only
+    /// ones): calls bind them on the short path.
+    let plainParameters: Bool
 
     public init(name: String, params: [ParamDecl], body: [Stmt], range: SourceRange) {
         self.name = name
         self.params = params
         self.body = body
         self.range = range
+        self.plainParameters = params.allSatisfy { $0.kind == .positional }
     }
 }
 

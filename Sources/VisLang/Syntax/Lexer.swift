@@ -18,13 +18,15 @@ public struct Lexer {
         self.limit = end ?? file.bytes.count
     }
 
-    static let operators: [String] = ["...", "//=", "**=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "@=", "=>",
-                                      "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ";", "."]
+    static let operators: [String] = ["...", "//=", "**=", "<<=", ">>=", "**", "//", "<<", ">>", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "@=",
+                                      "&=", "|=", "^=", "=>",
+                                      "+", "-", "*", "/", "%", "@", "<", ">", "=", "&", "|", "^", "~", "(", ")", "[", "]", "{", "}", ",", ":", ";", "."]
     /// The operators with their bytes, longest first where one is a prefix of another.
     static let operatorBytes: [(String, [UInt8])] = operators.map { ($0, Array($0.utf8)) }
     /// Tokens after which a line break does not end the statement.
     static let continuing: Set<String> = ["+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", ",", "=>",
-                                           "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", ".", "(", "[", "{"]
+                                           "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", ".", "(", "[", "{",
+                                           "&", "|", "^", "~", "<<", ">>", "&=", "|=", "^=", "<<=", ">>="]
 
     func range(_ s: Int, _ e: Int) -> SourceRange { SourceRange(file, s, e) }
 
@@ -39,7 +41,7 @@ public struct Lexer {
                 if let last = tokens.last {
                     if last.kind == .newline { continue }
                     if case .op(let o) = last.kind, Lexer.continuing.contains(o) { continue }
-                    if case .keyword(let k) = last.kind, k == .and || k == .or || k == .not || k == .in { continue }
+                    if case .keyword(let k) = last.kind, k == .and || k == .or || k == .not || k == .in || k == .is { continue }
                 } else {
                     continue
                 }

@@ -13,11 +13,12 @@ extension Parser {
         return Expr(.tuple(items), range(from: start))
     }
 
-    /// expr ::= orexpr [ 'if' orexpr 'else' expr ]
+    /// expr ::= lambda | orexpr [ 'if' orexpr 'else' expr ]
     public mutating func expression() throws -> Expr {
         try nest()
         defer { depth -= 1 }
         let start = current.start
+        if isKeyword(.lambda) { return try lambda() }
         let e = try orExpression()
         if isKeyword(.if) {
             // `a if c else b` only when an `else` follows on the same line; otherwise
@@ -74,10 +75,28 @@ extension Parser {
 
     static let comparisons: [String: Arith.Op] = ["==": .eq, "!=": .ne, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
 
-    /// comparison ::= sum { compop sum }     compop ::= == != < <= > >= | 'in' | 'not' 'in'
+    /// lambda ::= 'lambda' [ paramitems ] ':' expr     (the same function as `fn(params) => expr`)
+    mutating func lambda() throws -> Expr {
+        let start = advance().start
+        let params = try parameterItems(until: ":")
+        _ = try expect(":", "after the lambda parameters")
+        let outerLoops = loopDepth
+        loopDepth = 0
+        functionDepth += 1
+        defer {
+            loopDepth = outerLoops
+            functionDepth -= 1
+        }
+        let e = try expression()
+        let body = [Stmt(.return(e), e.range)]
+        return Expr(.function(FunctionDecl(name: "<fn>", params: params, body: body, range: range(from: start))), range(from: start))
+    }
+
+    /// comparison ::= bitor { compop bitor }
+    /// compop ::= == != < <= > >= | 'in' | 'not' 'in' | 'is' | 'is' 'not'
     mutating func comparison() throws -> Expr {
         let start = current.start
-        let first = try sum()
+        let first = try bitOr()
         var ops: [Arith.Op] = [], operands = [first]
         while true {
             if case .op(let o) = kind, let op = Parser.comparisons[o] {
@@ -89,15 +108,40 @@ extension Parser {
             } else if isKeyword(.not), case .keyword(.in) = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
                 _ = advance(); _ = advance()
                 ops.append(.notIn)
+            } else if acceptKeyword(.is) {
+                ops.append(acceptKeyword(.not) ? .isNot : .is)
             } else {
                 break
             }
-            operands.append(try sum())
+            operands.append(try bitOr())
         }
         if ops.isEmpty { return first }
         if ops.count == 1 { return Expr(.binary(ops[0], operands[0], operands[1]), range(from: start)) }
         return Expr(.compare(ops, operands), range(from: start))
     }
+
+    /// One level of left-associative binary operators (Python's `|`, `^`, `&`, shifts).
+    mutating func binaryLevel(_ ops: [String: Arith.Op], _ operand: (inout Parser) throws -> Expr) throws -> Expr {
+        let start = current.start
+        let outer = depth
+        defer { depth = outer }
+        var e = try operand(&self)
+        while case .op(let o) = kind, let op = ops[o] {
+            _ = advance()
+            try nest()
+            e = Expr(.binary(op, e, try operand(&self)), range(from: start))
+        }
+        return e
+    }
+
+    /// bitor ::= bitxor { '|' bitxor }
+    mutating func bitOr() throws -> Expr { try binaryLevel(["|": .bitOr]) { try $0.bitXor() } }
+    /// bitxor ::= bitand { '^' bitand }
+    mutating func bitXor() throws -> Expr { try binaryLevel(["^": .bitXor]) { try $0.bitAnd() } }
+    /// bitand ::= shift { '&' shift }
+    mutating func bitAnd() throws -> Expr { try binaryLevel(["&": .bitAnd]) { try $0.shift() } }
+    /// shift ::= sum { ('<<' | '>>') sum }
+    mutating func shift() throws -> Expr { try binaryLevel(["<<": .leftShift, ">>": .rightShift]) { try $0.sum() } }
 
     /// sum ::= term { ('+' | '-') term }
     mutating func sum() throws -> Expr {
@@ -132,9 +176,14 @@ extension Parser {
         return e
     }
 
-    /// unary ::= ('-' | '+') unary | power
+    /// unary ::= ('-' | '+' | '~') unary | power
     mutating func unary() throws -> Expr {
         let start = current.start
+        if accept("~") {
+            try nest()
+            defer { depth -= 1 }
+            return Expr(.invert(try unary()), range(from: start))
+        }
         if accept("-") {
             try nest()
             defer { depth -= 1 }
@@ -189,11 +238,26 @@ extension Parser {
         }
     }
 
-    /// args ::= [ arg { ',' arg } [','] ] ')'     arg ::= [ NAME '=' ] expr
+    /// args ::= [ arg { ',' arg } [','] ] ')' | expr compfor ')'
+    /// arg ::= [ NAME '=' ] expr | '*' expr | '**' expr
     mutating func arguments(_ open: Token) throws -> [CallArgument] {
         var args: [CallArgument] = []
-        var sawKeyword = false
+        var sawKeyword = false, sawKeywordSpread = false
         while !isOp(")") {
+            let spreadStart = current
+            if accept("**") {
+                args.append(CallArgument(name: nil, value: try expression(), spread: .keywords))
+                sawKeywordSpread = true
+                if !accept(",") { break }
+                continue
+            }
+            if accept("*") {
+                let e = try expression()
+                if sawKeywordSpread { throw ParseError("iterable argument unpacking follows keyword argument unpacking", SourceRange(file, spreadStart.start, e.range.end)) }
+                args.append(CallArgument(name: nil, value: e, spread: .positional))
+                if !accept(",") { break }
+                continue
+            }
             var keywordName: String? = nil
             if case .name(let n) = kind { keywordName = n } else if case .keyword(.model) = kind { keywordName = "model" }
             if let n = keywordName, case .op("=") = tokens[Swift.min(index + 1, tokens.count - 1)].kind {
@@ -203,9 +267,18 @@ extension Parser {
                 args.append(CallArgument(name: n, value: try expression()))
                 sawKeyword = true
             } else {
-                let e = try expression()
-                try rejectComprehension()
-                if sawKeyword { throw ParseError("positional argument follows keyword argument", e.range) }
+                var e = try expression()
+                if isKeyword(.for) {
+                    // `sum(x * x for x in xs)`: a generator as the only argument.
+                    let clauses = try comprehensionClauses()
+                    e = Expr(.generator(Comprehension(element: e, value: nil, clauses: clauses, range: range(from: e.range.start))), range(from: e.range.start))
+                    if !args.isEmpty || !(isOp(")") || (isOp(",") && tokens[Swift.min(index + 1, tokens.count - 1)].kind == .op(")"))) {
+                        throw ParseError("a generator expression must be in parentheses when it is not the only argument", e.range)
+                    }
+                }
+                if sawKeyword || sawKeywordSpread {
+                    throw ParseError("positional argument follows keyword argument\(sawKeyword ? "" : " unpacking")", e.range)
+                }
                 args.append(CallArgument(name: nil, value: e))
             }
             if !accept(",") { break }
@@ -266,16 +339,23 @@ extension Parser {
             try nest()
             defer { depth -= 1 }
             if accept(")") { return Expr(.tuple([]), range(from: t.start)) }
-            let first = try expression()
+            let first = try displayItem()
+            if isKeyword(.for), !isStarred(first) {
+                let clauses = try comprehensionClauses()
+                try expectClose(")", open: open)
+                let r = range(from: t.start)
+                return Expr(.generator(Comprehension(element: first, value: nil, clauses: clauses, range: r)), r)
+            }
             if isOp(",") {
                 var items = [first]
                 while accept(",") {
                     if isOp(")") { break }
-                    items.append(try expression())
+                    items.append(try displayItem())
                 }
                 try expectClose(")", open: open)
                 return Expr(.tuple(items), range(from: t.start))
             }
+            if isStarred(first) { throw ParseError("cannot use a starred expression here (write (*xs,) for a tuple)", first.range) }
             try expectClose(")", open: open)
             return Expr(first.kind, range(from: t.start))
         case .op("["):
@@ -284,8 +364,14 @@ extension Parser {
             defer { depth -= 1 }
             var items: [Expr] = []
             while !isOp("]") {
-                items.append(try expression())
-                try rejectComprehension()
+                items.append(try displayItem())
+                if items.count == 1, isKeyword(.for) {
+                    if isStarred(items[0]) { throw ParseError("iterable unpacking cannot be used in a comprehension", items[0].range) }
+                    let clauses = try comprehensionClauses()
+                    try expectClose("]", open: open)
+                    let r = range(from: t.start)
+                    return Expr(.listComprehension(Comprehension(element: items[0], value: nil, clauses: clauses, range: r)), r)
+                }
                 if !accept(",") { break }
             }
             try expectClose("]", open: open)
@@ -297,11 +383,29 @@ extension Parser {
             var pairs: [(Expr, Expr)] = []
             skipNewlines()
             while !isOp("}") {
-                let k = try expression()
-                _ = try expect(":", "between a dict key and its value")
-                skipNewlines()
-                pairs.append((k, try expression()))
-                try rejectComprehension()
+                let itemStart = current.start
+                if accept("**") {
+                    // `{**a, "k": v}`: merges a dict's entries in place.
+                    let merged = try bitOr()
+                    pairs.append((Expr(.doubleStarred(merged), range(from: itemStart)), Expr(.none, merged.range)))
+                } else {
+                    let k = try expression()
+                    if isKeyword(.for) || isOp(",") && pairs.isEmpty || isOp("}") && pairs.isEmpty {
+                        throw error("sets are not supported; write a list [...] or a dict {key: value}")
+                    }
+                    _ = try expect(":", "between a dict key and its value")
+                    skipNewlines()
+                    let v = try expression()
+                    skipNewlines()
+                    if pairs.isEmpty, isKeyword(.for) {
+                        let clauses = try comprehensionClauses()
+                        skipNewlines()
+                        try expectClose("}", open: open)
+                        let r = range(from: t.start)
+                        return Expr(.dictComprehension(Comprehension(element: k, value: v, clauses: clauses, range: r)), r)
+                    }
+                    pairs.append((k, v))
+                }
                 skipNewlines()
                 if !accept(",") { break }
                 skipNewlines()
@@ -318,11 +422,34 @@ extension Parser {
         }
     }
 
-    /// A clear error for Python's comprehensions (`[f(x) for x in xs]`), which the
-    /// language leaves out.
-    func rejectComprehension() throws {
-        if isKeyword(.for) {
-            throw error("comprehensions are not supported; build the list with a for loop and append()")
+    /// An item of a list or tuple display: an expression or `*iterable`.
+    mutating func displayItem() throws -> Expr {
+        let start = current.start
+        if accept("*") { return Expr(.starred(try bitOr()), range(from: start)) }
+        return try expression()
+    }
+
+    func isStarred(_ e: Expr) -> Bool { if case .starred = e.kind { return true } else { return false } }
+
+    /// compfor ::= 'for' targetlist 'in' orexpr { 'for' targetlist 'in' orexpr | 'if' orexpr }
+    /// (at least one `for` first; the iterables and conditions cannot be unparenthesised
+    /// conditional expressions, as in Python).
+    mutating func comprehensionClauses() throws -> [ComprehensionClause] {
+        try nest()
+        defer { depth -= 1 }
+        var clauses: [ComprehensionClause] = []
+        while true {
+            skipNewlines()
+            if acceptKeyword(.for) {
+                let variables = try target(targetList())
+                guard acceptKeyword(.in) else { throw error("expected 'in' after the comprehension's for variables, found \(kind.display)") }
+                clauses.append(.for(variables, try orExpression()))
+            } else if isKeyword(.if) {
+                _ = advance()
+                clauses.append(.if(try orExpression()))
+            } else {
+                return clauses
+            }
         }
     }
 

@@ -191,12 +191,23 @@ public struct Parser {
             throw error("'else' without a matching 'if'")
         case .op("}"):
             throw error("unexpected '}'")
+        case .keyword(.elif):
+            throw error("'elif' without a matching 'if'")
+        case .keyword(.pass):
+            _ = advance()
+            return Stmt(.empty, range(from: start))
+        case .keyword(.del):
+            _ = advance()
+            let targets = try expressionList()
+            let items: [Expr]
+            if case .tuple(let xs) = targets.kind { items = xs } else { items = [targets] }
+            return Stmt(.delete(try items.map(deletionTarget)), range(from: start))
         default: break
         }
         return try simpleStatement()
     }
 
-    /// ifstmt ::= 'if' expr block { 'else' 'if' expr block } [ 'else' block ]
+    /// ifstmt ::= 'if' expr block { ('else' 'if' | 'elif') expr block } [ 'else' block ]
     mutating func ifStatement() throws -> Stmt {
         let start = advance().start
         var branches: [(Expr, [Stmt])] = []
@@ -206,6 +217,10 @@ public struct Parser {
             // Allow `}` and `else` on separate lines, as many people write it.
             let save = index
             skipNewlines()
+            if acceptKeyword(.elif) {
+                branches.append((try expression(), try block("after the elif condition")))
+                continue
+            }
             guard acceptKeyword(.else) else { index = save; break }
             if acceptKeyword(.if) {
                 branches.append((try expression(), try block("after the else if condition")))
@@ -235,22 +250,60 @@ public struct Parser {
         return items.count == 1 ? items[0] : Expr(.tuple(items), range(from: start))
     }
 
-    /// params ::= '(' [ NAME ['=' expr] { ',' NAME ['=' expr] } ] ')'
+    /// params ::= '(' paramitems ')'
     mutating func parameters() throws -> [ParamDecl] {
         let open = try expect("(", "to start the parameter list")
+        let params = try parameterItems(until: ")")
+        try expectClose(")", open: open)
+        return params
+    }
+
+    /// paramitems ::= [ param { ',' param } [','] ]
+    /// param ::= NAME ['=' expr] | '*' [NAME] | '**' NAME
+    /// Python's rules: parameters after `*args` or a bare `*` are keyword-only (they
+    /// may lack defaults); `**kwargs` comes last; a bare `*` needs a parameter after it.
+    mutating func parameterItems(until closer: String) throws -> [ParamDecl] {
         var params: [ParamDecl] = []
-        var sawDefault = false
-        while !isOp(")") {
-            let (n, r) = try name("for a parameter")
+        var sawDefault = false, keywordOnly = false, sawVarKeyword = false
+        var bareStar: Token? = nil
+        func check(_ n: String, _ r: SourceRange) throws {
             if params.contains(where: { $0.name == n }) { throw ParseError("duplicate parameter '\(n)'", r) }
-            var d: Expr? = nil
-            if accept("=") { d = try expression(); sawDefault = true } else if sawDefault {
-                throw ParseError("parameter '\(n)' without a default follows one with a default", r)
+            if sawVarKeyword { throw ParseError("parameter '\(n)' follows **\(params.last?.name ?? "")", r) }
+        }
+        while !isOp(closer) {
+            if isOp("**") {
+                _ = advance()
+                let (n, r) = try name("after '**'")
+                try check(n, r)
+                params.append(ParamDecl(name: n, defaultValue: nil, range: r, kind: .varKeyword))
+                sawVarKeyword = true
+            } else if isOp("*") {
+                let star = advance()
+                if keywordOnly { throw ParseError("only one '*' is allowed in a parameter list", range(star)) }
+                keywordOnly = true
+                if isOp(",") || isOp(closer) {
+                    bareStar = star
+                } else {
+                    let (n, r) = try name("after '*'")
+                    try check(n, r)
+                    params.append(ParamDecl(name: n, defaultValue: nil, range: r, kind: .varPositional))
+                }
+            } else {
+                let (n, r) = try name("for a parameter")
+                try check(n, r)
+                var d: Expr? = nil
+                if accept("=") {
+                    d = try expression()
+                    if !keywordOnly { sawDefault = true }
+                } else if sawDefault && !keywordOnly {
+                    throw ParseError("parameter '\(n)' without a default follows one with a default", r)
+                }
+                params.append(ParamDecl(name: n, defaultValue: d, range: r, kind: keywordOnly ? .keywordOnly : .positional))
+                bareStar = nil
             }
-            params.append(ParamDecl(name: n, defaultValue: d, range: r))
             if !accept(",") { break }
         }
-        try expectClose(")", open: open)
+        if let bareStar { throw ParseError("a bare '*' must be followed by a keyword-only parameter", range(bareStar)) }
         return params
     }
 
@@ -317,7 +370,19 @@ public struct Parser {
         return Stmt(.assign(try chain.map(target), value), range(from: start))
     }
 
-    static let augmented: [String: Arith.Op] = ["+=": .add, "-=": .sub, "*=": .mul, "/=": .div, "//=": .floorDiv, "%=": .mod, "**=": .pow, "@=": .matmul]
+    static let augmented: [String: Arith.Op] = ["+=": .add, "-=": .sub, "*=": .mul, "/=": .div, "//=": .floorDiv, "%=": .mod, "**=": .pow, "@=": .matmul,
+                                                 "&=": .bitAnd, "|=": .bitOr, "^=": .bitXor, "<<=": .leftShift, ">>=": .rightShift]
+
+    /// Turns an operand of `del` into the target it removes: a name, an element or
+    /// slice, or (parenthesised) several of them.
+    func deletionTarget(_ e: Expr) throws -> Target {
+        switch e.kind {
+        case .name, .subscript: return try target(e)
+        case .tuple(let items), .list(let items): return .tuple(try items.map(deletionTarget), e.range)
+        case .member: throw ParseError("del of an attribute is not supported (set it to none instead)", e.range)
+        default: throw ParseError("cannot delete this expression (del takes names, x[i] and x[a:b])", e.range)
+        }
+    }
 
     /// Turns an expression on the left of `=` into an assignment target.
     func target(_ e: Expr) throws -> Target {

@@ -42,8 +42,10 @@ public enum FStringPiece: Equatable {
     case expr(start: Int, end: Int, spec: String)
 }
 
-/// The reserved words of LANGUAGE.md (plus `pass`-free Python habits we reject clearly).
+/// The reserved words of LANGUAGE.md.
 public enum Keyword: String, CaseIterable {
     case fn, `return`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`, model
     case `true`, `false`, none, and, or, not, global, no_grad, assert
+    /// Python spellings: `lambda x: e`, `a is b`, `elif`, `pass`, `del x`.
+    case lambda, `is`, elif, pass, del
 }
