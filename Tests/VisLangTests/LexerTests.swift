@@ -95,7 +95,8 @@ final class LexerTests: XCTestCase {
                         .name("_x"), .name("x1"), .name("True"), .eof])
         XCTAssertEqual(Set(Keyword.allCases.map(\.rawValue)),
                        ["fn", "return", "if", "else", "for", "in", "while", "break", "continue", "model", "true",
-                        "false", "none", "and", "or", "not", "global", "no_grad", "assert"])
+                        "false", "none", "and", "or", "not", "global", "no_grad", "assert",
+                        "with", "as", "try", "except", "finally", "raise", "import", "from"])
     }
 
     func testOperatorsTakeTheLongestMatch() {

@@ -108,7 +108,7 @@ public struct Signature: CustomStringConvertible {
         while let v = positional.first {
             guard pi < params.count else {
                 let accepted = params.filter { !$0.variadic }.count
-                throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given")
+                throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given", kind: .typeError)
             }
             let p = params[pi]
             if p.variadic {
@@ -131,10 +131,10 @@ public struct Signature: CustomStringConvertible {
             guard let index = params.firstIndex(where: { $0.name == key && !$0.variadic }) else {
                 let names = params.filter { !$0.variadic }.map(\.name)
                 let hint = Suggestions.closest(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw NativeError("\(name): unknown keyword '\(key)'\(hint)")
+                throw NativeError("\(name): unknown keyword '\(key)'\(hint)", kind: .typeError)
             }
             guard values[index] == nil else {
-                throw NativeError("\(name): got multiple values for argument '\(key)'")
+                throw NativeError("\(name): got multiple values for argument '\(key)'", kind: .typeError)
             }
             guard let a = params[index].type.accept(v) else { throw typeError(params[index], v) }
             values[index] = a
@@ -145,7 +145,7 @@ public struct Signature: CustomStringConvertible {
             if let v = values[i] { filled.append(v); continue }
             if p.variadic { filled.append(.list(ListBox([]))); continue }
             guard let d = p.defaultValue else {
-                throw NativeError("\(name): missing required argument '\(p.name)'")
+                throw NativeError("\(name): missing required argument '\(p.name)'", kind: .typeError)
             }
             filled.append(d)
         }
@@ -153,7 +153,7 @@ public struct Signature: CustomStringConvertible {
     }
 
     private func typeError(_ p: Param, _ v: Value) -> NativeError {
-        NativeError("\(name): argument '\(p.name)' must be \(p.type), got \(v.typeName)\(Repr.briefValue(v))")
+        NativeError("\(name): argument '\(p.name)' must be \(p.type), got \(v.typeName)\(Repr.briefValue(v))", kind: .typeError)
     }
 }
 
@@ -174,7 +174,7 @@ public struct BoundArguments {
     }
 
     func fail(_ i: Int, _ expected: String) -> NativeError {
-        NativeError("\(function): argument '\(params[i].name)' must be \(expected), got \(values[i].typeName)")
+        NativeError("\(function): argument '\(params[i].name)' must be \(expected), got \(values[i].typeName)", kind: .typeError)
     }
 
     /// An int argument.

@@ -46,4 +46,5 @@ public enum FStringPiece: Equatable {
 public enum Keyword: String, CaseIterable {
     case fn, `return`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`, model
     case `true`, `false`, none, and, or, not, global, no_grad, assert
+    case with, `as`, `try`, except, finally, raise, `import`, from
 }
