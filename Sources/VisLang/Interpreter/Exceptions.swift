@@ -115,6 +115,6 @@ extension Interpreter {
     /// the rest RuntimeError, as PyTorch raises for shape and dtype errors.
     static func kind(of e: TensorError) -> ErrorKind {
         guard e.reason.hasPrefix("cannot read") else { return .runtimeError }
-        return e.reason.contains("No such file") ? .fileNotFoundError : .osError
+        return e.reason.lowercased().contains("no such file") ? .fileNotFoundError : .osError
     }
 }

@@ -23,6 +23,8 @@ public final class GradModeContext: ContextManagerObject {
 
     public func member(_ name: String) throws -> Value? { nil }
     public var memberNames: [String] { [] }
+    /// The call that made it: `no_grad()`, `set_grad_enabled(false)`.
+    public var repr: String { typeName == "set_grad_enabled" ? "set_grad_enabled(\(enabled))" : "\(typeName)()" }
 
     public func enter(_ runtime: Runtime) throws -> Value {
         saved.append(beforeCall ?? GradMode.isEnabled)
