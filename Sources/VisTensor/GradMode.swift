@@ -8,6 +8,10 @@ public enum GradMode {
 
     /// Runs `body` with gradient recording set to `enabled`, restoring the previous
     /// mode afterwards (also when `body` throws).
+    /// Sets gradient recording until it is set again (torch.set_grad_enabled(mode) as
+    /// a plain call; `with` statements restore the mode they found when they end).
+    public static func set(_ enabled: Bool) { enabledFlag = enabled }
+
     public static func with<T>(enabled: Bool, _ body: () throws -> T) rethrows -> T {
         let saved = enabledFlag
         enabledFlag = enabled

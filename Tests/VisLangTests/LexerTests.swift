@@ -96,7 +96,8 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(Set(Keyword.allCases.map(\.rawValue)),
                        ["fn", "return", "if", "else", "for", "in", "while", "break", "continue", "model", "true",
                         "false", "none", "and", "or", "not", "global", "no_grad", "assert",
-                        "lambda", "is", "elif", "pass", "del"])
+                        "lambda", "is", "elif", "pass", "del",
+                        "with", "as", "try", "except", "finally", "raise", "import", "from"])
         XCTAssertEqual(kinds("a <<= b >> c & d | e ^ ~f"),
                        [.name("a"), .op("<<="), .name("b"), .op(">>"), .name("c"), .op("&"), .name("d"), .op("|"),
                         .name("e"), .op("^"), .op("~"), .name("f"), .eof])

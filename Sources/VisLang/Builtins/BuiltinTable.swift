@@ -74,6 +74,7 @@ public final class BuiltinRegistry {
 
     /// The registry with every built-in library area.
     public static func standard() -> BuiltinRegistry {
-        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table()])
+        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table(),
+                         ExceptionBuiltins.table()])
     }
 }

@@ -8,17 +8,17 @@ enum ConversionBuiltins {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
         case .float(let d):
-            guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw NativeError("int(): cannot convert \(Repr.float(d)) to an int") }
+            guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw NativeError("int(): cannot convert \(Repr.float(d)) to an int", kind: .valueError) }
             return Int(d)
         case .string(let s):
             guard let i = Int(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")) else {
-                throw NativeError("int(): invalid literal \(Repr.quote(s))")
+                throw NativeError("int(): invalid literal \(Repr.quote(s))", kind: .valueError)
             }
             return i
         case .tensor(let t):
             guard t.count == 1 else { throw NativeError("int(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
             return t.dtype == .float32 ? try toInt(.float(t.item())) : try Convert.intItem(t)
-        default: throw NativeError("int(): cannot convert \(v.typeNameWithArticle)")
+        default: throw NativeError("int(): cannot convert \(v.typeNameWithArticle)", kind: .typeError)
         }
     }
 
@@ -31,13 +31,13 @@ enum ConversionBuiltins {
             case "inf", "+inf", "infinity": return .infinity
             case "-inf", "-infinity": return -.infinity
             case "nan": return .nan
-            default: throw NativeError("float(): invalid literal \(Repr.quote(s))")
+            default: throw NativeError("float(): invalid literal \(Repr.quote(s))", kind: .valueError)
             }
         case .tensor(let t):
             guard t.count == 1 else { throw NativeError("float(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
             return try t.item()
         default:
-            guard let d = v.asDouble else { throw NativeError("float(): cannot convert \(v.typeNameWithArticle)") }
+            guard let d = v.asDouble else { throw NativeError("float(): cannot convert \(v.typeNameWithArticle)", kind: .typeError) }
             return d
         }
     }
@@ -101,6 +101,8 @@ enum ConversionBuiltins {
             for c in candidates {
                 let n = try typeName(c)
                 if n == name { return .bool(true) }
+                // Error kinds match their sub-kinds (isinstance(e, LookupError) for a KeyError).
+                if case .object(let e as ExceptionValue) = a["x"], let k = ErrorKind(rawValue: n), e.kind.isSubkind(of: k) { return .bool(true) }
             }
             return .bool(false)
         }

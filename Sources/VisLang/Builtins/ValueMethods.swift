@@ -37,7 +37,7 @@ enum ValueMethods {
     }
     static func index(_ i: Int, count: Int, _ fn: String) throws -> Int {
         let j = i < 0 ? i + count : i
-        guard j >= 0 && j < count else { throw NativeError("\(fn): index \(i) out of range for a list of length \(count)") }
+        guard j >= 0 && j < count else { throw NativeError("\(fn): index \(i) out of range for a list of length \(count)", kind: .indexError) }
         return j
     }
 
@@ -164,7 +164,7 @@ enum ValueMethods {
             let fallback = try a.list("default")
             guard fallback.count <= 1 else { throw NativeError("pop: takes at most 2 arguments (key, default), got \(1 + fallback.count)") }
             guard let v = d[k] else {
-                guard let f = fallback.first else { throw NativeError("pop: key \(k) not found in dict") }
+                guard let f = fallback.first else { throw NativeError("pop: key \(k) not found in dict", kind: .keyError) }
                 return f
             }
             d[k] = nil

@@ -232,7 +232,7 @@ extension Interpreter {
         } catch let e as RuntimeError where e.range.file.isLibrary && !range.file.isLibrary {
             // An error inside the stdlib (fit's NaN tripwire, a shape error in its loop)
             // points at the user's call: the line they wrote, not the library's.
-            throw RuntimeError(e.message, range, interrupted: e.interrupted)
+            throw RuntimeError(e.message, range, interrupted: e.interrupted, kind: e.kind, exception: e.exception)
         }
     }
 
@@ -242,7 +242,7 @@ extension Interpreter {
         switch n.resolution {
         case .local(let s):
             if let v = frame.slots[s] { return v }
-            throw RuntimeError("local variable '\(n.name)' is used before it is assigned", range)
+            throw RuntimeError("local variable '\(n.name)' is used before it is assigned", range, kind: .nameError)
         case .global(let s):
             if let v = globals.values[s] { return v }
             if let b = registry.globals[n.name] { return b }
@@ -282,13 +282,13 @@ extension Interpreter {
         while let fr = f {
             // Methods are reached through self, as in Python.
             if let instance = fr.instance, instance.hasMethod(name) {
-                return RuntimeError("name '\(name)' is not defined (did you mean 'self.\(name)'?)", range)
+                return RuntimeError("name '\(name)' is not defined (did you mean 'self.\(name)'?)", range, kind: .nameError)
             }
             candidates += fr.function?.localNames ?? []
             candidates += fr.instance?.fieldNames ?? []
             f = fr.parent
         }
         let hint = Suggestions.closest(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
-        return RuntimeError("name '\(name)' is not defined\(hint)", range)
+        return RuntimeError("name '\(name)' is not defined\(hint)", range, kind: .nameError)
     }
 }

@@ -35,6 +35,9 @@ public final class Interpreter: Runtime {
     /// tests set a budget so no generated program can hang). Statements, loop
     /// iterations and the steps of natives' long loops each take one.
     public var stepBudget = Int.max
+    /// The errors the running `except` blocks handle, innermost last: what a bare
+    /// `raise` re-raises (also from a function those blocks call, as in Python).
+    var handling: [RuntimeError] = []
 
     public init(registry: BuiltinRegistry = .standard(), output: @escaping (String) -> Void) {
         self.registry = registry
@@ -48,7 +51,7 @@ public final class Interpreter: Runtime {
     public func checkInterrupt() throws {
         try Interrupt.check()
         stepBudget &-= 1
-        if stepBudget < 0 { throw NativeError("step budget exhausted") }
+        if stepBudget < 0 { throw NativeError("step budget exhausted", kind: .resourceLimit) }
     }
 
     public func call(_ callee: Value, _ positional: [Value], keywords: [(String, Value)]) throws -> Value {
@@ -65,9 +68,9 @@ public final class Interpreter: Runtime {
         } catch let e as VisError {
             throw e
         } catch let e as NativeError {
-            throw RuntimeError(e.message, range)
+            throw RuntimeError(e.message, range, kind: e.kind)
         } catch let e as TensorError {
-            throw RuntimeError(e.message, range)
+            throw RuntimeError(e.message, range, kind: Interpreter.kind(of: e))
         } catch is InterruptError {
             throw RuntimeError("interrupted", range, interrupted: true)
         } catch let e as ExitRequest {
@@ -98,7 +101,7 @@ public final class Interpreter: Runtime {
     @inline(__always)
     func step(_ range: SourceRange) throws {
         stepBudget &-= 1
-        if stepBudget < 0 { throw RuntimeError("step budget exhausted", range) }
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", range, kind: .resourceLimit) }
         if Interrupt.requested {
             Interrupt.clear()
             throw RuntimeError("interrupted", range, interrupted: true)
@@ -149,7 +152,7 @@ public final class Interpreter: Runtime {
         case .assert(let c, let message):
             if !(try truthy(eval(c, frame), c.range)) {
                 let text = try message.map { Repr.str(try eval($0, frame)) }
-                throw RuntimeError(text.map { "assertion failed: \($0)" } ?? "assertion failed", c.range)
+                throw RuntimeError(text.map { "assertion failed: \($0)" } ?? "assertion failed", c.range, kind: .assertionError)
             }
         case .model(let m):
             Resolver.resolveModel(m)
@@ -160,6 +163,16 @@ public final class Interpreter: Runtime {
             break
         case .delete(let targets):
             try delete(targets, frame)
+        case .with(let items, let body):
+            return try execWith(items, 0, body, frame)
+        case .try(let t):
+            return try execTry(t, frame)
+        case .raise(let e):
+            try execRaise(e, frame, s.range)
+        case .import(let modules):
+            try execImport(modules, frame, s.range)
+        case .fromImport(let path, let names):
+            try execFromImport(path, names, frame, s.range)
         }
         return .normal
     }
@@ -214,11 +227,11 @@ public final class Interpreter: Runtime {
             try at(range) { try Subscript.set(base, ps, v) }
         case .tuple(let targets, let range):
             guard Iteration.isIterable(v) else {
-                throw RuntimeError("cannot unpack \(v.typeNameWithArticle) value into \(targets.count) targets", range)
+                throw RuntimeError("cannot unpack \(v.typeNameWithArticle) value into \(targets.count) targets", range, kind: .typeError)
             }
             let items = try at(range) { try Iteration.elements(v) }
             guard items.count == targets.count else {
-                throw RuntimeError("cannot unpack \(items.count) value\(items.count == 1 ? "" : "s") into \(targets.count) targets", range)
+                throw RuntimeError("cannot unpack \(items.count) value\(items.count == 1 ? "" : "s") into \(targets.count) targets", range, kind: .valueError)
             }
             for (t, x) in zip(targets, items) { try assign(t, x, frame) }
         }
@@ -321,7 +334,7 @@ public final class Interpreter: Runtime {
         case .function(let c): return try c.call(args, self)
         case .object(let o as CallableObject): return try o.call(args, self)
         default:
-            throw NativeError("\(name.map { "'\($0)' is \(callee.typeNameWithArticle) value and" } ?? "\(callee.typeNameWithArticle) value") is not callable")
+            throw NativeError("\(name.map { "'\($0)' is \(callee.typeNameWithArticle) value and" } ?? "\(callee.typeNameWithArticle) value") is not callable", kind: .typeError)
         }
     }
 }

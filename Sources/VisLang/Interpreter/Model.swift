@@ -31,7 +31,7 @@ public final class ModelClass: Callable {
         interpreter.depth += 1
         defer { interpreter.depth -= 1 }
         guard interpreter.depth <= Interpreter.maxDepth, interpreter.stackGuard.hasRoom() else {
-            throw NativeError("maximum recursion depth exceeded building \(decl.name)")
+            throw NativeError("maximum recursion depth exceeded building \(decl.name)", kind: .resourceLimit)
         }
         _ = try interpreter.exec(decl.body, frame)
         return .object(instance)

@@ -38,6 +38,8 @@ enum Resolver {
                 for (_, b) in branches { collectGlobals(b, &out) }
                 if let other { collectGlobals(other, &out) }
             case .while(_, let b), .for(_, _, let b), .noGrad(let b): collectGlobals(b, &out)
+            case .with(_, let b): collectGlobals(b, &out)
+            case .try(let t): t.blocks.forEach { collectGlobals($0, &out) }
             default: break
             }
         }
@@ -63,6 +65,14 @@ enum Resolver {
                 if let other { collectAssigned(other, add) }
             case .while(_, let b), .noGrad(let b): collectAssigned(b, add)
             case .delete(let ts): ts.forEach(target)  // `del x` makes x local, as in Python
+            case .with(let items, let b):
+                for i in items { if let t = i.target { target(t) } }
+                collectAssigned(b, add)
+            case .try(let t):
+                for h in t.handlers { if let n = h.name { add(n.name) } }
+                t.blocks.forEach { collectAssigned($0, add) }
+            case .import(let modules): for (path, alias) in modules { add(alias ?? path[0]) }
+            case .fromImport(_, let names): for (n, alias) in names { add(alias ?? n) }
             default: break
             }
         }
@@ -110,6 +120,23 @@ enum Resolver {
             case .model(let m): for p in m.params { if let d = p.defaultValue { markExpr(d, slots) } }
             case .break, .continue, .global, .empty: break
             case .delete(let ts): ts.forEach { markTarget($0, slots) }
+            case .with(let items, let b):
+                for i in items {
+                    markExpr(i.manager, slots)
+                    if let t = i.target { markTarget(t, slots) }
+                }
+                markBlock(b, slots)
+            case .try(let t):
+                markBlock(t.body, slots)
+                for h in t.handlers {
+                    if let k = h.kinds { markExpr(k, slots) }
+                    if let n = h.name { mark(n, slots) }
+                    markBlock(h.body, slots)
+                }
+                if let b = t.orElse { markBlock(b, slots) }
+                if let b = t.finally { markBlock(b, slots) }
+            case .raise(let e): if let e { markExpr(e, slots) }
+            case .import, .fromImport: break  // bound through names resolved when they run
             }
         }
     }

@@ -38,10 +38,10 @@ public final class UserFunction: Callable {
         interpreter.depth += 1
         defer { interpreter.depth -= 1 }
         guard interpreter.depth <= Interpreter.maxDepth else {
-            throw NativeError("maximum recursion depth (\(Interpreter.maxDepth)) exceeded in \(decl.name)()")
+            throw NativeError("maximum recursion depth (\(Interpreter.maxDepth)) exceeded in \(decl.name)()", kind: .resourceLimit)
         }
         guard interpreter.stackGuard.hasRoom() else {
-            throw NativeError("maximum recursion depth exceeded in \(decl.name)() (the stack is full after \(interpreter.depth) nested calls)")
+            throw NativeError("maximum recursion depth exceeded in \(decl.name)() (the stack is full after \(interpreter.depth) nested calls)", kind: .resourceLimit)
         }
         switch try interpreter.exec(decl.body, frame) {
         case .returned(let v): return v

@@ -23,7 +23,7 @@ public enum Arith {
         case .list(let l): return try l.items.contains { try ValueOps.equal($0, x) }
         case .tuple(let t): return try t.contains { try ValueOps.equal($0, x) }
         case .string(let s):
-            guard case .string(let sub) = x else { throw NativeError("'in <string>' needs a string on the left, got \(x.typeName)") }
+            guard case .string(let sub) = x else { throw NativeError("'in <string>' needs a string on the left, got \(x.typeName)", kind: .typeError) }
             return sub.isEmpty || s.contains(sub)
         case .dict(let d):
             guard let k = DictKey(x) else { return false }
@@ -37,7 +37,7 @@ public enum Arith {
             let v = try Convert.tensor(x, context: "in")
             return try t.eq(v).to(.int64).sum().item() > 0
         default:
-            throw NativeError("argument of type \(container.typeName) is not a container ('in' needs a list, tuple, string, dict, range or tensor)")
+            throw NativeError("argument of type \(container.typeName) is not a container ('in' needs a list, tuple, string, dict, range or tensor)", kind: .typeError)
         }
     }
 
@@ -95,7 +95,7 @@ public enum Arith {
             return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
         case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
         default:
-            throw NativeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
+            throw NativeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)", kind: .typeError)
         }
     }
 
@@ -129,21 +129,21 @@ public enum Arith {
         case .sub: return try checked(x.subtractingReportingOverflow(y))
         case .mul: return try checked(x.multipliedReportingOverflow(by: y))
         case .div:
-            guard y != 0 else { throw NativeError("division by zero") }
+            guard y != 0 else { throw NativeError("division by zero", kind: .zeroDivisionError) }
             return .float(Double(x) / Double(y))
         case .floorDiv:
-            guard y != 0 else { throw NativeError("integer division by zero") }
+            guard y != 0 else { throw NativeError("integer division by zero", kind: .zeroDivisionError) }
             if x == Int.min && y == -1 { throw NativeError("integer overflow in \(x) // \(y)") }
             let q = x / y
             return .int((x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q)
         case .mod:
-            guard y != 0 else { throw NativeError("integer modulo by zero") }
+            guard y != 0 else { throw NativeError("integer modulo by zero", kind: .zeroDivisionError) }
             if y == -1 { return .int(0) }
             let r = x % y
             return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
             if y < 0 {
-                guard x != 0 else { throw NativeError("zero cannot be raised to a negative power") }
+                guard x != 0 else { throw NativeError("zero cannot be raised to a negative power", kind: .zeroDivisionError) }
                 return .float(Foundation.pow(Double(x), Double(y)))
             }
             var result = 1, base = x, e = y
@@ -161,14 +161,14 @@ public enum Arith {
                 }
             }
             return .int(result)
-        case .matmul: throw NativeError("unsupported operand types for @: int and int (@ is the matrix product of tensors)")
+        case .matmul: throw NativeError("unsupported operand types for @: int and int (@ is the matrix product of tensors)", kind: .typeError)
         case .eq: return .bool(x == y)
         case .ne: return .bool(x != y)
         case .lt: return .bool(x < y)
         case .le: return .bool(x <= y)
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
-        case .in, .notIn: throw NativeError("argument of type int is not a container")
+        case .in, .notIn: throw NativeError("argument of type int is not a container", kind: .typeError)
         case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift, .is, .isNot: return try binary(op, .int(x), .int(y))
         }
     }
@@ -179,26 +179,26 @@ public enum Arith {
         case .sub: return .float(x - y)
         case .mul: return .float(x * y)
         case .div:
-            guard y != 0 else { throw NativeError("float division by zero") }
+            guard y != 0 else { throw NativeError("float division by zero", kind: .zeroDivisionError) }
             return .float(x / y)
         case .floorDiv:
-            guard y != 0 else { throw NativeError("float floor division by zero") }
+            guard y != 0 else { throw NativeError("float floor division by zero", kind: .zeroDivisionError) }
             return .float((x / y).rounded(.down))
         case .mod:
-            guard y != 0 else { throw NativeError("float modulo by zero") }
+            guard y != 0 else { throw NativeError("float modulo by zero", kind: .zeroDivisionError) }
             let r = fmod(x, y)
             return .float(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
-            guard x != 0 || y >= 0 else { throw NativeError("zero cannot be raised to a negative power") }
+            guard x != 0 || y >= 0 else { throw NativeError("zero cannot be raised to a negative power", kind: .zeroDivisionError) }
             return .float(Foundation.pow(x, y))
-        case .matmul: throw NativeError("unsupported operand types for @: float and float (@ is the matrix product of tensors)")
+        case .matmul: throw NativeError("unsupported operand types for @: float and float (@ is the matrix product of tensors)", kind: .typeError)
         case .eq: return .bool(x == y)
         case .ne: return .bool(x != y)
         case .lt: return .bool(x < y)
         case .le: return .bool(x <= y)
         case .gt: return .bool(x > y)
         case .ge: return .bool(x >= y)
-        case .in, .notIn: throw NativeError("argument of type float is not a container")
+        case .in, .notIn: throw NativeError("argument of type float is not a container", kind: .typeError)
         case .bitAnd, .bitOr, .bitXor, .leftShift, .rightShift, .is, .isNot: return try binary(op, .float(x), .float(y))
         }
     }
@@ -236,7 +236,7 @@ public enum Arith {
         case .float(let x): return .float(-x)
         case .bool(let b): return .int(b ? -1 : 0)
         case .tensor(let t): return .tensor(try t.neg())
-        default: throw NativeError("bad operand type for unary -: \(a.typeName)")
+        default: throw NativeError("bad operand type for unary -: \(a.typeName)", kind: .typeError)
         }
     }
 }

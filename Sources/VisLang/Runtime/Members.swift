@@ -84,6 +84,6 @@ public enum Members {
 
     static func unknown(_ value: Value, _ name: String, candidates: [String]) -> NativeError {
         let hint = Suggestions.closest(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
-        return NativeError("\(value.typeName) has no attribute '\(name)'\(hint)")
+        return NativeError("\(value.typeName) has no attribute '\(name)'\(hint)", kind: .attributeError)
     }
 }

@@ -7,6 +7,7 @@ public enum Repr {
     /// The `print` form.
     public static func str(_ v: Value) -> String {
         if case .string(let s) = v { return s }
+        if case .object(let e as ExceptionValue) = v { return e.message }  // str(e) is the message, as Python's
         return repr(v)
     }
 

@@ -113,7 +113,7 @@ public struct Signature: CustomStringConvertible {
         while let v = positional.first {
             guard pi < params.count else {
                 let accepted = params.filter { !$0.variadic && !$0.keywords }.count
-                throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given")
+                throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given", kind: .typeError)
             }
             let p = params[pi]
             if p.keywords { pi = params.count; continue }
@@ -144,10 +144,10 @@ public struct Signature: CustomStringConvertible {
                 }
                 let names = params.filter { !$0.variadic && !$0.keywords }.map(\.name)
                 let hint = Suggestions.closest(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw NativeError("\(name): unknown keyword '\(key)'\(hint)")
+                throw NativeError("\(name): unknown keyword '\(key)'\(hint)", kind: .typeError)
             }
             guard values[index] == nil else {
-                throw NativeError("\(name): got multiple values for argument '\(key)'")
+                throw NativeError("\(name): got multiple values for argument '\(key)'", kind: .typeError)
             }
             guard let a = params[index].type.accept(v) else { throw typeError(params[index], v) }
             values[index] = a
@@ -159,7 +159,7 @@ public struct Signature: CustomStringConvertible {
             if p.variadic { filled.append(.list(ListBox([]))); continue }
             if p.keywords { filled.append(.dict(DictBox(extra))); continue }
             guard let d = p.defaultValue else {
-                throw NativeError("\(name): missing required argument '\(p.name)'")
+                throw NativeError("\(name): missing required argument '\(p.name)'", kind: .typeError)
             }
             filled.append(d)
         }
@@ -167,7 +167,7 @@ public struct Signature: CustomStringConvertible {
     }
 
     private func typeError(_ p: Param, _ v: Value) -> NativeError {
-        NativeError("\(name): argument '\(p.name)' must be \(p.type), got \(v.typeName)\(Repr.briefValue(v))")
+        NativeError("\(name): argument '\(p.name)' must be \(p.type), got \(v.typeName)\(Repr.briefValue(v))", kind: .typeError)
     }
 }
 
@@ -191,7 +191,7 @@ public struct BoundArguments {
     public subscript(name: String) -> Value { values[index(name)] }
 
     func fail(_ name: String, _ expected: String) -> NativeError {
-        NativeError("\(function): argument '\(name)' must be \(expected), got \(self[name].typeName)")
+        NativeError("\(function): argument '\(name)' must be \(expected), got \(self[name].typeName)", kind: .typeError)
     }
 
     /// An int argument.

@@ -39,7 +39,7 @@ public enum Subscript {
     static func position(_ v: Value, count: Int, _ kind: String) throws -> Int {
         guard let i = v.asInt else { throw NativeError("\(kind) indices must be ints or slices, got \(v.typeName)") }
         let j = i < 0 ? i + count : i
-        guard j >= 0 && j < count else { throw NativeError("\(kind) index \(i) out of range (length \(count))") }
+        guard j >= 0 && j < count else { throw NativeError("\(kind) index \(i) out of range (length \(count))", kind: .indexError) }
         return j
     }
 
@@ -62,7 +62,7 @@ public enum Subscript {
         case (.range(let r), .value(let v)): return .int(r.element(try position(v, count: r.count, "range")))
         case (.dict(let d), .value(let v)):
             guard let k = DictKey(v) else { throw NativeError("dict keys must be strings or ints, got \(v.typeName)") }
-            guard let x = d[k] else { throw NativeError("key \(k) not found in dict") }
+            guard let x = d[k] else { throw NativeError("key \(k) not found in dict", kind: .keyError) }
             return x
         case (.object(let o as IndexableObject), .value(let v)):
             return try o.element(at: position(v, count: o.length, o.typeName))

@@ -189,6 +189,11 @@ public struct NativeError: Error, CustomStringConvertible {
     /// What went wrong, in the user's terms (already prefixed with the function name
     /// where that helps).
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The Python exception kind `except` clauses match (see `ErrorKind`).
+    public let kind: ErrorKind
+    public init(_ message: String, kind: ErrorKind = .runtimeError) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
 }

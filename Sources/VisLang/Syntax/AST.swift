@@ -177,6 +177,59 @@ public indirect enum StmtKind {
     case empty
     /// `del a, b[i], c[x:y]`: unbinds names, removes entries of lists and dicts.
     case delete([Target])
+    /// `with a as x, b { body }`: the context managers in order, then the body.
+    case with([WithItem], [Stmt])
+    /// `try { } except K as e { } else { } finally { }`.
+    case `try`(TryStmt)
+    /// `raise`, `raise K`, `raise K("message")`.
+    case raise(Expr?)
+    /// `import a.b.c [as d], e`: each dotted path and its `as` name (without one, the
+    /// first component is bound, as Python does).
+    case `import`([([String], String?)])
+    /// `from a.b import x [as y], z`: the module path and (name, alias) pairs.
+    case fromImport([String], [(String, String?)])
+}
+
+/// One context manager of a `with` statement: its expression and the optional `as` target.
+public struct WithItem {
+    public let manager: Expr
+    public let target: Target?
+    public init(manager: Expr, target: Target?) {
+        self.manager = manager
+        self.target = target
+    }
+}
+
+/// One `except` clause: the kinds it catches (nil for a bare `except`), the name the
+/// exception value is bound to, and the body.
+public struct ExceptClause {
+    public let kinds: Expr?
+    public let name: NameRef?
+    public let body: [Stmt]
+    public let range: SourceRange
+    public init(kinds: Expr?, name: NameRef?, body: [Stmt], range: SourceRange) {
+        self.kinds = kinds
+        self.name = name
+        self.body = body
+        self.range = range
+    }
+}
+
+/// A `try` statement's parts; `handlers` may be empty only when `finally` is given.
+public final class TryStmt {
+    public let body: [Stmt]
+    public let handlers: [ExceptClause]
+    public let orElse: [Stmt]?
+    public let finally: [Stmt]?
+    public init(body: [Stmt], handlers: [ExceptClause], orElse: [Stmt]?, finally: [Stmt]?) {
+        self.body = body
+        self.handlers = handlers
+        self.orElse = orElse
+        self.finally = finally
+    }
+
+    /// Every block of the statement, for walks that treat them alike.
+    public var blocks: [[Stmt]] { [body] + handlers.map(\.body) + [orElse, finally].compactMap { $0 } }
 }
 
 /// What an assignment writes to.

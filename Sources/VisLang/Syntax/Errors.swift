@@ -37,10 +37,19 @@ public struct RuntimeError: VisError {
     public let range: SourceRange
     /// True when the user interrupted the run (Ctrl-C).
     public let interrupted: Bool
-    public init(_ message: String, _ range: SourceRange, interrupted: Bool = false) {
+    /// Its Python exception kind, which `except` clauses match (`KeyboardInterrupt` for
+    /// interrupts, `RuntimeError` unless the maker said otherwise).
+    public let kind: ErrorKind
+    /// The exception value a `raise` threw (re-raised as the same value), or nil for
+    /// errors vis made itself (`except ... as e` then makes one from kind and message).
+    public let exception: ExceptionValue?
+    public init(_ message: String, _ range: SourceRange, interrupted: Bool = false, kind: ErrorKind? = nil,
+                exception: ExceptionValue? = nil) {
         self.message = message
         self.range = range
         self.interrupted = interrupted
+        self.kind = kind ?? (interrupted ? .keyboardInterrupt : .runtimeError)
+        self.exception = exception
     }
 }
 

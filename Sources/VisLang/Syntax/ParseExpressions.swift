@@ -222,7 +222,8 @@ extension Parser {
         while true {
             if isOp(".") || isOp("(") || isOp("[") { try nest() }
             if accept(".") {
-                let (n, _) = try name("after '.'")
+                // `torch.no_grad()`: the keyword is an ordinary member name after '.'.
+                let (n, _) = acceptKeyword(.no_grad) ? ("no_grad", range(tokens[index - 1])) : try name("after '.'")
                 e = Expr(.member(e, n), range(from: start))
             } else if isOp("(") {
                 let open = advance()
@@ -326,6 +327,9 @@ extension Parser {
         case .fstring(let pieces): _ = advance(); return Expr(.fstring(try fstring(pieces)), range(t))
         case .name(let n): _ = advance(); return Expr(.name(NameRef(n)), range(t))
         case .keyword(.model): _ = advance(); return Expr(.name(NameRef("model")), range(t))
+        case .keyword(.no_grad) where tokens[Swift.min(index + 1, tokens.count - 1)].kind == .op("("):
+            // `no_grad()` calls the builtin context manager (the keyword starts `no_grad { }`).
+            _ = advance(); return Expr(.name(NameRef("no_grad")), range(t))
         case .keyword(.true): _ = advance(); return Expr(.bool(true), range(t))
         case .keyword(.false): _ = advance(); return Expr(.bool(false), range(t))
         case .keyword(.none): _ = advance(); return Expr(.none, range(t))

@@ -129,6 +129,7 @@ public struct Parser {
 
     /// block ::= '{' { statement ( NEWLINE | ';' ) } '}'
     mutating func block(_ context: String) throws -> [Stmt] {
+        if isOp(":") { throw error("expected '{' \(context), found ':' (vis blocks are in braces, not after ':' and indented: write `\(Parser.braceExample(context))`)") }
         let open = try expect("{", context)
         try nest()
         defer { depth -= 1 }
@@ -179,7 +180,7 @@ public struct Parser {
             var names = [try name("after 'global'").0]
             while accept(",") { names.append(try name("after ','").0) }
             return Stmt(.global(names), range(from: start))
-        case .keyword(.no_grad):
+        case .keyword(.no_grad) where tokens[Swift.min(index + 1, tokens.count - 1)].kind != .op("("):
             _ = advance()
             return Stmt(.noGrad(try block("after no_grad")), range(from: start))
         case .keyword(.assert):
@@ -202,6 +203,18 @@ public struct Parser {
             let items: [Expr]
             if case .tuple(let xs) = targets.kind { items = xs } else { items = [targets] }
             return Stmt(.delete(try items.map(deletionTarget)), range(from: start))
+        case .keyword(.no_grad):
+            // `no_grad(` is a call of the builtin that makes the context manager
+            // (`with no_grad() { }`); the block form is handled above.
+            break
+        case .keyword(.with): return try withStatement()
+        case .keyword(.try): return try tryStatement()
+        case .keyword(.raise): return try raiseStatement()
+        case .keyword(.import), .keyword(.from): return try importStatement()
+        case .keyword(.except), .keyword(.finally):
+            throw error("'\(isKeyword(.except) ? "except" : "finally")' without a matching 'try'")
+        case .name(let n) where Parser.pythonSpellings.contains(n):
+            try pythonSpellingHint(n)
         default: break
         }
         return try simpleStatement()

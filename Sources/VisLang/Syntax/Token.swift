@@ -48,4 +48,5 @@ public enum Keyword: String, CaseIterable {
     case `true`, `false`, none, and, or, not, global, no_grad, assert
     /// Python spellings: `lambda x: e`, `a is b`, `elif`, `pass`, `del x`.
     case lambda, `is`, elif, pass, del
+    case with, `as`, `try`, except, finally, raise, `import`, from
 }
