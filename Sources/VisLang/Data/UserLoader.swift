@@ -108,7 +108,8 @@ enum Collate {
         guard let first = xs.first else { return .list(ListBox([])) }
         let at = path.isEmpty ? "" : " item \(path)"
         func mismatch(_ k: Int) -> NativeError {
-            NativeError("DataLoader: sample \(indices[k])\(at) is \(xs[k].typeNameWithArticle) but the batch's first sample\(at) is \(first.typeNameWithArticle); every sample needs the same structure")
+            let theirs = at.isEmpty ? "is \(first.typeNameWithArticle)" : "has \(first.typeNameWithArticle) there"
+            return NativeError("DataLoader: sample \(indices[k])\(at) is \(xs[k].typeNameWithArticle) but the batch's first sample (\(indices[0])) \(theirs); every sample needs the same structure")
         }
         func sub(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
         switch first {
