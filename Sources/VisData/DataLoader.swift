@@ -41,8 +41,18 @@ public final class DataLoader {
     /// Starts the next epoch.
     public func makeIterator() -> BatchIterator {
         defer { epoch += 1 }
-        let order = shuffle ? Shuffle.permutation(dataset.count, generator: Generator(seed: DataLoader.mix(seed, UInt64(epoch), 0x5EED))) : Array(0..<dataset.count)
-        return BatchIterator(loader: self, order: order, epoch: epoch)
+        return BatchIterator(loader: self, order: DataLoader.epochOrder(count: dataset.count, shuffle: shuffle, seed: seed, epoch: epoch), epoch: epoch)
+    }
+
+    /// The order of samples in epoch `epoch`: 0..<count, or a permutation drawn from
+    /// (seed, epoch). The one rule for native loaders and loaders over .vis datasets.
+    public static func epochOrder(count: Int, shuffle: Bool, seed: UInt64, epoch: Int) -> [Int] {
+        shuffle ? Shuffle.permutation(count, generator: Generator(seed: mix(seed, UInt64(epoch), 0x5EED))) : Array(0..<count)
+    }
+
+    /// The seed of sample `index`'s random augmentations in epoch `epoch`.
+    public static func sampleSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
+        mix(seed, UInt64(epoch), UInt64(index))
     }
 
     /// A well-mixed seed from three numbers (SplitMix64 finaliser over their combination).
@@ -64,7 +74,7 @@ public final class DataLoader {
         for i in start..<end {
             if cancelled() { throw InterruptError() }
             let index = order[i]
-            let generator = Generator(seed: DataLoader.mix(seed, UInt64(epoch), UInt64(index)))
+            let generator = Generator(seed: DataLoader.sampleSeed(seed, epoch: epoch, index: index))
             let sample: [SampleItem]
             do {
                 sample = try dataset.sample(index, generator: generator)

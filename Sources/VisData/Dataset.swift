@@ -105,6 +105,52 @@ public final class Subset: Dataset {
     }
 }
 
+/// Datasets one after another (PyTorch's ConcatDataset): index `i` falls in the first
+/// part whose cumulative size exceeds it.
+public final class ConcatDataset: Dataset {
+    public let parts: [Dataset]
+    /// Cumulative sizes, fixed when built (as PyTorch's `cumulative_sizes`).
+    public let cumulativeSizes: [Int]
+
+    public init(_ parts: [Dataset]) throws {
+        guard !parts.isEmpty else { throw TensorError("ConcatDataset", "needs at least one dataset") }
+        var total = 0
+        var sizes: [Int] = []
+        for p in parts {
+            let (s, overflow) = total.addingReportingOverflow(p.count)
+            guard !overflow else { throw TensorError("ConcatDataset", "too many samples") }
+            total = s
+            sizes.append(total)
+        }
+        self.parts = parts
+        cumulativeSizes = sizes
+    }
+
+    public var count: Int { cumulativeSizes.last ?? 0 }
+    public var name: String { "ConcatDataset(\(count) samples, \(parts.count) datasets)" }
+    public var threadSafe: Bool { parts.allSatisfy(\.threadSafe) }
+
+    /// The part holding sample `index` and the index inside it.
+    public func locate(_ index: Int) -> (Int, Int) {
+        var lo = 0, hi = cumulativeSizes.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulativeSizes[mid] > index { hi = mid } else { lo = mid + 1 }
+        }
+        return (lo, index - (lo == 0 ? 0 : cumulativeSizes[lo - 1]))
+    }
+
+    public func label(_ index: Int) -> Int? {
+        let (p, i) = locate(index)
+        return parts[p].label(i)
+    }
+
+    public func sample(_ index: Int, generator: Generator) throws -> [SampleItem] {
+        let (p, i) = locate(index)
+        return try parts[p].sample(i, generator: generator)
+    }
+}
+
 /// Fisher-Yates shuffles from a vis generator.
 public enum Shuffle {
     /// A random permutation of 0..<n.

@@ -69,10 +69,12 @@ public final class Normalize: Transform {
 public final class LambdaTransform: Transform {
     let body: (Tensor) throws -> Tensor
     public let threadSafe: Bool
-    public init(threadSafe: Bool, _ body: @escaping (Tensor) throws -> Tensor) {
+    /// How it prints (`Lambda(<fn flip>)`).
+    public let description: String
+    public init(threadSafe: Bool, description: String = "Lambda()", _ body: @escaping (Tensor) throws -> Tensor) {
         self.body = body
         self.threadSafe = threadSafe
+        self.description = description
     }
     public func apply(_ x: Tensor, generator: Generator) throws -> Tensor { try body(x) }
-    public var description: String { "Lambda()" }
 }

@@ -20,6 +20,8 @@ public enum BasicBuiltins {
             guard t.ndim > 0 else { throw NativeError("len() of a 0-d tensor") }
             return t.shape[0]
         case .object(let o as IndexableObject): return o.length
+        case .object(let m as ModelInstance): return try m.userLength()
+        case .object(let o as SizedObject): return try o.size()
         default: throw NativeError("len(): \(v.typeNameWithArticle) value has no length")
         }
     }
@@ -65,7 +67,7 @@ public enum BasicBuiltins {
         t.constants = [("pi", .float(Double.pi)), ("inf", .float(Double.infinity)), ("nan", .float(Double.nan))]
         t.function("print", [Param("values", .any, variadic: true), Param("sep", .string, default: .string(" ")), Param("end", .string, default: .string("\n"))],
                    "print(*values, sep=\" \", end=\"\\n\"): writes the values' str forms.\n  print(f\"epoch {e} loss {l:.4f}\")") { a, rt in
-            rt.write(try a.list("values").map(Repr.str).joined(separator: a.string("sep")) + a.string("end"))
+            rt.write(try a.list("values").map(Repr.userStr).joined(separator: a.string("sep")) + a.string("end"))
             return .none
         }
         t.function("len", [Param("x")], "len(x): number of elements of a list, tuple, string, dict, range, dataset, or a tensor's first dimension.") { a, _ in

@@ -52,8 +52,8 @@ enum ConversionBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
-        t.function("str", [Param("x", default: .string(""))], "str(x): the printed form of x.") { a, _ in .string(Repr.str(a["x"])) }
-        t.function("repr", [Param("x")], "repr(x): the displayed form of x (strings quoted).") { a, _ in .string(Repr.repr(a["x"])) }
+        t.function("str", [Param("x", default: .string(""))], "str(x): the printed form of x.") { a, _ in .string(try Repr.userStr(a["x"])) }
+        t.function("repr", [Param("x")], "repr(x): the displayed form of x (strings quoted).") { a, _ in .string(try Repr.userRepr(a["x"])) }
         t.function("int", [Param("x", default: .int(0))], "int(x): an int from a number (truncating), a string, or a one-element tensor.") { a, _ in
             .int(try toInt(a["x"]))
         }

@@ -8,20 +8,49 @@ public enum DataBuiltins {
         return o.dataset
     }
 
-    /// A transform value: a transform object, or a .vis function (run on the calling
-    /// thread only).
+    /// True for values a transform may be written as: a transform object, a function,
+    /// or a callable object (a model with `forward` or `__call__`).
+    static func isCallable(_ v: Value) -> Bool {
+        switch v {
+        case .function: return true
+        case .object(let m as ModelInstance): return m.hasMethod("forward") || m.hasMethod("__call__")
+        case .object(is CallableObject): return true
+        default: return false
+        }
+    }
+
+    /// How a hand-written transform is named in errors (`<fn flip>`, `MyTransform`).
+    static func transformName(_ v: Value) -> String {
+        if case .object(let o) = v { return o.typeName }
+        return Repr.repr(v)
+    }
+
+    /// A transform value: a transform object, or a hand-written one (a function, a
+    /// model with `forward` or `__call__`, any callable object), run on the calling
+    /// thread only. A native dataset needs a tensor back from it.
     static func transform(_ v: Value, _ context: String, runtime: Runtime) throws -> Transform? {
         switch v {
         case .none: return nil
         case .object(let o as TransformObject): return o.transform
-        case .function:
-            return LambdaTransform(threadSafe: false) { x in
+        case _ where isCallable(v):
+            let name = transformName(v)
+            return LambdaTransform(threadSafe: false, description: "Lambda(\(name))") { x in
                 let out = try runtime.call(v, [.tensor(x)], keywords: [])
-                guard case .tensor(let t) = out else { throw NativeError("\(context): the function returned a \(out.typeName), not a tensor") }
+                guard case .tensor(let t) = out else {
+                    throw NativeError("\(context): \(name) returned \(out.typeNameWithArticle), not a tensor (a native dataset needs a tensor back)")
+                }
                 return t
             }
-        default: throw NativeError("\(context) must be a transform or a function, got \(v.typeName)")
+        default: throw NativeError("\(context) must be a transform, a function or a model with forward or __call__, got \(v.typeName)")
         }
+    }
+
+    /// The elements of `Compose([...])` / `Lambda(fn)` as .vis values when one is
+    /// hand-written: calling the transform from .vis then runs them in order on any
+    /// value (a hand-written step may take and return anything); nil when all are native.
+    static func valueSteps(_ items: [Value]) -> [Value]? {
+        let steps = items.filter { !$0.isNone }
+        return steps.allSatisfy({ if case .object(is TransformObject) = $0 { return true } else { return false } }) ? nil : steps
     }
 
     public static func table() -> BuiltinTable {
@@ -47,32 +76,75 @@ public enum DataBuiltins {
         t.function("TensorDataset", [Param("tensors", .any, variadic: true)], "TensorDataset(*tensors): samples are the tensors' rows, as tuples.") { a, _ in
             .object(DatasetObject(try TensorDataset(try a.list("tensors").enumerated().map { try Convert.tensor($0.element, context: "TensorDataset: argument \($0.offset)") })))
         }
-        t.function("Subset", [Param("dataset"), Param("indices", .list)], "Subset(dataset, indices): the samples at the given indices.") { a, _ in
-            .object(DatasetObject(try Subset(dataset(a["dataset"], "Subset: dataset"), indices: try a.ints("indices"))))
+        t.function("Subset", [Param("dataset"), Param("indices")],
+                   "Subset(dataset, indices): the samples at the given indices (a list, a range or an int64 tensor); works on native and hand-written datasets.\n  val = Subset(ds, range(0, 100))") { a, _ in
+            let indices = try ValueDatasets.indices(a["indices"], "Subset: indices")
+            guard let user = try ValueDatasets.of(a["dataset"], "Subset: dataset") else {
+                return .object(DatasetObject(try Subset(dataset(a["dataset"], "Subset: dataset"), indices: indices)))
+            }
+            return .object(try ValueSubsetObject(user, indices: indices))
+        }
+        t.function("ConcatDataset", [Param("datasets", .list)],
+                   "ConcatDataset(datasets): the datasets one after another; native parts stay native (worker threads), a hand-written part makes it read on the calling thread.\n  both = ConcatDataset([train_a, train_b])") { a, _ in
+            let parts = try a.list("datasets")
+            guard !parts.isEmpty else { throw NativeError("ConcatDataset: needs at least one dataset") }
+            var native: [Dataset] = []
+            for (k, p) in parts.enumerated() {
+                if case .object(let o as DatasetObject) = p { native.append(o.dataset) } else { _ = try ValueDatasets.any(p, "ConcatDataset: element \(k)") }
+            }
+            if native.count == parts.count { return .object(DatasetObject(try ConcatDataset(native))) }
+            return .object(try ValueConcatObject(parts.enumerated().map { try ValueDatasets.any($0.element, "ConcatDataset: element \($0.offset)") }))
         }
         t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
-                   "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed).") { a, _ in
-            let ds = try dataset(a["dataset"], "random_split: dataset")
+                   "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
+            let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
+            let count = try user?.count() ?? dataset(a["dataset"], "random_split: dataset").count
             let raw = try a.list("lengths")
             var sizes: [Int]
-            if raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
+            if !raw.isEmpty, raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
                 let fractions = raw.compactMap(\.asDouble)
-                sizes = fractions.map { Int(($0 * Double(ds.count)).rounded(.down)) }
+                guard fractions.allSatisfy({ $0 >= 0 && $0 <= 1 }), Swift.abs(fractions.reduce(0, +) - 1) < 1e-9 else {
+                    throw NativeError("random_split: fractions must be in [0, 1] and sum to 1, got \(Repr.repr(a["lengths"]))")
+                }
+                sizes = fractions.map { Int(($0 * Double(count)).rounded(.down)) }
                 var i = 0
-                while sizes.reduce(0, +) < ds.count { sizes[i % sizes.count] += 1; i += 1 }
+                while sizes.reduce(0, +) < count { sizes[i % sizes.count] += 1; i += 1 }
             } else {
                 sizes = try a.ints("lengths")
             }
             let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) } ?? Generator.global.next()
-            return .list(ListBox(try Subset.randomSplit(ds, sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
+            guard let user else {
+                return .list(ListBox(try Subset.randomSplit(dataset(a["dataset"], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
+            }
+            guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, &+) == count else {
+                throw NativeError("random_split: sizes \(sizes) must be non-negative and sum to the dataset's length \(count)")
+            }
+            // The native split's rule: one permutation from the seed, cut in order.
+            let order = Shuffle.permutation(count, generator: Generator(seed: seed))
+            var out: [Value] = []
+            var start = 0
+            for s in sizes {
+                out.append(.object(try ValueSubsetObject(user, indices: Array(order[start..<(start + s)]))))
+                start += s
+            }
+            return .list(ListBox(out))
         }
         t.function("DataLoader", [Param("dataset"), Param("batch_size", .int, default: .int(1)), Param("shuffle", .bool, default: .bool(false)),
                                    Param("drop_last", .bool, default: .bool(false)), Param("num_workers", .int, default: .int(0)),
                                    Param("seed", .optional(.int), default: Value.none)],
-                   "DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none): batches (tuples of stacked tensors, labels int64); workers are threads, and order and augmentations are the same for any num_workers.\n  loader = DataLoader(train, batch_size=64, shuffle=true)") { a, _ in
-            .object(LoaderObject(try DataLoader(dataset(a["dataset"], "DataLoader: dataset"), batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
-                                                numWorkers: a.int("num_workers"), seed: a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) })))
+                   """
+                   DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none): batches collated as PyTorch's default_collate (tuples of stacked tensors, labels int64); order and augmentations are the same for any num_workers.
+                   Native datasets decode on num_workers threads ahead of the loop. A hand-written dataset (a model with __len__ and __getitem__) runs in the single-threaded interpreter: its samples are read on the calling thread, one after another, whatever num_workers says (the batches are the same).
+                     loader = DataLoader(train, batch_size=64, shuffle=true)
+                   """) { a, rt in
+            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+            if let user = try ValueDatasets.of(a["dataset"], "DataLoader: dataset") {
+                return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"), numWorkers: a.int("num_workers"), seed: seed, runtime: rt))
+            }
+            return .object(LoaderObject(try DataLoader(dataset(a["dataset"], "DataLoader: dataset"), batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
+                                                       numWorkers: a.int("num_workers"), seed: seed)))
         }
+        t.constants.append(("StopIteration", .object(StopIterationObject.shared)))
         t.function("Normalize", [Param("mean", .oneOf([.list, .float])), Param("std", .oneOf([.list, .float]))],
                    "Normalize(mean, std): (x - mean) / std per channel.\n  Normalize([0.2860], [0.3530])") { a, _ in
             func numbers(_ name: String) throws -> [Double] {
@@ -81,12 +153,16 @@ public enum DataBuiltins {
             }
             return .object(TransformObject(try Normalize(mean: numbers("mean"), std: numbers("std"))))
         }
-        t.function("Compose", [Param("transforms", .list)], "Compose(transforms): applies transforms in order.") { a, rt in
-            .object(TransformObject(Compose(try a.list("transforms").enumerated().compactMap { try transform($0.element, "Compose: element \($0.offset)", runtime: rt) })))
+        t.function("Compose", [Param("transforms", .list)],
+                   "Compose(transforms): applies transforms in order; elements may be native transforms, functions or models with forward or __call__.\n  Compose([Resize(64), fn(x) => x * 2])") { a, rt in
+            let items = try a.list("transforms")
+            return .object(TransformObject(Compose(try items.enumerated().compactMap { try transform($0.element, "Compose: element \($0.offset)", runtime: rt) }),
+                                           steps: valueSteps(items)))
         }
-        t.function("Lambda", [Param("fn", .callable)], "Lambda(fn): a transform from a function of one tensor.") { a, rt in
+        t.function("Lambda", [Param("fn")], "Lambda(fn): a transform from a function (or callable model) of one value.\n  Lambda(fn(x) => x.flip(2))") { a, rt in
+            guard isCallable(a["fn"]) else { throw NativeError("Lambda: fn must be a function or a model with forward or __call__, got \(a["fn"].typeName)") }
             guard let tr = try transform(a["fn"], "Lambda", runtime: rt) else { return Value.none }
-            return .object(TransformObject(tr))
+            return .object(TransformObject(tr, steps: [a["fn"]]))
         }
         TransformBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],

@@ -84,13 +84,29 @@ public final class LoaderObject: IterableObject, IndexableObject {
 /// A transform as a .vis value; calling it applies it (`t(img)`).
 public final class TransformObject: CallableObject {
     public let transform: Transform
-    public init(_ transform: Transform) { self.transform = transform }
+    /// For a Compose or Lambda holding hand-written transforms: its elements, run in
+    /// order on any value when called from .vis (a dataset's own `__getitem__` may pass
+    /// and get back anything); native datasets use `transform`, which needs tensors.
+    let steps: [Value]?
+    public init(_ transform: Transform) {
+        self.transform = transform
+        steps = nil
+    }
+    init(_ transform: Transform, steps: [Value]?) {
+        self.transform = transform
+        self.steps = steps
+    }
     public var typeName: String { String(describing: type(of: transform)) }
     public func member(_ name: String) throws -> Value? { nil }
     public var memberNames: [String] { [] }
     public var repr: String { transform.description }
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
         guard args.positional.count == 1 else { throw NativeError("\(typeName) takes one image tensor") }
+        if let steps {
+            var x = args.positional[0]
+            for s in steps { x = try runtime.call(s, [x], keywords: []) }
+            return x
+        }
         return .tensor(try transform.apply(Convert.tensor(args.positional[0], context: "\(typeName) input"), generator: Generator(seed: Generator.global.next())))
     }
 }

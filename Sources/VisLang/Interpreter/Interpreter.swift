@@ -151,7 +151,7 @@ public final class Interpreter: Runtime {
             return try GradMode.with(enabled: false) { try exec(body, frame) }
         case .assert(let c, let message):
             if !(try truthy(eval(c, frame), c.range)) {
-                let text = try message.map { Repr.str(try eval($0, frame)) }
+                let text = try message.map { try Repr.userStr(try eval($0, frame)) }
                 throw RuntimeError(text.map { "assertion failed: \($0)" } ?? "assertion failed", c.range, kind: .assertionError)
             }
         case .model(let m):

@@ -33,8 +33,22 @@ public final class ModelClass: Callable {
         guard interpreter.depth <= Interpreter.maxDepth, interpreter.stackGuard.hasRoom() else {
             throw NativeError("maximum recursion depth exceeded building \(decl.name)", kind: .resourceLimit)
         }
+        predefineMethods(instance, frame)
         _ = try interpreter.exec(decl.body, frame)
         return .object(instance)
+    }
+
+    /// Defines every `fn` at the top level of the body before any statement runs, as a
+    /// Python class body defines its methods before `__init__` is called, so a line may
+    /// call `self.init_weights()` written further down. A method whose default values
+    /// cannot be evaluated yet (they read a field the body assigns later) is defined
+    /// when its `fn` line runs instead; every `fn` line also redefines its method, so
+    /// defaults that read fields see the values assigned above them.
+    private func predefineMethods(_ instance: ModelInstance, _ frame: Frame) {
+        for s in decl.body {
+            guard case .function(let f) = s.kind, let fn = try? interpreter.makeFunction(f, frame) else { continue }
+            instance.addMethod(f.name, fn)
+        }
     }
 }
 
@@ -74,6 +88,9 @@ public final class ModelInstance: ModuleObject, CallableObject {
 
     /// True when the model defines a method `name`.
     func hasMethod(_ name: String) -> Bool { methods[name] != nil }
+
+    /// The method `name` (unbound), if the model defines it.
+    func method(_ name: String) -> UserFunction? { methods[name] }
 
     // MARK: ModuleObject
 
@@ -122,13 +139,16 @@ public final class ModelInstance: ModuleObject, CallableObject {
 
     public var memberNames: [String] { fieldOrder + Array(methods.keys) + ModuleMembers.names }
 
+    /// The module tree; `Repr` calls `__repr__` / `__str__` first where the model has them.
     public var repr: String { moduleTree }
 
+    /// Calls `forward`, or `__call__` when the model has no `forward` (a hand-written
+    /// transform or any callable object).
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
-        guard let forward = methods["forward"] else {
-            throw NativeError("\(typeName) has no forward method, so it cannot be called")
+        guard let method = methods["forward"] ?? methods["__call__"] else {
+            throw NativeError("\(typeName) has no forward or __call__ method, so it cannot be called")
         }
-        return try forward.bound(to: self).call(args, runtime)
+        return try method.bound(to: self).call(args, runtime)
     }
 }
 

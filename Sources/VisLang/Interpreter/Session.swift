@@ -72,7 +72,7 @@ public final class Session {
     func runStatementUnlocated(_ s: Stmt, display: Bool) throws {
         if case .expr(let e) = s.kind {
             let v = try interpreter.eval(e, interpreter.globalFrame)
-            if display, !v.isNone { interpreter.output(Repr.repr(v) + "\n") }
+            if display, !v.isNone { interpreter.output(try interpreter.at(e.range) { try Repr.userRepr(v) } + "\n") }
             return
         }
         switch try interpreter.execTop([s]) {

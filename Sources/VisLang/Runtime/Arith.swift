@@ -36,6 +36,8 @@ public enum Arith {
         case .tensor(let t):
             let v = try Convert.tensor(x, context: "in")
             return try t.eq(v).to(.int64).sum().item() > 0
+        case .object(let m as ModelInstance):
+            return try m.userContains(x)
         default:
             throw NativeError("argument of type \(container.typeName) is not a container ('in' needs a list, tuple, string, dict, range or tensor)", kind: .typeError)
         }

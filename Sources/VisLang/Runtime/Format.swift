@@ -9,7 +9,7 @@ public enum Format {
 
     /// `value` formatted by `spec`.
     public static func apply(_ value: Value, _ spec: String) throws -> String {
-        if spec.isEmpty { return Repr.str(value) }
+        if spec.isEmpty { return try Repr.userStr(value) }
         // A 0-d tensor formats as its value, as in PyTorch: f"{loss:.4f}", f"{n:,}".
         if case .tensor(let t) = value, t.ndim == 0 {
             let item: Value
@@ -116,10 +116,10 @@ public enum Format {
                 negative = d < 0
                 body = Repr.float(Swift.abs(d))
             } else {
-                body = Repr.str(value)
+                body = try Repr.userStr(value)
             }
         case "s":
-            body = Repr.str(value)
+            body = try Repr.userStr(value)
             if let p = precision { body = String(body.prefix(p)) }
         default:
             throw NativeError("unknown format code '\(type.map(String.init) ?? "")' in spec '\(spec)'")
@@ -170,7 +170,7 @@ public enum Format {
             // printf flags: `-` aligns left; otherwise a width aligns right, strings too.
             var flags = spec
             if flags.hasPrefix("-") { flags = "<" + flags.dropFirst() } else if t == "s" || t == "r", !flags.isEmpty { flags = ">" + flags }
-            out += t == "r" ? try apply(.string(Repr.repr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
+            out += t == "r" ? try apply(.string(Repr.userRepr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
         }
         guard i == values.count else { throw NativeError("not all arguments converted during string formatting") }
         return out

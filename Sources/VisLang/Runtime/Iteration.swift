@@ -18,10 +18,17 @@ public protocol IndexableObject: NativeObject {
     func element(at index: Int) throws -> Value
 }
 
+/// A native object whose length is computed by code that may fail (a loader over a
+/// dataset written in .vis asks its `__len__`): `len(x)`.
+public protocol SizedObject: NativeObject {
+    func size() throws -> Int
+}
+
 /// Iterators over the built-in value kinds.
 public enum Iteration {
     /// An iterator over any iterable value: list, tuple, string (characters), dict
-    /// (keys), range, tensor (along dim 0), iterable native objects.
+    /// (keys), range, tensor (along dim 0), iterable native objects, and models with
+    /// `__iter__` (or `__getitem__` and `__len__`).
     public static func iterator(_ v: Value) throws -> ValueIterator {
         switch v {
         case .list(let l): return IndexIterator(count: { l.items.count }) { l.items[$0] }
@@ -36,6 +43,7 @@ public enum Iteration {
         case .tensor(let t):
             guard t.ndim > 0 else { throw NativeError("iteration over a 0-d tensor (it has no dimension to iterate over)") }
             return IndexIterator(count: { t.shape[0] }) { .tensor(try t.select(0, $0)) }
+        case .object(let m as ModelInstance): return try m.userIterator()
         case .object(let o as IterableObject): return try o.makeIterator()
         case .object(let o as IndexableObject): return IndexIterator(count: { o.length }) { try o.element(at: $0) }
         default: throw NativeError("\(v.typeNameWithArticle) value is not iterable")
@@ -46,6 +54,7 @@ public enum Iteration {
     public static func isIterable(_ v: Value) -> Bool {
         switch v {
         case .list, .tuple, .string, .dict, .range, .tensor, .object(is IterableObject), .object(is IndexableObject): return true
+        case .object(let m as ModelInstance): return m.isUserIterable || m.hasMethod("__next__")
         default: return false
         }
     }

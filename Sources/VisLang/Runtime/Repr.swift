@@ -4,11 +4,30 @@ import VisTensor
 /// containers. Numbers follow Python (`0.1`, `1.0`, `1e-05`); `true`, `false` and
 /// `none` are spelled as in the language; strings repr with double quotes.
 public enum Repr {
-    /// The `print` form.
+    /// The `print` form, without running user code (for messages; a model prints as
+    /// its module tree). `print`, `str` and f-strings use `userStr`.
     public static func str(_ v: Value) -> String {
         if case .string(let s) = v { return s }
         if case .object(let e as ExceptionValue) = v { return e.message }  // str(e) is the message, as Python's
         return repr(v)
+    }
+
+    /// The `print` form as `print`, `str()` and f-strings show it: a model's `__str__`
+    /// (or `__repr__`) is called, and its errors propagate.
+    public static func userStr(_ v: Value) throws -> String {
+        switch v {
+        case .string(let s): return s
+        case .object(let e as ExceptionValue): return e.message  // str(e) is the message, as Python's
+        case .object(let m as ModelInstance): return try m.userRepr(str: true)
+        default: return try userRepr(v)
+        }
+    }
+
+    /// The display form as the REPL, `repr()` and containers show it: a model's
+    /// `__repr__` is called, and its errors propagate.
+    public static func userRepr(_ v: Value) throws -> String {
+        var open = Set<ObjectIdentifier>()
+        return try repr(v, &open, depth: 0, user: true)
     }
 
     /// How deeply nested containers print before the rest shows as `[...]`.
@@ -18,15 +37,16 @@ public enum Repr {
     /// `{...}` where it recurs, as in Python.
     public static func repr(_ v: Value) -> String {
         var open = Set<ObjectIdentifier>()
-        return repr(v, &open, depth: 0)
+        // Without user code nothing here throws.
+        return (try? repr(v, &open, depth: 0, user: false)) ?? "<\(v.typeName)>"
     }
 
     /// `repr` with the containers being printed (`open`), to cut cycles, and the depth,
-    /// to cut very deep nesting.
-    static func repr(_ v: Value, _ open: inout Set<ObjectIdentifier>, depth: Int) -> String {
-        func items(_ xs: [Value], _ open: inout Set<ObjectIdentifier>) -> String {
+    /// to cut very deep nesting; `user` runs models' `__repr__`.
+    static func repr(_ v: Value, _ open: inout Set<ObjectIdentifier>, depth: Int, user: Bool) throws -> String {
+        func items(_ xs: [Value], _ open: inout Set<ObjectIdentifier>) throws -> String {
             var parts: [String] = []
-            for x in xs { parts.append(repr(x, &open, depth: depth + 1)) }
+            for x in xs { parts.append(try repr(x, &open, depth: depth + 1, user: user)) }
             return parts.joined(separator: ", ")
         }
         switch v {
@@ -40,23 +60,24 @@ public enum Repr {
             guard !open.contains(id), depth < maxDepth else { return "[...]" }
             open.insert(id)
             defer { open.remove(id) }
-            return "[" + items(l.items, &open) + "]"
+            return "[" + (try items(l.items, &open)) + "]"
         case .tuple(let t):
             guard depth < maxDepth else { return "(...)" }
-            return t.count == 1 ? "(" + items(t, &open) + ",)" : "(" + items(t, &open) + ")"
+            return t.count == 1 ? "(" + (try items(t, &open)) + ",)" : "(" + (try items(t, &open)) + ")"
         case .dict(let d):
             let id = ObjectIdentifier(d)
             guard !open.contains(id), depth < maxDepth else { return "{...}" }
             open.insert(id)
             defer { open.remove(id) }
             var parts: [String] = []
-            for (k, x) in d.pairs { parts.append("\(k): \(repr(x, &open, depth: depth + 1))") }
+            for (k, x) in d.pairs { parts.append("\(k): \(try repr(x, &open, depth: depth + 1, user: user))") }
             return "{" + parts.joined(separator: ", ") + "}"
         case .range(let r): return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
         case .function(let f):
             if f is ModelClass { return "<model \(f.name)>" }
             return f.name == "<fn>" ? "<fn>" : "<fn \(f.name)>"
         case .tensor(let t): return "\(t)"
+        case .object(let m as ModelInstance) where user: return try m.userRepr(str: false)
         case .object(let o): return o.repr
         }
     }

@@ -43,9 +43,21 @@ public enum Subscript {
         return j
     }
 
+    /// `parts` with slice objects (what a model's `__getitem__` receives for `a:b`)
+    /// turned back into slices, so `items[key]` inside `__getitem__` slices as written.
+    static func unwrapSlices(_ parts: [SubscriptPart]) -> [SubscriptPart] {
+        guard parts.contains(where: { if case .value(.object(is SliceObject)) = $0 { return true } else { return false } }) else { return parts }
+        return parts.map { p in
+            if case .value(.object(let s as SliceObject)) = p { return .slice(start: s.start, stop: s.stop, step: s.step) }
+            return p
+        }
+    }
+
     /// `base[parts]`.
-    public static func get(_ base: Value, _ parts: [SubscriptPart]) throws -> Value {
+    public static func get(_ base: Value, _ rawParts: [SubscriptPart]) throws -> Value {
+        let parts = unwrapSlices(rawParts)
         if case .tensor(let t) = base { return .tensor(try t.index(tensorIndices(parts))) }
+        if case .object(let m as ModelInstance) = base { return try m.userGetItem(parts) }
         guard parts.count == 1 else { throw NativeError("\(base.typeNameWithArticle) takes one index, got \(parts.count)") }
         let part = parts[0]
         switch (base, part) {
@@ -72,7 +84,8 @@ public enum Subscript {
     }
 
     /// `base[parts] = value`.
-    public static func set(_ base: Value, _ parts: [SubscriptPart], _ value: Value) throws {
+    public static func set(_ base: Value, _ rawParts: [SubscriptPart], _ value: Value) throws {
+        let parts = unwrapSlices(rawParts)
         switch base {
         case .tensor(let t):
             try t.indexPut(tensorIndices(parts), Convert.tensor(value, context: "assigned value"))
@@ -97,6 +110,8 @@ public enum Subscript {
             guard parts.count == 1, case .value(let v) = parts[0] else { throw NativeError("a dict takes one key") }
             guard let k = DictKey(v) else { throw NativeError("dict keys must be strings or ints, got \(v.typeName)") }
             d[k] = value
+        case .object(let m as ModelInstance):
+            try m.userSetItem(parts, value)
         default:
             throw NativeError("\(base.typeNameWithArticle) value does not support item assignment")
         }

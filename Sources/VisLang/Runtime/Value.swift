@@ -43,7 +43,8 @@ public enum Value {
     }
 
     /// Python truthiness: none, false, 0, 0.0, "" and empty containers are false. A
-    /// tensor is true or false only when it has one element.
+    /// tensor is true or false only when it has one element. A model asks its
+    /// `__bool__`, else its `__len__`.
     public func truthy() throws -> Bool {
         switch self {
         case .none: return false
@@ -55,6 +56,7 @@ public enum Value {
         case .tuple(let t): return !t.isEmpty
         case .dict(let d): return d.count > 0
         case .range(let r): return r.count > 0
+        case .object(let m as ModelInstance): return try m.userTruthy()
         case .function, .object: return true
         case .tensor(let t):
             guard t.count == 1 else {
