@@ -165,6 +165,8 @@ public enum DataBuiltins {
             return .object(TransformObject(tr, steps: [a[0]]))
         }
         TransformBuiltins.add(to: &t)
+        // iter/next live here with StopIteration: the iteration protocols datasets use.
+        IteratorBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],
                    "read_image(path, mode=\"RGB\"): a PNG or JPEG file as float32 [C, H, W] in [0, 1]; mode \"RGB\", \"L\" (grey), \"RGBA\" or \"LA\". EXIF orientation is applied.") { a, _ in
             let m = try a.string(1)
