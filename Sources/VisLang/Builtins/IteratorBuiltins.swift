@@ -4,26 +4,27 @@ enum IteratorBuiltins {
     static func add(to t: inout BuiltinTable) {
         t.function("iter", [Param("x")],
                    "iter(x): an iterator over x that remembers its position; next(it) takes the next element, and for-loops over it continue from there.\n  images, labels = next(iter(loader))") { a, _ in
-            if case .object(let o as StatefulIterator) = a[0] { return .object(o) }  // iter(it) is it, as in Python
-            if case .object(let m as ModelInstance) = a[0], !m.hasMethod("__iter__"), m.hasMethod("__next__") { return a[0] }
-            guard Iteration.isIterable(a[0]) else { throw NativeError("iter(): \(a[0].typeNameWithArticle) value is not iterable") }
-            return .object(StatefulIterator(try Iteration.iterator(a[0])))
+            let x = a["x"]
+            if case .object(let o as StatefulIterator) = x { return .object(o) }  // iter(it) is it, as in Python
+            if case .object(let m as ModelInstance) = x, !m.hasMethod("__iter__"), m.hasMethod("__next__") { return x }
+            guard Iteration.isIterable(x) else { throw NativeError("iter(): \(x.typeNameWithArticle) value is not iterable") }
+            return .object(StatefulIterator(try Iteration.iterator(x)))
         }
         t.function("next", [Param("iterator"), Param("default", default: .object(NoDefault.shared))],
-                   "next(iterator, default): the iterator's next element; at the end, default when given, else an error (Python's StopIteration).\n  first = next(iter(ds))") { a, rt in
-            let hasDefault = !(a[1].isNoDefault)
+                   "next(iterator, default): the iterator's next element; at the end, default when given, else an error (Python's StopIteration).\n  first = next(iter(ds))") { a, _ in
+            let it = a["iterator"], fallback = a["default"]
             let v: Value?
-            switch a[0] {
+            switch it {
             case .object(let o as StatefulIterator): v = try o.iterator.next()
             case .object(let m as ModelInstance) where m.hasMethod("__next__"):
                 let r = try m.callSpecial("__next__", []) ?? .none
                 if case .object(is StopIterationObject) = r { v = nil } else { v = r }
             default:
-                throw NativeError("next(): \(a[0].typeNameWithArticle) value is not an iterator (use iter(x) first)")
+                throw NativeError("next(): \(it.typeNameWithArticle) value is not an iterator (use iter(x) first)")
             }
             if let v { return v }
-            guard hasDefault else { throw NativeError("next(): the iterator is exhausted (StopIteration)") }
-            return a[1]
+            guard !fallback.isNoDefault else { throw NativeError("next(): the iterator is exhausted (StopIteration)") }
+            return fallback
         }
     }
 }

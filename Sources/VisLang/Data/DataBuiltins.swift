@@ -78,15 +78,15 @@ public enum DataBuiltins {
         }
         t.function("Subset", [Param("dataset"), Param("indices")],
                    "Subset(dataset, indices): the samples at the given indices (a list, a range or an int64 tensor); works on native and hand-written datasets.\n  val = Subset(ds, range(0, 100))") { a, _ in
-            let indices = try ValueDatasets.indices(a[1], "Subset: indices")
-            guard let user = try ValueDatasets.of(a[0], "Subset: dataset") else {
-                return .object(DatasetObject(try Subset(dataset(a[0], "Subset: dataset"), indices: indices)))
+            let indices = try ValueDatasets.indices(a["indices"], "Subset: indices")
+            guard let user = try ValueDatasets.of(a["dataset"], "Subset: dataset") else {
+                return .object(DatasetObject(try Subset(dataset(a["dataset"], "Subset: dataset"), indices: indices)))
             }
             return .object(try ValueSubsetObject(user, indices: indices))
         }
         t.function("ConcatDataset", [Param("datasets", .list)],
                    "ConcatDataset(datasets): the datasets one after another; native parts stay native (worker threads), a hand-written part makes it read on the calling thread.\n  both = ConcatDataset([train_a, train_b])") { a, _ in
-            let parts = try a.list(0)
+            let parts = try a.list("datasets")
             guard !parts.isEmpty else { throw NativeError("ConcatDataset: needs at least one dataset") }
             var native: [Dataset] = []
             for (k, p) in parts.enumerated() {
@@ -97,14 +97,14 @@ public enum DataBuiltins {
         }
         t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
                    "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
-            let user = try ValueDatasets.of(a[0], "random_split: dataset")
-            let count = try user?.count() ?? dataset(a[0], "random_split: dataset").count
-            let raw = try a.list(1)
+            let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
+            let count = try user?.count() ?? dataset(a["dataset"], "random_split: dataset").count
+            let raw = try a.list("lengths")
             var sizes: [Int]
             if !raw.isEmpty, raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
                 let fractions = raw.compactMap(\.asDouble)
                 guard fractions.allSatisfy({ $0 >= 0 && $0 <= 1 }), Swift.abs(fractions.reduce(0, +) - 1) < 1e-9 else {
-                    throw NativeError("random_split: fractions must be in [0, 1] and sum to 1, got \(Repr.repr(a[1]))")
+                    throw NativeError("random_split: fractions must be in [0, 1] and sum to 1, got \(Repr.repr(a["lengths"]))")
                 }
                 sizes = fractions.map { Int(($0 * Double(count)).rounded(.down)) }
                 var i = 0
@@ -112,9 +112,9 @@ public enum DataBuiltins {
             } else {
                 sizes = try a.ints(1)
             }
-            let seed = try a.optionalInt(2).map { UInt64(bitPattern: Int64($0)) } ?? Generator.global.next()
+            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) } ?? Generator.global.next()
             guard let user else {
-                return .list(ListBox(try Subset.randomSplit(dataset(a[0], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
+                return .list(ListBox(try Subset.randomSplit(dataset(a["dataset"], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
             }
             guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, &+) == count else {
                 throw NativeError("random_split: sizes \(sizes) must be non-negative and sum to the dataset's length \(count)")
@@ -137,12 +137,14 @@ public enum DataBuiltins {
                    Native datasets decode on num_workers threads ahead of the loop. A hand-written dataset (a model with __len__ and __getitem__) runs in the single-threaded interpreter: its samples are read on the calling thread, one after another, whatever num_workers says (the batches are the same).
                      loader = DataLoader(train, batch_size=64, shuffle=true)
                    """) { a, rt in
-            let seed = try a.optionalInt(5).map { UInt64(bitPattern: Int64($0)) }
-            if let user = try ValueDatasets.of(a[0], "DataLoader: dataset") {
-                return .object(try UserLoaderObject(user, batchSize: a.int(1), shuffle: a.bool(2), dropLast: a.bool(3), numWorkers: a.int(4), seed: seed, runtime: rt))
+            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+            let ds = a["dataset"]
+            if let user = try ValueDatasets.of(ds, "DataLoader: dataset") {
+                return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
+                                                    numWorkers: a.int("num_workers"), seed: seed, runtime: rt))
             }
-            return .object(LoaderObject(try DataLoader(dataset(a[0], "DataLoader: dataset"), batchSize: a.int(1), shuffle: a.bool(2), dropLast: a.bool(3),
-                                                       numWorkers: a.int(4), seed: seed)))
+            return .object(LoaderObject(try DataLoader(dataset(ds, "DataLoader: dataset"), batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
+                                                       numWorkers: a.int("num_workers"), seed: seed)))
         }
         t.constants.append(("StopIteration", .object(StopIterationObject.shared)))
         t.function("Normalize", [Param("mean", .oneOf([.list, .float])), Param("std", .oneOf([.list, .float]))],
@@ -155,14 +157,15 @@ public enum DataBuiltins {
         }
         t.function("Compose", [Param("transforms", .list)],
                    "Compose(transforms): applies transforms in order; elements may be native transforms, functions or models with forward or __call__.\n  Compose([Resize(64), fn(x) => x * 2])") { a, rt in
-            let items = try a.list(0)
+            let items = try a.list("transforms")
             return .object(TransformObject(Compose(try items.enumerated().compactMap { try transform($0.element, "Compose: element \($0.offset)", runtime: rt) }),
                                            steps: valueSteps(items)))
         }
         t.function("Lambda", [Param("fn")], "Lambda(fn): a transform from a function (or callable model) of one value.\n  Lambda(fn(x) => x.flip(2))") { a, rt in
-            guard isCallable(a[0]) else { throw NativeError("Lambda: fn must be a function or a model with forward or __call__, got \(a[0].typeName)") }
-            guard let tr = try transform(a[0], "Lambda", runtime: rt) else { return Value.none }
-            return .object(TransformObject(tr, steps: [a[0]]))
+            let fn = a["fn"]
+            guard isCallable(fn) else { throw NativeError("Lambda: fn must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            guard let tr = try transform(fn, "Lambda", runtime: rt) else { return Value.none }
+            return .object(TransformObject(tr, steps: [fn]))
         }
         TransformBuiltins.add(to: &t)
         // iter/next live here with StopIteration: the iteration protocols datasets use.

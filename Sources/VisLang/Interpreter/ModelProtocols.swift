@@ -159,8 +159,8 @@ public final class SliceObject: NativeObject {
     /// (CPython's PySlice_GetIndices), so `range(start, stop, step)` walks the positions.
     static let indicesMethod = NativeFunction("indices", [Param("self"), Param("length", .int)],
                                               doc: "slice.indices(length): (start, stop, step) of the slice clamped to a sequence of that length, as Python's.") { a, _ in
-        guard case .object(let s as SliceObject) = a[0] else { throw NativeError("indices: not a slice") }
-        let n = try a.int(1)
+        guard case .object(let s as SliceObject) = a["self"] else { throw NativeError("indices: not a slice") }
+        let n = try a.int("length")
         guard n >= 0 else { throw NativeError("indices: length should not be negative, got \(n)") }
         let step = try Subscript.int(s.step, "slice step") ?? 1
         guard step != 0 else { throw NativeError("slice step cannot be zero") }

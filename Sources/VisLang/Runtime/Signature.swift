@@ -173,6 +173,23 @@ public struct BoundArguments {
         return values[i]
     }
 
+    /// The position of the parameter named `name`; a name the signature lacks is a
+    /// programming error in the builtin, not a user error.
+    private func index(_ name: String) -> Int {
+        let i = params.firstIndex(where: { $0.name == name })
+        precondition(i != nil, "\(function) has no parameter '\(name)'")
+        return i ?? 0
+    }
+
+    /// The int argument named `name`.
+    public func int(_ name: String) throws -> Int { try int(index(name)) }
+    /// The optional int argument named `name`.
+    public func optionalInt(_ name: String) throws -> Int? { try optionalInt(index(name)) }
+    /// The bool argument named `name`.
+    public func bool(_ name: String) throws -> Bool { try bool(index(name)) }
+    /// The list argument named `name`.
+    public func list(_ name: String) throws -> [Value] { try list(index(name)) }
+
     func fail(_ i: Int, _ expected: String) -> NativeError {
         NativeError("\(function): argument '\(params[i].name)' must be \(expected), got \(values[i].typeName)")
     }
