@@ -120,11 +120,12 @@ public final class PairTransform {
     public let geometric: [GeometricTransform]
     public let each: [Transform]
     /// A hand-written transform of both images at once (a .vis function of two
-    /// tensors returning two), applied last; named `jointName` when printed.
-    public let joint: ((Tensor, Tensor) throws -> (Tensor, Tensor))?
+    /// tensors returning two), applied last with the sample's generator; named
+    /// `jointName` when printed.
+    public let joint: ((Tensor, Tensor, Generator) throws -> (Tensor, Tensor))?
     let jointName: String
     public init(geometric: [GeometricTransform], each: [Transform],
-                joint: ((Tensor, Tensor) throws -> (Tensor, Tensor))? = nil, jointName: String = "") {
+                joint: ((Tensor, Tensor, Generator) throws -> (Tensor, Tensor))? = nil, jointName: String = "") {
         self.geometric = geometric
         self.each = each
         self.joint = joint
@@ -145,7 +146,7 @@ public final class PairTransform {
             x = try t.apply(x, generator: generator)
             if !secondIsMask { y = try t.apply(y, generator: generator) }
         }
-        if let joint { (x, y) = try joint(x, y) }
+        if let joint { (x, y) = try joint(x, y, generator) }
         return (x, y)
     }
 

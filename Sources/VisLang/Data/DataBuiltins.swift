@@ -34,15 +34,26 @@ public enum DataBuiltins {
         case .object(let o as TransformObject): return o.transform
         case _ where isCallable(v):
             let name = transformName(v)
-            return LambdaTransform(threadSafe: false, description: "Lambda(\(name))") { x in
-                let out = try runtime.call(v, [.tensor(x)], keywords: [])
+            return LambdaTransform(threadSafe: false, description: "Lambda(\(name))", withGenerator: { x, generator in
+                let out = try withGlobalGenerator(generator) { try runtime.call(v, [.tensor(x)], keywords: []) }
                 guard case .tensor(let t) = out else {
                     throw NativeError("\(context): \(name) returned \(out.typeNameWithArticle), not a tensor (a native dataset needs a tensor back)")
                 }
                 return t
-            }
+            })
         default: throw NativeError("\(context) must be a transform, a function or a model with forward or __call__, got \(v.typeName)")
         }
+    }
+
+    /// Runs `body` with the global generator set to `generator` (a sample's), restoring
+    /// it afterwards: .vis code called for one sample (a hand-written dataset's
+    /// `__getitem__`, a hand-written transform) draws per-sample random numbers, so
+    /// augmentations depend on (seed, epoch, index) as native ones do.
+    static func withGlobalGenerator<T>(_ generator: Generator, _ body: () throws -> T) rethrows -> T {
+        let saved = Generator.global
+        Generator.global = generator
+        defer { Generator.global = saved }
+        return try body()
     }
 
     /// The elements of `Compose([...])` / `Lambda(fn)` as .vis values when one is

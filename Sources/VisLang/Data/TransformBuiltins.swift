@@ -137,8 +137,8 @@ enum TransformBuiltins {
     /// synchronized PairTransform class): called with both tensors, it must return two.
     static func joint(_ f: Value, _ context: String, runtime: Runtime) -> PairTransform {
         let name = DataBuiltins.transformName(f)
-        return PairTransform(geometric: [], each: [], joint: { x, y in
-            let out = try runtime.call(f, [.tensor(x), .tensor(y)], keywords: [])
+        return PairTransform(geometric: [], each: [], joint: { x, y, generator in
+            let out = try DataBuiltins.withGlobalGenerator(generator) { try runtime.call(f, [.tensor(x), .tensor(y)], keywords: []) }
             var items: [Value] = []
             if case .tuple(let t) = out { items = t } else if case .list(let l) = out { items = l.items }
             if items.count == 2, case .tensor(let a) = items[0], case .tensor(let b) = items[1] { return (a, b) }
