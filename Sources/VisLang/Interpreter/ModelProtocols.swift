@@ -46,6 +46,10 @@ extension ModelInstance {
         _ = try callSpecial("__setitem__", [ModelInstance.key(parts), value])
     }
 
+    /// How many `__iter__` calls are in progress, nested (see `userIterator`). The
+    /// interpreter is single-threaded, so one counter suffices.
+    nonisolated(unsafe) static var iterNesting = 0
+
     /// True when `for` can walk the model: it has `__iter__`, or `__getitem__` with `__len__`.
     var isUserIterable: Bool { hasMethod("__iter__") || (hasMethod("__getitem__") && hasMethod("__len__")) }
 
@@ -54,6 +58,11 @@ extension ModelInstance {
     /// ends the loop by returning `StopIteration`. Without `__iter__`, a model with
     /// `__getitem__` and `__len__` is walked by index 0..<len (a dataset).
     func userIterator() throws -> ValueIterator {
+        // `__iter__` may return another model whose `__iter__` returns another...: bound
+        // the chain, which recurses natively, so a cycle is an error and not a crash.
+        ModelInstance.iterNesting += 1
+        defer { ModelInstance.iterNesting -= 1 }
+        guard ModelInstance.iterNesting <= 100 else { throw NativeError("\(typeName).__iter__: iterables returning iterables nest more than 100 deep") }
         if let it = try callSpecial("__iter__", []) {
             if case .object(let m as ModelInstance) = it, m.hasMethod("__next__") { return UserIterator(m) }
             if case .object(let m as ModelInstance) = it, m === self {
