@@ -109,7 +109,7 @@ public enum DataBuiltins {
         t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
                    "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
             let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
-            let count = try user?.count() ?? dataset(a["dataset"], "random_split: dataset").count
+            let count = try ValueDatasets.checkedCount(user?.count() ?? dataset(a["dataset"], "random_split: dataset").count, "random_split")
             let raw = try a.list("lengths")
             var sizes: [Int]
             if !raw.isEmpty, raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {

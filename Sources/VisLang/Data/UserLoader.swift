@@ -45,7 +45,7 @@ final class UserLoaderObject: IterableObject, SizedObject {
     func size() throws -> Int { batches(try dataset.count()) }
 
     func makeIterator() throws -> ValueIterator {
-        let n = try dataset.count()
+        let n = try ValueDatasets.checkedCount(dataset.count(), "DataLoader")
         let e = epoch
         epoch += 1
         waitSeconds = 0
