@@ -119,11 +119,20 @@ public final class ColorJitter: Transform {
 public final class PairTransform {
     public let geometric: [GeometricTransform]
     public let each: [Transform]
-    public init(geometric: [GeometricTransform], each: [Transform]) {
+    /// A hand-written transform of both images at once (a .vis function of two
+    /// tensors returning two), applied last with the sample's generator; named
+    /// `jointName` when printed.
+    public let joint: ((Tensor, Tensor, Generator) throws -> (Tensor, Tensor))?
+    let jointName: String
+    public init(geometric: [GeometricTransform], each: [Transform],
+                joint: ((Tensor, Tensor, Generator) throws -> (Tensor, Tensor))? = nil, jointName: String = "") {
         self.geometric = geometric
         self.each = each
+        self.joint = joint
+        self.jointName = jointName
     }
-    public var threadSafe: Bool { each.allSatisfy(\.threadSafe) }
+    /// False with a joint transform: it calls back into the single-threaded interpreter.
+    public var threadSafe: Bool { joint == nil && each.allSatisfy(\.threadSafe) }
 
     /// Both images transformed; `secondIsMask` samples the second with nearest neighbour.
     public func apply(_ a: Tensor, _ b: Tensor, generator: Generator, secondIsMask: Bool = false) throws -> (Tensor, Tensor) {
@@ -137,10 +146,12 @@ public final class PairTransform {
             x = try t.apply(x, generator: generator)
             if !secondIsMask { y = try t.apply(y, generator: generator) }
         }
+        if let joint { (x, y) = try joint(x, y, generator) }
         return (x, y)
     }
 
     public var description: String {
-        "PairTransform(geometric=[" + geometric.map(\.description).joined(separator: ", ") + "], each=[" + each.map(\.description).joined(separator: ", ") + "])"
+        if joint != nil && geometric.isEmpty && each.isEmpty { return "Lambda(\(jointName))" }
+        return "PairTransform(geometric=[" + geometric.map(\.description).joined(separator: ", ") + "], each=[" + each.map(\.description).joined(separator: ", ") + "])"
     }
 }

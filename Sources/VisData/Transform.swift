@@ -67,14 +67,21 @@ public final class Normalize: Transform {
 /// A transform from a function (torchvision's Lambda); the function may be .vis code,
 /// in which case it is not thread-safe.
 public final class LambdaTransform: Transform {
-    let body: (Tensor) throws -> Tensor
+    let body: (Tensor, Generator) throws -> Tensor
     public let threadSafe: Bool
     /// How it prints (`Lambda(<fn flip>)`).
     public let description: String
     public init(threadSafe: Bool, description: String = "Lambda()", _ body: @escaping (Tensor) throws -> Tensor) {
+        self.body = { x, _ in try body(x) }
+        self.threadSafe = threadSafe
+        self.description = description
+    }
+    /// A transform whose body also gets the sample's generator (a .vis function run
+    /// with the global generator set to it, so its random draws are per sample).
+    public init(threadSafe: Bool, description: String, withGenerator body: @escaping (Tensor, Generator) throws -> Tensor) {
         self.body = body
         self.threadSafe = threadSafe
         self.description = description
     }
-    public func apply(_ x: Tensor, generator: Generator) throws -> Tensor { try body(x) }
+    public func apply(_ x: Tensor, generator: Generator) throws -> Tensor { try body(x, generator) }
 }

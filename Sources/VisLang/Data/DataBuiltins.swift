@@ -34,15 +34,26 @@ public enum DataBuiltins {
         case .object(let o as TransformObject): return o.transform
         case _ where isCallable(v):
             let name = transformName(v)
-            return LambdaTransform(threadSafe: false, description: "Lambda(\(name))") { x in
-                let out = try runtime.call(v, [.tensor(x)], keywords: [])
+            return LambdaTransform(threadSafe: false, description: "Lambda(\(name))", withGenerator: { x, generator in
+                let out = try withGlobalGenerator(generator) { try runtime.call(v, [.tensor(x)], keywords: []) }
                 guard case .tensor(let t) = out else {
                     throw NativeError("\(context): \(name) returned \(out.typeNameWithArticle), not a tensor (a native dataset needs a tensor back)")
                 }
                 return t
-            }
+            })
         default: throw NativeError("\(context) must be a transform, a function or a model with forward or __call__, got \(v.typeName)")
         }
+    }
+
+    /// Runs `body` with the global generator set to `generator` (a sample's), restoring
+    /// it afterwards: .vis code called for one sample (a hand-written dataset's
+    /// `__getitem__`, a hand-written transform) draws per-sample random numbers, so
+    /// augmentations depend on (seed, epoch, index) as native ones do.
+    static func withGlobalGenerator<T>(_ generator: Generator, _ body: () throws -> T) rethrows -> T {
+        let saved = Generator.global
+        Generator.global = generator
+        defer { Generator.global = saved }
+        return try body()
     }
 
     /// The elements of `Compose([...])` / `Lambda(fn)` as .vis values when one is
@@ -98,7 +109,7 @@ public enum DataBuiltins {
         t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
                    "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
             let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
-            let count = try user?.count() ?? dataset(a["dataset"], "random_split: dataset").count
+            let count = try ValueDatasets.checkedCount(user?.count() ?? dataset(a["dataset"], "random_split: dataset").count, "random_split")
             let raw = try a.list("lengths")
             var sizes: [Int]
             if !raw.isEmpty, raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
@@ -138,13 +149,14 @@ public enum DataBuiltins {
                      loader = DataLoader(train, batch_size=64, shuffle=true)
                    """) { a, rt in
             let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
-            if let user = try ValueDatasets.of(a["dataset"], "DataLoader: dataset") {
-                return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"), numWorkers: a.int("num_workers"), seed: seed, runtime: rt))
+            let ds = a["dataset"]
+            if let user = try ValueDatasets.of(ds, "DataLoader: dataset") {
+                return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
+                                                    numWorkers: a.int("num_workers"), seed: seed, runtime: rt))
             }
-            return .object(LoaderObject(try DataLoader(dataset(a["dataset"], "DataLoader: dataset"), batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
+            return .object(LoaderObject(try DataLoader(dataset(ds, "DataLoader: dataset"), batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
                                                        numWorkers: a.int("num_workers"), seed: seed)))
         }
-        t.constants.append(("StopIteration", .object(StopIterationObject.shared)))
         t.function("Normalize", [Param("mean", .oneOf([.list, .float])), Param("std", .oneOf([.list, .float]))],
                    "Normalize(mean, std): (x - mean) / std per channel.\n  Normalize([0.2860], [0.3530])") { a, _ in
             func numbers(_ name: String) throws -> [Double] {
@@ -160,11 +172,14 @@ public enum DataBuiltins {
                                            steps: valueSteps(items)))
         }
         t.function("Lambda", [Param("fn")], "Lambda(fn): a transform from a function (or callable model) of one value.\n  Lambda(fn(x) => x.flip(2))") { a, rt in
-            guard isCallable(a["fn"]) else { throw NativeError("Lambda: fn must be a function or a model with forward or __call__, got \(a["fn"].typeName)") }
-            guard let tr = try transform(a["fn"], "Lambda", runtime: rt) else { return Value.none }
-            return .object(TransformObject(tr, steps: [a["fn"]]))
+            let fn = a["fn"]
+            guard isCallable(fn) else { throw NativeError("Lambda: fn must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            guard let tr = try transform(fn, "Lambda", runtime: rt) else { return Value.none }
+            return .object(TransformObject(tr, steps: [fn]))
         }
         TransformBuiltins.add(to: &t)
+        // iter/next live here with StopIteration: the iteration protocols datasets use.
+        IteratorBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],
                    "read_image(path, mode=\"RGB\"): a PNG or JPEG file as float32 [C, H, W] in [0, 1]; mode \"RGB\", \"L\" (grey), \"RGBA\" or \"LA\". EXIF orientation is applied.") { a, _ in
             let m = try a.string("mode")

@@ -109,8 +109,10 @@ enum TransformBuiltins {
                                           Param("pair_transform", default: Value.none), Param("strict", .bool, default: .bool(false)), Param("mode", .string, default: .string("RGB"))],
                    "PairedImageFolder(root, pair_suffix=\"(1)\", transform=none, pair_transform=none, strict=false): two views per sample (name.jpg + name(1).jpg), samples (img1, img2, label).") { a, rt in
             var pt: PairTransform? = nil
-            if case .object(let o as PairTransformObject) = a["pair_transform"] { pt = o.transform } else if !a["pair_transform"].isNone {
-                throw NativeError("PairedImageFolder: pair_transform must be a PairTransform, got \(a["pair_transform"].typeName)")
+            if case .object(let o as PairTransformObject) = a["pair_transform"] { pt = o.transform } else if DataBuiltins.isCallable(a["pair_transform"]) {
+                pt = joint(a["pair_transform"], "PairedImageFolder: pair_transform", runtime: rt)
+            } else if !a["pair_transform"].isNone {
+                throw NativeError("PairedImageFolder: pair_transform must be a PairTransform or a function of two images, got \(a["pair_transform"].typeName)")
             }
             let ds = try PairedImageFolder(root: a.string("root"), pairSuffix: a.string("pair_suffix"), transform: DataBuiltins.transform(a["transform"], "PairedImageFolder: transform", runtime: rt),
                                            pairTransform: pt, strict: a.bool("strict"), mode: mode(a, "mode"))
@@ -123,10 +125,25 @@ enum TransformBuiltins {
             switch a["transform"] {
             case .none: break
             case .object(let o as PairTransformObject): pt = o.transform
+            case _ where DataBuiltins.isCallable(a["transform"]): pt = joint(a["transform"], "SegmentationFolder: transform", runtime: rt)
             default: pt = PairTransform(geometric: try geometric(a["transform"], runtime: rt), each: [])
             }
             return .object(DatasetObject(try SegmentationFolder(images: a.string("images"), masks: a.string("masks"), transform: pt, mode: mode(a, "mode"))))
         }
+    }
+
+    /// A hand-written transform of a pair (`fn(img, mask) { ...; return img, mask }`, a
+    /// model with `forward` or `__call__` of two arguments, like the seed tutorials'
+    /// synchronized PairTransform class): called with both tensors, it must return two.
+    static func joint(_ f: Value, _ context: String, runtime: Runtime) -> PairTransform {
+        let name = DataBuiltins.transformName(f)
+        return PairTransform(geometric: [], each: [], joint: { x, y, generator in
+            let out = try DataBuiltins.withGlobalGenerator(generator) { try runtime.call(f, [.tensor(x), .tensor(y)], keywords: []) }
+            var items: [Value] = []
+            if case .tuple(let t) = out { items = t } else if case .list(let l) = out { items = l.items }
+            if items.count == 2, case .tensor(let a) = items[0], case .tensor(let b) = items[1] { return (a, b) }
+            throw NativeError("\(context): \(name) returned \(out.typeNameWithArticle), not a pair of tensors")
+        }, jointName: name)
     }
 
     static func mode(_ a: BoundArguments, _ name: String = "mode") throws -> ImageMode {

@@ -109,6 +109,16 @@ final class ValueConcatObject: IndexableObject, ValueDataset {
 
 /// Recognising datasets among values.
 enum ValueDatasets {
+    /// The most samples an epoch order or a split may permute (the language's limit on
+    /// list sizes): `__len__` can return any int, and the order is an array of indices.
+    static let maxSamples = 100_000_000
+
+    /// `n`, checked against `maxSamples` before an order of that many indices is made.
+    static func checkedCount(_ n: Int, _ context: String) throws -> Int {
+        guard n <= maxSamples else { throw NativeError("\(context): the dataset's length \(n) is more than the \(maxSamples) samples a loader or split can order") }
+        return n
+    }
+
     /// The .vis dataset in `v`, nil for a native dataset (which keeps its native path);
     /// an error for anything else.
     static func of(_ v: Value, _ context: String) throws -> ValueDataset? {

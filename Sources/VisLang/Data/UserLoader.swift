@@ -45,7 +45,7 @@ final class UserLoaderObject: IterableObject, SizedObject {
     func size() throws -> Int { batches(try dataset.count()) }
 
     func makeIterator() throws -> ValueIterator {
-        let n = try dataset.count()
+        let n = try ValueDatasets.checkedCount(dataset.count(), "DataLoader")
         let e = epoch
         epoch += 1
         waitSeconds = 0
@@ -66,10 +66,9 @@ final class UserLoaderObject: IterableObject, SizedObject {
     /// Sample `index` of epoch `epoch`, with the global generator seeded for it.
     private func read(_ index: Int, epoch: Int) throws -> Value {
         try runtime.checkInterrupt()
-        let saved = Generator.global
-        Generator.global = Generator(seed: DataLoader.sampleSeed(seed, epoch: epoch, index: index))
-        defer { Generator.global = saved }
-        return try dataset.sample(index)
+        return try DataBuiltins.withGlobalGenerator(Generator(seed: DataLoader.sampleSeed(seed, epoch: epoch, index: index))) {
+            try dataset.sample(index)
+        }
     }
 
     func member(_ name: String) throws -> Value? {

@@ -46,14 +46,23 @@ extension ModelInstance {
         _ = try callSpecial("__setitem__", [ModelInstance.key(parts), value])
     }
 
+    /// How many `__iter__` calls are in progress, nested (see `userIterator`). The
+    /// interpreter is single-threaded, so one counter suffices.
+    nonisolated(unsafe) static var iterNesting = 0
+
     /// True when `for` can walk the model: it has `__iter__`, or `__getitem__` with `__len__`.
     var isUserIterable: Bool { hasMethod("__iter__") || (hasMethod("__getitem__") && hasMethod("__len__")) }
 
     /// An iterator for `for x in model`. `__iter__` may return any iterable (a list, a
     /// generator-like model, a DataLoader) or an iterator model with `__next__`, which
-    /// ends the loop by returning `StopIteration`. Without `__iter__`, a model with
+    /// ends the loop by raising `StopIteration`. Without `__iter__`, a model with
     /// `__getitem__` and `__len__` is walked by index 0..<len (a dataset).
     func userIterator() throws -> ValueIterator {
+        // `__iter__` may return another model whose `__iter__` returns another...: bound
+        // the chain, which recurses natively, so a cycle is an error and not a crash.
+        ModelInstance.iterNesting += 1
+        defer { ModelInstance.iterNesting -= 1 }
+        guard ModelInstance.iterNesting <= 100 else { throw NativeError("\(typeName).__iter__: iterables returning iterables nest more than 100 deep") }
         if let it = try callSpecial("__iter__", []) {
             if case .object(let m as ModelInstance) = it, m.hasMethod("__next__") { return UserIterator(m) }
             if case .object(let m as ModelInstance) = it, m === self {
@@ -109,27 +118,27 @@ extension ModelInstance {
     }
 }
 
-/// Walks an iterator model: `__next__()` until it returns `StopIteration`.
+/// Walks an iterator model: `__next__()` until it raises `StopIteration`.
 final class UserIterator: ValueIterator {
     let model: ModelInstance
     init(_ model: ModelInstance) { self.model = model }
     func next() throws -> Value? {
         try model.interpreter.checkInterrupt()
-        guard let v = try model.callSpecial("__next__", []) else { throw NativeError("\(model.typeName) has no __next__") }
-        if case .object(is StopIterationObject) = v { return nil }
-        return v
+        return try UserIterator.advance(model)
     }
-}
 
-/// The value `__next__` returns to end an iteration (vis has no exceptions, so
-/// `raise StopIteration` becomes `return StopIteration`).
-public final class StopIterationObject: NativeObject {
-    /// The one instance, bound to the builtin name `StopIteration`.
-    public static let shared = StopIterationObject()
-    public var typeName: String { "StopIteration" }
-    public func member(_ name: String) throws -> Value? { nil }
-    public var memberNames: [String] { [] }
-    public var repr: String { "StopIteration" }
+    /// The next value of an iterator model: its `__next__()`, or nil when that raises
+    /// StopIteration, which ends the iteration as in Python.
+    static func advance(_ model: ModelInstance) throws -> Value? {
+        do {
+            guard let v = try model.callSpecial("__next__", []) else { throw NativeError("\(model.typeName) has no __next__") }
+            return v
+        } catch let e as RuntimeError where e.kind == .stopIteration {
+            return nil
+        } catch let e as NativeError where e.kind == .stopIteration {
+            return nil
+        }
+    }
 }
 
 /// `a:b:c` as `__getitem__` receives it (Python's slice object): `.start`, `.stop`,
