@@ -9,6 +9,8 @@ public struct BuiltinTable {
     public var methods: [(String, NativeFunction)] = []
     /// Named constants (`float32`, `pi`).
     public var constants: [(String, Value)] = []
+    /// Help topics that are not values (the REPL's `:` commands): name and text.
+    public var topics: [(String, String)] = []
 
     public init() {}
 
@@ -34,6 +36,8 @@ public final class BuiltinRegistry {
     public private(set) var methods: [String: [String: NativeFunction]] = [:]
     /// Every native by name, for `:help` (methods as `tensor.name`, `list.append`).
     public private(set) var docs: [String: NativeFunction] = [:]
+    /// Help texts of topics that are not values (`:save`), for `:help` and `help()`.
+    public private(set) var topics: [String: String] = [:]
 
     public init(_ tables: [BuiltinTable]) {
         for table in tables { add(table) }
@@ -50,10 +54,12 @@ public final class BuiltinRegistry {
             docs[type + "." + m.name] = m
         }
         for (name, v) in table.constants { globals[name] = v }
+        for (name, text) in table.topics { topics[name] = text }
     }
 
     /// The registry with every built-in library area.
     public static func standard() -> BuiltinRegistry {
-        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table()])
+        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table(),
+                         HelpBuiltins.table()])
     }
 }
