@@ -344,8 +344,8 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, ":help\r", shows: ":vars")
         t.expect(">>> ")
-        // The signature once, then the doc.
-        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\"): writes")
+        // The generated signature once, then the doc without its hand-written one.
+        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\")\nwrites")
         t.expect(">>> ")
         enter(t, ":help nosuch_thing\r", shows: "no help for 'nosuch_thing'")
         enter(t, "t = ones(2, 3)\r", shows: ">>> ")

@@ -74,7 +74,7 @@ public enum TensorBuiltins {
             }
         }
         t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
-                   "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
+                   "full(shape, fill_value, dtype=none, requires_grad=false): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
             let value = try a.double(1), dtype = try a.dtype(2) ?? .float32
             guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
                 throw NativeError("full: fill value \(Repr.float(value)) does not fit int64")
@@ -82,42 +82,42 @@ public enum TensorBuiltins {
             return try finish(Tensor.full(checked: a.ints(0), value, dtype: dtype), a, grad: 3)
         }
         t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
-                   "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
+                   "arange(start, end=none, step=1, dtype=none, requires_grad=false): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
             let allInts = [a[0], a[1], a[2]].allSatisfy { if case .float = $0 { return false } else { return true } }
             let (start, end) = a[1].isNone ? (0, try a.double(0)) : (try a.double(0), try a.double(1))
             let dt = try a.dtype(3) ?? (allInts ? .int64 : .float32)
             return try finish(Tensor.arange(start, end, step: a.double(2), dtype: dt), a, grad: 4)
         }
         t.function("linspace", [Param("start", .float), Param("end", .float), Param("steps", .int), gradParam],
-                   "linspace(start, end, steps): steps evenly spaced values from start to end inclusive.") { a, _ in
+                   "linspace(start, end, steps, requires_grad=false): steps evenly spaced values from start to end inclusive.") { a, _ in
             try finish(Tensor.linspace(a.double(0), a.double(1), steps: a.int(2)), a, grad: 3)
         }
         t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: Value.none), dtypeParam],
-                   "eye(n, m=n): the identity matrix.") { a, _ in
+                   "eye(n, m=none, dtype=none): the identity matrix.") { a, _ in
             .tensor(try Tensor.eye(a.int(0), a.optionalInt(1), dtype: a.dtype(2) ?? .float32))
         }
         t.function("rand", [Param("shape", .any, variadic: true), gradParam],
-                   "rand(*shape): uniform samples in [0, 1) from the seeded generator.") { a, _ in
+                   "rand(*shape, requires_grad=false): uniform samples in [0, 1) from the seeded generator.") { a, _ in
             try finish(Tensor.rand(shapeArg(a, 0)), a, grad: 1)
         }
         t.function("randn", [Param("shape", .any, variadic: true), gradParam],
-                   "randn(*shape): standard normal samples from the seeded generator.") { a, _ in
+                   "randn(*shape, requires_grad=false): standard normal samples from the seeded generator.") { a, _ in
             try finish(Tensor.randn(shapeArg(a, 0)), a, grad: 1)
         }
         t.function("randint", [Param("low", .int), Param("high", .int), Param("size", .ints)],
                    "randint(low, high, size): int64 samples uniform in [low, high).\n  randint(0, 10, [4])") { a, _ in
             .tensor(try Tensor.randint(a.int(0), a.int(1), a.ints(2)))
         }
-        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(x): zeros with x's shape and dtype.") { a, _ in
+        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(input, dtype=none): zeros with input's shape and dtype (or the dtype given).") { a, _ in
             .tensor(try a.tensor(0).zerosLike(dtype: a.dtype(1)))
         }
-        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(x): ones with x's shape and dtype.") { a, _ in
+        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(input, dtype=none): ones with input's shape and dtype (or the dtype given).") { a, _ in
             .tensor(try a.tensor(0).onesLike(dtype: a.dtype(1)))
         }
-        t.function("randn_like", [Param("input", .tensor)], "randn_like(x): standard normal samples with x's shape.") { a, _ in
+        t.function("randn_like", [Param("input", .tensor)], "randn_like(input): standard normal samples with input's shape.") { a, _ in
             .tensor(try a.tensor(0).randnLike())
         }
-        t.function("rand_like", [Param("input", .tensor)], "rand_like(x): uniform [0, 1) samples with x's shape.") { a, _ in
+        t.function("rand_like", [Param("input", .tensor)], "rand_like(input): uniform [0, 1) samples with input's shape.") { a, _ in
             .tensor(try a.tensor(0).randLike())
         }
         t.function("seed", [Param("n", .int)],
@@ -129,7 +129,7 @@ public enum TensorBuiltins {
 
         // MARK: Math as functions and methods
         for (name, doc, f) in unaryMath {
-            t.function(name, [Param("input", .tensorLike)], "\(name)(x): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
+            t.function(name, [Param("input", .tensorLike)], "\(name)(input): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
             t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor(0))) }
         }
         let binary: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
@@ -151,7 +151,7 @@ public enum TensorBuiltins {
             ("minimum", "Elementwise minimum of two tensors.", { try Tensor.where($0.le($1), $0, $1) }),
         ]
         for (name, doc, f) in binary {
-            t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(a, b): \(doc)") { a, _ in
+            t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(input, other): \(doc)") { a, _ in
                 .tensor(try f(a.tensor(0), a.tensor(1)))
             }
             t.method(name, [Param("other", .tensorLike)], "x.\(name)(other): \(doc)") { a, _ in
@@ -168,20 +168,20 @@ public enum TensorBuiltins {
         let absDoc = "Elementwise absolute value."
         t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor(0).abs()) }
         let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
-        t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(x, min=none, max=none): limits every element to [min, max].") { a, _ in
+        t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(input, min=none, max=none): limits every element to [min, max].") { a, _ in
             .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
         }
         t.method("clamp", clampParams, "x.clamp(min=none, max=none): limits every element to [min, max].") { a, _ in
             .tensor(try a.tensor(0).clamp(min: a.optionalDouble(1), max: a.optionalDouble(2)))
         }
         let slope = Param("negative_slope", .float, default: .float(0.01))
-        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(x, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
+        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(input, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
             .tensor(try a.tensor(0).leakyRelu(a.double(1)))
         }
-        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01)") { a, _ in .tensor(try a.tensor(0).leakyRelu(a.double(1))) }
+        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01): x for x > 0, negative_slope * x otherwise.") { a, _ in .tensor(try a.tensor(0).leakyRelu(a.double(1))) }
         for (name, log) in [("softmax", false), ("log_softmax", true)] {
             let doc = log ? "log of softmax, computed stably as x - logsumexp(x)." : "exp(x) / sum(exp(x)) along dim, computed stably."
-            t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(x, dim=-1): \(doc)") { a, _ in
+            t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(input, dim=-1): \(doc)") { a, _ in
                 let x = try a.tensor(0)
                 return .tensor(log ? try x.logSoftmax(dim: a.int(1)) : try x.softmax(dim: a.int(1)))
             }
@@ -191,7 +191,7 @@ public enum TensorBuiltins {
             }
         }
         t.function("where", [Param("condition", .tensor), Param("input", .tensorLike), Param("other", .tensorLike)],
-                   "where(cond, a, b): elements of a where cond is true, of b elsewhere (broadcast).") { a, _ in
+                   "where(condition, input, other): elements of input where condition is true, of other elsewhere (broadcast).") { a, _ in
             .tensor(try Tensor.where(a.tensor(0), a.tensor(1), a.tensor(2)))
         }
         t.method("masked_fill", [Param("mask", .tensor), Param("value", .float)],

@@ -25,7 +25,7 @@ enum TensorReductionBuiltins {
         t.method("mean", [dim, keep], "x.mean(dim=none, keepdim=false): mean over all elements, a dim or a list of dims.") { a, _ in
             .tensor(try a.tensor(0).mean(dims: TensorBuiltins.dims(a, 1), keepdim: a.bool(2)))
         }
-        t.function("mean", [Param("input", .tensor), dim, keep], "mean(x, dim=none, keepdim=false)") { a, _ in
+        t.function("mean", [Param("input", .tensor), dim, keep], "mean(input, dim=none, keepdim=false): mean over all elements, a dim or a list of dims.\n  mean(x, dim=1)") { a, _ in
             .tensor(try a.tensor(0).mean(dims: TensorBuiltins.dims(a, 1), keepdim: a.bool(2)))
         }
         for (name, isStd) in [("var", false), ("std", true)] {
@@ -36,7 +36,7 @@ enum TensorReductionBuiltins {
                 return .tensor(isStd ? try x.std(dims: d, correction: c, keepdim: k) : try x.variance(dims: d, correction: c, keepdim: k))
             }
             t.method(name, params, "x.\(doc)", body)
-            t.function(name, [Param("input", .tensor)] + params, doc, body)
+            t.function(name, [Param("input", .tensor)] + params, "\(name)(input, " + doc.dropFirst(name.count + 1), body)
         }
         for (name, greater) in [("max", true), ("min", false)] {
             t.method(name, [Param("dim", .any, default: Value.none), keep],
@@ -52,7 +52,7 @@ enum TensorReductionBuiltins {
                 return .tensor(isMax ? try x.argmax(dim: a.optionalInt(1), keepdim: a.bool(2)) : try x.argmin(dim: a.optionalInt(1), keepdim: a.bool(2)))
             }
             t.method(name, params, "x.\(doc)", body)
-            t.function(name, [Param("input", .tensor)] + params, doc, body)
+            t.function(name, [Param("input", .tensor)] + params, "\(name)(input, " + doc.dropFirst(name.count + 1), body)
         }
         for (name, isAny) in [("any", true), ("all", false)] {
             t.method(name, [], "x.\(name)(): true when \(isAny ? "any" : "every") element is non-zero (a bool tensor).") { a, _ in

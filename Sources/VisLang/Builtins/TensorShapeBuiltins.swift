@@ -15,7 +15,7 @@ enum TensorShapeBuiltins {
             .tensor(try a.tensor(0).flatten(a.int(1), a.int(2)))
         }
         t.function("flatten", [Param("input", .tensor), Param("start_dim", .int, default: .int(0)), Param("end_dim", .int, default: .int(-1))],
-                   "flatten(x, start_dim=0, end_dim=-1): merges dimensions start..end into one.") { a, _ in
+                   "flatten(input, start_dim=0, end_dim=-1): merges dimensions start..end into one.") { a, _ in
             .tensor(try a.tensor(0).flatten(a.int(1), a.int(2)))
         }
         t.method("squeeze", [Param("dim", .optional(.int), default: Value.none)], "x.squeeze(dim=none): removes size-1 dimensions (all, or only dim).") { a, _ in
@@ -31,7 +31,7 @@ enum TensorShapeBuiltins {
             .tensor(try a.tensor(0).transpose(a.int(1), a.int(2)))
         }
         t.method("t", [], "x.t(): transpose of a matrix.") { a, _ in .tensor(try a.tensor(0).t()) }
-        t.method("expand", [shape], "x.expand(*sizes): broadcasts size-1 dimensions without copying (-1 keeps a size).") { a, _ in
+        t.method("expand", [shape], "x.expand(*shape): broadcasts size-1 dimensions without copying (-1 keeps a size).") { a, _ in
             .tensor(try a.tensor(0).expand(TensorBuiltins.shapeArg(a, 1)))
         }
         t.method("repeat", [Param("repeats", .any, variadic: true)], "x.repeat(*repeats): tiles the tensor along each dimension (a copy).") { a, _ in
@@ -58,28 +58,28 @@ enum TensorShapeBuiltins {
             .tensor(try Tensor.stack(TensorBuiltins.tensors(a.list(0), "stack"), dim: a.int(1)))
         }
         let splitParams = [Param("split_size_or_sections", .ints), Param("dim", .int, default: .int(0))]
-        let splitDoc = "split(size_or_sizes, dim=0): pieces of the given size (the last may be smaller), or of the listed sizes; views."
+        let splitDoc = "split(split_size_or_sections, dim=0): pieces of the given size (the last may be smaller), or of the listed sizes; views."
         let split: (BoundArguments) throws -> Value = { a in
             let x = try a.tensor(0)
             if case .int(let n) = a[1] { return TensorBuiltins.list(try x.split(n, dim: a.int(2))) }
             return TensorBuiltins.list(try x.split(sizes: a.ints(1), dim: a.int(2)))
         }
-        t.function("split", [Param("input", .tensor)] + splitParams, "split(x, \(splitDoc.dropFirst(6))") { a, _ in try split(a) }
+        t.function("split", [Param("input", .tensor)] + splitParams, "split(input, \(splitDoc.dropFirst(6))") { a, _ in try split(a) }
         t.method("split", splitParams, "x.\(splitDoc)") { a, _ in try split(a) }
         let chunkParams = [Param("chunks", .int), Param("dim", .int, default: .int(0))]
         let chunkDoc = "chunk(chunks, dim=0): splits into that many pieces of equal size (the last may be smaller), as views."
-        t.function("chunk", [Param("input", .tensor)] + chunkParams, "chunk(x, \(chunkDoc.dropFirst(6))") { a, _ in
+        t.function("chunk", [Param("input", .tensor)] + chunkParams, "chunk(input, \(chunkDoc.dropFirst(6))") { a, _ in
             TensorBuiltins.list(try a.tensor(0).chunk(a.int(1), dim: a.int(2)))
         }
         t.method("chunk", chunkParams, "x.\(chunkDoc)") { a, _ in TensorBuiltins.list(try a.tensor(0).chunk(a.int(1), dim: a.int(2))) }
         let gatherParams = [Param("dim", .int), Param("index", .tensor)]
         let gatherDoc = "gather(dim, index): out[i][j] = x[index[i][j]][j] for dim 0 (and so on), index int64 of the same rank."
-        t.function("gather", [Param("input", .tensor)] + gatherParams, "gather(x, \(gatherDoc.dropFirst(7))") { a, _ in
+        t.function("gather", [Param("input", .tensor)] + gatherParams, "gather(input, \(gatherDoc.dropFirst(7))") { a, _ in
             .tensor(try a.tensor(0).gather(dim: a.int(1), index: a.tensor(2)))
         }
         t.method("gather", gatherParams, "x.\(gatherDoc)") { a, _ in .tensor(try a.tensor(0).gather(dim: a.int(1), index: a.tensor(2))) }
         t.function("one_hot", [Param("input", .tensor), Param("num_classes", .int, default: .int(-1))],
-                   "one_hot(labels, num_classes=-1): int64 one-hot rows for int64 labels; -1 means max label + 1.") { a, _ in
+                   "one_hot(input, num_classes=-1): int64 one-hot rows for int64 labels; -1 means max label + 1.") { a, _ in
             .tensor(try a.tensor(0).oneHot(numClasses: a.int(1)))
         }
 
@@ -110,7 +110,7 @@ enum TensorShapeBuiltins {
         t.method("detach", [], "x.detach(): the same data with no autograd history.") { a, _ in .tensor(try a.tensor(0).detach()) }
         t.method("clone", [], "x.clone(): a copy of the data (differentiable).") { a, _ in .tensor(try a.tensor(0).clone()) }
         t.method("requires_grad_", [Param("requires_grad", .bool, default: .bool(true))],
-                 "x.requires_grad_(flag=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
+                 "x.requires_grad_(requires_grad=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
             .tensor(try a.tensor(0).setRequiresGrad(a.bool(1)))
         }
         t.method("zero_", [], "x.zero_(): sets every element to 0 in place; returns x.") { a, _ in

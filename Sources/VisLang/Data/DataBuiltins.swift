@@ -101,7 +101,7 @@ public enum DataBuiltins {
         }
         t.function("write_image", [Param("image", .tensor), Param("path", .string), Param("quality", .int, default: .int(75)),
                                     Param("bit_depth", .int, default: .int(8)), Param("progressive", .bool, default: .bool(false))],
-                   "write_image(t, path, quality=75, bit_depth=8, progressive=false): writes [C, H, W] in [0, 1] (or [H, W]) as PNG or JPEG by the extension, atomically.") { a, _ in
+                   "write_image(image, path, quality=75, bit_depth=8, progressive=false): writes [C, H, W] in [0, 1] (or [H, W]) as PNG or JPEG by the extension, atomically.") { a, _ in
             try ImageCodec.write(a.tensor(0), to: a.string(1), quality: a.int(2), bitDepth: a.int(3), progressive: a.bool(4))
             return .none
         }

@@ -97,19 +97,26 @@ public struct Help {
                 if case .function(let c as ModelClass) = v { return c }
                 return nil
             }
-            let head = "\(name ?? "this value"): an instance of model \(m.typeName)"
-            if let cls { return head + "\n\n" + Help.text(of: cls) }
-            return head + "\nmethods: " + m.memberNames.sorted().joined(separator: ", ")
+            let head = (name.map { "\($0): " } ?? "") + "an instance of model \(m.typeName)"
+            if let cls { return head + "\n" + Help.text(of: cls) }
+            return head + "\nmembers: " + m.memberNames.sorted().joined(separator: ", ")
         case .object(let o):
-            var out = "\(name ?? "this value"): \(o.typeName.first.map { "AEIOU".contains($0) } == true ? "an" : "a") \(o.typeName)"
-            if let f = registry.docs[o.typeName], registry.globals[o.typeName] != nil { out += "\n\n" + Help.text(of: f, receiverType: nil) }
+            var out = (name.map { "\($0): " } ?? "") + (o.typeName.first.map { "AEIOU".contains($0) } == true ? "an " : "a ") + o.typeName
+            if let f = registry.docs[o.typeName], registry.globals[o.typeName] != nil { out += "\n" + Help.text(of: f, receiverType: nil) }
             let members = o.memberNames.filter { !$0.hasPrefix("_") }
             if !members.isEmpty { out += "\nmembers: " + Array(Set(members)).sorted().joined(separator: ", ") }
             return out
         default:
-            var out = "\(Repr.repr(value)): \(value.typeNameWithArticle)"
-            if let name { out = (registry.globals[name] != nil && interpreter.globals.value(name) == nil ? "\(name) (constant)" : name) + " = " + out }
-            if let note = name.flatMap({ Help.constantNotes[$0] }), registry.globals[name ?? ""] != nil { out += "\n" + note }
+            if let name, registry.globals[name] != nil, interpreter.globals.value(name) == nil {
+                // A builtin constant: its value and what it is for.
+                return "\(name) = \(Repr.repr(value)) (constant, \(value.typeNameWithArticle))" + (Help.constantNotes[name].map { "\n" + $0 } ?? "")
+            }
+            var out = (name.map { "\($0): " } ?? "") + value.typeNameWithArticle
+            if case .tensor(let t) = value {
+                out += " of shape \(Repr.repr(.list(ListBox(t.shape.map { .int($0) })))), \(t.dtype)"
+            } else {
+                out += " = " + Repr.repr(value)
+            }
             if let methods = registry.methods[Members.methodTable(value)], !methods.isEmpty {
                 out += "\nmethods (:help \(Members.methodTable(value)).NAME): " + methods.keys.sorted().joined(separator: ", ")
             }

@@ -179,7 +179,7 @@ enum OptimBuiltins {
         }
         t.function("RMSprop", [params, Param("lr", .float, default: .float(1e-2)), Param("alpha", .float, default: .float(0.99)), Param("eps", .float, default: .float(1e-8)),
                                Param("weight_decay", .float, default: .float(0)), Param("momentum", .float, default: .float(0)), Param("centered", .bool, default: .bool(false))],
-                   "RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=false)") { a, _ in
+                   "RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=false): divides each gradient by a running root mean square of past gradients (PyTorch's RMSprop).\n  RMSprop(net.parameters(), lr=1e-3)") { a, _ in
             .object(OptimizerObject(try RMSprop(groups: groups(a[0]), lr: a.double(1), alpha: a.double(2), eps: a.double(3), weightDecay: a.double(4),
                                                 momentum: a.double(5), centered: a.bool(6))))
         }
@@ -193,24 +193,24 @@ enum OptimBuiltins {
         }
         let opt = Param("optimizer")
         func sched(_ s: LRScheduler) -> Value { .object(SchedulerObject(s)) }
-        t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(opt, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in
+        t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(optimizer, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in
             sched(try StepLR(optimizer(a[0], "StepLR"), stepSize: a.int(1), gamma: a.double(2)))
         }
-        t.function("MultiStepLR", [opt, Param("milestones", .list), Param("gamma", .float, default: .float(0.1))], "MultiStepLR(opt, milestones, gamma=0.1): lr times gamma at each milestone.") { a, _ in
+        t.function("MultiStepLR", [opt, Param("milestones", .list), Param("gamma", .float, default: .float(0.1))], "MultiStepLR(optimizer, milestones, gamma=0.1): lr times gamma at each milestone.") { a, _ in
             sched(try MultiStepLR(optimizer(a[0], "MultiStepLR"), milestones: a.ints(1), gamma: a.double(2)))
         }
-        t.function("ExponentialLR", [opt, Param("gamma", .float)], "ExponentialLR(opt, gamma): lr times gamma every step.") { a, _ in
+        t.function("ExponentialLR", [opt, Param("gamma", .float)], "ExponentialLR(optimizer, gamma): lr times gamma every step.") { a, _ in
             sched(try ExponentialLR(optimizer(a[0], "ExponentialLR"), gamma: a.double(1)))
         }
         t.function("CosineAnnealingLR", [opt, Param("T_max", .int), Param("eta_min", .float, default: .float(0))],
-                   "CosineAnnealingLR(opt, T_max, eta_min=0): cosine decay from lr to eta_min over T_max steps (PyTorch's recursive form).") { a, _ in
+                   "CosineAnnealingLR(optimizer, T_max, eta_min=0.0): cosine decay from lr to eta_min over T_max steps (PyTorch's recursive form).") { a, _ in
             sched(try CosineAnnealingLR(optimizer(a[0], "CosineAnnealingLR"), tMax: a.int(1), etaMin: a.double(2)))
         }
         t.function("ReduceLROnPlateau", [opt, Param("mode", .string, default: .string("min")), Param("factor", .float, default: .float(0.1)),
                                          Param("patience", .int, default: .int(10)), Param("threshold", .float, default: .float(1e-4)),
                                          Param("threshold_mode", .string, default: .string("rel")), Param("cooldown", .int, default: .int(0)),
                                          Param("min_lr", .oneOf([.float, .list]), default: .float(0)), Param("eps", .float, default: .float(1e-8))],
-                   "ReduceLROnPlateau(opt, mode=\"min\", factor=0.1, patience=10, threshold=1e-4, threshold_mode=\"rel\", cooldown=0, min_lr=0): lowers lr when the metric given to step(metric) stops improving.") { a, _ in
+                   "ReduceLROnPlateau(optimizer, mode=\"min\", factor=0.1, patience=10, threshold=0.0001, threshold_mode=\"rel\", cooldown=0, min_lr=0.0, eps=1e-08): lowers lr when the metric given to step(metric) stops improving.") { a, _ in
             var minLR = 0.0
             var minLRs: [Double]? = nil
             if let d = a[7].asDouble { minLR = d } else { minLRs = try a.list(7).map { guard let d = $0.asDouble else { throw NativeError("min_lr must be numbers") }; return d } }
@@ -221,12 +221,12 @@ enum OptimBuiltins {
                                   Param("steps_per_epoch", .optional(.int), default: Value.none), Param("pct_start", .float, default: .float(0.3)),
                                   Param("anneal_strategy", .string, default: .string("cos")), Param("cycle_momentum", .bool, default: .bool(true)),
                                   Param("div_factor", .float, default: .float(25)), Param("final_div_factor", .float, default: .float(1e4)), Param("three_phase", .bool, default: .bool(false))],
-                   "OneCycleLR(opt, max_lr, total_steps=none, epochs=none, steps_per_epoch=none, pct_start=0.3, anneal_strategy=\"cos\", ...): the one-cycle policy, stepped every batch.") { a, _ in
+                   "OneCycleLR(optimizer, max_lr, total_steps=none, epochs=none, steps_per_epoch=none, pct_start=0.3, anneal_strategy=\"cos\", cycle_momentum=true, div_factor=25.0, final_div_factor=10000.0, three_phase=false): the one-cycle policy, stepped every batch.") { a, _ in
             sched(try OneCycleLR(optimizer(a[0], "OneCycleLR"), maxLR: a.double(1), totalSteps: a.optionalInt(2), epochs: a.optionalInt(3), stepsPerEpoch: a.optionalInt(4),
                                  pctStart: a.double(5), annealStrategy: a.string(6), cycleMomentum: a.bool(7), divFactor: a.double(8), finalDivFactor: a.double(9), threePhase: a.bool(10)))
         }
         t.function("LinearWarmup", [opt, Param("warmup_steps", .int), Param("start_factor", .float, default: .float(1.0 / 3)), Param("after", default: Value.none)],
-                   "LinearWarmup(opt, warmup_steps, start_factor=1/3, after=none): lr rises linearly over warmup_steps, then the `after` scheduler takes over.") { a, _ in
+                   "LinearWarmup(optimizer, warmup_steps, start_factor=0.3333333333333333, after=none): lr rises linearly over warmup_steps, then the `after` scheduler takes over.") { a, _ in
             var after: LRScheduler? = nil
             if case .object(let s as SchedulerObject) = a[3] { after = s.scheduler } else if !a[3].isNone {
                 throw NativeError("LinearWarmup: after must be a scheduler, got \(a[3].typeName)")
