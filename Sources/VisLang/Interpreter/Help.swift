@@ -50,6 +50,8 @@ public struct Help {
 
     /// The closest known name to `name`, for a did-you-mean hint when it has no help.
     public func suggestion(for name: String) -> String? {
+        // Edit distance costs length times length: a huge string gets no hint.
+        guard name.count <= 100 else { return nil }
         var names = Array(registry.docs.keys) + Array(registry.globals.keys) + Array(registry.topics.keys)
         names += Array(KeywordHelp.entries.keys) + interpreter.globals.defined
         return Suggestions.closest(to: name, in: names)
