@@ -142,6 +142,12 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "x\r", shows: "\n1\n>>> ")
         edit(t, ":he\t", line: ">>> :help")
         enter(t, "\u{3}", shows: "^C\n>>> ")
+        // A command's argument completes as Command.table declares it.
+        edit(t, ":help :sa\t", line: ">>> :help :save")
+        enter(t, "\r", shows: ":save FILE (REPL command)\nwrite this session")
+        t.expect(">>> ")
+        edit(t, ":help tensor.argm\t", line: ">>> :help tensor.argm")
+        enter(t, "\u{3}", shows: "^C\n>>> ")
     }
 
     /// libedit runs completion inside its own read loop (S4TF's REPL died in el_wgets
@@ -150,7 +156,7 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         let odd = [
             "", "\t", "print(", "((([[{", "\"unclosed string ", "\"\\", "1.", "1.5.", "x.", "undefined.name.",
-            ":", ":load ", ":run ", ":help pri", "f\"{ones(2).su", "f\"text {", "fn f() {\r", "a.b.c.d.e.f.g.",
+            ":", ":load ", ":run ", ":help pri", ":help :", ":help tensor.", ":time x.", ":time \"da", "f\"{ones(2).su", "f\"text {", "fn f() {\r", "a.b.c.d.e.f.g.",
             String(repeating: "é", count: 40), String(repeating: "é", count: 600),
             String(repeating: "a", count: 1019), String(repeating: "b", count: 1021), String(repeating: "c", count: 2045),
             "abc def\u{1b}[D\u{1b}[D\u{1b}[D",
