@@ -20,13 +20,16 @@ public enum PipedScript {
     /// complete; inside an unfinished statement (an open bracket) it is code. Throws
     /// the first syntax error, before anything runs.
     static func pieces(_ text: String, name: String, session: Session) throws -> [Piece] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines split at "\n" bytes, as the lexer counts them (a Character split would
+        // keep "\r\n" whole, one grapheme).
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         var pieces: [Piece] = []
         var start = 0
         /// The lines `start..<end` as a source file with every other line blank.
         func segment(_ end: Int) -> SourceFile {
             if start == 0 && end == lines.count { return SourceFile(name: name, text: text) }
-            return SourceFile(name: name, text: Notebook.mask(text, keeping: (start + 1)...Swift.max(start + 1, end)))
+            let kept = lines.indices.map { start <= $0 && $0 < end ? lines[$0] : "" }
+            return SourceFile(name: name, text: kept.joined(separator: "\n"))
         }
         for (i, line) in lines.enumerated() {
             let indent = line.prefix(while: { $0 == " " || $0 == "\t" })
@@ -43,7 +46,8 @@ public enum PipedScript {
                 }
                 pieces.append(.code(try session.parse(segment(i))))
             }
-            let command = line.trimmingCharacters(in: .whitespaces)
+            // Trimmed of a CRLF file's `\r` too.
+            let command = line.trimmingCharacters(in: .whitespacesAndNewlines)
             pieces.append(.command(command, line: i + 1, column: indent.count + 1))
             start = i + 1
         }

@@ -116,6 +116,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(lines[2].hasPrefix("time: ") && lines[2].hasSuffix(" ms"), lines[2])
         XCTAssertEqual(Array(lines[3...8]), [":save FILE (REPL command)", "write this session as a notebook with #> expectations", "[2, 3]",
                                              "no help for 'nosuch_thing'", "no help for 'Conv2dd' (did you mean 'Conv2d'?)", "for (keyword)"])
+        let crlf = try vis([], stdin: "x = 1\r\n:help pi\r\nprint(x)\r\n")
+        XCTAssertEqual(crlf.status, 0, crlf.err)
+        XCTAssertTrue(crlf.out.hasPrefix("pi = 3.141592653589793 (constant, a float)\n"), crlf.out)
+        XCTAssertTrue(crlf.out.hasSuffix("\n1\n"), crlf.out)
         let list = try vis([], stdin: ":help\n")
         XCTAssertTrue(list.out.hasPrefix(":help [name]"), list.out)
         XCTAssertTrue(list.out.contains("\n:save FILE "), list.out)
