@@ -80,14 +80,23 @@ public final class REPL {
                 finished = true
             case .interrupted:
                 buffer = ""
+                pendingComment = []
             case .line(let line):
                 if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                     reader.addHistory(line)
                     command(line.trimmingCharacters(in: .whitespaces))
+                } else if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                    // A comment typed before a `fn` or `model` is its doc for :help, as in
+                    // a file: kept and run as the first lines of the next input.
+                    reader.addHistory(line)
+                    pendingComment.append(line)
                 } else {
                     buffer += buffer.isEmpty ? line : "\n" + line
-                    if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; continue }
-                    if submit(buffer) { buffer = "" }
+                    if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; pendingComment = []; continue }
+                    if submit(buffer, leading: pendingComment) {
+                        buffer = ""
+                        pendingComment = []
+                    }
                 }
                 // Output that did not end its line would run into the prompt.
                 if !atLineStart {
@@ -108,10 +117,15 @@ public final class REPL {
         writeError(text)
     }
 
+    /// Comment lines typed at the prompt since the last input, which lead the next one
+    /// (so `:help` finds a function's comment block, as in a file).
+    var pendingComment: [String] = []
+
     /// Tries to run `text` (as `file` when given: the text placed where it stands in a
-    /// script); returns false when it is unfinished and more lines are needed.
-    func submit(_ text: String, file given: SourceFile? = nil) -> Bool {
-        let file = given ?? SourceFile(name: "<repl>", text: text)
+    /// script; after the `leading` comment lines otherwise); returns false when it is
+    /// unfinished and more lines are needed.
+    func submit(_ text: String, file given: SourceFile? = nil, leading: [String] = []) -> Bool {
+        let file = given ?? SourceFile(name: "<repl>", text: (leading + [text]).joined(separator: "\n"))
         let program: [Stmt]
         do {
             program = try session.parse(file)

@@ -363,6 +363,12 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, ":time\r", shows: ":time needs a statement")
         enter(t, ":time for i in range(2) {\r", shows: ":time needs a complete statement")
         t.expect(">>> ")
+        // A comment typed right before a function is its doc, as in a file.
+        enter(t, "# Doubles x.\r", shows: ">>> ")
+        enter(t, "fn double(x) {\r", shows: "... ")
+        enter(t, "return 2 * x }\r", shows: ">>> ")
+        enter(t, ":help double\r", shows: ":help double\ndouble(x)\nDoubles x.\n(defined at <repl>:2)\n>>> ")
+        enter(t, ":help for\r", shows: "for (keyword)\nLoops over any iterable")
     }
 
     func testLoadCellsAndRunSeeEditsOnDisk() throws {
