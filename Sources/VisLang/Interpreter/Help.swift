@@ -54,6 +54,8 @@ public struct Help {
         guard name.count <= 100 else { return nil }
         var names = Array(registry.docs.keys) + Array(registry.globals.keys) + Array(registry.topics.keys)
         names += Array(KeywordHelp.entries.keys) + interpreter.globals.defined
+        // The stdlib's private helpers (`_forward`) are hinted only to who types a `_`.
+        if !name.hasPrefix("_") { names = names.filter { !$0.hasPrefix("_") } }
         return Suggestions.closest(to: name, in: names)
     }
 
@@ -117,7 +119,9 @@ public struct Help {
             if case .tensor(let t) = value {
                 out += " of shape \(Repr.repr(.list(ListBox(t.shape.map { .int($0) })))), \(t.dtype)"
             } else {
-                out += " = " + Repr.repr(value)
+                // The value itself, cut short: help is about the type, not a big list.
+                let shown = Repr.repr(value)
+                out += " = " + (shown.count > 200 ? String(shown.prefix(200)) + " ..." : shown)
             }
             if let methods = registry.methods[Members.methodTable(value)], !methods.isEmpty {
                 out += "\nmethods (:help \(Members.methodTable(value)).NAME): " + methods.keys.sorted().joined(separator: ", ")
