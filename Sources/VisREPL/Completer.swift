@@ -1,9 +1,10 @@
 import Foundation
+import VisLang
 
 /// Tab completion: given the word under the cursor and the line before it, the
 /// candidates (each a full replacement for the word). Variables, builtins, keywords,
-/// members after `.`, REPL commands, and file paths inside strings and after `:load` /
-/// `:save`.
+/// members after `.`, REPL commands and their arguments as `Command.table` declares
+/// them (file paths, help topics, code), and file paths inside strings.
 ///
 /// The line editor splits words at operators, brackets, quotes and `/`; a path (inside
 /// a string or after a command) is taken whole from the line, and its candidates are cut
@@ -13,14 +14,8 @@ public final class Completer {
     let names: () -> [String]
     /// Member names of the value an expression names (`x` in `x.su`), if it has any.
     let members: (String) -> [String]
-    /// Language keywords.
-    static let keywords = ["fn", "return", "if", "else", "for", "in", "while", "break", "continue", "model",
-                           "true", "false", "none", "and", "or", "not", "global", "no_grad", "assert",
-                           "with", "as", "try", "except", "finally", "raise", "import", "from"]
-    /// REPL commands.
-    static let commands = [":help", ":vars", ":time", ":load", ":cells", ":run", ":save", ":reset", ":quit"]
-    /// Commands whose argument is a file name.
-    static let fileCommands: Set<String> = [":load", ":save"]
+    /// Language keywords, from the lexer's own list.
+    static let keywords = Keyword.allCases.map(\.rawValue)
     /// What Tab inserts at the start of a line: an indent.
     public static let indent = "  "
 
@@ -49,17 +44,34 @@ public final class Completer {
         return Set(all.filter { $0.hasPrefix(word) }).sorted()
     }
 
-    /// A command name (`:he`), or a command's argument: a path for `:load` and `:save`,
-    /// a name for `:help`.
+    /// A command name (`:he`, from `Command.table`, aliases left out), or a command's
+    /// argument as its entry declares it: a path, a help topic, or code.
     func commandCandidates(_ word: String, _ lead: String) -> [String] {
-        if lead == ":" { return Completer.commands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }.sorted() }
+        if lead == ":" { return Command.table.map(\.name).filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }.sorted() }
         let parts = lead.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return [] }
-        let command = String(parts[0]), argument = String(parts[1].drop(while: { $0 == " " }))
-        if Completer.fileCommands.contains(command) { return pathCandidates(argument + word, word: word) }
-        if command == ":help" || command == ":h" { return Set(names().filter { $0.hasPrefix(word) }).sorted() }
-        return []
+        guard parts.count == 2, let command = Command.named(String(parts[0])) else { return [] }
+        let argument = String(parts[1].drop(while: { $0 == " " }))
+        switch command.argument {
+        case .none: return []
+        case .filePath: return pathCandidates(argument + word, word: word)
+        case .code: return word.isEmpty && argument.isEmpty ? [] : candidates(for: word, linePrefix: argument)
+        case .helpTopic:
+            // `:help :sa` completes a command; `:help tensor.su` a method of a type.
+            if argument.hasSuffix(":") {
+                return Command.allSpellings.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }.sorted()
+            }
+            if let dot = word.lastIndex(of: "."), let methods = Completer.typeMethods[String(word[..<dot])] {
+                let base = String(word[..<dot]), partial = String(word[word.index(after: dot)...])
+                return methods.keys.filter { $0.hasPrefix(partial) }.sorted().map { base + "." + $0 }
+            }
+            if word.contains(".") { return candidates(for: word, linePrefix: "") }
+            return Set((names() + Completer.keywords).filter { $0.hasPrefix(word) }).sorted()
+        }
     }
+
+    /// The builtin methods by receiver type, which `:help TYPE.method` names (the
+    /// standard tables are fixed, so they are read once).
+    static let typeMethods = BuiltinRegistry.standard().methods
 
     /// Paths completing `soFar`, each cut back to a replacement for `word`, its last part.
     func pathCandidates(_ soFar: String, word: String) -> [String] {

@@ -11,6 +11,13 @@ public final class REPL {
     let reader: LineReader
     /// Writes to the terminal.
     let write: (String) -> Void
+    /// Writes error reports (the terminal too, standard error for a piped script).
+    let writeError: (String) -> Void
+    /// True once a statement run by a command failed (a piped script then stops).
+    var failed = false
+    /// Where the command running now stands in a piped script (file name, line,
+    /// column of its argument), so its errors point there; nil at the prompt.
+    var commandPosition: (name: String, line: Int, column: Int)?
     /// The statements run so far and what they printed, in order, for `:save`.
     var transcript: [Entry] = []
     /// Output of the statement running now.
@@ -43,14 +50,18 @@ public final class REPL {
     public static let continuation = "... "
 
     /// A REPL running statements in `session` (whose globals so far count as the
-    /// library's), reading from `reader` and writing with `write`.
+    /// library's), reading from `reader`, writing with `write` and errors with
+    /// `writeError` (`write` when nil).
     public init(session: Session, reader: LineReader, write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
-                reload: @escaping (Session) -> Void = { _ in }) {
+                writeError: ((String) -> Void)? = nil, reload: @escaping (Session) -> Void = { _ in }) {
         self.session = session
         self.reader = reader
         self.write = write
+        self.writeError = writeError ?? write
         self.reload = reload
         self.libraryNames = Set(session.globalNames)
+        // `:help :save` and `help(":save")` find the commands through the registry.
+        session.interpreter.registry.add(Command.helpTable())
         session.output = { [unowned self] text in
             self.captured += text
             if let last = text.last { self.atLineStart = last == "\n" }
@@ -69,14 +80,23 @@ public final class REPL {
                 finished = true
             case .interrupted:
                 buffer = ""
+                pendingComment = []
             case .line(let line):
                 if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                     reader.addHistory(line)
                     command(line.trimmingCharacters(in: .whitespaces))
+                } else if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                    // A comment typed before a `fn` or `model` is its doc for :help, as in
+                    // a file: kept and run as the first lines of the next input.
+                    reader.addHistory(line)
+                    pendingComment.append(line)
                 } else {
                     buffer += buffer.isEmpty ? line : "\n" + line
-                    if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; continue }
-                    if submit(buffer) { buffer = "" }
+                    if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; pendingComment = []; continue }
+                    if submit(buffer, leading: pendingComment) {
+                        buffer = ""
+                        pendingComment = []
+                    }
                 }
                 // Output that did not end its line would run into the prompt.
                 if !atLineStart {
@@ -91,9 +111,21 @@ public final class REPL {
 
     var exitCode: Int32?
 
-    /// Tries to run `text`; returns false when it is unfinished and more lines are needed.
-    func submit(_ text: String) -> Bool {
-        let file = SourceFile(name: "<repl>", text: text)
+    /// Writes an error report and remembers that something failed.
+    func report(_ text: String) {
+        failed = true
+        writeError(text)
+    }
+
+    /// Comment lines typed at the prompt since the last input, which lead the next one
+    /// (so `:help` finds a function's comment block, as in a file).
+    var pendingComment: [String] = []
+
+    /// Tries to run `text` (as `file` when given: the text placed where it stands in a
+    /// script; after the `leading` comment lines otherwise); returns false when it is
+    /// unfinished and more lines are needed.
+    func submit(_ text: String, file given: SourceFile? = nil, leading: [String] = []) -> Bool {
+        let file = given ?? SourceFile(name: "<repl>", text: (leading + [text]).joined(separator: "\n"))
         let program: [Stmt]
         do {
             program = try session.parse(file)
@@ -104,10 +136,10 @@ public final class REPL {
         } catch let e as VisError {
             // Not recorded for :save: a notebook that does not parse cannot be a test.
             reader.addHistory(text)
-            write(Diagnostic.render(e) + "\n")
+            report(Diagnostic.render(e) + "\n")
             return true
         } catch {
-            write("error: \(error)\n")
+            report("error: \(error)\n")
             return true
         }
         reader.addHistory(text)
@@ -125,17 +157,17 @@ public final class REPL {
                 try session.runStatement(s)
             } catch let e as RuntimeError where e.interrupted {
                 // Not recorded: a run that was cut short cannot be replayed as a test.
-                write("interrupted\n")
+                report(commandPosition == nil ? "interrupted\n" : Diagnostic.render(e) + "\n")
                 return
             } catch let e as VisError {
-                write(Diagnostic.render(e) + "\n")
+                report(Diagnostic.render(e) + "\n")
                 failure = e
             } catch let e as ExitRequest {
                 exitCode = e.code
                 finished = true
                 return
             } catch {
-                write("error: \(error)\n")
+                report("error: \(error)\n")
                 failure = RuntimeError("\(error)", s.range)
             }
             var out = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

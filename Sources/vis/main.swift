@@ -115,8 +115,12 @@ case nil:
     if isatty(0) != 0 {
         status = onLargeStack(runREPL)
     } else {
+        // A piped script: `:` command lines run as at the prompt (see PipedScript).
         let data = FileHandle.standardInput.readDataToEndOfFile()
-        status = onLargeStack { runScript(String(decoding: data, as: UTF8.self), name: "<stdin>") }
+        status = onLargeStack {
+            Interrupt.installHandler()
+            return PipedScript.run(String(decoding: data, as: UTF8.self), name: "<stdin>", session: makeSession(), reload: loadStdlib)
+        }
     }
 case "--version", "-V":
     print("vis \(version)")

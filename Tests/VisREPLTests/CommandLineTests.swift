@@ -102,6 +102,61 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.err, "<stdin>:2:1: error: name 'nope' is not defined (did you mean 'none'?)\n    nope + 1\n    ^~~~\n")
     }
 
+    /// `:` commands at the start of a statement line run as at the prompt.
+    func testPipedHelpAndCommands() throws {
+        let help = try vis([], stdin: ":help Conv2d\n")
+        XCTAssertEqual(help.status, 0, help.err)
+        XCTAssertTrue(help.out.hasPrefix("Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode=\"zeros\")\n2-D convolution"), help.out)
+        XCTAssertEqual(help.err, "")
+        let r = try vis([], stdin: "x = ones(2, 3)\n  :vars\n:time x.sum()\n:help :save\nxs = [1, 2, 3][1\n:3]\nprint(xs)\n:help nosuch_thing\n:help Conv2dd\nhelp(\"for\")\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines[0], "x: tensor [2, 3] float32")
+        XCTAssertEqual(lines[1], "tensor(6.)")
+        XCTAssertTrue(lines[2].hasPrefix("time: ") && lines[2].hasSuffix(" ms"), lines[2])
+        XCTAssertEqual(Array(lines[3...8]), [":save FILE (REPL command)", "write this session as a notebook with #> expectations", "[2, 3]",
+                                             "no help for 'nosuch_thing'", "no help for 'Conv2dd' (did you mean 'Conv2d'?)", "for (keyword)"])
+        let crlf = try vis([], stdin: "x = 1\r\n:help pi\r\nprint(x)\r\n")
+        XCTAssertEqual(crlf.status, 0, crlf.err)
+        XCTAssertTrue(crlf.out.hasPrefix("pi = 3.141592653589793 (constant, a float)\n"), crlf.out)
+        XCTAssertTrue(crlf.out.hasSuffix("\n1\n"), crlf.out)
+        let list = try vis([], stdin: ":help\n")
+        XCTAssertTrue(list.out.hasPrefix(":help [name]"), list.out)
+        XCTAssertTrue(list.out.contains("\n:save FILE "), list.out)
+    }
+
+    /// A piped script with commands still parses whole before running and stops at its
+    /// first error with status 1; errors keep the input's line numbers; `:quit` ends it.
+    func testPipedCommandsKeepTheScriptContract() throws {
+        let bad = try vis([], stdin: "print(\"before\")\n:help print\nnope + 1\nprint(\"after\")\n")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.out.hasPrefix("before\nprint("), bad.out)
+        XCTAssertFalse(bad.out.contains("after"), bad.out)
+        XCTAssertEqual(bad.err, "<stdin>:3:1: error: name 'nope' is not defined (did you mean 'none'?)\n    nope + 1\n    ^~~~\n")
+        let syntax = try vis([], stdin: "print(\"before\")\n:vars\nprint(2 +)\n")
+        XCTAssertEqual(syntax.status, 1)
+        XCTAssertEqual(syntax.out, "")
+        XCTAssertTrue(syntax.err.hasPrefix("<stdin>:3:10: error: expected an expression"), syntax.err)
+        let timed = try vis([], stdin: "x = 1\n:time  nope + 1\nprint(\"after\")\n")
+        XCTAssertEqual(timed.status, 1)
+        XCTAssertTrue(timed.err.hasPrefix("<stdin>:2:8: error: name 'nope' is not defined"), timed.err)
+        XCTAssertFalse(timed.out.contains("after"), timed.out)
+        let quit = try vis([], stdin: "print(1)\n:quit\nprint(2)\n")
+        XCTAssertEqual(quit.status, 0)
+        XCTAssertEqual(quit.out, "1\n")
+        let unknown = try vis([], stdin: ":hlep\nprint(1)\n")
+        XCTAssertEqual(unknown.out, "unknown command :hlep (did you mean ':help'?); :help lists the commands\n1\n")
+    }
+
+    /// `help()` is a builtin, so `-e` and files get the same text as `:help`.
+    func testHelpBuiltinInScripts() throws {
+        let r = try vis(["-e", "help(\"tensor.sum\")\nx = ones(2)\nhelp(x.sum)\nhelp(\":q\")"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "tensor.sum(dim=none, keepdim=false)\nsum over all elements, a dim or a list of dims.\n"
+                       + "tensor.sum(dim=none, keepdim=false)\nsum over all elements, a dim or a list of dims.\n"
+                       + ":quit (REPL command; also :q, :exit)\nleave (Ctrl-D also does)\n")
+    }
+
     func testDashERunsCode() throws {
         let r = try vis(["-e", "x = 20\nx * 2 + 2"])
         XCTAssertEqual(r.status, 0, r.err)

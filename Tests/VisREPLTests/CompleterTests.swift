@@ -45,6 +45,22 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(completer.candidates(for: "", linePrefix: ":run "), [])
     }
 
+    /// Command names and argument kinds come from `Command.table`.
+    func testCommandsComeFromTheTable() {
+        XCTAssertEqual(completer.candidates(for: "", linePrefix: ":"), Command.table.map { String($0.name.dropFirst()) }.sorted())
+        XCTAssertEqual(completer.candidates(for: "sa", linePrefix: ":help :"), ["save"])
+        XCTAssertEqual(completer.candidates(for: "q", linePrefix: ":help :"), ["q", "quit"])
+        XCTAssertEqual(completer.candidates(for: "wh", linePrefix: ":help "), ["while"])
+        XCTAssertEqual(completer.candidates(for: "list.app", linePrefix: ":help "), ["list.append"])
+        XCTAssertEqual(completer.candidates(for: "xs.su", linePrefix: ":help "), ["xs.sub", "xs.sum"])
+        XCTAssertEqual(completer.candidates(for: "x_", linePrefix: ":time "), ["x_train"])
+        XCTAssertEqual(completer.candidates(for: "xs.sh", linePrefix: ":time print("), ["xs.shape"])
+        XCTAssertEqual(completer.candidates(for: "train", linePrefix: ":save \(folder)/data/"), ["train-1.png", "train-2.png"])
+        XCTAssertEqual(completer.candidates(for: "x", linePrefix: ":vars "), [])
+        XCTAssertEqual(completer.candidates(for: "x", linePrefix: ":nosuch "), [])
+        for c in Command.table { XCTAssertFalse(c.help.isEmpty, c.name) }
+    }
+
     /// Inside a string the path is taken whole from the quote, whatever the editor split
     /// it at ('/', '-', a space); candidates replace only the last word.
     func testPathsInsideStrings() {

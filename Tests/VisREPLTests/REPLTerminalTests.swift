@@ -142,6 +142,12 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "x\r", shows: "\n1\n>>> ")
         edit(t, ":he\t", line: ">>> :help")
         enter(t, "\u{3}", shows: "^C\n>>> ")
+        // A command's argument completes as Command.table declares it.
+        edit(t, ":help :sa\t", line: ">>> :help :save")
+        enter(t, "\r", shows: ":save FILE (REPL command)\nwrite this session")
+        t.expect(">>> ")
+        edit(t, ":help tensor.argm\t", line: ">>> :help tensor.argm")
+        enter(t, "\u{3}", shows: "^C\n>>> ")
     }
 
     /// libedit runs completion inside its own read loop (S4TF's REPL died in el_wgets
@@ -150,7 +156,7 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         let odd = [
             "", "\t", "print(", "((([[{", "\"unclosed string ", "\"\\", "1.", "1.5.", "x.", "undefined.name.",
-            ":", ":load ", ":run ", ":help pri", "f\"{ones(2).su", "f\"text {", "fn f() {\r", "a.b.c.d.e.f.g.",
+            ":", ":load ", ":run ", ":help pri", ":help :", ":help tensor.", ":time x.", ":time \"da", "f\"{ones(2).su", "f\"text {", "fn f() {\r", "a.b.c.d.e.f.g.",
             String(repeating: "é", count: 40), String(repeating: "é", count: 600),
             String(repeating: "a", count: 1019), String(repeating: "b", count: 1021), String(repeating: "c", count: 2045),
             "abc def\u{1b}[D\u{1b}[D\u{1b}[D",
@@ -344,8 +350,8 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, ":help\r", shows: ":vars")
         t.expect(">>> ")
-        // The signature once, then the doc.
-        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\"): writes")
+        // The generated signature once, then the doc without its hand-written one.
+        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\")\nwrites")
         t.expect(">>> ")
         enter(t, ":help nosuch_thing\r", shows: "no help for 'nosuch_thing'")
         enter(t, "t = ones(2, 3)\r", shows: ">>> ")
@@ -357,6 +363,12 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, ":time\r", shows: ":time needs a statement")
         enter(t, ":time for i in range(2) {\r", shows: ":time needs a complete statement")
         t.expect(">>> ")
+        // A comment typed right before a function is its doc, as in a file.
+        enter(t, "# Doubles x.\r", shows: ">>> ")
+        enter(t, "fn double(x) {\r", shows: "... ")
+        enter(t, "return 2 * x }\r", shows: ">>> ")
+        enter(t, ":help double\r", shows: ":help double\ndouble(x)\nDoubles x.\n(defined at <repl>:2)\n>>> ")
+        enter(t, ":help for\r", shows: "for (keyword)\nLoops over any iterable")
     }
 
     func testLoadCellsAndRunSeeEditsOnDisk() throws {

@@ -83,7 +83,7 @@ public enum BasicBuiltins {
             return .range(r)
         }
         t.function("enumerate", [Param("iterable"), Param("start", .int, default: .int(0))],
-                   "enumerate(xs, start=0): pairs (index, x), lazily.\n  for i, (x, y) in enumerate(loader) { ... }") { a, _ in
+                   "enumerate(iterable, start=0): pairs (index, x), lazily.\n  for i, (x, y) in enumerate(loader) { ... }") { a, _ in
             let src = a["iterable"], start = try a.int("start")
             _ = try Iteration.iterator(src)
             return .object(IteratorObject("enumerate") {
@@ -96,7 +96,7 @@ public enum BasicBuiltins {
                 }
             })
         }
-        t.function("zip", [Param("iterables", .any, variadic: true)], "zip(*xs): tuples of corresponding elements, lazily; stops at the shortest.") { a, _ in
+        t.function("zip", [Param("iterables", .any, variadic: true)], "zip(*iterables): tuples of corresponding elements, lazily; stops at the shortest.") { a, _ in
             let sources = try a.list("iterables")
             for s in sources { _ = try Iteration.iterator(s) }
             return .object(IteratorObject("zip") {
@@ -182,7 +182,7 @@ public enum BasicBuiltins {
             return .float((x / scale).rounded(.toNearestOrEven) * scale)
         }
         t.function("sorted", [Param("iterable"), Param("key", .optional(.callable), default: Value.none), Param("reverse", .bool, default: .bool(false))],
-                   "sorted(xs, key=none, reverse=false): a new sorted list (stable).") { a, rt in
+                   "sorted(iterable, key=none, reverse=false): a new sorted list (stable).") { a, rt in
             try .list(ListBox(ValueMethods.sort(Iteration.elements(a["iterable"], runtime: rt), key: a["key"], reverse: a.bool("reverse"), rt)))
         }
         ConversionBuiltins.add(to: &t)

@@ -13,6 +13,8 @@ public struct BuiltinTable {
     /// (`SGD` -> `Optimizer`), for `:help SGD.step`.
     public var memberTables: [MemberTable] = []
     public var memberTypeAliases: [(String, String)] = []
+    /// Help topics that are not values (the REPL's `:` commands): name and text.
+    public var topics: [(String, String)] = []
 
     public init() {}
 
@@ -52,6 +54,8 @@ public final class BuiltinRegistry {
     public private(set) var docs: [String: NativeFunction] = [:]
     /// Member tables of native types by their name and by the type names that use them.
     public private(set) var memberTables: [String: MemberTable] = [:]
+    /// Help texts of topics that are not values (`:save`), for `:help` and `help()`.
+    public private(set) var topics: [String: String] = [:]
 
     public init(_ tables: [BuiltinTable]) {
         for table in tables { add(table) }
@@ -70,11 +74,12 @@ public final class BuiltinRegistry {
         for (name, v) in table.constants { globals[name] = v }
         for m in table.memberTables { memberTables[m.typeName] = m }
         for (alias, type) in table.memberTypeAliases { memberTables[alias] = memberTables[type] }
+        for (name, text) in table.topics { topics[name] = text }
     }
 
     /// The registry with every built-in library area.
     public static func standard() -> BuiltinRegistry {
         BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table(),
-                         ExceptionBuiltins.table()])
+                         ExceptionBuiltins.table(), HelpBuiltins.table()])
     }
 }

@@ -61,10 +61,10 @@ enum ConversionBuiltins {
             .float(try toFloat(a["x"]))
         }
         t.function("bool", [Param("x", default: .bool(false))], "bool(x): the truth value of x.") { a, _ in .bool(try a["x"].truthy()) }
-        t.function("list", [Param("iterable", default: .list(ListBox([])))], "list(xs): a new list of the elements of an iterable.") { a, rt in
+        t.function("list", [Param("iterable", default: .list(ListBox([])))], "list(iterable=[]): a new list of the elements of an iterable.") { a, rt in
             .list(ListBox(try Iteration.elements(a["iterable"], runtime: rt)))
         }
-        t.function("tuple", [Param("iterable", default: .tuple([]))], "tuple(xs): an immutable sequence of the elements of an iterable.") { a, rt in
+        t.function("tuple", [Param("iterable", default: .tuple([]))], "tuple(iterable=()): an immutable sequence of the elements of an iterable.") { a, rt in
             .tuple(try Iteration.elements(a["iterable"], runtime: rt))
         }
         t.function("dict", [Param("pairs", default: Value.none)], "dict(pairs=none): a new dict, empty or from a dict or a list of (key, value) pairs.") { a, rt in
@@ -90,7 +90,7 @@ enum ConversionBuiltins {
             .string(a["x"].typeName)
         }
         t.function("isinstance", [Param("x"), Param("types")],
-                   "isinstance(x, t): true when x's type is t, a type name or class (isinstance(m, Conv2d)), or one of a list of them.") { a, _ in
+                   "isinstance(x, types): true when x's type is types, a type name or class (isinstance(m, Conv2d)), or one of a list of them.") { a, _ in
             let candidates: [Value]
             switch a["types"] {
             case .list(let l): candidates = l.items

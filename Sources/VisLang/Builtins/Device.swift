@@ -31,7 +31,7 @@ enum Device {
             return .tensor(try x.to(d))
         }
         t.method("cpu", [], "x.cpu(): the tensor itself (vis tensors are always on the CPU).") { a, _ in .tensor(try a.tensor("self")) }
-        t.method("cuda", [Param("device", default: Value.none)], "x.cuda(): an error: vis runs on the CPU only.") { _, _ in
+        t.method("cuda", [Param("device", default: Value.none)], "x.cuda(device=none): an error: vis runs on the CPU only.") { _, _ in
             throw NativeError("cuda: vis runs on the CPU only (use x.to(device) with device \"cpu\")")
         }
     }

@@ -4,7 +4,7 @@ import VisTensor
 enum NPYBuiltins {
     static func add(to t: inout BuiltinTable) {
         t.function("save_npy", [Param("tensor", .tensor), Param("path", .string)],
-                   "save_npy(t, path): writes a NumPy .npy file (float32, int64 or bool), atomically.") { a, _ in
+                   "save_npy(tensor, path): writes a NumPy .npy file (float32, int64 or bool), atomically.") { a, _ in
             try a.tensor("tensor").saveNPY(path: a.string("path"))
             return .none
         }

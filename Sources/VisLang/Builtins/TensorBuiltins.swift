@@ -74,7 +74,7 @@ public enum TensorBuiltins {
             }
         }
         t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
-                   "full(shape, fill_value, dtype=float32): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
+                   "full(shape, fill_value, dtype=none, requires_grad=false): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
             let value = try a.double("fill_value"), dtype = try a.dtype("dtype") ?? .float32
             guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
                 throw NativeError("full: fill value \(Repr.float(value)) does not fit int64")
@@ -82,42 +82,42 @@ public enum TensorBuiltins {
             return try finish(Tensor.full(checked: a.ints("shape"), value, dtype: dtype), a, grad: "requires_grad")
         }
         t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
-                   "arange(start=0, end, step=1, dtype=none): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
+                   "arange(start, end=none, step=1, dtype=none, requires_grad=false): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
             let allInts = [a["start"], a["end"], a["step"]].allSatisfy { if case .float = $0 { return false } else { return true } }
             let (start, end) = a["end"].isNone ? (0, try a.double("start")) : (try a.double("start"), try a.double("end"))
             let dt = try a.dtype("dtype") ?? (allInts ? .int64 : .float32)
             return try finish(Tensor.arange(start, end, step: a.double("step"), dtype: dt), a, grad: "requires_grad")
         }
         t.function("linspace", [Param("start", .float), Param("end", .float), Param("steps", .int), gradParam],
-                   "linspace(start, end, steps): steps evenly spaced values from start to end inclusive.") { a, _ in
+                   "linspace(start, end, steps, requires_grad=false): steps evenly spaced values from start to end inclusive.") { a, _ in
             try finish(Tensor.linspace(a.double("start"), a.double("end"), steps: a.int("steps")), a, grad: "requires_grad")
         }
         t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: Value.none), dtypeParam],
-                   "eye(n, m=n): the identity matrix.") { a, _ in
+                   "eye(n, m=none, dtype=none): the identity matrix.") { a, _ in
             .tensor(try Tensor.eye(a.int("n"), a.optionalInt("m"), dtype: a.dtype("dtype") ?? .float32))
         }
         t.function("rand", [Param("shape", .any, variadic: true), gradParam],
-                   "rand(*shape): uniform samples in [0, 1) from the seeded generator.") { a, _ in
+                   "rand(*shape, requires_grad=false): uniform samples in [0, 1) from the seeded generator.") { a, _ in
             try finish(Tensor.rand(shapeArg(a, "shape")), a, grad: "requires_grad")
         }
         t.function("randn", [Param("shape", .any, variadic: true), gradParam],
-                   "randn(*shape): standard normal samples from the seeded generator.") { a, _ in
+                   "randn(*shape, requires_grad=false): standard normal samples from the seeded generator.") { a, _ in
             try finish(Tensor.randn(shapeArg(a, "shape")), a, grad: "requires_grad")
         }
         t.function("randint", [Param("low", .int), Param("high", .int), Param("size", .ints)],
                    "randint(low, high, size): int64 samples uniform in [low, high).\n  randint(0, 10, [4])") { a, _ in
             .tensor(try Tensor.randint(a.int("low"), a.int("high"), a.ints("size")))
         }
-        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(x): zeros with x's shape and dtype.") { a, _ in
+        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(input, dtype=none): zeros with input's shape and dtype (or the dtype given).") { a, _ in
             .tensor(try a.tensor("input").zerosLike(dtype: a.dtype("dtype")))
         }
-        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(x): ones with x's shape and dtype.") { a, _ in
+        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(input, dtype=none): ones with input's shape and dtype (or the dtype given).") { a, _ in
             .tensor(try a.tensor("input").onesLike(dtype: a.dtype("dtype")))
         }
-        t.function("randn_like", [Param("input", .tensor)], "randn_like(x): standard normal samples with x's shape.") { a, _ in
+        t.function("randn_like", [Param("input", .tensor)], "randn_like(input): standard normal samples with input's shape.") { a, _ in
             .tensor(try a.tensor("input").randnLike())
         }
-        t.function("rand_like", [Param("input", .tensor)], "rand_like(x): uniform [0, 1) samples with x's shape.") { a, _ in
+        t.function("rand_like", [Param("input", .tensor)], "rand_like(input): uniform [0, 1) samples with input's shape.") { a, _ in
             .tensor(try a.tensor("input").randLike())
         }
         t.function("seed", [Param("n", .int)],
@@ -129,7 +129,7 @@ public enum TensorBuiltins {
 
         // MARK: Math as functions and methods
         for (name, doc, f) in unaryMath {
-            t.function(name, [Param("input", .tensorLike)], "\(name)(x): \(doc)") { a, _ in .tensor(try f(a.tensor("input"))) }
+            t.function(name, [Param("input", .tensorLike)], "\(name)(input): \(doc)") { a, _ in .tensor(try f(a.tensor("input"))) }
             t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor("self"))) }
         }
         let binary: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
@@ -151,7 +151,7 @@ public enum TensorBuiltins {
             ("minimum", "Elementwise minimum of two tensors.", { try Tensor.where($0.le($1), $0, $1) }),
         ]
         for (name, doc, f) in binary {
-            t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(a, b): \(doc)") { a, _ in
+            t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(input, other): \(doc)") { a, _ in
                 .tensor(try f(a.tensor("input"), a.tensor("other")))
             }
             t.method(name, [Param("other", .tensorLike)], "x.\(name)(other): \(doc)") { a, _ in
@@ -168,20 +168,20 @@ public enum TensorBuiltins {
         let absDoc = "Elementwise absolute value."
         t.method("abs", [], "x.abs(): \(absDoc)") { a, _ in .tensor(try a.tensor("self").abs()) }
         let clampParams = [Param("min", .optional(.float), default: Value.none), Param("max", .optional(.float), default: Value.none)]
-        t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(x, min=none, max=none): limits every element to [min, max].") { a, _ in
+        t.function("clamp", [Param("input", .tensor)] + clampParams, "clamp(input, min=none, max=none): limits every element to [min, max].") { a, _ in
             .tensor(try a.tensor("input").clamp(min: a.optionalDouble("min"), max: a.optionalDouble("max")))
         }
         t.method("clamp", clampParams, "x.clamp(min=none, max=none): limits every element to [min, max].") { a, _ in
             .tensor(try a.tensor("self").clamp(min: a.optionalDouble("min"), max: a.optionalDouble("max")))
         }
         let slope = Param("negative_slope", .float, default: .float(0.01))
-        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(x, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
+        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(input, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
             .tensor(try a.tensor("input").leakyRelu(a.double("negative_slope")))
         }
-        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01)") { a, _ in .tensor(try a.tensor("self").leakyRelu(a.double("negative_slope"))) }
+        t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01): x for x > 0, negative_slope * x otherwise.") { a, _ in .tensor(try a.tensor("self").leakyRelu(a.double("negative_slope"))) }
         for (name, log) in [("softmax", false), ("log_softmax", true)] {
             let doc = log ? "log of softmax, computed stably as x - logsumexp(x)." : "exp(x) / sum(exp(x)) along dim, computed stably."
-            t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(x, dim=-1): \(doc)") { a, _ in
+            t.function(name, [Param("input", .tensor), Param("dim", .int, default: .int(-1))], "\(name)(input, dim=-1): \(doc)") { a, _ in
                 let x = try a.tensor("input")
                 return .tensor(log ? try x.logSoftmax(dim: a.int("dim")) : try x.softmax(dim: a.int("dim")))
             }
@@ -191,7 +191,7 @@ public enum TensorBuiltins {
             }
         }
         t.function("where", [Param("condition", .tensor), Param("input", .tensorLike), Param("other", .tensorLike)],
-                   "where(cond, a, b): elements of a where cond is true, of b elsewhere (broadcast).") { a, _ in
+                   "where(condition, input, other): elements of input where condition is true, of other elsewhere (broadcast).") { a, _ in
             .tensor(try Tensor.where(a.tensor("condition"), a.tensor("input"), a.tensor("other")))
         }
         t.method("masked_fill", [Param("mask", .tensor), Param("value", .float)],

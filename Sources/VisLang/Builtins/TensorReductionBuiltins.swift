@@ -26,7 +26,7 @@ enum TensorReductionBuiltins {
         t.method("mean", [dim, keep], "x.mean(dim=none, keepdim=false): mean over all elements, a dim or a list of dims.") { a, _ in
             .tensor(try a.tensor("self").mean(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
-        t.function("mean", [Param("input", .tensor), dim, keep], "mean(x, dim=none, keepdim=false)") { a, _ in
+        t.function("mean", [Param("input", .tensor), dim, keep], "mean(input, dim=none, keepdim=false): mean over all elements, a dim or a list of dims.\n  mean(x, dim=1)") { a, _ in
             .tensor(try a.tensor("input").mean(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
         for (name, isStd) in [("var", false), ("std", true)] {

@@ -15,7 +15,7 @@ enum TensorShapeBuiltins {
             .tensor(try a.tensor("self").flatten(a.int("start_dim"), a.int("end_dim")))
         }
         t.function("flatten", [Param("input", .tensor), Param("start_dim", .int, default: .int(0)), Param("end_dim", .int, default: .int(-1))],
-                   "flatten(x, start_dim=0, end_dim=-1): merges dimensions start..end into one.") { a, _ in
+                   "flatten(input, start_dim=0, end_dim=-1): merges dimensions start..end into one.") { a, _ in
             .tensor(try a.tensor("input").flatten(a.int("start_dim"), a.int("end_dim")))
         }
         t.method("squeeze", [Param("dim", .optional(.int), default: Value.none)], "x.squeeze(dim=none): removes size-1 dimensions (all, or only dim).") { a, _ in
@@ -31,7 +31,7 @@ enum TensorShapeBuiltins {
             .tensor(try a.tensor("self").transpose(a.int("dim0"), a.int("dim1")))
         }
         t.method("t", [], "x.t(): transpose of a matrix.") { a, _ in .tensor(try a.tensor("self").t()) }
-        t.method("expand", [shape], "x.expand(*sizes): broadcasts size-1 dimensions without copying (-1 keeps a size).") { a, _ in
+        t.method("expand", [shape], "x.expand(*shape): broadcasts size-1 dimensions without copying (-1 keeps a size).") { a, _ in
             .tensor(try a.tensor("self").expand(TensorBuiltins.shapeArg(a, "shape")))
         }
         t.method("repeat", [Param("repeats", .any, variadic: true)], "x.repeat(*repeats): tiles the tensor along each dimension (a copy).") { a, _ in
@@ -72,7 +72,7 @@ enum TensorShapeBuiltins {
             .tensor(try a.tensor("input").gather(dim: a.int("dim"), index: a.tensor("index")))
         }
         t.function("one_hot", [Param("input", .tensor), Param("num_classes", .int, default: .int(-1))],
-                   "one_hot(labels, num_classes=-1): int64 one-hot rows for int64 labels; -1 means max label + 1.") { a, _ in
+                   "one_hot(input, num_classes=-1): int64 one-hot rows for int64 labels; -1 means max label + 1.") { a, _ in
             .tensor(try a.tensor("input").oneHot(numClasses: a.int("num_classes")))
         }
 
@@ -101,7 +101,7 @@ enum TensorShapeBuiltins {
         t.method("detach", [], "x.detach(): the same data with no autograd history.") { a, _ in .tensor(try a.tensor("self").detach()) }
         t.method("clone", [], "x.clone(): a copy of the data (differentiable).") { a, _ in .tensor(try a.tensor("self").clone()) }
         t.method("requires_grad_", [Param("requires_grad", .bool, default: .bool(true))],
-                 "x.requires_grad_(flag=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
+                 "x.requires_grad_(requires_grad=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
             .tensor(try a.tensor("self").setRequiresGrad(a.bool("requires_grad")))
         }
         t.method("zero_", [], "x.zero_(): sets every element to 0 in place; returns x.") { a, _ in

@@ -75,10 +75,10 @@ enum ValueMethods {
             }
             return .string(try string(a).replacingOccurrences(of: old, with: a.string("new")))
         }
-        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix)") { a, _ in .bool(try string(a).hasPrefix(a.string("prefix"))) }
-        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix)") { a, _ in .bool(try string(a).hasSuffix(a.string("suffix"))) }
-        t.method("lower", on: "string", [], "s.lower()") { a, _ in .string(try string(a).lowercased()) }
-        t.method("upper", on: "string", [], "s.upper()") { a, _ in .string(try string(a).uppercased()) }
+        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix): true when s begins with prefix.\n  \"img_01.png\".startswith(\"img\")") { a, _ in .bool(try string(a).hasPrefix(a.string("prefix"))) }
+        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix): true when s ends with suffix.\n  path.endswith(\".png\")") { a, _ in .bool(try string(a).hasSuffix(a.string("suffix"))) }
+        t.method("lower", on: "string", [], "s.lower(): s with every letter in lower case.") { a, _ in .string(try string(a).lowercased()) }
+        t.method("upper", on: "string", [], "s.upper(): s with every letter in upper case.") { a, _ in .string(try string(a).uppercased()) }
         t.method("format", on: "string", [Param("args", .any, variadic: true)], "s.format(*args): replaces {} / {0} / {:.2f} fields with the arguments.") { a, _ in
             let s = try string(a), args = try a.list("args")
             var out = "", auto = 0
@@ -159,7 +159,7 @@ enum ValueMethods {
             try dictBox(a)[key(a["key"], "get")] ?? a["default"]
         }
         t.method("pop", on: "dict", [Param("key"), Param("default", variadic: true)],
-                 "d.pop(key[, default]): removes key and returns its value; a missing key gives default, or an error when none is given.") { a, _ in
+                 "d.pop(key, *default): removes key and returns its value; a missing key gives default, or an error when none is given.") { a, _ in
             let d = try dictBox(a), k = try key(a["key"], "pop")
             let fallback = try a.list("default")
             guard fallback.count <= 1 else { throw NativeError("pop: takes at most 2 arguments (key, default), got \(1 + fallback.count)") }

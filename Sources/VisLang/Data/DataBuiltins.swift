@@ -192,7 +192,7 @@ public enum DataBuiltins {
         }
         t.function("write_image", [Param("image", .tensor), Param("path", .string), Param("quality", .int, default: .int(75)),
                                     Param("bit_depth", .int, default: .int(8)), Param("progressive", .bool, default: .bool(false))],
-                   "write_image(t, path, quality=75, bit_depth=8, progressive=false): writes [C, H, W] in [0, 1] (or [H, W]) as PNG or JPEG by the extension, atomically.") { a, _ in
+                   "write_image(image, path, quality=75, bit_depth=8, progressive=false): writes [C, H, W] in [0, 1] (or [H, W]) as PNG or JPEG by the extension, atomically.") { a, _ in
             try ImageCodec.write(a.tensor("image"), to: a.string("path"), quality: a.int("quality"), bitDepth: a.int("bit_depth"), progressive: a.bool("progressive"))
             return .none
         }

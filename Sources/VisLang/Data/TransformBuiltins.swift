@@ -72,7 +72,7 @@ enum TransformBuiltins {
         t.function("RandomResizedCrop", [size, Param("scale", .list, default: .list(ListBox([.float(0.08), .float(1.0)]))),
                                           Param("ratio", .list, default: .list(ListBox([.float(3.0 / 4), .float(4.0 / 3)]))),
                                           Param("interpolation", .string, default: .string("bilinear"))],
-                   "RandomResizedCrop(size, scale=[0.08, 1.0], ratio=[3/4, 4/3]): a random area and aspect, resized (torchvision's sampling).") { a, _ in
+                   "RandomResizedCrop(size, scale=[0.08, 1.0], ratio=[0.75, 1.3333333333333333], interpolation=\"bilinear\"): a random area and aspect, resized (torchvision's sampling).") { a, _ in
             object(try RandomResizedCrop(size: pair(a, "size"), scale: range(a, "scale", symmetric: false), ratio: range(a, "ratio", symmetric: false), interpolation: interpolation(a, "interpolation")))
         }
         for (name, vertical) in [("RandomHorizontalFlip", false), ("RandomVerticalFlip", true)] {
@@ -107,7 +107,7 @@ enum TransformBuiltins {
         }
         t.function("PairedImageFolder", [Param("root", .string), Param("pair_suffix", .string, default: .string("(1)")), Param("transform", default: Value.none),
                                           Param("pair_transform", default: Value.none), Param("strict", .bool, default: .bool(false)), Param("mode", .string, default: .string("RGB"))],
-                   "PairedImageFolder(root, pair_suffix=\"(1)\", transform=none, pair_transform=none, strict=false): two views per sample (name.jpg + name(1).jpg), samples (img1, img2, label).") { a, rt in
+                   "PairedImageFolder(root, pair_suffix=\"(1)\", transform=none, pair_transform=none, strict=false, mode=\"RGB\"): two views per sample (name.jpg + name(1).jpg), samples (img1, img2, label).") { a, rt in
             var pt: PairTransform? = nil
             if case .object(let o as PairTransformObject) = a["pair_transform"] { pt = o.transform } else if DataBuiltins.isCallable(a["pair_transform"]) {
                 pt = joint(a["pair_transform"], "PairedImageFolder: pair_transform", runtime: rt)
@@ -120,7 +120,7 @@ enum TransformBuiltins {
             return .object(DatasetObject(ds))
         }
         t.function("SegmentationFolder", [Param("images", .string), Param("masks", .string), Param("transform", default: Value.none), Param("mode", .string, default: .string("RGB"))],
-                   "SegmentationFolder(images, masks, transform=none): images and masks matched by file stem; samples (image, mask int64 [H, W]); geometric transforms apply to both.") { a, rt in
+                   "SegmentationFolder(images, masks, transform=none, mode=\"RGB\"): images and masks matched by file stem; samples (image, mask int64 [H, W]); geometric transforms apply to both.") { a, rt in
             var pt: PairTransform? = nil
             switch a["transform"] {
             case .none: break

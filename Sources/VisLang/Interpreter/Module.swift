@@ -167,7 +167,7 @@ enum ModuleMembers {
             return a["self"]
         }
         t.method("cpu", [], "m.cpu(): the module itself (vis runs on the CPU).") { a, _ in a["self"] }
-        t.method("cuda", [Param("device", default: Value.none)], "m.cuda(): an error: vis runs on the CPU only.") { _, _ in
+        t.method("cuda", [Param("device", default: Value.none)], "m.cuda(device=none): an error: vis runs on the CPU only.") { _, _ in
             throw NativeError("cuda: vis runs on the CPU only (use model.to(device) with device \"cpu\")")
         }
         return t

@@ -128,24 +128,10 @@ public final class Session {
         for name in interpreter.globals.defined { interpreter.globals.values[interpreter.globals.slot(name)] = nil }
     }
 
-    /// Documentation for a builtin name (`print`, `Conv2d`, `tensor.sum`, `x.sum`).
+    /// The help for a name (`print`, `Conv2d`, `tensor.sum`, `x.sum`, `for`, `fit`, a
+    /// session variable), or nil when nothing of that name is known. The same text as
+    /// the `help()` builtin prints (see `Help`).
     public func help(_ name: String) -> String? {
-        let registry = interpreter.registry
-        if let f = registry.docs[name] { return "\(f.signature)\n\n\(f.doc)" }
-        if let dot = name.lastIndex(of: ".") {
-            let base = String(name[..<dot]), member = String(name[name.index(after: dot)...])
-            if let v = value(of: base) {
-                let table = Members.methodTable(v)
-                if let f = registry.methods[table]?[member] { return "\(f.signature)\n\n\(f.doc)" }
-            }
-            for type in ["tensor", "string", "list", "dict"] {
-                if base == type, let f = registry.methods[type]?[member] { return "\(f.signature)\n\n\(f.doc)" }
-            }
-            // Members of native types: `:help SGD.step`, `:help Module.train`, `:help opt.step`.
-            if let text = registry.memberTables[base]?.help(member) { return text }
-            if case .object(let o)? = value(of: base), let text = o.members?.help(member) { return text }
-        }
-        if case .function(let f as UserFunction)? = value(of: name) { return "\(f.signature)\n\n(defined in this session)" }
-        return nil
+        Help(interpreter).text(forName: name)
     }
 }

@@ -20,7 +20,7 @@ enum CheckpointBuiltins {
 
     static func add(to t: inout BuiltinTable) {
         t.function("save", [Param("obj"), Param("path", .string)],
-                   "save(model_or_state_dict, path): writes a safetensors file with PyTorch's key names, atomically.\n  save(net, \"model.safetensors\")") { a, _ in
+                   "save(obj, path): writes a safetensors file with PyTorch's key names, atomically.\n  save(net, \"model.safetensors\")") { a, _ in
             try SafeTensors.save(entries(a["obj"], "save"), to: a.string("path"))
             return .none
         }

@@ -20,7 +20,7 @@ enum LayerBuiltins {
                         Param("dilation", .ints, default: .int(1)), Param("groups", .int, default: .int(1)), bias,
                         Param("padding_mode", .string, default: .string("zeros"))]
         t.function("Conv2d", [Param("in_channels", .int), Param("out_channels", .int), Param("kernel_size", .ints)] + convTail,
-                   "Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true): 2-D convolution; padding may be \"same\" or \"valid\".\n  Conv2d(3, 16, 3, padding=1)") { a, _ in
+                   "Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode=\"zeros\"): 2-D convolution; padding may be \"same\" or \"valid\".\n  Conv2d(3, 16, 3, padding=1)") { a, _ in
             try checkPaddingMode(a)
             return N.value(try Conv2d(a.int("in_channels"), a.int("out_channels"), kernelSize: N.pair(a, "kernel_size"), stride: N.pair(a, "stride"), padding: N.padding(a, "padding"),
                                       dilation: N.pair(a, "dilation"), groups: a.int("groups"), bias: a.bool("bias")))
@@ -42,7 +42,7 @@ enum LayerBuiltins {
         t.function("MaxPool2d", [Param("kernel_size", .ints), Param("stride", .optional(.ints), default: Value.none), Param("padding", .ints, default: .int(0)),
                                   Param("dilation", .ints, default: .int(1)), Param("return_indices", .bool, default: .bool(false)),
                                   Param("ceil_mode", .bool, default: .bool(false))],
-                   "MaxPool2d(kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false): max over windows.\n  MaxPool2d(2)") { a, _ in
+                   "MaxPool2d(kernel_size, stride=none, padding=0, dilation=1, return_indices=false, ceil_mode=false): max over windows.\n  MaxPool2d(2)") { a, _ in
             if try a.bool("return_indices") { throw NativeError("MaxPool2d: return_indices=true is not supported") }
             return N.value(MaxPool2d(kernelSize: try N.pair(a, "kernel_size"), stride: a["stride"].isNone ? nil : try N.pair(a, "stride"), padding: try N.pair(a, "padding"),
                                      dilation: try N.pair(a, "dilation"), ceilMode: try a.bool("ceil_mode"), shownAsInts: N.isInt(a, "kernel_size")))
@@ -76,16 +76,16 @@ enum LayerBuiltins {
         }
         for (name, channels) in [("Dropout", false), ("Dropout2d", true)] {
             t.function(name, [Param("p", .float, default: .float(0.5)), Param("inplace", .bool, default: .bool(false))],
-                       "\(name)(p=0.5): zeroes \(channels ? "whole channels" : "elements") with probability p in training (scaling the rest by 1/(1-p)); identity in eval.") { a, _ in
+                       "\(name)(p=0.5, inplace=false): zeroes \(channels ? "whole channels" : "elements") with probability p in training (scaling the rest by 1/(1-p)); identity in eval.") { a, _ in
                 N.value(try Dropout(p: a.double("p"), channels: channels))
             }
         }
         let activations: [(String, Activation.Kind)] = [("ReLU", .relu), ("GELU", .gelu), ("SiLU", .silu), ("Sigmoid", .sigmoid), ("Tanh", .tanh)]
         for (name, kind) in activations {
-            t.function(name, [Param("inplace", .any, default: .bool(false))], "\(name)(): the \(name) activation as a layer.") { _, _ in N.value(Activation(kind)) }
+            t.function(name, [Param("inplace", .any, default: .bool(false))], "\(name)(inplace=false): the \(name) activation as a layer.") { _, _ in N.value(Activation(kind)) }
         }
         t.function("LeakyReLU", [Param("negative_slope", .float, default: .float(0.01)), Param("inplace", .bool, default: .bool(false))],
-                   "LeakyReLU(negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
+                   "LeakyReLU(negative_slope=0.01, inplace=false): x for x > 0, slope * x otherwise.") { a, _ in
             N.value(Activation(.leakyRelu, negativeSlope: try a.double("negative_slope")))
         }
         for (name, kind) in [("Softmax", Activation.Kind.softmax), ("LogSoftmax", .logSoftmax)] {
@@ -116,7 +116,7 @@ enum LayerBuiltins {
                    "GRU(input_size, hidden_size, num_layers=1, bias=true, batch_first=false, dropout=0, bidirectional=false): calling it gives (output, h); gru(x, h0) starts from a given state.") { a, _ in
             N.value(try GRU(inputSize: a.int("input_size"), hiddenSize: a.int("hidden_size"), numLayers: a.int("num_layers"), bias: a.bool("bias"), batchFirst: a.bool("batch_first"), dropout: a.double("dropout"), bidirectional: a.bool("bidirectional")))
         }
-        t.function("Sequential", [Param("modules", .any, variadic: true)], "Sequential(*layers): applies layers in order; children are named 0, 1, ...") { a, rt in
+        t.function("Sequential", [Param("modules", .any, variadic: true)], "Sequential(*modules): applies layers in order; children are named 0, 1, ...") { a, rt in
             var items = try a.list("modules")
             if items.count == 1, case .list(let l) = items[0] { items = l.items }
             return N.value(Sequential(try items.enumerated().map { try N.module($0.element, "Sequential: argument \($0.offset)", runtime: rt) }))

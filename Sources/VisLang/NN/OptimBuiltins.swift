@@ -196,7 +196,7 @@ enum OptimBuiltins {
         }
         t.function("RMSprop", [params, Param("lr", .float, default: .float(1e-2)), Param("alpha", .float, default: .float(0.99)), Param("eps", .float, default: .float(1e-8)),
                                Param("weight_decay", .float, default: .float(0)), Param("momentum", .float, default: .float(0)), Param("centered", .bool, default: .bool(false))],
-                   "RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=false)") { a, _ in
+                   "RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=false): divides each gradient by a running root mean square of past gradients (PyTorch's RMSprop).\n  RMSprop(net.parameters(), lr=1e-3)") { a, _ in
             .object(OptimizerObject(try RMSprop(groups: groups(a["params"]), lr: a.double("lr"), alpha: a.double("alpha"), eps: a.double("eps"), weightDecay: a.double("weight_decay"),
                                                 momentum: a.double("momentum"), centered: a.bool("centered"))))
         }
@@ -211,24 +211,24 @@ enum OptimBuiltins {
         t.memberTables += [OptimizerObject.table, SchedulerObject.table]
         let opt = Param("optimizer")
         func sched(_ s: LRScheduler) -> Value { .object(SchedulerObject(s)) }
-        t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(opt, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in
+        t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(optimizer, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in
             sched(try StepLR(optimizer(a["optimizer"], "StepLR"), stepSize: a.int("step_size"), gamma: a.double("gamma")))
         }
-        t.function("MultiStepLR", [opt, Param("milestones", .list), Param("gamma", .float, default: .float(0.1))], "MultiStepLR(opt, milestones, gamma=0.1): lr times gamma at each milestone.") { a, _ in
+        t.function("MultiStepLR", [opt, Param("milestones", .list), Param("gamma", .float, default: .float(0.1))], "MultiStepLR(optimizer, milestones, gamma=0.1): lr times gamma at each milestone.") { a, _ in
             sched(try MultiStepLR(optimizer(a["optimizer"], "MultiStepLR"), milestones: a.ints("milestones"), gamma: a.double("gamma")))
         }
-        t.function("ExponentialLR", [opt, Param("gamma", .float)], "ExponentialLR(opt, gamma): lr times gamma every step.") { a, _ in
+        t.function("ExponentialLR", [opt, Param("gamma", .float)], "ExponentialLR(optimizer, gamma): lr times gamma every step.") { a, _ in
             sched(try ExponentialLR(optimizer(a["optimizer"], "ExponentialLR"), gamma: a.double("gamma")))
         }
         t.function("CosineAnnealingLR", [opt, Param("T_max", .int), Param("eta_min", .float, default: .float(0))],
-                   "CosineAnnealingLR(opt, T_max, eta_min=0): cosine decay from lr to eta_min over T_max steps (PyTorch's recursive form).") { a, _ in
+                   "CosineAnnealingLR(optimizer, T_max, eta_min=0.0): cosine decay from lr to eta_min over T_max steps (PyTorch's recursive form).") { a, _ in
             sched(try CosineAnnealingLR(optimizer(a["optimizer"], "CosineAnnealingLR"), tMax: a.int("T_max"), etaMin: a.double("eta_min")))
         }
         t.function("ReduceLROnPlateau", [opt, Param("mode", .string, default: .string("min")), Param("factor", .float, default: .float(0.1)),
                                          Param("patience", .int, default: .int(10)), Param("threshold", .float, default: .float(1e-4)),
                                          Param("threshold_mode", .string, default: .string("rel")), Param("cooldown", .int, default: .int(0)),
                                          Param("min_lr", .oneOf([.float, .list]), default: .float(0)), Param("eps", .float, default: .float(1e-8))],
-                   "ReduceLROnPlateau(opt, mode=\"min\", factor=0.1, patience=10, threshold=1e-4, threshold_mode=\"rel\", cooldown=0, min_lr=0): lowers lr when the metric given to step(metric) stops improving.") { a, _ in
+                   "ReduceLROnPlateau(optimizer, mode=\"min\", factor=0.1, patience=10, threshold=0.0001, threshold_mode=\"rel\", cooldown=0, min_lr=0.0, eps=1e-08): lowers lr when the metric given to step(metric) stops improving.") { a, _ in
             var minLR = 0.0
             var minLRs: [Double]? = nil
             if let d = a["min_lr"].asDouble { minLR = d } else { minLRs = try a.list("min_lr").map { guard let d = $0.asDouble else { throw NativeError("min_lr must be numbers") }; return d } }
@@ -239,12 +239,12 @@ enum OptimBuiltins {
                                   Param("steps_per_epoch", .optional(.int), default: Value.none), Param("pct_start", .float, default: .float(0.3)),
                                   Param("anneal_strategy", .string, default: .string("cos")), Param("cycle_momentum", .bool, default: .bool(true)),
                                   Param("div_factor", .float, default: .float(25)), Param("final_div_factor", .float, default: .float(1e4)), Param("three_phase", .bool, default: .bool(false))],
-                   "OneCycleLR(opt, max_lr, total_steps=none, epochs=none, steps_per_epoch=none, pct_start=0.3, anneal_strategy=\"cos\", ...): the one-cycle policy, stepped every batch.") { a, _ in
+                   "OneCycleLR(optimizer, max_lr, total_steps=none, epochs=none, steps_per_epoch=none, pct_start=0.3, anneal_strategy=\"cos\", cycle_momentum=true, div_factor=25.0, final_div_factor=10000.0, three_phase=false): the one-cycle policy, stepped every batch.") { a, _ in
             sched(try OneCycleLR(optimizer(a["optimizer"], "OneCycleLR"), maxLR: a.double("max_lr"), totalSteps: a.optionalInt("total_steps"), epochs: a.optionalInt("epochs"), stepsPerEpoch: a.optionalInt("steps_per_epoch"),
                                  pctStart: a.double("pct_start"), annealStrategy: a.string("anneal_strategy"), cycleMomentum: a.bool("cycle_momentum"), divFactor: a.double("div_factor"), finalDivFactor: a.double("final_div_factor"), threePhase: a.bool("three_phase")))
         }
         t.function("LinearWarmup", [opt, Param("warmup_steps", .int), Param("start_factor", .float, default: .float(1.0 / 3)), Param("after", default: Value.none)],
-                   "LinearWarmup(opt, warmup_steps, start_factor=1/3, after=none): lr rises linearly over warmup_steps, then the `after` scheduler takes over.") { a, _ in
+                   "LinearWarmup(optimizer, warmup_steps, start_factor=0.3333333333333333, after=none): lr rises linearly over warmup_steps, then the `after` scheduler takes over.") { a, _ in
             var after: LRScheduler? = nil
             if case .object(let s as SchedulerObject) = a["after"] { after = s.scheduler } else if !a["after"].isNone {
                 throw NativeError("LinearWarmup: after must be a scheduler, got \(a["after"].typeName)")

@@ -101,7 +101,7 @@ public enum ReportBuiltins {
         t.function("is_terminal", [], "is_terminal(): true when output goes to a terminal.") { _, rt in .bool(rt.isTerminal) }
         t.function("plot", [Param("data"), Param("path", .optional(.string), default: Value.none), Param("title", .optional(.string), default: Value.none),
                             Param("keys", .optional(.list), default: Value.none), Param("labels", .optional(.list), default: Value.none)],
-                   "plot(history_or_series, path=none, title=none, keys=none, labels=none): line charts (x = epoch from 1) to a PNG at path; in a terminal (or without path) also a text chart.\n  plot(history, path=\"loss.png\", title=\"Fashion-MNIST\")") { a, rt in
+                   "plot(data, path=none, title=none, keys=none, labels=none): line charts (x = epoch from 1) to a PNG at path; in a terminal (or without path) also a text chart.\n  plot(history, path=\"loss.png\", title=\"Fashion-MNIST\")") { a, rt in
             let s = try series(a["data"], keys: strings(a["keys"]), labels: strings(a["labels"]))
             let canvas = Plot.draw(s, title: a["title"].isNone ? nil : try a.string("title"))
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: Plot.text(s))
@@ -109,7 +109,7 @@ public enum ReportBuiltins {
         }
         t.function("show", [Param("images", .tensor), Param("path", .optional(.string), default: Value.none), Param("nrow", .int, default: .int(8)),
                             Param("labels", .optional(.list), default: Value.none)],
-                   "show(image_or_batch, path=none, nrow=8, labels=none): a grid of images (scaled to [0, 1] for display) written to a PNG at path, and drawn inline in a true-colour terminal.") { a, rt in
+                   "show(images, path=none, nrow=8, labels=none): a grid of images (scaled to [0, 1] for display) written to a PNG at path, and drawn inline in a true-colour terminal.") { a, rt in
             let canvas = try Show.grid(Show.images(a.tensor("images")), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: nil)
             return .none
