@@ -148,7 +148,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try vis(["-e", "1"]).status, 0)
         XCTAssertEqual(try vis(["-e", "exit(3)"]).status, 3)
         XCTAssertEqual(try vis(["missing.vis"]).status, 1)
-        for usage in [["--bogus"], ["-e"], ["-e", "1", "2"], ["test"], ["test", "--bogus", "x.vis"], ["run"], ["a.vis", "b.vis"]] {
+        for usage in [["--bogus"], ["-e"], ["-e", "1", "2"], ["test"], ["test", "--bogus", "x.vis"], ["run"], ["run", "--cell", "1"]] {
             let r = try vis(usage)
             XCTAssertEqual(r.status, 2, "vis \(usage.joined(separator: " "))")
             XCTAssertTrue(r.err.contains("usage: vis"), "vis \(usage.joined(separator: " ")): \(r.err)")

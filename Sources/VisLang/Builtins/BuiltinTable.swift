@@ -54,6 +54,10 @@ public final class BuiltinRegistry {
 
     /// The registry with every built-in library area.
     public static func standard() -> BuiltinRegistry {
-        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table()])
+        let registry = BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table()])
+        // Module values (torch, nn, math, os...) resolve members against the registry itself.
+        registry.add(Namespaces.table(registry: registry))
+        registry.add(PythonModules.table(registry: registry))
+        return registry
     }
 }

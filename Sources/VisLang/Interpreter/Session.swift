@@ -123,6 +123,18 @@ public final class Session {
         return Members.names(of: v, registry: interpreter.registry)
     }
 
+    /// The value a dotted path of names and module members names (`torch.nn.Conv2d`),
+    /// without running code.
+    public func value(atPath path: String) -> Value? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard let first = parts.first, var v = value(of: first) else { return nil }
+        for p in parts.dropFirst() {
+            guard case .object(let o as NamespaceObject) = v, let next = o.lookup(p) else { return nil }
+            v = next
+        }
+        return v
+    }
+
     /// Forgets every global (`:reset`).
     public func reset() {
         for name in interpreter.globals.defined { interpreter.globals.values[interpreter.globals.slot(name)] = nil }
@@ -132,6 +144,8 @@ public final class Session {
     public func help(_ name: String) -> String? {
         let registry = interpreter.registry
         if let f = registry.docs[name] { return "\(f.signature)\n\n\(f.doc)" }
+        // A module member (`torch.cat`, `math.sqrt`, `os.path.join`): the builtin it names.
+        if name.contains("."), case .function(let f as NativeFunction)? = value(atPath: name) { return "\(f.signature)\n\n\(f.doc)" }
         if let dot = name.lastIndex(of: ".") {
             let base = String(name[..<dot]), member = String(name[name.index(after: dot)...])
             if let v = value(of: base) {
