@@ -146,10 +146,43 @@ enum OSModule {
             guard unlink(path) == 0 else { throw NativeError("os.remove: cannot remove '\(path)' (\(String(cString: strerror(errno))))") }
             return .none
         }
+        m.function("rmdir", [Param("path", .string)], "os.rmdir(path): deletes an empty folder.\n  os.rmdir(\"out\")") { a, _ in
+            let path = try a.string("path")
+            guard Foundation.rmdir(path) == 0 else { throw NativeError("os.rmdir: cannot remove folder '\(path)' (\(String(cString: strerror(errno))))") }
+            return .none
+        }
         m.function("rename", [Param("src", .string), Param("dst", .string)], "os.rename(src, dst): renames or moves a file or folder (replacing a file at dst).\n  os.rename(\"a.txt\", \"b.txt\")") { a, _ in
             let src = try a.string("src"), dst = try a.string("dst")
             guard Foundation.rename(src, dst) == 0 else { throw NativeError("os.rename: cannot rename '\(src)' to '\(dst)' (\(String(cString: strerror(errno))))") }
             return .none
+        }
+        return m.make()
+    }
+
+    /// Python's `shutil`: copying, moving and deleting whole trees.
+    static func makeShutil() -> NamespaceObject {
+        var m = ModuleBuilder("shutil")
+        let fm = FileManager.default
+        m.function("rmtree", [Param("path", .string)], "shutil.rmtree(path): deletes a folder and everything in it (a link is refused, as Python does).\n  shutil.rmtree(\"runs/old\")") { a, _ in
+            let path = try a.string("path")
+            var s = stat()
+            guard lstat(path, &s) == 0 else { throw NativeError("shutil.rmtree: no such folder '\(path)'") }
+            guard s.st_mode & S_IFMT == S_IFDIR else { throw NativeError("shutil.rmtree: '\(path)' is not a folder (a symbolic link or a file)") }
+            do { try fm.removeItem(atPath: path) } catch { throw failure("shutil.rmtree: cannot remove", path, error) }
+            return .none
+        }
+        m.function("copyfile", [Param("src", .string), Param("dst", .string)], "shutil.copyfile(src, dst): copies a file's contents to dst (replacing it); returns dst.\n  shutil.copyfile(\"best.safetensors\", \"final.safetensors\")") { a, _ in
+            let src = try a.string("src"), dst = try a.string("dst")
+            guard let data = fm.contents(atPath: src) else { throw NativeError("shutil.copyfile: cannot read '\(src)'") }
+            do { try data.write(to: URL(fileURLWithPath: dst), options: .atomic) } catch { throw failure("shutil.copyfile: cannot write", dst, error) }
+            return .string(dst)
+        }
+        m.function("move", [Param("src", .string), Param("dst", .string)], "shutil.move(src, dst): moves a file or folder (into dst when dst is a folder); returns the new path.\n  shutil.move(\"a.txt\", \"archive\")") { a, _ in
+            let src = try a.string("src")
+            var dst = try a.string("dst")
+            if let s = status(dst), s.st_mode & S_IFMT == S_IFDIR { dst = join([dst, split(src).1]) }
+            do { try fm.moveItem(atPath: src, toPath: dst) } catch { throw failure("shutil.move: cannot move '\(src)' to", dst, error) }
+            return .string(dst)
         }
         return m.make()
     }
