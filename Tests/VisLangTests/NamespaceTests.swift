@@ -47,6 +47,8 @@ final class NamespaceTests: XCTestCase {
         XCTAssertTrue(session.help("os.path.join")?.contains("os.path.join(*paths)") ?? false)
         XCTAssertTrue(session.help("torch.device")?.contains("vis runs on the CPU") ?? false)
         XCTAssertNil(session.help("torch.nothing"))
+        XCTAssertTrue(session.help("optim.lr_scheduler")?.hasPrefix("module torch.optim.lr_scheduler\n\nmembers: CosineAnnealingLR, ExponentialLR,") ?? false, session.help("optim.lr_scheduler") ?? "nil")
+        XCTAssertEqual(session.help("torch.load"), session.help("load_state_dict"), "torch.load(path) returns the state dict")
     }
 
     func testFileObjectsAreContextManagersWithAtomicWrites() throws {

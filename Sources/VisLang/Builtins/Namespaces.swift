@@ -151,6 +151,7 @@ enum Namespaces {
         torchFixed["device"] = .function(device)
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"
+        torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
         torchLazy["concat"] = "cat"
         torchLazy["clip"] = "clamp"
         let torch = module("torch", torchLazy, fixed: torchFixed, missing: otherDtypes)

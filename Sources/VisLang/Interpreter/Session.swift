@@ -146,6 +146,7 @@ public final class Session {
         if let f = registry.docs[name] { return "\(f.signature)\n\n\(f.doc)" }
         // A module member (`torch.cat`, `math.sqrt`, `os.path.join`): the builtin it names.
         if name.contains("."), case .function(let f as NativeFunction)? = value(atPath: name) { return "\(f.signature)\n\n\(f.doc)" }
+        if case .object(let m as NamespaceObject)? = value(atPath: name) { return "module \(m.path)\n\nmembers: \(m.memberNames.joined(separator: ", "))" }
         if let dot = name.lastIndex(of: ".") {
             let base = String(name[..<dot]), member = String(name[name.index(after: dot)...])
             if let v = value(of: base) {
