@@ -93,6 +93,11 @@ final class ArgAction {
         self.help = help; self.metavar = metavar
     }
 
+    /// The argument group (`add_argument_group`) whose help section lists it, if any.
+    var group: Int?
+    /// The mutually exclusive group it belongs to, if any.
+    var exclusive: Int?
+
     var isPositional: Bool { flags.isEmpty }
 
     /// The name in errors: the flags joined with '/', or the metavar / dest of a positional.
@@ -128,6 +133,10 @@ final class ArgumentParser: NativeObject {
     let showDefaults: Bool
     let sys: NamespaceObject
     var actions: [ArgAction] = []
+    /// `add_argument_group` sections: title and description.
+    var groups: [(title: String, description: String?)] = []
+    /// `add_mutually_exclusive_group` groups: whether one of them is required.
+    var exclusiveGroups: [Bool] = []
 
     init(prog: String, description: String?, epilog: String?, addHelp: Bool, exitOnError: Bool, showDefaults: Bool, sys: NamespaceObject) {
         self.prog = prog; self.description = description; self.epilog = epilog
@@ -140,7 +149,25 @@ final class ArgumentParser: NativeObject {
 
     var typeName: String { "ArgumentParser" }
     var repr: String { "ArgumentParser(prog=\(Repr.quote(prog)), description=\(description.map(Repr.quote) ?? "none"))" }
-    var memberNames: [String] { ["add_argument", "description", "epilog", "error", "format_help", "format_usage", "parse_args", "print_help", "print_usage", "prog"] }
+    var memberNames: [String] { ["add_argument", "add_argument_group", "add_mutually_exclusive_group", "description", "epilog", "error", "format_help", "format_usage", "parse_args", "parse_known_args", "print_help", "print_usage", "prog"] }
+
+    /// `add_argument`'s parameters (shared by the parser and its groups).
+    static let addArgumentParams = [Param("name_or_flags", .string, variadic: true), Param("action", .string, default: .string("store")), Param("nargs", .optional(.oneOf([.int, .string])), default: Value.none),
+                                    Param("const", default: Value.none), Param("default", default: Value.none), Param("type", default: Value.none),
+                                    Param("choices", default: Value.none), Param("required", .optional(.bool), default: Value.none), Param("help", .optional(.string), default: Value.none),
+                                    Param("metavar", .optional(.string), default: Value.none), Param("dest", .optional(.string), default: Value.none)]
+
+    /// `add_argument`'s doc.
+    static let addArgumentDoc = "parser.add_argument(*name_or_flags, action=\"store\", nargs=none, const=none, default=none, type=none, choices=none, required=none, help=none, metavar=none, dest=none): declares a positional argument (\"data\") or an option (\"-e\", \"--epochs\").\n  parser.add_argument(\"--epochs\", type=int, default=10, help=\"passes over the data\")"
+
+    /// The strings of a parse_args / parse_known_args `args` argument, or sys.argv[1:].
+    func strings(_ v: Value) throws -> [String] {
+        if v.isNone {
+            guard case .list(let argv)? = sys.lookup("argv") else { throw NativeError("parse_args: sys.argv is not a list") }
+            return try argv.items.dropFirst().map { v in guard case .string(let s) = v else { throw NativeError("parse_args: sys.argv holds \(v.typeName) values") }; return s }
+        }
+        return try Iteration.elements(v).map { v in guard case .string(let s) = v else { throw NativeError("parse_args: args must be strings, got \(v.typeName)") }; return s }
+    }
 
     func member(_ name: String) throws -> Value? {
         func method(_ params: [Param], _ doc: String, _ body: @escaping (BoundArguments, Runtime) throws -> Value) -> Value {
@@ -151,27 +178,36 @@ final class ArgumentParser: NativeObject {
         case "description": return description.map { .string($0) } ?? Value.none
         case "epilog": return epilog.map { .string($0) } ?? Value.none
         case "add_argument":
-            return method([Param("name_or_flags", .string, variadic: true), Param("action", .string, default: .string("store")), Param("nargs", .optional(.oneOf([.int, .string])), default: Value.none),
-                           Param("const", default: Value.none), Param("default", default: Value.none), Param("type", default: Value.none),
-                           Param("choices", default: Value.none), Param("required", .optional(.bool), default: Value.none), Param("help", .optional(.string), default: Value.none),
-                           Param("metavar", .optional(.string), default: Value.none), Param("dest", .optional(.string), default: Value.none)],
-                          "parser.add_argument(*name_or_flags, action=\"store\", nargs=none, const=none, default=none, type=none, choices=none, required=none, help=none, metavar=none, dest=none): declares a positional argument (\"data\") or an option (\"-e\", \"--epochs\").\n  parser.add_argument(\"--epochs\", type=int, default=10, help=\"passes over the data\")") { a, rt in
+            return method(Self.addArgumentParams, Self.addArgumentDoc) { a, rt in
                 try self.addArgument(a, rt)
                 return .none
+            }
+        case "add_argument_group":
+            return method([Param("title", .optional(.string), default: Value.none), Param("description", .optional(.string), default: Value.none)],
+                          "parser.add_argument_group(title=none, description=none): a group whose add_argument lists its arguments under their own heading in --help.\n  train = parser.add_argument_group(\"training\")") { a, _ in
+                self.groups.append((try a.optionalString("title") ?? "", try a.optionalString("description")))
+                return .object(ArgGroup(parser: self, group: self.groups.count - 1, exclusive: nil))
+            }
+        case "add_mutually_exclusive_group":
+            return method([Param("required", .bool, default: .bool(false))],
+                          "parser.add_mutually_exclusive_group(required=false): a group whose options cannot be given together (with required=true, one must be).\n  g = parser.add_mutually_exclusive_group()") { a, _ in
+                self.exclusiveGroups.append(try a.bool("required"))
+                return .object(ArgGroup(parser: self, group: nil, exclusive: self.exclusiveGroups.count - 1))
+            }
+        case "parse_known_args":
+            return method([Param("args", default: Value.none), Param("namespace", default: Value.none)],
+                          "parser.parse_known_args(args=none): the pair (namespace, the strings no argument took), without an error for unknown ones.\n  args, rest = parser.parse_known_args()") { a, rt in
+                var target = ArgsNamespace()
+                if case .object(let ns as ArgsNamespace) = a["namespace"] { target = ns }
+                let extras = try self.parse(try self.strings(a["args"]), into: target, rt, known: true)
+                return .tuple([.object(target), .list(ListBox(extras.map { .string($0) }))])
             }
         case "parse_args":
             return method([Param("args", .optional(.list), default: Value.none), Param("namespace", default: Value.none)],
                           "parser.parse_args(args=none): the arguments (default sys.argv[1:]) as a namespace object: args.epochs.\n  args = parser.parse_args()") { a, rt in
-                let strings: [String]
-                if a["args"].isNone {
-                    guard case .list(let argv)? = self.sys.lookup("argv") else { throw NativeError("parse_args: sys.argv is not a list") }
-                    strings = try argv.items.dropFirst().map { v in guard case .string(let s) = v else { throw NativeError("parse_args: sys.argv holds \(v.typeName) values") }; return s }
-                } else {
-                    strings = try a.list("args").map { v in guard case .string(let s) = v else { throw NativeError("parse_args: args must be strings, got \(v.typeName)") }; return s }
-                }
                 var target = ArgsNamespace()
                 if case .object(let ns as ArgsNamespace) = a["namespace"] { target = ns }
-                try self.parse(strings, into: target, rt)
+                _ = try self.parse(try self.strings(a["args"]), into: target, rt, known: false)
                 return .object(target)
             }
         case "format_usage": return method([], "parser.format_usage(): the usage line.") { _, _ in .string(self.usage() + "\n") }
@@ -187,7 +223,7 @@ final class ArgumentParser: NativeObject {
 
     // MARK: Declaring
 
-    func addArgument(_ a: BoundArguments, _ rt: Runtime) throws {
+    func addArgument(_ a: BoundArguments, _ rt: Runtime, group: Int? = nil, exclusive: Int? = nil) throws {
         let names = try a.list("name_or_flags").map { v -> String in if case .string(let s) = v { return s }; return "" }
         guard !names.isEmpty else { throw NativeError("add_argument: give a name (\"data\") or flags (\"-e\", \"--epochs\")") }
         let isOption = names[0].hasPrefix("-")
@@ -240,8 +276,12 @@ final class ArgumentParser: NativeObject {
             guard case .function = type else { throw NativeError("add_argument: type must be a function such as int, float or str, got \(type.typeName)") }
         }
         let required = try a["required"].isNone ? (!isOption && nargs != .optional && nargs != .zeroOrMore) : a.bool("required")
-        actions.append(ArgAction(flags: isOption ? names : [], dest: dest, kind: kind, nargs: nargs, const: const, defaultValue: defaultValue,
-                                 type: type, choices: choices, required: required, help: try a.optionalString("help"), metavar: try a.optionalString("metavar")))
+        if exclusive != nil, required { throw NativeError("add_argument: mutually exclusive arguments must be optional") }
+        let action = ArgAction(flags: isOption ? names : [], dest: dest, kind: kind, nargs: nargs, const: const, defaultValue: defaultValue,
+                               type: type, choices: choices, required: required, help: try a.optionalString("help"), metavar: try a.optionalString("metavar"))
+        action.group = group
+        action.exclusive = exclusive
+        actions.append(action)
     }
 
     // MARK: Parsing
@@ -309,15 +349,16 @@ final class ArgumentParser: NativeObject {
         return matches.first?.0
     }
 
-    func parse(_ args: [String], into ns: ArgsNamespace, _ rt: Runtime) throws {
+    /// Parses `args` into `ns`; returns the strings no argument took (an error unless `known`).
+    func parse(_ args: [String], into ns: ArgsNamespace, _ rt: Runtime, known: Bool) throws -> [String] {
         do {
-            try parseUnchecked(args, into: ns, rt)
+            return try parseUnchecked(args, into: ns, rt, known: known)
         } catch let e as ArgumentError {
             try fail(e)
         }
     }
 
-    func parseUnchecked(_ args: [String], into ns: ArgsNamespace, _ rt: Runtime) throws {
+    func parseUnchecked(_ args: [String], into ns: ArgsNamespace, _ rt: Runtime, known: Bool) throws -> [String] {
         var seen = Set<ObjectIdentifier>()
         // Defaults first, in declaration order (string defaults go through type, as in Python).
         for action in actions where action.kind != .help {
@@ -334,6 +375,9 @@ final class ArgumentParser: NativeObject {
         var i = 0
         var onlyPositionals = false
         func store(_ action: ArgAction, _ values: [String]) throws {
+            if let g = action.exclusive, let other = actions.first(where: { $0 !== action && $0.exclusive == g && seen.contains(ObjectIdentifier($0)) }) {
+                throw ArgumentError(message: "argument \(action.displayName): not allowed with argument \(other.displayName)")
+            }
             seen.insert(ObjectIdentifier(action))
             switch action.kind {
             case .help:
@@ -462,8 +506,16 @@ final class ArgumentParser: NativeObject {
         if !missing.isEmpty {
             throw ArgumentError(message: "the following arguments are required: \(missing.map { $0.isPositional ? $0.displayName : $0.flags.joined(separator: "/") }.joined(separator: ", "))")
         }
+        for (g, required) in exclusiveGroups.enumerated() where required {
+            let members = actions.filter { $0.exclusive == g }
+            if !members.contains(where: { seen.contains(ObjectIdentifier($0)) }) {
+                throw ArgumentError(message: "one of the arguments \(members.map(\.displayName).joined(separator: " ")) is required")
+            }
+        }
         extras += zip(positionalIndex[k...], positionals[k...]).map { ($0, $1) }
-        if !extras.isEmpty { throw ArgumentError(message: "unrecognized arguments: \(extras.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: " "))") }
+        let left = extras.sorted { $0.0 < $1.0 }.map(\.1)
+        if !left.isEmpty, !known { throw ArgumentError(message: "unrecognized arguments: \(left.joined(separator: " "))") }
+        return left
     }
 
     /// The value an action stores for its strings: one value, or a list for nargs that collect.
@@ -492,7 +544,15 @@ final class ArgumentParser: NativeObject {
 
     /// `usage: prog [-h] [--epochs EPOCHS] data`, wrapped as Python wraps long usage.
     func usage() -> String {
-        let optionals = actions.filter { !$0.isPositional }.map(usagePart)
+        var optionals: [String] = []
+        var shownGroups = Set<Int>()
+        for a in actions where !a.isPositional {
+            guard let g = a.exclusive else { optionals.append(usagePart(a)); continue }
+            // Options that exclude each other show together: [-v | -q], or (--train | --eval) when one is required.
+            guard shownGroups.insert(g).inserted else { continue }
+            let inner = actions.filter { $0.exclusive == g && !$0.isPositional }.map { $0.nargs == .none ? $0.flags[0] : $0.flags[0] + " " + $0.valuesForm }
+            optionals.append(exclusiveGroups[g] ? "(" + inner.joined(separator: " | ") + ")" : "[" + inner.joined(separator: " | ") + "]")
+        }
         let positionals = actions.filter(\.isPositional).map(usagePart).filter { !$0.isEmpty }
         let prefix = "usage: "
         let one = ([prog] + optionals + positionals).joined(separator: " ")
@@ -567,7 +627,7 @@ final class ArgumentParser: NativeObject {
         let actionWidth = helpPosition - 2 - 2
         func section(_ title: String, _ list: [ArgAction]) {
             guard !list.isEmpty else { return }
-            out += "\n\(title):\n"
+            out += title.isEmpty ? "\n" : "\n\(title):\n"  // an empty title: the group's description came first
             for a in list {
                 let inv = invocation(a)
                 guard let help = expandedHelp(a), !help.isEmpty else { out += "  \(inv)\n"; continue }
@@ -581,9 +641,41 @@ final class ArgumentParser: NativeObject {
                 for l in lines.dropFirst() { out += pad + l + "\n" }
             }
         }
-        section("positional arguments", actions.filter(\.isPositional))
-        section("options", actions.filter { !$0.isPositional })
+        section("positional arguments", actions.filter { $0.isPositional && $0.group == nil })
+        section("options", actions.filter { !$0.isPositional && $0.group == nil })
+        for (g, (title, description)) in groups.enumerated() {
+            let members = actions.filter { $0.group == g }
+            guard !members.isEmpty || description != nil else { continue }
+            if let description {
+                out += "\n\(title):\n" + Self.wrap(description, Self.width - 2).map { "  " + $0 }.joined(separator: "\n") + "\n"
+                section("", members)
+            } else {
+                section(title, members)
+            }
+        }
         if let epilog { out += "\n" + Self.wrap(epilog, Self.width).joined(separator: "\n") + "\n" }
         return out
+    }
+}
+
+/// What `add_argument_group` and `add_mutually_exclusive_group` return: `add_argument`
+/// adds to the parser, marked with the group.
+final class ArgGroup: NativeObject {
+    let parser: ArgumentParser
+    let group: Int?
+    let exclusive: Int?
+    init(parser: ArgumentParser, group: Int?, exclusive: Int?) {
+        self.parser = parser
+        self.group = group
+        self.exclusive = exclusive
+    }
+    var typeName: String { exclusive == nil ? "_ArgumentGroup" : "_MutuallyExclusiveGroup" }
+    var memberNames: [String] { ["add_argument"] }
+    func member(_ name: String) throws -> Value? {
+        guard name == "add_argument" else { return nil }
+        return .function(NativeFunction("add_argument", ArgumentParser.addArgumentParams, doc: ArgumentParser.addArgumentDoc) { [self] a, rt in
+            try parser.addArgument(a, rt, group: group, exclusive: exclusive)
+            return .none
+        })
     }
 }
