@@ -12,6 +12,9 @@ enum Namespaces {
     }
 
     /// Names of module-level functions in `torch` (PyTorch's spelling, when vis has it).
+    /// Left out on purpose: `torch.batch_norm` (its positional order differs from
+    /// `F.batch_norm`, vis's), `torch.round` (vis's `round` is Python's, for numbers) and
+    /// `torch.isfinite` (vis's `isfinite` answers for the whole tensor; torch's is elementwise).
     static let torchFunctions = [
         "tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm",
         "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
@@ -19,14 +22,14 @@ enum Namespaces {
         "permute", "transpose", "t", "gather", "scatter", "where", "masked_fill", "index_select", "narrow", "flip",
         "roll", "tril", "triu", "diag", "clamp", "abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1",
         "sqrt", "rsqrt", "pow", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "floor",
-        "ceil", "round", "trunc", "sign", "square", "sum", "mean", "var", "std", "prod", "max", "min", "maximum",
+        "ceil", "trunc", "sign", "square", "sum", "mean", "var", "std", "prod", "max", "min", "maximum",
         "minimum", "argmax", "argmin", "amax", "amin", "any", "all", "cumsum", "cumprod", "sort", "argsort", "topk",
-        "matmul", "mm", "bmm", "mv", "dot", "outer", "einsum", "norm", "cdist", "isfinite", "isnan", "isinf", "eq",
+        "matmul", "mm", "bmm", "mv", "dot", "outer", "einsum", "norm", "cdist", "isnan", "isinf", "eq",
         "ne", "lt", "le", "gt", "ge", "equal", "allclose", "isclose", "logical_not", "logical_and", "logical_or",
         "logical_xor", "unique", "numel", "is_tensor", "clone", "detach", "save", "load", "no_grad", "enable_grad",
         "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf",
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
-        "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
+        "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
         "set_printoptions", "multinomial", "normal", "bernoulli",
     ]
 
@@ -154,7 +157,11 @@ enum Namespaces {
         torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
         torchLazy["concat"] = "cat"
         torchLazy["clip"] = "clamp"
-        let torch = module("torch", torchLazy, fixed: torchFixed, missing: otherDtypes)
+        var torchMissing = otherDtypes
+        torchMissing["isfinite"] = "the elementwise form is x.isfinite() (vis's isfinite(x) is true when every element is finite)"
+        torchMissing["round"] = "not in vis for tensors yet (vis's round(x, ndigits) is Python's, for numbers)"
+        torchMissing["batch_norm"] = "use F.batch_norm (torch.batch_norm takes its arguments in another order)"
+        let torch = module("torch", torchLazy, fixed: torchFixed, missing: torchMissing)
 
         let transforms = module("torchvision.transforms", same(transformNames))
         let datasets = module("torchvision.datasets", same(datasetNames))
