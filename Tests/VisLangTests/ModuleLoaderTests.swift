@@ -103,4 +103,22 @@ final class ModuleLoaderTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix(self.folder + "/broken.vis:2:9: error: name 'missing' is not defined"), text)
         }
     }
+
+    func testBuiltinModulesForPythonsImportForms() throws {
+        try write("shadow = true\n", "math.vis")
+        let (session, loader, main, _) = setUp()
+        let load = { (d: [String]) in try loader.load(d, importer: main, interpreter: session.interpreter) }
+        XCTAssertEqual(Repr.repr(try load(["torch", "nn"])), "<module 'torch.nn'>")
+        XCTAssertEqual(Repr.repr(try load(["torch", "nn", "functional"])), "<module 'torch.nn.functional'>")
+        XCTAssertEqual(Repr.repr(try load(["torch", "utils", "data"])), "<module 'torch.utils.data'>")
+        XCTAssertEqual(Repr.repr(try load(["torchvision", "transforms"])), "<module 'torchvision.transforms'>")
+        XCTAssertEqual(Repr.repr(try load(["os", "path"])), "<module 'os.path'>")
+        XCTAssertEqual(Repr.repr(try load(["math"])), "<module 'math'>", "a built-in module wins over a file of its name")
+        XCTAssertThrowsError(try load(["torch", "cat"])) {
+            XCTAssertTrue("\($0)".contains("no module named 'torch.cat'; 'torch.cat' is not a module (write: from torch import cat)"), "\($0)")
+        }
+        XCTAssertThrowsError(try load(["torch", "nothing"])) { XCTAssertTrue("\($0)".hasSuffix("no module named 'torch.nothing'"), "\($0)") }
+        // vis's aliases are not importable names: `import nn` looks for nn.vis.
+        XCTAssertThrowsError(try load(["nn"])) { XCTAssertTrue("\($0)".contains("no module named 'nn' (looked for nn.vis"), "\($0)") }
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import VisNN
 
 /// Loads `.vis` files as modules for `import models` / `from models import ResNet`
-/// (`import a.b` loads `a/b.vis`). A module is found next to the importing file first,
+/// (`import a.b` loads `a/b.vis`), and gives the built-in modules for `import torch.nn`,
+/// `import math` and the like. A module is found next to the importing file first,
 /// then on the search path (which includes the stdlib folder). It runs once, in its own
 /// interpreter that shares the importer's builtins and output and has the stdlib
 /// loaded, and its value is a module whose members are the file's own globals. Modules
@@ -40,6 +41,7 @@ public final class ModuleLoader {
         guard !dotted.isEmpty, dotted.allSatisfy({ !$0.isEmpty && !$0.contains("/") && $0 != "." && $0 != ".." }) else {
             throw NativeError("import: invalid module name '\(dottedName)'")
         }
+        if let builtin = try builtinModule(dotted, registry: interpreter.registry) { return builtin }
         let relative = dotted.joined(separator: "/") + ".vis"
         let folders = [importerFolder(importer)] + searchPath
         guard let path = folders.lazy.map({ OSModule.normpath(OSModule.join([$0, relative])) }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -57,6 +59,26 @@ public final class ModuleLoader {
         let module = try run(absolute, name: dottedName, displayPath: path, interpreter: interpreter)
         cache[absolute] = Entry(module: module, modified: modified)
         return module
+    }
+
+    /// Python's module names that are built in (`import torch.nn as nn`, `import math`,
+    /// `from torch.utils.data import DataLoader`); they win over files of the same name.
+    /// vis's short aliases (`nn`, `F`, `transforms`, `models`) are not importable names,
+    /// as in Python, so `import models` loads `models.vis`.
+    public static let builtinRoots: Set<String> = ["torch", "torchvision", "math", "random", "time", "os", "json", "sys", "argparse", "shutil"]
+
+    /// The built-in module `dotted` names, nil when its first part is not a built-in root.
+    func builtinModule(_ dotted: [String], registry: BuiltinRegistry) throws -> Value? {
+        guard let root = dotted.first, Self.builtinRoots.contains(root), case .object(var module as NamespaceObject)? = registry.globals[root] else { return nil }
+        for (i, part) in dotted.enumerated().dropFirst() {
+            guard case .object(let next as NamespaceObject)? = module.lookup(part) else {
+                let prefix = dotted[..<i].joined(separator: ".")
+                let what = module.lookup(part) == nil ? "" : "; '\(prefix).\(part)' is not a module (write: from \(prefix) import \(part))"
+                throw NativeError("import: no module named '\(dotted[...i].joined(separator: "."))'\(what)")
+            }
+            module = next
+        }
+        return .object(module)
     }
 
     /// The folder of the importing file (the current folder for `<stdin>`, `<-e>`, the REPL).
