@@ -279,6 +279,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(unknown.err.hasSuffix("train.vis: error: unrecognized arguments: --bogus\n"), unknown.err)
     }
 
+    func testAFileNeverClosedIsWrittenWhenTheScriptEnds() throws {
+        try write("f = open(\"out.txt\", \"w\")\nn = f.write(\"kept\\n\")\ng = open(\"early.txt\", \"w\")\nn = g.write(\"also\")\nexit(3)\n", to: "unclosed.vis")
+        let r = try vis(["unclosed.vis"])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertEqual(try read("out.txt"), "kept\n")
+        XCTAssertEqual(try read("early.txt"), "also")
+    }
+
     func testSysExit() throws {
         XCTAssertEqual(try vis(["-e", "sys.exit(4)"]).status, 4)
         XCTAssertEqual(try vis(["-e", "sys.exit()"]).status, 0)

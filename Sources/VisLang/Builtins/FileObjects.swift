@@ -52,6 +52,7 @@ public final class FileObject: IterableObject, ContextManagerObject {
         default:
             try FileObject.checkFolder(path)
         }
+        if !reading { OpenFiles.track(self) }
     }
 
     /// Fails early (at open, as Python does) when the folder to write in does not exist.
@@ -68,6 +69,7 @@ public final class FileObject: IterableObject, ContextManagerObject {
     deinit {
         // An unclosed file is stored when dropped, as CPython flushes it.
         if !closed && !reading { try? commit() }
+        OpenFiles.untrack(ObjectIdentifier(self))
     }
 
     public var typeName: String { "file" }
@@ -142,6 +144,7 @@ public final class FileObject: IterableObject, ContextManagerObject {
     public func close() throws {
         guard !closed else { return }
         closed = true
+        OpenFiles.untrack(ObjectIdentifier(self))
         if !reading { try commit() }
     }
 
@@ -209,5 +212,39 @@ public final class FileObject: IterableObject, ContextManagerObject {
             }
             return .object(try FileObject(path: a.string("file"), mode: a.string("mode")))
         }
+    }
+}
+
+/// The files open for writing, stored when the process exits (a script that never
+/// closes a file still writes it, as CPython flushes open files at exit).
+enum OpenFiles {
+    /// A file held without keeping it alive.
+    final class Entry { weak var file: FileObject?; init(_ f: FileObject) { file = f } }
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var files: [ObjectIdentifier: Entry] = [:]
+    nonisolated(unsafe) private static var installed = false
+
+    static func track(_ f: FileObject) {
+        lock.lock()
+        defer { lock.unlock() }
+        files[ObjectIdentifier(f)] = Entry(f)
+        if !installed {
+            installed = true
+            atexit { OpenFiles.closeAll() }
+        }
+    }
+
+    static func untrack(_ id: ObjectIdentifier) {
+        lock.lock()
+        files[id] = nil
+        lock.unlock()
+    }
+
+    /// Closes (stores) every file still open for writing.
+    static func closeAll() {
+        lock.lock()
+        let open = files.values.compactMap(\.file)
+        lock.unlock()
+        for f in open { try? f.close() }
     }
 }
