@@ -15,6 +15,8 @@ public class NamespaceObject: NativeObject {
     weak var registry: BuiltinRegistry?
     /// A loaded file's globals: lookup and names (nil for built-in modules).
     let dynamic: (lookup: (String) -> Value?, names: () -> [String])?
+    /// Fixed members scripts may assign (`torch.backends.cudnn.benchmark = true`).
+    public var settable: Set<String> = []
 
     public init(_ path: String, fixed: [String: Value] = [:], lazy: [String: String] = [:], missing: [String: String] = [:],
                 registry: BuiltinRegistry? = nil, dynamic: (lookup: (String) -> Value?, names: () -> [String])? = nil) {
@@ -37,6 +39,14 @@ public class NamespaceObject: NativeObject {
         if let v = fixed[name] { return v }
         if let target = lazy[name], let v = registry?.globals[target] { return v }
         return dynamic?.lookup(name)
+    }
+
+    public func setMember(_ name: String, _ value: Value) throws -> Bool {
+        guard settable.contains(name) else {
+            throw NativeError("cannot set attribute '\(name)' of module \(path)")
+        }
+        fixed[name] = value
+        return true
     }
 
     public func member(_ name: String) throws -> Value? {

@@ -1,3 +1,5 @@
+import VisTensor
+
 /// PyTorch's and torchvision's module paths (`torch`, `nn`, `F`, `optim`,
 /// `optim.lr_scheduler`, `torch.utils.data`, `transforms`, `datasets`, `models`) as module
 /// values whose members are vis's builtins, so code keeps its prefixes (`nn.Conv2d`,
@@ -134,10 +136,30 @@ enum Namespaces {
         let data = module("torch.utils.data", same(dataMembers),
                           missing: ["Dataset": "write a model block with __len__ and __getitem__ for a Dataset subclass"])
         let utils = module("torch.utils", [:], fixed: ["data": .object(data)])
+        let noAcceleration = "vis runs in float32 on the CPU, so mixed precision does not apply: drop the autocast block and the GradScaler (call loss.backward() and opt.step() directly)"
+        let ignoredSeed = { (name: String) in
+            Value.function(NativeFunction(name, [Param("seed", .int)], doc: "torch.cuda.\(name)(seed): does nothing, as in PyTorch without CUDA (vis runs on the CPU; seed(n) seeds everything).") { _, _ in .none })
+        }
         let cuda = module("torch.cuda", [:], fixed: [
             "is_available": .function(NativeFunction("is_available", [], doc: "torch.cuda.is_available(): false: vis runs on the CPU.") { _, _ in .bool(false) }),
             "device_count": .function(NativeFunction("device_count", [], doc: "torch.cuda.device_count(): 0: vis runs on the CPU.") { _, _ in .int(0) }),
-        ])
+            "manual_seed": ignoredSeed("manual_seed"), "manual_seed_all": ignoredSeed("manual_seed_all"),
+        ], missing: ["amp": noAcceleration])
+        let falseFunction = { (path: String) in
+            Value.function(NativeFunction("is_available", [], doc: "\(path).is_available(): false: vis runs on the CPU.") { _, _ in .bool(false) })
+        }
+        // cuDNN's switches are accepted and change nothing, as in PyTorch without CUDA.
+        let cudnn = module("torch.backends.cudnn", [:], fixed: ["benchmark": .bool(false), "deterministic": .bool(false), "enabled": .bool(true),
+                                                             "is_available": falseFunction("torch.backends.cudnn")])
+        cudnn.settable = ["benchmark", "deterministic", "enabled"]
+        let backends = module("torch.backends", [:], fixed: ["cudnn": .object(cudnn),
+                                                             "mps": .object(module("torch.backends.mps", [:], fixed: ["is_available": falseFunction("torch.backends.mps")]))])
+        let nondeterministicSeed = NativeFunction("seed", [], doc: "torch.seed(): reseeds vis's generator from the system's entropy and returns the seed, as PyTorch does (seed(n) / torch.manual_seed(n) give a fixed seed).\n  s = torch.random.seed()") { _, _ in
+            let n = Int.random(in: 0 ... Int.max)
+            VisTensor.seed(UInt64(n))
+            return .int(n)
+        }
+        let random = module("torch.random", ["manual_seed": "seed"], fixed: ["seed": .function(nondeterministicSeed)])
         let device = NativeFunction("device", [Param("type", .string)],
                                     doc: "torch.device(type): the device named type; vis runs on the CPU, so only \"cpu\" exists.\n  device = torch.device(\"cpu\")") { a, _ in
             let type = try a.string("type")
@@ -152,6 +174,9 @@ enum Namespaces {
         torchFixed["utils"] = .object(utils)
         torchFixed["cuda"] = .object(cuda)
         torchFixed["device"] = .function(device)
+        torchFixed["backends"] = .object(backends)
+        torchFixed["random"] = .object(random)
+        torchFixed["seed"] = .function(nondeterministicSeed)
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"
         torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
@@ -161,6 +186,10 @@ enum Namespaces {
         torchMissing["isfinite"] = "the elementwise form is x.isfinite() (vis's isfinite(x) is true when every element is finite)"
         torchMissing["round"] = "not in vis for tensors yet (vis's round(x, ndigits) is Python's, for numbers)"
         torchMissing["batch_norm"] = "use F.batch_norm (torch.batch_norm takes its arguments in another order)"
+        torchMissing["amp"] = noAcceleration
+        for name in ["jit", "onnx", "quantization", "hub", "distributed", "compile"] {
+            torchMissing[name] = "not in vis (vis runs the model as written, on the CPU)"
+        }
         let torch = module("torch", torchLazy, fixed: torchFixed, missing: torchMissing)
 
         let transforms = module("torchvision.transforms", same(transformNames))
