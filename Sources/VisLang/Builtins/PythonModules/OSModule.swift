@@ -146,6 +146,10 @@ enum OSModule {
             guard unlink(path) == 0 else { throw NativeError("os.remove: cannot remove '\(path)' (\(String(cString: strerror(errno))))") }
             return .none
         }
+        m.function("walk", [Param("top", .string)],
+                   "os.walk(top): a list of (folder, folder names, file names) for top and every folder below it, top-down, names sorted (links to folders are not entered; changing the names list does not prune the walk).\n  for root, dirs, files in os.walk(\"data\") { ... }") { a, rt in
+            .list(ListBox(try GlobModule.walk(a.string("top"), rt)))
+        }
         m.function("rmdir", [Param("path", .string)], "os.rmdir(path): deletes an empty folder.\n  os.rmdir(\"out\")") { a, _ in
             let path = try a.string("path")
             guard Foundation.rmdir(path) == 0 else { throw NativeError("os.rmdir: cannot remove folder '\(path)' (\(String(cString: strerror(errno))))") }
