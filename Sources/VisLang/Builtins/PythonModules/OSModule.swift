@@ -96,6 +96,22 @@ enum OSModule {
             guard let s = status(path) else { throw NativeError("os.path.getsize: no such file '\(path)'") }
             return .int(Int(s.st_size))
         }
+        m.function("isabs", p, "os.path.isabs(path): true when path starts at the root ('/').\n  os.path.isabs(\"/data\")") { a, _ in .bool(try a.string("path").hasPrefix("/")) }
+        m.function("getmtime", p, "os.path.getmtime(path): the time of the last change, in seconds since 1970.\n  os.path.getmtime(\"model.safetensors\")") { a, _ in
+            let path = try a.string("path")
+            guard let s = status(path) else { throw NativeError("os.path.getmtime: no such file '\(path)'") }
+            return .float(Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) * 1e-9)
+        }
+        m.function("relpath", [Param("path", .string), Param("start", .string, default: .string("."))],
+                   "os.path.relpath(path, start=\".\"): path relative to the folder start.\n  os.path.relpath(\"data/train/a.png\", \"data\")  # \"train/a.png\"") { a, _ in
+            let cwd = FileManager.default.currentDirectoryPath
+            func absolute(_ p: String) -> [Substring] { normpath(p.hasPrefix("/") ? p : join([cwd, p])).split(separator: "/") }
+            let target = absolute(try a.string("path")), base = absolute(try a.string("start"))
+            var common = 0
+            while common < Swift.min(target.count, base.count), target[common] == base[common] { common += 1 }
+            let parts = Array(repeating: "..", count: base.count - common) + target[common...].map(String.init)
+            return .string(parts.isEmpty ? "." : parts.joined(separator: "/"))
+        }
         m.function("expanduser", p, "os.path.expanduser(path): a leading ~ replaced by the home folder.\n  os.path.expanduser(\"~/data\")") { a, _ in
             let path = try a.string("path")
             guard path == "~" || path.hasPrefix("~/") else { return .string(path) }
@@ -112,6 +128,7 @@ enum OSModule {
         m.constant("path", .object(makePath()))
         // A snapshot taken when the session starts, as Python's os.environ is at import.
         m.constant("environ", .dict(DictBox(ProcessInfo.processInfo.environment.sorted { $0.key < $1.key }.map { (.string($0.key), .string($0.value)) })))
+        m.function("cpu_count", [], "os.cpu_count(): the number of CPU cores (for DataLoader's num_workers).\n  os.cpu_count()") { _, _ in .int(ProcessInfo.processInfo.activeProcessorCount) }
         m.function("getcwd", [], "os.getcwd(): the current folder.\n  os.getcwd()") { _, _ in .string(fm.currentDirectoryPath) }
         m.function("getenv", [Param("key", .string), Param("default", default: Value.none)], "os.getenv(key, default=none): an environment variable's value, or default.\n  os.getenv(\"HOME\")") { a, _ in
             ProcessInfo.processInfo.environment[try a.string("key")].map { .string($0) } ?? a["default"]
