@@ -266,6 +266,10 @@ final class CommandLineTests: XCTestCase {
             """)
         XCTAssertEqual(r.err, "")
         XCTAssertEqual(try vis(["train.vis", "-h"]).status, 0)
+        try write("p = argparse.ArgumentParser()\np.add_argument(\"--version\", action=\"version\", version=\"%(prog)s 1.2\")\np.parse_args()\nprint(\"not reached\")\n", to: "ver.vis")
+        let version = try vis(["ver.vis", "--version"])
+        XCTAssertEqual(version.status, 0, version.err)
+        XCTAssertEqual(version.out, "ver.vis 1.2\n")
     }
 
     func testArgparseErrorsPrintUsageAndExitTwo() throws {

@@ -40,6 +40,7 @@ enum ArgParse {
         }
         m.constant("ArgumentDefaultsHelpFormatter", .string(defaultsFormatter))
         m.constant("HelpFormatter", .string("HelpFormatter"))
+        m.constant("BooleanOptionalAction", .string("BooleanOptionalAction"))
         m.function("Namespace", [], "argparse.Namespace(): an empty namespace object (what parse_args returns).") { _, _ in .object(ArgsNamespace()) }
         return m.make()
     }
@@ -70,7 +71,10 @@ struct ArgumentError: Error { let message: String }
 
 /// One `add_argument` declaration.
 final class ArgAction {
-    enum Kind: String { case store, storeConst = "store_const", storeTrue = "store_true", storeFalse = "store_false", append, appendConst = "append_const", count, help }
+    enum Kind: String {
+        case store, storeConst = "store_const", storeTrue = "store_true", storeFalse = "store_false", append, appendConst = "append_const", count, help
+        case extend, version, booleanOptional = "BooleanOptionalAction"
+    }
     /// How many values: nil (exactly one), "?", "*", "+" or a count.
     enum Nargs: Equatable { case one, optional, zeroOrMore, oneOrMore, exactly(Int), none }
 
@@ -93,6 +97,8 @@ final class ArgAction {
         self.help = help; self.metavar = metavar
     }
 
+    /// The text `action="version"` prints.
+    var version: String?
     /// The argument group (`add_argument_group`) whose help section lists it, if any.
     var group: Int?
     /// The mutually exclusive group it belongs to, if any.
@@ -155,7 +161,8 @@ final class ArgumentParser: NativeObject {
     static let addArgumentParams = [Param("name_or_flags", .string, variadic: true), Param("action", .string, default: .string("store")), Param("nargs", .optional(.oneOf([.int, .string])), default: Value.none),
                                     Param("const", default: Value.none), Param("default", default: Value.none), Param("type", default: Value.none),
                                     Param("choices", default: Value.none), Param("required", .optional(.bool), default: Value.none), Param("help", .optional(.string), default: Value.none),
-                                    Param("metavar", .optional(.string), default: Value.none), Param("dest", .optional(.string), default: Value.none)]
+                                    Param("metavar", .optional(.string), default: Value.none), Param("dest", .optional(.string), default: Value.none),
+                                    Param("version", .optional(.string), default: Value.none)]
 
     /// `add_argument`'s doc.
     static let addArgumentDoc = "parser.add_argument(*name_or_flags, action=\"store\", nargs=none, const=none, default=none, type=none, choices=none, required=none, help=none, metavar=none, dest=none): declares a positional argument (\"data\") or an option (\"-e\", \"--epochs\").\n  parser.add_argument(\"--epochs\", type=int, default=10, help=\"passes over the data\")"
@@ -245,11 +252,13 @@ final class ArgumentParser: NativeObject {
         }
         let actionName = try a.string("action")
         guard let kind = ArgAction.Kind(rawValue: actionName), kind != .help else {
-            throw NativeError("add_argument: unknown action \(Repr.quote(actionName)) (store, store_const, store_true, store_false, append, append_const, count)")
+            throw NativeError("add_argument: unknown action \(Repr.quote(actionName)) (store, store_const, store_true, store_false, append, append_const, extend, count, version, argparse.BooleanOptionalAction)")
         }
         var nargs: ArgAction.Nargs
         switch a["nargs"] {
-        case .none: nargs = [.store, .append].contains(kind) ? .one : .none
+        case .none:
+            if kind == .extend { throw NativeError("add_argument: action \"extend\" needs nargs=\"+\", \"*\" or a number (Python would split a single string into its characters)") }
+            nargs = [.store, .append].contains(kind) ? .one : .none
         case .int(let n):
             guard n > 0 else { throw NativeError("add_argument: nargs for store actions must be > 0 (got \(n)); use store_true / store_const for flags") }
             nargs = .exactly(n)
@@ -258,8 +267,8 @@ final class ArgumentParser: NativeObject {
         case .string("+"): nargs = .oneOrMore
         case let v: throw NativeError("add_argument: invalid nargs \(Repr.repr(v)) (an int, \"?\", \"*\" or \"+\")")
         }
-        if ![.store, .append].contains(kind), !a["nargs"].isNone { throw NativeError("add_argument: action \(Repr.quote(actionName)) takes no nargs") }
-        if !isOption, [.storeTrue, .storeFalse, .storeConst, .count, .appendConst].contains(kind) {
+        if ![.store, .append, .extend].contains(kind), !a["nargs"].isNone { throw NativeError("add_argument: action \(Repr.quote(actionName)) takes no nargs") }
+        if !isOption, [.storeTrue, .storeFalse, .storeConst, .count, .appendConst, .version, .booleanOptional].contains(kind) {
             throw NativeError("add_argument: action \(Repr.quote(actionName)) needs an option (\"--flag\"), not a positional")
         }
         var defaultValue = a["default"]
@@ -277,8 +286,20 @@ final class ArgumentParser: NativeObject {
         }
         let required = try a["required"].isNone ? (!isOption && nargs != .optional && nargs != .zeroOrMore) : a.bool("required")
         if exclusive != nil, required { throw NativeError("add_argument: mutually exclusive arguments must be optional") }
-        let action = ArgAction(flags: isOption ? names : [], dest: dest, kind: kind, nargs: nargs, const: const, defaultValue: defaultValue,
-                               type: type, choices: choices, required: required, help: try a.optionalString("help"), metavar: try a.optionalString("metavar"))
+        var flags = isOption ? names : []
+        if kind == .booleanOptional {
+            // --flag also gets --no-flag, as Python's BooleanOptionalAction adds it.
+            guard flags.allSatisfy({ $0.hasPrefix("--") }) else { throw NativeError("add_argument: BooleanOptionalAction needs long options (\"--flag\")") }
+            flags = flags.flatMap { [$0, "--no-" + $0.dropFirst(2)] }
+        }
+        var help = try a.optionalString("help")
+        if kind == .version {
+            guard !a["version"].isNone else { throw NativeError("add_argument: action \"version\" needs version=\"...\"") }
+            if help == nil { help = "show program's version number and exit" }
+        }
+        let action = ArgAction(flags: flags, dest: dest, kind: kind, nargs: nargs, const: const, defaultValue: defaultValue,
+                               type: type, choices: choices, required: required, help: help, metavar: try a.optionalString("metavar"))
+        action.version = try a.optionalString("version")
         action.group = group
         action.exclusive = exclusive
         actions.append(action)
@@ -361,7 +382,7 @@ final class ArgumentParser: NativeObject {
     func parseUnchecked(_ args: [String], into ns: ArgsNamespace, _ rt: Runtime, known: Bool) throws -> [String] {
         var seen = Set<ObjectIdentifier>()
         // Defaults first, in declaration order (string defaults go through type, as in Python).
-        for action in actions where action.kind != .help {
+        for action in actions where action.kind != .help && action.kind != .version {
             guard ns.values[string: action.dest] == nil else { continue }
             var d = action.defaultValue
             if case .string(let s) = d, !action.type.isNone, action.kind == .store || action.kind == .append {
@@ -374,7 +395,7 @@ final class ArgumentParser: NativeObject {
         var extras: [(Int, String)] = []
         var i = 0
         var onlyPositionals = false
-        func store(_ action: ArgAction, _ values: [String]) throws {
+        func store(_ action: ArgAction, _ values: [String], flag: String = "") throws {
             if let g = action.exclusive, let other = actions.first(where: { $0 !== action && $0.exclusive == g && seen.contains(ObjectIdentifier($0)) }) {
                 throw ArgumentError(message: "argument \(action.displayName): not allowed with argument \(other.displayName)")
             }
@@ -383,6 +404,22 @@ final class ArgumentParser: NativeObject {
             case .help:
                 rt.write(helpText())
                 throw ExitRequest(code: 0)
+            case .version:
+                rt.write((action.version ?? "").replacingOccurrences(of: "%(prog)s", with: prog) + "\n")
+                throw ExitRequest(code: 0)
+            case .booleanOptional:
+                ns.values[string: action.dest] = .bool(!flag.hasPrefix("--no-"))
+            case .extend:
+                let items = try values.map { try convert($0, action, rt) }
+                if case .list(let l)? = ns.values[string: action.dest], seen.contains(ObjectIdentifier(l)) {
+                    l.items += items
+                } else {
+                    var old: [Value] = []
+                    if case .list(let d) = action.defaultValue { old = d.items }
+                    let l = ListBox(old + items)
+                    seen.insert(ObjectIdentifier(l))
+                    ns.values[string: action.dest] = .list(l)
+                }
             case .storeTrue, .storeFalse, .storeConst:
                 ns.values[string: action.dest] = action.const
             case .count:
@@ -439,7 +476,7 @@ final class ArgumentParser: NativeObject {
                     continue
                 }
                 if let attached { throw ArgumentError(message: "argument \(action.displayName): ignored explicit argument \(ArgParse.quote(attached))") }
-                try store(action, [])
+                try store(action, [], flag: action.flags.first { $0 == flag } ?? action.flags.first { $0.hasPrefix(flag) } ?? flag)
                 continue
             }
             var values: [String] = []
@@ -538,6 +575,7 @@ final class ArgumentParser: NativeObject {
     func usagePart(_ a: ArgAction) -> String {
         if a.isPositional { return a.valuesForm }
         let flag = a.flags[0]
+        if a.kind == .booleanOptional { return (a.required ? "(" : "[") + a.flags.joined(separator: " | ") + (a.required ? ")" : "]") }
         let form = a.nargs == .none ? flag : flag + " " + a.valuesForm
         return a.required ? form : "[\(form)]"
     }
