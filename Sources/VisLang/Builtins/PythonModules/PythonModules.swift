@@ -14,7 +14,7 @@ public enum PythonModules {
         return t
     }
 
-    /// Sets `sys.argv` (the script's path, then its arguments) and `sys.version` in the
+    /// Sets `sys.argv` (the script's path, then its arguments) in the
     /// registry's `sys` module; the command line calls it before running a script.
     public static func setArguments(_ argv: [String], in registry: BuiltinRegistry) {
         guard case .object(let sys as NamespaceObject)? = registry.globals["sys"] else { return }
