@@ -5,7 +5,7 @@ import VisTensor
 
 /// The vis command line:
 ///   vis                     the REPL on a terminal; a script from standard input otherwise
-///   vis FILE.vis            run a notebook as a script (also `vis run FILE [--cell N]`)
+///   vis FILE.vis ARGS...    run a notebook as a script, ARGS as its sys.argv (also `vis run FILE [--cell N] ARGS...`)
 ///   vis -e 'code'           run code given on the command line
 ///   vis test [--update] PATH...   run notebooks as tests
 ///   vis bench               the benchmarks
@@ -14,8 +14,8 @@ import VisTensor
 let version = "0.2.0"
 let usage = """
 usage: vis                          start the REPL (or run a script piped to standard input)
-       vis FILE.vis                 run a notebook as a script
-       vis run FILE.vis [--cell N]  run a notebook, or only its cells 1..N
+       vis FILE.vis [ARG...]        run a notebook as a script (ARGs: its sys.argv)
+       vis run FILE.vis [--cell N] [ARG...]  run a notebook, or only its cells 1..N
        vis -e CODE                  run CODE
        vis test [--update] PATH...  run notebooks as tests (--update rewrites their #> lines)
        vis bench                    print the benchmarks (build with -c release)
@@ -68,10 +68,12 @@ func loadStdlib(_ session: Session) {
     }
 }
 
-/// Runs source text as a script; returns the exit status.
-func runScript(_ text: String, name: String) -> Int32 {
+/// Runs source text as a script; returns the exit status. `argv` (the script's path and
+/// arguments) becomes `sys.argv`.
+func runScript(_ text: String, name: String, argv: [String]? = nil) -> Int32 {
     Interrupt.installHandler()
     let session = makeSession()
+    if let argv { PythonModules.setArguments(argv, in: session.interpreter.registry) }
     do {
         try session.run(SourceFile(name: name, text: text))
         return 0
@@ -86,16 +88,16 @@ func runScript(_ text: String, name: String) -> Int32 {
     }
 }
 
-func runFile(_ path: String, cell: Int?) -> Int32 {
+func runFile(_ path: String, cell: Int?, arguments: [String] = []) -> Int32 {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
         fail("vis: cannot read \(path)", status: 1)
     }
-    guard let cell else { return runScript(text, name: path) }
+    guard let cell else { return runScript(text, name: path, argv: [path] + arguments) }
     let cells = Cells.split(text)
     guard cell >= 1, let last = cells.first(where: { $0.number == cell }) else {
         fail("vis: \(path) has \(cells.count) cell\(cells.count == 1 ? "" : "s"); there is no cell \(cell)", status: 2)
     }
-    return runScript(Notebook.mask(text, keeping: 1...Swift.max(1, last.lastLine)), name: path)
+    return runScript(Notebook.mask(text, keeping: 1...Swift.max(1, last.lastLine)), name: path, argv: [path] + arguments)
 }
 
 func runREPL() -> Int32 {
@@ -161,19 +163,24 @@ case "test":
     }
 case "run":
     args.removeFirst()
+    // `--cell N` before the file or right after it is vis's; what follows is the script's (sys.argv).
     var cell: Int? = nil
-    if let i = args.firstIndex(of: "--cell") {
-        guard i + 1 < args.count, let n = Int(args[i + 1]) else { fail("vis run: --cell needs a number\n\(usage)", status: 2) }
+    func takeCell() {
+        guard args.first == "--cell" else { return }
+        guard args.count >= 2, let n = Int(args[1]) else { fail("vis run: --cell needs a number\n\(usage)", status: 2) }
         cell = n
-        args.removeSubrange(i...(i + 1))
+        args.removeFirst(2)
     }
-    guard args.count == 1 else { fail("vis run: give one file\n\(usage)", status: 2) }
-    let path = args[0]
-    status = onLargeStack { runFile(path, cell: cell) }
+    takeCell()
+    guard let path = args.first, !path.hasPrefix("-") else { fail("vis run: give one file\n\(usage)", status: 2) }
+    args.removeFirst()
+    takeCell()
+    let scriptArguments = args
+    status = onLargeStack { runFile(path, cell: cell, arguments: scriptArguments) }
 case let first? where first.hasPrefix("-"):
     fail("vis: unknown option \(first)\n\(usage)", status: 2)
 case let path?:
-    guard args.count == 1 else { fail("vis: give one file to run\n\(usage)", status: 2) }
-    status = onLargeStack { runFile(path, cell: nil) }
+    let scriptArguments = Array(args.dropFirst())  // sys.argv[1:], as `python train.py --epochs 5`
+    status = onLargeStack { runFile(path, cell: nil, arguments: scriptArguments) }
 }
 exit(status)

@@ -203,7 +203,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try vis(["-e", "1"]).status, 0)
         XCTAssertEqual(try vis(["-e", "exit(3)"]).status, 3)
         XCTAssertEqual(try vis(["missing.vis"]).status, 1)
-        for usage in [["--bogus"], ["-e"], ["-e", "1", "2"], ["test"], ["test", "--bogus", "x.vis"], ["run"], ["a.vis", "b.vis"]] {
+        for usage in [["--bogus"], ["-e"], ["-e", "1", "2"], ["test"], ["test", "--bogus", "x.vis"], ["run"], ["run", "--cell", "1"]] {
             let r = try vis(usage)
             XCTAssertEqual(r.status, 2, "vis \(usage.joined(separator: " "))")
             XCTAssertTrue(r.err.contains("usage: vis"), "vis \(usage.joined(separator: " ")): \(r.err)")
@@ -268,5 +268,89 @@ final class CommandLineTests: XCTestCase {
         let rerun = try vis(["test", "nb.vis"])
         XCTAssertEqual(rerun.status, 0, rerun.out)
         XCTAssertEqual(rerun.out.split(separator: "\n").last, "1 passed, 0 failed")
+    }
+
+    // MARK: Script arguments
+
+    func testScriptArgumentsReachSysArgv() throws {
+        try write("print(sys.argv)\n", to: "args.vis")
+        let r = try vis(["args.vis", "--epochs", "5", "--lr", "0.01"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "[\"args.vis\", \"--epochs\", \"5\", \"--lr\", \"0.01\"]\n")
+        XCTAssertEqual(try vis(["run", "args.vis", "a", "-b"]).out, "[\"args.vis\", \"a\", \"-b\"]\n")
+        // --cell right after the file is vis's; later arguments are the script's, even --cell.
+        try write("# %% One\nprint(sys.argv)\n# %% Two\nprint(\"two\")\n", to: "cells.vis")
+        XCTAssertEqual(try vis(["run", "cells.vis", "--cell", "1", "x", "--cell", "2"]).out, "[\"cells.vis\", \"x\", \"--cell\", \"2\"]\n")
+        XCTAssertEqual(try vis(["run", "--cell", "1", "cells.vis", "y"]).out, "[\"cells.vis\", \"y\"]\n")
+        XCTAssertEqual(try vis(["-e", "print(sys.argv)"]).out, "[\"\"]\n")
+    }
+
+    static let trainScript = """
+        parser = argparse.ArgumentParser(description="Train a small CNN.")
+        parser.add_argument("--epochs", type=int, default=10, help="passes over the data")
+        parser.add_argument("--lr", type=float, default=0.01, help="learning rate")
+        parser.add_argument("--no-cuda", action="store_true")
+        args = parser.parse_args()
+        print(args.epochs, args.lr, args.no_cuda)
+
+        """
+
+    func testArgparseParsesScriptArguments() throws {
+        try write(Self.trainScript, to: "train.vis")
+        let r = try vis(["train.vis", "--epochs", "5", "--lr=0.001", "--no-cuda"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "5 0.001 true\n")
+        XCTAssertEqual(try vis(["train.vis"]).out, "10 0.01 false\n")
+    }
+
+    func testArgparseHelpPrintsUsageAndExitsZero() throws {
+        try write(Self.trainScript, to: "train.vis")
+        let r = try vis(["train.vis", "--help"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, """
+            usage: train.vis [-h] [--epochs EPOCHS] [--lr LR] [--no-cuda]
+
+            Train a small CNN.
+
+            options:
+              -h, --help       show this help message and exit
+              --epochs EPOCHS  passes over the data
+              --lr LR          learning rate
+              --no-cuda
+
+            """)
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(try vis(["train.vis", "-h"]).status, 0)
+        try write("p = argparse.ArgumentParser()\np.add_argument(\"--version\", action=\"version\", version=\"%(prog)s 1.2\")\np.parse_args()\nprint(\"not reached\")\n", to: "ver.vis")
+        let version = try vis(["ver.vis", "--version"])
+        XCTAssertEqual(version.status, 0, version.err)
+        XCTAssertEqual(version.out, "ver.vis 1.2\n")
+    }
+
+    func testArgparseErrorsPrintUsageAndExitTwo() throws {
+        try write(Self.trainScript, to: "train.vis")
+        let r = try vis(["train.vis", "--epochs", "five"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.out, "")
+        XCTAssertEqual(r.err, "usage: train.vis [-h] [--epochs EPOCHS] [--lr LR] [--no-cuda]\ntrain.vis: error: argument --epochs: invalid int value: 'five'\n")
+        let unknown = try vis(["train.vis", "--bogus"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.err.hasSuffix("train.vis: error: unrecognized arguments: --bogus\n"), unknown.err)
+    }
+
+    func testAFileNeverClosedIsWrittenWhenTheScriptEnds() throws {
+        try write("f = open(\"out.txt\", \"w\")\nn = f.write(\"kept\\n\")\ng = open(\"early.txt\", \"w\")\nn = g.write(\"also\")\nexit(3)\n", to: "unclosed.vis")
+        let r = try vis(["unclosed.vis"])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertEqual(try read("out.txt"), "kept\n")
+        XCTAssertEqual(try read("early.txt"), "also")
+    }
+
+    func testSysExit() throws {
+        XCTAssertEqual(try vis(["-e", "sys.exit(4)"]).status, 4)
+        XCTAssertEqual(try vis(["-e", "sys.exit()"]).status, 0)
+        let message = try vis(["-e", "sys.exit(\"bad config\")"])
+        XCTAssertEqual(message.status, 1)
+        XCTAssertEqual(message.err, "bad config\n")
     }
 }

@@ -79,7 +79,11 @@ public final class BuiltinRegistry {
 
     /// The registry with every built-in library area.
     public static func standard() -> BuiltinRegistry {
-        BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table(),
-                         ExceptionBuiltins.table(), HelpBuiltins.table()])
+        let registry = BuiltinRegistry([BasicBuiltins.table(), ValueMethods.table(), TensorBuiltins.table(), DataBuiltins.table(), NNBuiltins.table(),
+                                        ExceptionBuiltins.table(), HelpBuiltins.table()])
+        // Module values (torch, nn, math, os...) resolve members against the registry itself.
+        registry.add(Namespaces.table(registry: registry))
+        registry.add(PythonModules.table(registry: registry))
+        return registry
     }
 }

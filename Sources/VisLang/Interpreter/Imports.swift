@@ -4,6 +4,9 @@ extension Interpreter {
     /// The module at a dotted path: the first component among the builtin globals, each
     /// later one a member of the one before. An unknown one is ModuleNotFoundError.
     func importModule(_ path: [String], range: SourceRange) throws -> Value {
+        if let loader = moduleLoader {
+            return try at(range) { try loader.load(path, importer: range.file, interpreter: self) }
+        }
         guard let first = path.first, var module = registry.globals[first] else {
             throw RuntimeError("no module named '\(path.first ?? "")'", range, kind: .moduleNotFoundError)
         }
@@ -23,7 +26,7 @@ extension Interpreter {
             if let alias {
                 try bindImported(alias, module, frame, range)
             } else {
-                try bindImported(path[0], path.count == 1 ? module : try importModule([path[0]], range: range), frame, range)
+                try bindImported(path[0], path.count == 1 ? module : try packageRoot(path, range), frame, range)
             }
         }
     }
@@ -41,6 +44,21 @@ extension Interpreter {
                 throw RuntimeError("cannot import name '\(name)' from '\(path.joined(separator: "."))'", range, kind: .importError)
             }
             try bindImported(alias ?? name, value, frame, range)
+        }
+    }
+
+    /// What `import a.b` binds to `a`: the module `a` when there is one (`torch`, or an
+    /// `a.vis`), else the folder `a` as a package whose members are its modules
+    /// (`a/b.vis` as `a.b`), loaded when first used.
+    func packageRoot(_ path: [String], _ range: SourceRange) throws -> Value {
+        do {
+            return try importModule([path[0]], range: range)
+        } catch let e as RuntimeError where e.kind == .moduleNotFoundError {
+            guard let loader = moduleLoader else { throw e }
+            let root = path[0], file = range.file
+            return .object(NamespaceObject(root, dynamic: (lookup: { [unowned self] name in
+                try? loader.load([root, name], importer: file, interpreter: self)
+            }, names: { [] })))
         }
     }
 

@@ -25,6 +25,9 @@ public final class Interpreter: Runtime {
     public var output: (String) -> Void
     /// True when output goes to a terminal (set by the command line).
     public var isTerminal = false
+    /// Finds and loads modules for `import` (files and the built-in modules); without
+    /// one, only builtin names import.
+    public var moduleLoader: ModuleLoader?
     /// Current depth of user function calls, and the limit that turns runaway recursion
     /// into an error instead of a stack overflow.
     var depth = 0

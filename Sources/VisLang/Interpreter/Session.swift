@@ -11,6 +11,9 @@ public final class Session {
     /// A session writing to `output` (standard output by default).
     public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         interpreter = Interpreter(output: output)
+        let loader = ModuleLoader()
+        loader.configure = { [unowned loader] sub in sub.moduleLoader = loader }
+        interpreter.moduleLoader = loader
     }
 
     /// Where printed text and displayed values go.
@@ -89,6 +92,11 @@ public final class Session {
 
     /// Loads every `.vis` file of `directory` in name order (the stdlib), silently.
     public func loadLibrary(_ directory: String) throws {
+        // Modules see the same stdlib, and `import` finds .vis files in it.
+        if let loader = interpreter.moduleLoader {
+            loader.stdlib = directory
+            if !loader.searchPath.contains(directory) { loader.searchPath.append(directory) }
+        }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for f in files.sorted() where f.hasSuffix(".vis") {
             let path = (directory as NSString).appendingPathComponent(f)
@@ -121,6 +129,18 @@ public final class Session {
             v = next
         }
         return Members.names(of: v, registry: interpreter.registry)
+    }
+
+    /// The value a dotted path of names and module members names (`torch.nn.Conv2d`),
+    /// without running code.
+    public func value(atPath path: String) -> Value? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard let first = parts.first, var v = value(of: first) else { return nil }
+        for p in parts.dropFirst() {
+            guard case .object(let o as NamespaceObject) = v, let next = o.lookup(p) else { return nil }
+            v = next
+        }
+        return v
     }
 
     /// Forgets every global (`:reset`).

@@ -1,0 +1,250 @@
+import Foundation
+
+/// A text file opened by `open(path, mode)`: Python's file object (read, readline,
+/// readlines, write, writelines, close, iteration over lines, `with open(p) as f { }`).
+/// Reading loads the file when opened. Writing ("w", "x") is atomic: the text goes to a
+/// temporary file in the same folder that replaces the path on close, so a crash never
+/// leaves half a file and a symlink at the path is replaced, never written through.
+/// Appending ("a") writes in place on close, refusing a symlink.
+public final class FileObject: IterableObject, ContextManagerObject {
+    /// The path as given.
+    public let name: String
+    /// The mode as given ("r", "w", "a", "x", with an optional "+" refused).
+    public let mode: String
+    /// The text still to read (read mode).
+    private var pending: Substring = ""
+    /// The text written so far (write modes), stored on close.
+    private var written = ""
+    /// True after close.
+    public private(set) var closed = false
+    private let reading: Bool
+
+    init(path: String, mode: String) throws {
+        name = path
+        self.mode = mode
+        let plain = mode.replacingOccurrences(of: "t", with: "")
+        guard ["r", "w", "a", "x"].contains(plain) else {
+            if mode.contains("b") { throw NativeError("open: binary mode '\(mode)' is not supported (vis files are text; use load_npy, read_image or load for binary data)") }
+            if mode.contains("+") { throw NativeError("open: mode '\(mode)' (read and write) is not supported; open the file twice, once to read and once to write") }
+            throw NativeError("open: invalid mode '\(mode)' (expected \"r\", \"w\", \"a\" or \"x\")")
+        }
+        reading = plain == "r"
+        var isLink = false
+        var s = stat()
+        let exists = lstat(path, &s) == 0
+        if exists { isLink = s.st_mode & S_IFMT == S_IFLNK }
+        switch plain {
+        case "r":
+            guard exists else { throw NativeError("open: no such file '\(path)'") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                var d = stat()
+                if stat(path, &d) == 0, d.st_mode & S_IFMT == S_IFDIR { throw NativeError("open: '\(path)' is a folder") }
+                throw NativeError("open: cannot read '\(path)'")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw NativeError("open: '\(path)' is not UTF-8 text") }
+            pending = Substring(text)
+        case "x":
+            guard !exists else { throw NativeError("open: '\(path)' already exists (mode \"x\" creates a new file only)") }
+            try FileObject.checkFolder(path)
+        case "a":
+            guard !isLink else { throw NativeError("open: '\(path)' is a symbolic link; vis does not append through links") }
+            try FileObject.checkFolder(path)
+        default:
+            try FileObject.checkFolder(path)
+        }
+        if !reading { OpenFiles.track(self) }
+    }
+
+    /// Fails early (at open, as Python does) when the folder to write in does not exist.
+    static func checkFolder(_ path: String) throws {
+        let folder = OSModule.split(path).0
+        var s = stat()
+        guard folder.isEmpty || (stat(folder, &s) == 0 && s.st_mode & S_IFMT == S_IFDIR) else {
+            throw NativeError("open: no such folder '\(folder)' for '\(path)'")
+        }
+        var d = stat()
+        if stat(path, &d) == 0, d.st_mode & S_IFMT == S_IFDIR { throw NativeError("open: '\(path)' is a folder") }
+    }
+
+    deinit {
+        // An unclosed file is stored when dropped, as CPython flushes it.
+        if !closed && !reading { try? commit() }
+        OpenFiles.untrack(ObjectIdentifier(self))
+    }
+
+    public var typeName: String { "file" }
+    public var repr: String { "<file \(Repr.quote(name)) mode \(Repr.quote(mode))\(closed ? " closed" : "")>" }
+
+    private func open(_ what: String, reading wantRead: Bool) throws {
+        guard !closed else { throw NativeError("\(what): I/O operation on closed file '\(name)'") }
+        guard wantRead == reading else { throw NativeError("\(what): file '\(name)' is not open for \(wantRead ? "reading" : "writing") (mode \"\(mode)\")") }
+    }
+
+    /// Up to `size` characters (all for a negative size).
+    public func read(_ size: Int, _ what: String = "read") throws -> String {
+        try open(what, reading: true)
+        let n = size < 0 ? pending.count : Swift.min(size, pending.count)
+        let out = pending.prefix(n)
+        pending = pending.dropFirst(n)
+        return String(out)
+    }
+
+    /// The next line with its newline, or "" at the end.
+    public func readline() throws -> String {
+        try open("readline", reading: true)
+        guard let nl = pending.firstIndex(of: "\n") else {
+            let out = String(pending)
+            pending = ""
+            return out
+        }
+        let out = pending[...nl]
+        pending = pending[pending.index(after: nl)...]
+        return String(out)
+    }
+
+    /// Adds text to the file.
+    public func write(_ text: String, _ what: String = "write") throws {
+        try open(what, reading: false)
+        written += text
+    }
+
+    /// Stores what was written: a temporary file renamed over the path, or an append.
+    private func commit() throws {
+        let data = Data(written.utf8)
+        if mode.hasPrefix("a") {
+            guard let h = FileHandle(forWritingAtPath: name) ?? (FileManager.default.createFile(atPath: name, contents: nil) ? FileHandle(forWritingAtPath: name) : nil) else {
+                throw NativeError("close: cannot append to '\(name)'")
+            }
+            defer { try? h.close() }
+            do {
+                try h.seekToEnd()
+                try h.write(contentsOf: data)
+            } catch {
+                throw NativeError("close: cannot append to '\(name)' (\(error.localizedDescription))")
+            }
+            return
+        }
+        let (folder, base) = OSModule.split(name)
+        let temp = OSModule.join([folder.isEmpty ? "." : folder, ".\(base).\(UUID().uuidString.prefix(8)).tmp"])
+        guard FileManager.default.createFile(atPath: temp, contents: data) else { throw NativeError("close: cannot write '\(name)'") }
+        if mode.hasPrefix("x") {
+            // link(2) fails when the path appeared meanwhile, so "x" never replaces a file.
+            defer { unlink(temp) }
+            guard link(temp, name) == 0 else { throw NativeError("close: cannot create '\(name)' (\(String(cString: strerror(errno))))") }
+            return
+        }
+        guard Foundation.rename(temp, name) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw NativeError("close: cannot write '\(name)' (\(reason))")
+        }
+    }
+
+    /// Closes the file, storing what was written (a second close does nothing).
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        OpenFiles.untrack(ObjectIdentifier(self))
+        if !reading { try commit() }
+    }
+
+    public func makeIterator() throws -> ValueIterator { LineIterator(file: self) }
+
+    /// Lines with their newlines, as iterating a Python file gives.
+    final class LineIterator: ValueIterator {
+        let file: FileObject
+        init(file: FileObject) { self.file = file }
+        func next() throws -> Value? {
+            let line = try file.readline()
+            return line.isEmpty ? nil : .string(line)
+        }
+    }
+
+    public func enter(_ runtime: Runtime) throws -> Value { .object(self) }
+
+    public func exit(_ error: Error?, _ runtime: Runtime) throws -> Bool {
+        try close()
+        return false
+    }
+
+    public func member(_ name: String) throws -> Value? {
+        func method(_ params: [Param], _ doc: String, _ body: @escaping (BoundArguments) throws -> Value) -> Value {
+            .function(NativeFunction("file." + name, params, doc: doc) { a, _ in try body(a) })
+        }
+        switch name {
+        case "name": return .string(self.name)
+        case "mode": return .string(mode)
+        case "closed": return .bool(closed)
+        case "read": return method([Param("size", .int, default: .int(-1))], "f.read(size=-1): up to size characters, or the rest of the file.") { a in .string(try self.read(a.int("size"))) }
+        case "readline": return method([], "f.readline(): the next line with its newline (\"\" at the end).") { _ in .string(try self.readline()) }
+        case "readlines": return method([], "f.readlines(): the remaining lines, each with its newline.") { _ in
+            var lines: [Value] = []
+            while case let line = try self.readline(), !line.isEmpty { lines.append(.string(line)) }
+            return .list(ListBox(lines))
+        }
+        case "write": return method([Param("s", .string)], "f.write(s): writes the string s; returns its length.") { a in
+            let s = try a.string("s")
+            try self.write(s)
+            return .int(s.count)
+        }
+        case "writelines": return method([Param("lines")], "f.writelines(lines): writes each string (no newlines are added).") { a in
+            for v in try Iteration.elements(a["lines"]) {
+                guard case .string(let s) = v else { throw NativeError("file.writelines: expected strings, got \(v.typeName)") }
+                try self.write(s, "writelines")
+            }
+            return .none
+        }
+        case "close": return method([], "f.close(): stores what was written and closes the file.") { _ in try self.close(); return .none }
+        case "__enter__": return method([], "f.__enter__(): the file itself (what `with open(p) as f` binds).") { _ in .object(self) }
+        case "__exit__": return method([Param("exc_type", default: Value.none), Param("exc", default: Value.none), Param("tb", default: Value.none)],
+                                       "f.__exit__(...): closes the file.") { _ in try self.close(); return .bool(false) }
+        default: return nil
+        }
+    }
+
+    public var memberNames: [String] { ["close", "closed", "mode", "name", "read", "readline", "readlines", "write", "writelines"] }
+
+    static func add(to t: inout BuiltinTable) {
+        t.function("open", [Param("file", .string), Param("mode", .string, default: .string("r")), Param("encoding", .optional(.string), default: Value.none)],
+                   "open(file, mode=\"r\", encoding=none): a text file object; modes \"r\" (read), \"w\" (write, replacing), \"x\" (create a new file), \"a\" (append). Written text is stored on close, atomically for \"w\" and \"x\".\n  with open(\"log.txt\", \"w\") as f { f.write(\"done\\n\") }") { a, _ in
+            if let enc = try a.optionalString("encoding"), !["utf-8", "utf8", "UTF-8"].contains(enc) {
+                throw NativeError("open: encoding '\(enc)' is not supported (vis reads and writes UTF-8)")
+            }
+            return .object(try FileObject(path: a.string("file"), mode: a.string("mode")))
+        }
+    }
+}
+
+/// The files open for writing, stored when the process exits (a script that never
+/// closes a file still writes it, as CPython flushes open files at exit).
+enum OpenFiles {
+    /// A file held without keeping it alive.
+    final class Entry { weak var file: FileObject?; init(_ f: FileObject) { file = f } }
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var files: [ObjectIdentifier: Entry] = [:]
+    nonisolated(unsafe) private static var installed = false
+
+    static func track(_ f: FileObject) {
+        lock.lock()
+        defer { lock.unlock() }
+        files[ObjectIdentifier(f)] = Entry(f)
+        if !installed {
+            installed = true
+            atexit { OpenFiles.closeAll() }
+        }
+    }
+
+    static func untrack(_ id: ObjectIdentifier) {
+        lock.lock()
+        files[id] = nil
+        lock.unlock()
+    }
+
+    /// Closes (stores) every file still open for writing.
+    static func closeAll() {
+        lock.lock()
+        let open = files.values.compactMap(\.file)
+        lock.unlock()
+        for f in open { try? f.close() }
+    }
+}

@@ -1,0 +1,208 @@
+import VisTensor
+
+/// PyTorch's and torchvision's module paths (`torch`, `nn`, `F`, `optim`,
+/// `optim.lr_scheduler`, `torch.utils.data`, `transforms`, `datasets`, `models`) as module
+/// values whose members are vis's builtins, so code keeps its prefixes (`nn.Conv2d`,
+/// `F.relu`, `torch.cat`). Each module lists PyTorch's own member names: a name is offered
+/// only where PyTorch has it (F has the functional forms, nn the layer and loss classes,
+/// torch the tensor functions) and only while the registry has the builtin, looked up on
+/// each access so builtins registered later appear. PyTorch names vis lacks are errors.
+enum Namespaces {
+    /// Members named as in vis.
+    static func same(_ names: [String]) -> [String: String] {
+        Dictionary(names.map { ($0, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Names of module-level functions in `torch` (PyTorch's spelling, when vis has it).
+    /// Left out on purpose: `torch.batch_norm` (its positional order differs from
+    /// `F.batch_norm`, vis's), `torch.round` (vis's `round` is Python's, for numbers) and
+    /// `torch.isfinite` (vis's `isfinite` answers for the whole tensor; torch's is elementwise).
+    static let torchFunctions = [
+        "tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm",
+        "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
+        "as_tensor", "from_numpy", "cat", "stack", "split", "chunk", "flatten", "reshape", "squeeze", "unsqueeze",
+        "permute", "transpose", "t", "gather", "scatter", "where", "masked_fill", "index_select", "narrow", "flip",
+        "roll", "tril", "triu", "diag", "clamp", "abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1",
+        "sqrt", "rsqrt", "pow", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "floor",
+        "ceil", "trunc", "sign", "square", "sum", "mean", "var", "std", "prod", "max", "min", "maximum",
+        "minimum", "argmax", "argmin", "amax", "amin", "any", "all", "cumsum", "cumprod", "sort", "argsort", "topk",
+        "matmul", "mm", "bmm", "mv", "dot", "outer", "einsum", "norm", "cdist", "isnan", "isinf", "eq",
+        "ne", "lt", "le", "gt", "ge", "equal", "allclose", "isclose", "logical_not", "logical_and", "logical_or",
+        "logical_xor", "unique", "numel", "is_tensor", "clone", "detach", "save", "load", "no_grad", "enable_grad",
+        "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf",
+        "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
+        "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
+        "set_printoptions", "multinomial", "normal", "bernoulli",
+    ]
+
+    /// `torch.nn`'s classes (layers, containers, losses).
+    static let nnClasses = [
+        "Linear", "LazyLinear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "LazyConv2d", "ConvTranspose1d",
+        "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+        "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm2d",
+        "LayerNorm", "GroupNorm", "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "ReLU", "ReLU6", "LeakyReLU",
+        "PReLU", "ELU", "SELU", "GELU", "SiLU", "Mish", "Hardswish", "Hardtanh", "Softplus", "Sigmoid", "Tanh",
+        "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Identity", "Upsample", "PixelShuffle", "ZeroPad2d",
+        "ReflectionPad2d", "Embedding", "RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoder",
+        "TransformerEncoderLayer", "Sequential", "ModuleList", "ModuleDict", "Parameter", "CrossEntropyLoss",
+        "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
+        "CosineEmbeddingLoss", "TripletMarginLoss", "MarginRankingLoss",
+    ]
+
+    /// `torch.nn.functional`'s functions.
+    static let functional = [
+        "relu", "relu6", "elu", "selu", "gelu", "silu", "mish", "leaky_relu", "hardtanh", "softplus", "sigmoid",
+        "tanh", "logsigmoid", "hardswish", "softmax", "log_softmax", "softmin", "glu", "linear", "bilinear",
+        "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+        "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "interpolate", "grid_sample",
+        "affine_grid", "pad", "dropout", "dropout2d", "batch_norm", "layer_norm", "group_norm", "instance_norm",
+        "normalize", "embedding", "one_hot", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
+        "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_similarity",
+        "pairwise_distance", "triplet_margin_loss", "margin_ranking_loss", "cosine_embedding_loss", "pixel_shuffle",
+        "unfold", "fold",
+    ]
+
+    /// `torch.nn.init`'s functions.
+    static let initFunctions = [
+        "kaiming_normal_", "kaiming_uniform_", "xavier_uniform_", "xavier_normal_", "normal_", "uniform_",
+        "constant_", "zeros_", "ones_", "calculate_gain", "trunc_normal_", "orthogonal_", "eye_", "dirac_",
+    ]
+
+    /// `torch.optim`'s optimizers.
+    static let optimizers = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"]
+
+    /// `torch.optim.lr_scheduler`'s schedulers.
+    static let schedulers = [
+        "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR", "LambdaLR",
+        "MultiplicativeLR", "CosineAnnealingWarmRestarts", "CyclicLR", "LinearLR", "ConstantLR", "SequentialLR",
+        "PolynomialLR",
+    ]
+
+    /// `torch.utils.data`'s members.
+    static let dataMembers = [
+        "DataLoader", "TensorDataset", "Subset", "random_split", "ConcatDataset", "Sampler", "RandomSampler",
+        "SequentialSampler", "WeightedRandomSampler", "default_collate",
+    ]
+
+    /// `torchvision.transforms`' members.
+    static let transformNames = [
+        "Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize", "Resize", "CenterCrop",
+        "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotation",
+        "RandomAffine", "RandomPerspective", "ColorJitter", "Grayscale", "RandomGrayscale", "GaussianBlur", "Pad",
+        "Lambda", "RandomErasing", "RandomApply", "RandomChoice", "RandomOrder", "FiveCrop", "TenCrop",
+        "AutoAugment", "RandAugment", "TrivialAugmentWide",
+    ]
+
+    /// `torchvision.datasets`' members.
+    static let datasetNames = [
+        "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "SVHN", "STL10", "CelebA", "ImageFolder",
+        "DatasetFolder", "ImageNet", "VOCSegmentation", "Cityscapes", "Omniglot", "FakeData",
+    ]
+
+    /// `torchvision.models`' constructors.
+    static let modelNames = [
+        "resnet18", "resnet34", "resnet50", "resnet101", "vgg11", "vgg16", "vgg19", "alexnet", "mobilenet_v2",
+        "mobilenet_v3_small", "mobilenet_v3_large", "efficientnet_b0", "densenet121", "squeezenet1_0",
+        "shufflenet_v2_x1_0", "googlenet", "inception_v3", "vit_b_16", "convnext_tiny",
+    ]
+
+    /// The dtype names: PyTorch's aliases of vis's three dtypes.
+    static let dtypes: [String: Value] = [
+        "float": .string("float32"), "float32": .string("float32"), "long": .string("int64"),
+        "int64": .string("int64"), "bool": .string("bool"),
+    ]
+
+    /// Why PyTorch's other dtypes are errors.
+    static let otherDtypes: [String: String] = {
+        let why = "vis tensors are float32, int64 or bool (torch.float32, torch.int64, torch.bool)"
+        return Dictionary(uniqueKeysWithValues: ["float64", "double", "float16", "half", "bfloat16", "int32", "int", "int16",
+                                                 "int8", "uint8", "short", "complex64"].map { ($0, "vis has no such dtype: " + why) })
+    }()
+
+    /// The module table: `torch`, `nn`, `F`, `optim`, `torchvision`, `transforms`, `datasets`,
+    /// `models`, `utils` as global constants of `registry`.
+    static func table(registry: BuiltinRegistry) -> BuiltinTable {
+        func module(_ path: String, _ lazy: [String: String], fixed: [String: Value] = [:], missing: [String: String] = [:]) -> NamespaceObject {
+            NamespaceObject(path, fixed: fixed, lazy: lazy, missing: missing, registry: registry)
+        }
+        let functionalModule = module("torch.nn.functional", same(functional))
+        let initModule = module("torch.nn.init", same(initFunctions))
+        let nnUtils = module("torch.nn.utils", ["clip_grad_norm_": "clip_grad_norm", "clip_grad_value_": "clip_grad_value"])
+        let nn = module("torch.nn", same(nnClasses),
+                        fixed: ["functional": .object(functionalModule), "init": .object(initModule), "utils": .object(nnUtils)],
+                        missing: ["Module": "write a model block, model Name(args) { ... }, for a class deriving from nn.Module (see docs/LANGUAGE.md)"])
+        let scheduler = module("torch.optim.lr_scheduler", same(schedulers))
+        let optim = module("torch.optim", same(optimizers), fixed: ["lr_scheduler": .object(scheduler)])
+        let data = module("torch.utils.data", same(dataMembers),
+                          missing: ["Dataset": "write a model block with __len__ and __getitem__ for a Dataset subclass"])
+        let utils = module("torch.utils", [:], fixed: ["data": .object(data)])
+        let noAcceleration = "vis runs in float32 on the CPU, so mixed precision does not apply: drop the autocast block and the GradScaler (call loss.backward() and opt.step() directly)"
+        let ignoredSeed = { (name: String) in
+            Value.function(NativeFunction(name, [Param("seed", .int)], doc: "torch.cuda.\(name)(seed): does nothing, as in PyTorch without CUDA (vis runs on the CPU; seed(n) seeds everything).") { _, _ in .none })
+        }
+        let cuda = module("torch.cuda", [:], fixed: [
+            "is_available": .function(NativeFunction("is_available", [], doc: "torch.cuda.is_available(): false: vis runs on the CPU.") { _, _ in .bool(false) }),
+            "device_count": .function(NativeFunction("device_count", [], doc: "torch.cuda.device_count(): 0: vis runs on the CPU.") { _, _ in .int(0) }),
+            "manual_seed": ignoredSeed("manual_seed"), "manual_seed_all": ignoredSeed("manual_seed_all"),
+        ], missing: ["amp": noAcceleration])
+        let falseFunction = { (path: String) in
+            Value.function(NativeFunction("is_available", [], doc: "\(path).is_available(): false: vis runs on the CPU.") { _, _ in .bool(false) })
+        }
+        // cuDNN's switches are accepted and change nothing, as in PyTorch without CUDA.
+        let cudnn = module("torch.backends.cudnn", [:], fixed: ["benchmark": .bool(false), "deterministic": .bool(false), "enabled": .bool(true),
+                                                             "is_available": falseFunction("torch.backends.cudnn")])
+        cudnn.settable = ["benchmark", "deterministic", "enabled"]
+        let backends = module("torch.backends", [:], fixed: ["cudnn": .object(cudnn),
+                                                             "mps": .object(module("torch.backends.mps", [:], fixed: ["is_available": falseFunction("torch.backends.mps")]))])
+        let nondeterministicSeed = NativeFunction("seed", [], doc: "torch.seed(): reseeds vis's generator from the system's entropy and returns the seed, as PyTorch does (seed(n) / torch.manual_seed(n) give a fixed seed).\n  s = torch.random.seed()") { _, _ in
+            let n = Int.random(in: 0 ... Int.max)
+            VisTensor.seed(UInt64(n))
+            return .int(n)
+        }
+        let random = module("torch.random", ["manual_seed": "seed"], fixed: ["seed": .function(nondeterministicSeed)])
+        let device = NativeFunction("device", [Param("type", .string)],
+                                    doc: "torch.device(type): the device named type; vis runs on the CPU, so only \"cpu\" exists.\n  device = torch.device(\"cpu\")") { a, _ in
+            let type = try a.string("type")
+            guard type == "cpu" else {
+                throw NativeError("device: vis runs on the CPU only; there is no '\(type)' device (torch.cuda.is_available() is false)")
+            }
+            return .string("cpu")
+        }
+        var torchFixed = dtypes.mapValues { $0 }
+        torchFixed["nn"] = .object(nn)
+        torchFixed["optim"] = .object(optim)
+        torchFixed["utils"] = .object(utils)
+        torchFixed["cuda"] = .object(cuda)
+        torchFixed["device"] = .function(device)
+        torchFixed["backends"] = .object(backends)
+        torchFixed["random"] = .object(random)
+        torchFixed["seed"] = .function(nondeterministicSeed)
+        var torchLazy = same(torchFunctions)
+        torchLazy["manual_seed"] = "seed"
+        torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
+        torchLazy["concat"] = "cat"
+        torchLazy["clip"] = "clamp"
+        var torchMissing = otherDtypes
+        torchMissing["isfinite"] = "the elementwise form is x.isfinite() (vis's isfinite(x) is true when every element is finite)"
+        torchMissing["round"] = "not in vis for tensors yet (vis's round(x, ndigits) is Python's, for numbers)"
+        torchMissing["batch_norm"] = "use F.batch_norm (torch.batch_norm takes its arguments in another order)"
+        torchMissing["amp"] = noAcceleration
+        for name in ["jit", "onnx", "quantization", "hub", "distributed", "compile"] {
+            torchMissing[name] = "not in vis (vis runs the model as written, on the CPU)"
+        }
+        let torch = module("torch", torchLazy, fixed: torchFixed, missing: torchMissing)
+
+        let transforms = module("torchvision.transforms", same(transformNames))
+        let datasets = module("torchvision.datasets", same(datasetNames))
+        let models = module("torchvision.models", same(modelNames))
+        let visionUtils = module("torchvision.utils", same(["make_grid", "save_image"]))
+        let io = module("torchvision.io", ["read_image": "read_image", "write_png": "write_image", "write_jpeg": "write_image"])
+        let torchvision = module("torchvision", [:], fixed: ["transforms": .object(transforms), "datasets": .object(datasets),
+                                                            "models": .object(models), "utils": .object(visionUtils), "io": .object(io)])
+        var t = BuiltinTable()
+        t.constants = [("torch", .object(torch)), ("nn", .object(nn)), ("F", .object(functionalModule)), ("optim", .object(optim)),
+                       ("utils", .object(utils)), ("torchvision", .object(torchvision)), ("transforms", .object(transforms)),
+                       ("datasets", .object(datasets)), ("models", .object(models))]
+        return t
+    }
+}
