@@ -43,7 +43,7 @@ public final class ModuleLoader {
         }
         if let builtin = try builtinModule(dotted, registry: interpreter.registry) { return builtin }
         let relative = dotted.joined(separator: "/") + ".vis"
-        let folders = [importerFolder(importer)] + searchPath
+        let folders = [importerFolder(importer)] + userPath(interpreter.registry) + searchPath
         guard let path = folders.lazy.map({ OSModule.normpath(OSModule.join([$0, relative])) }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw NativeError("import: no module named '\(dottedName)' (looked for \(relative) in \(folders.map { "'\($0)'" }.joined(separator: ", ")))", kind: .moduleNotFoundError)
         }
@@ -79,6 +79,12 @@ public final class ModuleLoader {
             module = next
         }
         return .object(module)
+    }
+
+    /// The folders a script added to `sys.path` (strings only), in order.
+    func userPath(_ registry: BuiltinRegistry) -> [String] {
+        guard case .object(let sys as NamespaceObject)? = registry.globals["sys"], case .list(let l)? = sys.lookup("path") else { return [] }
+        return l.items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
     }
 
     /// The folder of the importing file (the current folder for `<stdin>`, `<-e>`, the REPL).

@@ -7,6 +7,9 @@ enum SysModule {
         var m = ModuleBuilder("sys")
         // The REPL, -e and piped input have no script path, as Python's [''] .
         m.constant("argv", .list(ListBox([.string("")])))
+        // Folders `import` searches after the importing file's own, before the stdlib;
+        // scripts append to it as in Python (`sys.path.append("src")`).
+        m.constant("path", .list(ListBox([])))
         #if os(macOS)
         m.constant("platform", .string("darwin"))
         #else
