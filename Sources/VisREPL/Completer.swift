@@ -15,7 +15,8 @@ public final class Completer {
     let members: (String) -> [String]
     /// Language keywords.
     static let keywords = ["fn", "return", "if", "else", "for", "in", "while", "break", "continue", "model",
-                           "true", "false", "none", "and", "or", "not", "global", "no_grad", "assert"]
+                           "true", "false", "none", "and", "or", "not", "global", "no_grad", "assert",
+                           "lambda", "is", "elif", "pass", "del"]
     /// REPL commands.
     static let commands = [":help", ":vars", ":time", ":load", ":cells", ":run", ":save", ":reset", ":quit"]
     /// Commands whose argument is a file name.
