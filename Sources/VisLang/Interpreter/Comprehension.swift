@@ -100,7 +100,16 @@ final class GeneratorObject: IterableObject, ValueIterator {
     var repr: String { "<generator>" }
     func makeIterator() throws -> ValueIterator { self }
     func next() throws -> Value? {
+        // Generators over generators pull each other recursively: bound the depth as
+        // calls are bounded, so a long chain is an error rather than a stack overflow.
+        let interpreter = run.interpreter
+        interpreter.depth += 1
+        defer { interpreter.depth -= 1 }
+        guard interpreter.depth <= Interpreter.maxDepth, interpreter.stackGuard.hasRoom() else {
+            throw RuntimeError("maximum recursion depth (\(Interpreter.maxDepth)) exceeded pulling nested generators",
+                               run.comprehension.firstIterable.range)
+        }
         guard try run.advance() else { return nil }
-        return try run.interpreter.eval(run.comprehension.element, run.frame)
+        return try interpreter.eval(run.comprehension.element, run.frame)
     }
 }

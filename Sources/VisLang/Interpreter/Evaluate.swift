@@ -79,23 +79,33 @@ extension Interpreter {
             return .function(try makeFunction(f, frame))
         case .conditional(let c, let a, let b):
             return try truthy(eval(c, frame), c.range) ? try eval(a, frame) : try eval(b, frame)
+        case .invert, .starred, .doubleStarred, .listComprehension, .dictComprehension, .generator:
+            return try evalPythonForm(e, frame)
+        }
+    }
+
+    /// The forms added for Python code (kept out of `eval` itself, so the hot
+    /// recursive function stays small).
+    @inline(never)
+    func evalPythonForm(_ e: Expr, _ frame: Frame) throws -> Value {
+        switch e.kind {
         case .invert(let x):
             let v = try eval(x, frame)
             return try at(e.range) { try Arith.invert(v) }
-        case .starred, .doubleStarred:
-            // The parser only builds these inside displays and calls, which spread them.
-            throw RuntimeError("a starred expression can only be used inside [ ], ( ), { } or a call", e.range)
         case .listComprehension(let c):
             return .list(ListBox(try evalListComprehension(c, frame)))
         case .dictComprehension(let c):
             return .dict(try evalDictComprehension(c, frame))
         case .generator(let c):
             return .object(GeneratorObject(try startComprehension(c, frame)))
+        default:
+            // The parser builds starred items only inside displays and calls, which spread them.
+            throw RuntimeError("a starred expression can only be used inside [ ], ( ), { } or a call", e.range)
         }
     }
 
     /// The items of a list or tuple display, spreading `*iterable` items in place.
-    @inline(__always)
+    @inline(never)
     func evalItems(_ xs: [Expr], _ frame: Frame) throws -> [Value] {
         var out: [Value] = []
         out.reserveCapacity(xs.count)
@@ -182,29 +192,11 @@ extension Interpreter {
         var spreadKeywords = false
         for a in args {
             let v = try eval(a.value, frame)
-            switch a.spread {
-            case .none:
+            if case .none = a.spread {
                 if let name = a.name { keywords.append((name, v)) } else { positional.append(v) }
-            case .positional:
-                // `f(*xs)`: every element of an iterable, in order.
-                positional += try at(a.value.range) { () throws -> [Value] in
-                    guard Iteration.isIterable(v) else {
-                        throw NativeError("\(calleeName ?? "function")() argument after * must be an iterable, not \(v.typeName)")
-                    }
-                    return try Iteration.elements(v, runtime: self)
-                }
-            case .keywords:
-                // `f(**d)`: a dict's entries as keyword arguments.
-                spreadKeywords = true
-                guard case .dict(let d) = v else {
-                    throw RuntimeError("\(calleeName ?? "function")() argument after ** must be a dict, not \(v.typeName)", a.value.range)
-                }
-                for (k, x) in d.pairs {
-                    guard case .string(let key) = k else {
-                        throw RuntimeError("\(calleeName ?? "function")() keywords must be strings, got the key \(k)", a.value.range)
-                    }
-                    keywords.append((key, x))
-                }
+            } else {
+                try spread(a, v, calleeName, &positional, &keywords)
+                if case .keywords = a.spread { spreadKeywords = true }
             }
         }
         if spreadKeywords {
@@ -233,6 +225,35 @@ extension Interpreter {
             // An error inside the stdlib (fit's NaN tripwire, a shape error in its loop)
             // points at the user's call: the line they wrote, not the library's.
             throw RuntimeError(e.message, range, interrupted: e.interrupted, kind: e.kind, exception: e.exception)
+        }
+    }
+
+    /// `*xs` or `**d` at a call site: appends the iterable's elements to the
+    /// positional arguments, or the dict's entries to the keyword arguments (kept out
+    /// of `evalCall`, whose plain path is hot).
+    @inline(never)
+    func spread(_ a: CallArgument, _ v: Value, _ calleeName: String?, _ positional: inout [Value], _ keywords: inout [(String, Value)]) throws {
+        switch a.spread {
+        case .none: break
+        case .positional:
+            // `f(*xs)`: every element of an iterable, in order.
+            positional += try at(a.value.range) { () throws -> [Value] in
+                guard Iteration.isIterable(v) else {
+                    throw NativeError("\(calleeName ?? "function")() argument after * must be an iterable, not \(v.typeName)")
+                }
+                return try Iteration.elements(v, runtime: self)
+            }
+        case .keywords:
+            // `f(**d)`: a dict's entries as keyword arguments.
+            guard case .dict(let d) = v else {
+                throw RuntimeError("\(calleeName ?? "function")() argument after ** must be a dict, not \(v.typeName)", a.value.range)
+            }
+            for (k, x) in d.pairs {
+                guard case .string(let key) = k else {
+                    throw RuntimeError("\(calleeName ?? "function")() keywords must be strings, got the key \(k)", a.value.range)
+                }
+                keywords.append((key, x))
+            }
         }
     }
 

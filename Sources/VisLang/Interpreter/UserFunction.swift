@@ -32,8 +32,7 @@ public final class UserFunction: Callable {
         if decl.plainParameters {
             try bindPlain(args, frame)
         } else {
-            // Parameters come first among the locals, in order (see Resolver.resolve).
-            for (i, v) in try ParameterBinding.bind(decl.name, decl.params, defaults, args).enumerated() { frame.slots[i] = v }
+            try bindGeneral(args, frame)
         }
         interpreter.depth += 1
         defer { interpreter.depth -= 1 }
@@ -47,6 +46,13 @@ public final class UserFunction: Callable {
         case .returned(let v): return v
         default: return .none
         }
+    }
+
+    /// Binds arguments with `*args`, `**kwargs` or keyword-only parameters.
+    @inline(never)
+    func bindGeneral(_ args: Arguments, _ frame: Frame) throws {
+        // Parameters come first among the locals, in order (see Resolver.resolve).
+        for (i, v) in try ParameterBinding.bind(decl.name, decl.params, defaults, args).enumerated() { frame.slots[i] = v }
     }
 
     /// Binds arguments to plain parameters (no `*args`, `**kwargs` or keyword-only

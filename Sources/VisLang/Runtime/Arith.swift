@@ -17,7 +17,7 @@ public enum Arith {
     }
 
     /// `x in container`: elements of lists, tuples and ranges, substrings, dict keys,
-    /// and values present in a tensor.
+    /// values present in a tensor, and elements of other iterables (generators).
     public static func contains(_ container: Value, _ x: Value) throws -> Bool {
         switch container {
         case .list(let l): return try l.items.contains { try ValueOps.equal($0, x) }
@@ -38,6 +38,14 @@ public enum Arith {
             return try t.eq(v).to(.int64).sum().item() > 0
         case .object(let m as ModelInstance):
             return try m.userContains(x)
+        case .object(let o as IterableObject):
+            // Generators, enumerate, zip: pulled until an equal element, as in Python
+            // (a generator is consumed up to it).
+            let it = try o.makeIterator()
+            while let v = try it.next() {
+                if try ValueOps.equal(v, x) { return true }
+            }
+            return false
         default:
             throw NativeError("argument of type \(container.typeName) is not a container ('in' needs a list, tuple, string, dict, range or tensor)", kind: .typeError)
         }
