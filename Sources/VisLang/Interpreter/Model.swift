@@ -19,9 +19,20 @@ public final class ModelClass: Callable {
     /// Binds the arguments to the parameters, then runs the body once with the
     /// parameters as fields; every name the body assigns becomes a field, and every
     /// `fn` a method.
+    /// How constructor arguments bind to the parameters (the binder natives and user
+    /// functions share).
+    lazy var binding = Signature(forUser: decl.name, decl.params, defaults)
+
+    /// True when the body defines `__init__`: a model written as a PyTorch class
+    /// (`model Net { fn __init__(self, classes=10) { ... } fn forward(self, x) { ... } }`).
+    lazy var hasInit = decl.body.contains { if case .function(let f) = $0.kind { return f.name == "__init__" } else { return false } }
+
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
-        // Python's binding, `*args` and `**kwargs` included (see ParameterBinding).
-        let values = try ParameterBinding.bind(decl.name, decl.params, defaults, args)
+        if hasInit && !decl.params.isEmpty {
+            throw NativeError("\(decl.name): a model with __init__ takes its parameters there; remove them from the model line", kind: .typeError)
+        }
+        // With __init__, the arguments are its own (bound when it is called below).
+        let values = hasInit ? [] : try binding.bind(args).values
         let instance = ModelInstance(typeName: decl.name, interpreter: interpreter)
         for (p, v) in zip(decl.params, values) {
             instance.setPlainField(p.name, v)
@@ -35,6 +46,12 @@ public final class ModelClass: Callable {
         }
         predefineMethods(instance, frame)
         _ = try interpreter.exec(decl.body, frame)
+        if hasInit, case .function(let initializer)? = try instance.member("__init__") {
+            let result = try initializer.call(args, interpreter)
+            guard result.isNone else {
+                throw NativeError("\(decl.name).__init__ should return none, not \(result.typeNameWithArticle)", kind: .typeError)
+            }
+        }
         return .object(instance)
     }
 

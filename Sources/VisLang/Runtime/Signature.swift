@@ -68,81 +68,107 @@ public indirect enum ParamType: CustomStringConvertible {
     }
 }
 
-/// One parameter of a native: name, type, default (nil when required). A variadic
-/// parameter (`*args`) collects the remaining positional arguments into a list; a
-/// keywords parameter (`**kwargs`) collects the keywords no other parameter takes into
-/// a dict.
+/// One parameter of a callable: name, type, default (nil when required) and how it
+/// takes its argument. A variadic parameter (`*args`) collects the remaining positional
+/// arguments into a tuple; a keywords parameter (`**kwargs`) collects the keywords no
+/// other parameter takes into a dict; a keyword-only parameter (after `*args` or a bare
+/// `*`) is given by keyword only.
 public struct Param {
     public let name: String
     public let type: ParamType
     public let defaultValue: Value?
     public let variadic: Bool
     public let keywords: Bool
+    public let keywordOnly: Bool
 
-    public init(_ name: String, _ type: ParamType = .any, default defaultValue: Value? = nil, variadic: Bool = false, keywords: Bool = false) {
+    public init(_ name: String, _ type: ParamType = .any, default defaultValue: Value? = nil, variadic: Bool = false,
+                keywords: Bool = false, keywordOnly: Bool = false) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.variadic = variadic
         self.keywords = keywords
+        self.keywordOnly = keywordOnly
     }
+
+    /// True for a parameter that takes one argument, by position or keyword.
+    var isPlain: Bool { !variadic && !keywords && !keywordOnly }
+    /// True for a parameter a keyword argument can name.
+    var isNamed: Bool { !variadic && !keywords }
 }
 
-/// A native's parameter list, and the binding of call arguments to it.
+/// A parameter list and the binding of call arguments to it: Python's rules, the same
+/// for natives, user functions, lambdas and model constructors (one binder, one
+/// wording of its errors).
 public struct Signature: CustomStringConvertible {
+    /// How errors name the callable: `Conv2d` for natives, `f()` for user functions.
     public let name: String
     public let params: [Param]
+    /// How many parameters take positional arguments (those before `*args`, `**kwargs`
+    /// or the first keyword-only one).
+    let positionalCount: Int
+    /// True when every parameter is plain and of any type: a call with exactly that many
+    /// positional arguments and no keywords binds them as given.
+    let trivial: Bool
 
-    /// The form `:help` shows: `Conv2d(in_channels, out_channels, kernel_size, stride=1)`.
-    public var description: String {
-        let ps = params.map { p -> String in
-            if p.variadic { return "*" + p.name }
-            if p.keywords { return "**" + p.name }
-            if let d = p.defaultValue { return "\(p.name)=\(Repr.repr(d))" }
-            return p.name
+    public init(name: String, params: [Param]) {
+        self.name = name
+        self.params = params
+        self.positionalCount = params.prefix(while: \.isPlain).count
+        self.trivial = params.allSatisfy { p in
+            guard p.isPlain, case .any = p.type else { return false }
+            return true
         }
-        return "\(name)(\(ps.joined(separator: ", ")))"
+    }
+
+    /// The form `:help` shows: `Conv2d(in_channels, out_channels, kernel_size, stride=1)`;
+    /// a bare `*` marks keyword-only parameters that follow no `*args`.
+    public var description: String {
+        var parts: [String] = []
+        var starred = false
+        for p in params {
+            if p.variadic { parts.append("*" + p.name); starred = true; continue }
+            if p.keywords { parts.append("**" + p.name); continue }
+            if p.keywordOnly && !starred { parts.append("*"); starred = true }
+            if let d = p.defaultValue { parts.append("\(p.name)=\(Repr.repr(d))") } else { parts.append(p.name) }
+        }
+        return "\(name)(\(parts.joined(separator: ", ")))"
     }
 
     /// Matches positional and keyword arguments to parameters, checks types, fills
-    /// defaults. Errors name the function, the parameter and what was given.
+    /// defaults. Errors name the callable, the parameter and what was given.
     public func bind(_ args: Arguments) throws -> BoundArguments {
+        if trivial, args.keywords.isEmpty, args.positional.count == params.count {
+            return BoundArguments(function: name, params: params, values: args.positional)
+        }
         var values = [Value?](repeating: nil, count: params.count)
-        var pi = 0
-        var positional = args.positional[...]
-        while let v = positional.first {
-            guard pi < params.count else {
-                let accepted = params.filter { !$0.variadic && !$0.keywords }.count
-                throw NativeError("\(name): takes at most \(accepted) positional argument\(accepted == 1 ? "" : "s") but \(args.positional.count) were given", kind: .typeError)
+        let given = args.positional.count
+        for (i, v) in args.positional.prefix(positionalCount).enumerated() {
+            guard let a = params[i].type.accept(v) else { throw typeError(params[i], v) }
+            values[i] = a
+        }
+        if given > positionalCount {
+            guard let vi = params.firstIndex(where: \.variadic) else {
+                throw NativeError("\(name): takes at most \(positionalCount) positional argument\(positionalCount == 1 ? "" : "s") but \(given) were given", kind: .typeError)
             }
-            let p = params[pi]
-            if p.keywords { pi = params.count; continue }
-            if p.variadic {
-                var rest: [Value] = []
-                for item in positional {
-                    guard let a = p.type.accept(item) else { throw typeError(p, item) }
-                    rest.append(a)
-                }
-                values[pi] = .list(ListBox(rest))
-                positional = []
-                pi += 1
-                break
-            }
-            guard let a = p.type.accept(v) else { throw typeError(p, v) }
-            values[pi] = a
-            positional = positional.dropFirst()
-            pi += 1
+            values[vi] = .tuple(try args.positional[positionalCount...].map { v in
+                guard let a = params[vi].type.accept(v) else { throw typeError(params[vi], v) }
+                return a
+            })
         }
         let rest = params.firstIndex(where: \.keywords)
         var extra: [(DictKey, Value)] = []
         for (key, v) in args.keywords {
-            guard let index = params.firstIndex(where: { $0.name == key && !$0.variadic && !$0.keywords }) else {
+            guard let index = params.firstIndex(where: { $0.name == key && $0.isNamed }) else {
                 if let r = rest {
+                    guard !extra.contains(where: { $0.0 == .string(key) }) else {
+                        throw NativeError("\(name): got multiple values for argument '\(key)'", kind: .typeError)
+                    }
                     guard let a = params[r].type.accept(v) else { throw typeError(params[r], v) }
                     extra.append((.string(key), a))
                     continue
                 }
-                let names = params.filter { !$0.variadic && !$0.keywords }.map(\.name)
+                let names = params.filter(\.isNamed).map(\.name)
                 let hint = Suggestions.closest(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
                 throw NativeError("\(name): unknown keyword '\(key)'\(hint)", kind: .typeError)
             }
@@ -156,10 +182,10 @@ public struct Signature: CustomStringConvertible {
         filled.reserveCapacity(params.count)
         for (i, p) in params.enumerated() {
             if let v = values[i] { filled.append(v); continue }
-            if p.variadic { filled.append(.list(ListBox([]))); continue }
+            if p.variadic { filled.append(.tuple([])); continue }
             if p.keywords { filled.append(.dict(DictBox(extra))); continue }
             guard let d = p.defaultValue else {
-                throw NativeError("\(name): missing required argument '\(p.name)'", kind: .typeError)
+                throw NativeError("\(name): missing required \(p.keywordOnly ? "keyword-only " : "")argument '\(p.name)'", kind: .typeError)
             }
             filled.append(d)
         }

@@ -285,16 +285,12 @@ public final class FunctionDecl {
     var locals: [String: Int]?
     var globals: Set<String> = []
     var localNames: [String] = []
-    /// True when every parameter is plain (no `*args`, `**kwargs` or keyword-only
-    /// ones): calls bind them on the short path.
-    let plainParameters: Bool
 
     public init(name: String, params: [ParamDecl], body: [Stmt], range: SourceRange) {
         self.name = name
         self.params = params
         self.body = body
         self.range = range
-        self.plainParameters = params.allSatisfy { $0.kind == .positional }
     }
 }
 
