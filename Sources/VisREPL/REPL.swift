@@ -168,7 +168,7 @@ public final class REPL {
                 return
             } catch {
                 report("error: \(error)\n")
-                failure = RuntimeError("\(error)", s.range)
+                failure = Interpreter.placed(error, at: s.range) as? VisError ?? RuntimeError("\(error)", s.range)
             }
             var out = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if out.last == "" { out.removeLast() }

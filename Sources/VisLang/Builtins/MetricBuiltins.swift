@@ -11,14 +11,19 @@ public final class ConfusionMatrixObject: NativeObject {
         self.classes = classes
     }
     public var typeName: String { "ConfusionMatrix" }
-    public func member(_ name: String) throws -> Value? {
-        switch name {
-        case "matrix": return .tensor(matrix)
-        case "classes": return classes.map { .list(ListBox($0.map { .string($0) })) } ?? Value.none
-        default: return nil
-        }
-    }
-    public var memberNames: [String] { ["matrix", "classes"] }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { ConfusionMatrixObject.table }
+
+    /// A confusion matrix's members: `matrix`, `classes`.
+    static let table: MemberTable = {
+        let t = MemberTable("ConfusionMatrix")
+        t.attribute("matrix", of: ConfusionMatrixObject.self, "cm.matrix: the int64 [C, C] counts, rows true classes, columns predictions.",
+                    get: { .tensor($0.matrix) })
+        t.attribute("classes", of: ConfusionMatrixObject.self, "cm.classes: the class names given, or none.",
+                    get: { cm in cm.classes.map { .list(ListBox($0.map { .string($0) })) } ?? Value.none })
+        return t
+    }()
     public var repr: String { Metrics.table(matrix, classes: classes) }
 }
 
@@ -45,6 +50,7 @@ enum MetricBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
+        t.memberTables.append(ConfusionMatrixObject.table)
         let out = Param("outputs", .tensor)
         let target = Param("targets", .tensor)
         t.function("accuracy", [out, target], "accuracy(outputs, targets): fraction of argmax(outputs, dim=1) (or int64 predictions) equal to targets.") { a, _ in

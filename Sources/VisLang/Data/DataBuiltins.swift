@@ -140,6 +140,8 @@ public enum DataBuiltins {
             }
             return .list(ListBox(out))
         }
+        t.memberTables += [DatasetObject.table, LoaderObject.table]
+        t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "TensorDataset"].map { ($0, "Dataset") }
         t.function("DataLoader", [Param("dataset"), Param("batch_size", .int, default: .int(1)), Param("shuffle", .bool, default: .bool(false)),
                                    Param("drop_last", .bool, default: .bool(false)), Param("num_workers", .int, default: .int(0)),
                                    Param("seed", .optional(.int), default: Value.none)],

@@ -24,20 +24,26 @@ public final class DatasetObject: IndexableObject {
         })
     }
 
-    public func member(_ name: String) throws -> Value? {
-        switch name {
-        case "classes": return dataset.classes.map { .list(ListBox($0.map { .string($0) })) } ?? Value.none
-        case "class_to_idx":
-            guard let classes = dataset.classes else { return Value.none }
-            return .dict(DictBox(classes.enumerated().map { (.string($0.element), .int($0.offset)) }))
-        case "targets":
-            guard dataset.count > 0, dataset.label(0) != nil else { return Value.none }
-            return .tensor(try Tensor(int64: (0..<dataset.count).map { Int64(dataset.label($0) ?? -1) }))
-        default: return nil
-        }
-    }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { DatasetObject.table }
 
-    public var memberNames: [String] { ["classes", "class_to_idx", "targets"] }
+    /// What every native dataset has: `classes`, `class_to_idx`, `targets`.
+    static let table: MemberTable = {
+        let t = MemberTable("Dataset")
+        t.attribute("classes", of: DatasetObject.self, "ds.classes: the class names, in index order (folder datasets), or none.",
+                    get: { d in d.dataset.classes.map { .list(ListBox($0.map { .string($0) })) } ?? Value.none })
+        t.attribute("class_to_idx", of: DatasetObject.self, "ds.class_to_idx: a dict from class name to index, or none.", get: { d in
+            guard let classes = d.dataset.classes else { return Value.none }
+            return .dict(DictBox(classes.enumerated().map { (.string($0.element), .int($0.offset)) }))
+        })
+        t.attribute("targets", of: DatasetObject.self, "ds.targets: every sample's label as an int64 tensor, or none for unlabelled data.", get: { d in
+            let ds = d.dataset
+            guard ds.count > 0, ds.label(0) != nil else { return Value.none }
+            return .tensor(try Tensor(int64: (0..<ds.count).map { Int64(ds.label($0) ?? -1) }))
+        })
+        return t
+    }()
     public var repr: String { dataset.summary }
 }
 
@@ -65,17 +71,20 @@ public final class LoaderObject: IterableObject, IndexableObject {
         }
     }
 
-    public func member(_ name: String) throws -> Value? {
-        switch name {
-        case "dataset": return .object(DatasetObject(loader.dataset))
-        case "batch_size": return .int(loader.batchSize)
-        case "epoch": return .int(loader.epoch)
-        case "wait_seconds": return .float(current?.waitSeconds ?? 0)
-        default: return nil
-        }
-    }
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { LoaderObject.table }
 
-    public var memberNames: [String] { ["dataset", "batch_size", "epoch", "wait_seconds"] }
+    /// What a native DataLoader has: `dataset`, `batch_size`, `epoch`, `wait_seconds`.
+    static let table: MemberTable = {
+        let t = MemberTable("DataLoader")
+        t.attribute("dataset", of: LoaderObject.self, "loader.dataset: the dataset it reads.", get: { .object(DatasetObject($0.loader.dataset)) })
+        t.attribute("batch_size", of: LoaderObject.self, "loader.batch_size: samples per batch.", get: { .int($0.loader.batchSize) })
+        t.attribute("epoch", of: LoaderObject.self, "loader.epoch: how many epochs have started (it picks the shuffle order).", get: { .int($0.loader.epoch) })
+        t.attribute("wait_seconds", of: LoaderObject.self, "loader.wait_seconds: seconds the current epoch waited for data so far.",
+                    get: { .float($0.current?.waitSeconds ?? 0) })
+        return t
+    }()
     public var repr: String {
         "DataLoader(\(loader.dataset.name), batch_size=\(loader.batchSize), shuffle=\(loader.shuffle ? "true" : "false"), num_workers=\(loader.numWorkers), \(loader.batchCount) batches)"
     }

@@ -161,8 +161,8 @@ extension Interpreter {
                 case .matmul: return .tensor(try a.matmul(b))
                 default: break
                 }
-            } catch let e as TensorError {
-                throw RuntimeError(e.message, range)
+            } catch {
+                throw Interpreter.placed(error, at: range)
             }
         }
         return try at(range) { try Arith.binary(op, x, y) }

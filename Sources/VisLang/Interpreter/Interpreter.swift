@@ -68,20 +68,24 @@ public final class Interpreter: Runtime {
     func at<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let e as VisError {
-            throw e
-        } catch let e as NativeError {
-            throw RuntimeError(e.message, range, kind: e.kind)
-        } catch let e as TensorError {
-            throw RuntimeError(e.message, range, kind: Interpreter.kind(of: e))
-        } catch is InterruptError {
-            throw RuntimeError("interrupted", range, interrupted: true)
-        } catch let e as ExitRequest {
-            throw e
-        } catch let e as LayerError {
-            throw RuntimeError(e.description, range)
         } catch {
-            throw RuntimeError("\(error)", range)
+            throw Interpreter.placed(error, at: range)
+        }
+    }
+
+    /// The one funnel from the errors libraries and natives throw to located vis errors:
+    /// a native's or tensor's message with its Python kind, an interrupt, a layer's
+    /// error, placed at `range`. Errors that are already placed, and exit requests,
+    /// pass through unchanged.
+    public static func placed(_ error: Error, at range: SourceRange) -> Error {
+        switch error {
+        case let e as VisError: return e
+        case let e as ExitRequest: return e
+        case let e as NativeError: return RuntimeError(e.message, range, kind: e.kind)
+        case let e as TensorError: return RuntimeError(e.message, range, kind: kind(of: e))
+        case is InterruptError: return RuntimeError("interrupted", range, interrupted: true)
+        case let e as LayerError: return RuntimeError(e.description, range)
+        default: return RuntimeError("\(error)", range)
         }
     }
 

@@ -57,7 +57,7 @@ public final class Session {
             } catch let e as ExitRequest {
                 failure = RuntimeError("exit(\(e.code)) called", s.range)
             } catch {
-                failure = RuntimeError("\(error)", s.range)
+                failure = Interpreter.placed(error, at: s.range) as? VisError ?? RuntimeError("\(error)", s.range)
             }
             if !shouldContinue(StatementOutcome(range: s.range, error: failure)) { return }
         }
@@ -68,7 +68,7 @@ public final class Session {
         do {
             try runStatementUnlocated(s, display: display)
         } catch let e as LayerError {
-            throw RuntimeError(e.description, s.range)
+            throw Interpreter.placed(e, at: s.range)
         }
     }
 
