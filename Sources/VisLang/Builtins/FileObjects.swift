@@ -167,44 +167,50 @@ public final class FileObject: IterableObject, ContextManagerObject {
         return false
     }
 
-    public func member(_ name: String) throws -> Value? {
-        func method(_ params: [Param], _ doc: String, _ body: @escaping (BoundArguments) throws -> Value) -> Value {
-            .function(NativeFunction("file." + name, params, doc: doc) { a, _ in try body(a) })
+    public func member(_ name: String) throws -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public var members: MemberTable? { FileObject.table }
+
+    static func of(_ a: BoundArguments) throws -> FileObject { try a.object("self", FileObject.self) }
+
+    /// A file object's members, as Python's text files have them.
+    static let table: MemberTable = {
+        let t = MemberTable("file")
+        t.attribute("name", of: FileObject.self, "f.name: the path it was opened with.", get: { .string($0.name) })
+        t.attribute("mode", of: FileObject.self, "f.mode: the mode it was opened with.", get: { .string($0.mode) })
+        t.attribute("closed", of: FileObject.self, "f.closed: true after close().", get: { .bool($0.closed) })
+        t.method("read", [Param("size", .int, default: .int(-1))], "f.read(size=-1): up to size characters, or the rest of the file.") { a, _ in
+            .string(try of(a).read(a.int("size")))
         }
-        switch name {
-        case "name": return .string(self.name)
-        case "mode": return .string(mode)
-        case "closed": return .bool(closed)
-        case "read": return method([Param("size", .int, default: .int(-1))], "f.read(size=-1): up to size characters, or the rest of the file.") { a in .string(try self.read(a.int("size"))) }
-        case "readline": return method([], "f.readline(): the next line with its newline (\"\" at the end).") { _ in .string(try self.readline()) }
-        case "readlines": return method([], "f.readlines(): the remaining lines, each with its newline.") { _ in
+        t.method("readline", [], "f.readline(): the next line with its newline (\"\" at the end).") { a, _ in .string(try of(a).readline()) }
+        t.method("readlines", [], "f.readlines(): the remaining lines, each with its newline.") { a, _ in
+            let f = try of(a)
             var lines: [Value] = []
-            while case let line = try self.readline(), !line.isEmpty { lines.append(.string(line)) }
+            while case let line = try f.readline(), !line.isEmpty { lines.append(.string(line)) }
             return .list(ListBox(lines))
         }
-        case "write": return method([Param("s", .string)], "f.write(s): writes the string s; returns its length.") { a in
+        t.method("write", [Param("s", .string)], "f.write(s): writes the string s; returns its length.") { a, _ in
             let s = try a.string("s")
-            try self.write(s)
+            try of(a).write(s)
             return .int(s.count)
         }
-        case "writelines": return method([Param("lines")], "f.writelines(lines): writes each string (no newlines are added).") { a in
+        t.method("writelines", [Param("lines")], "f.writelines(lines): writes each string (no newlines are added).") { a, _ in
+            let f = try of(a)
             for v in try Iteration.elements(a["lines"]) {
                 guard case .string(let s) = v else { throw NativeError("file.writelines: expected strings, got \(v.typeName)") }
-                try self.write(s, "writelines")
+                try f.write(s, "writelines")
             }
             return .none
         }
-        case "close": return method([], "f.close(): stores what was written and closes the file.") { _ in try self.close(); return .none }
-        case "__enter__": return method([], "f.__enter__(): the file itself (what `with open(p) as f` binds).") { _ in .object(self) }
-        case "__exit__": return method([Param("exc_type", default: Value.none), Param("exc", default: Value.none), Param("tb", default: Value.none)],
-                                       "f.__exit__(...): closes the file.") { _ in try self.close(); return .bool(false) }
-        default: return nil
-        }
-    }
-
-    public var memberNames: [String] { ["close", "closed", "mode", "name", "read", "readline", "readlines", "write", "writelines"] }
+        t.method("close", [], "f.close(): stores what was written and closes the file.") { a, _ in try of(a).close(); return .none }
+        t.method("__enter__", [], "f.__enter__(): the file itself (what `with open(p) as f` binds).") { a, _ in a["self"] }
+        t.method("__exit__", [Param("exc_type", default: Value.none), Param("exc", default: Value.none), Param("tb", default: Value.none)],
+                 "f.__exit__(exc_type, exc, tb): closes the file.") { a, _ in try of(a).close(); return .bool(false) }
+        return t
+    }()
 
     static func add(to t: inout BuiltinTable) {
+        t.memberTables.append(table)
         t.function("open", [Param("file", .string), Param("mode", .string, default: .string("r")), Param("encoding", .optional(.string), default: Value.none)],
                    "open(file, mode=\"r\", encoding=none): a text file object; modes \"r\" (read), \"w\" (write, replacing), \"x\" (create a new file), \"a\" (append). Written text is stored on close, atomically for \"w\" and \"x\".\n  with open(\"log.txt\", \"w\") as f { f.write(\"done\\n\") }") { a, _ in
             if let enc = try a.optionalString("encoding"), !["utf-8", "utf8", "UTF-8"].contains(enc) {

@@ -37,8 +37,10 @@ public struct Help {
         if let v = registry.globals[name] { return text(for: v, named: name) }
         guard let dot = name.lastIndex(of: ".") else { return nil }
         let base = String(name[..<dot]), member = String(name[name.index(after: dot)...])
-        if Help.methodTypes.contains(base), let f = registry.methods[base]?[member] {
-            return Help.text(of: f, receiverType: base)
+        // `Tensor.sum` and `torch.Tensor.sum` as PyTorch's docs name the methods, `str.split` as Python's.
+        let type = ["Tensor": "tensor", "torch.Tensor": "tensor", "str": "string"][base] ?? base
+        if Help.methodTypes.contains(type), let f = registry.methods[type]?[member] {
+            return Help.text(of: f, receiverType: type)
         }
         // Members of native types: `SGD.step`, `Module.train`, `ReduceLROnPlateau.step`.
         if let t = registry.memberTables[base]?.help(member) { return t }

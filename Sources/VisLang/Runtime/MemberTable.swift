@@ -55,8 +55,10 @@ public final class MemberTable {
 
     /// The help text of a member: the method's signature and doc, or the attribute's doc.
     public func help(_ name: String) -> String? {
-        if let m = methods[name] { return "\(typeName).\(m.signature.description.dropSelf)\n\n\(m.doc)" }
-        if let a = attributes[name] { return "\(typeName).\(name)\n\n\(a.doc)" }
+        // The signature generated from the declaration, then the doc without its
+        // hand-written one, as builtins show.
+        if let m = methods[name] { return "\(typeName).\(m.signature.description.dropSelf)\n" + HandWrittenSignature.strip(m.doc) }
+        if let a = attributes[name] { return "\(typeName).\(name)\n" + HandWrittenSignature.strip(a.doc) }
         return nil
     }
 }
