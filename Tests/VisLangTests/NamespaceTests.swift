@@ -63,7 +63,7 @@ final class NamespaceTests: XCTestCase {
         guard case .object(let f as ContextManagerObject) = try open.call(Arguments([.string(path), .string("w")]), rt) else { return XCTFail("a file object") }
         guard case .object(let entered) = try f.enter(rt) else { return XCTFail() }
         XCTAssertTrue(entered === f, "with open(p) as f binds the file itself")
-        guard case .function(let write)? = try f.member("write") else { return XCTFail() }
+        guard case .function(let write) = try Members.get(.object(f), "write", registry: session.interpreter.registry) else { return XCTFail() }
         _ = try write.call(Arguments([.string("new text")]), rt)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old", "nothing is visible before close")
         XCTAssertFalse(try f.exit(NativeError("boom"), rt), "an error in the block is not swallowed")

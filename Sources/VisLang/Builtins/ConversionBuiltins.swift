@@ -100,7 +100,7 @@ enum ConversionBuiltins {
             let name = a["x"].typeName
             for c in candidates {
                 let n = try typeName(c)
-                if n == name { return .bool(true) }
+                if n == name || BaseClasses.isInstance(a["x"], of: n) { return .bool(true) }
                 // Error kinds match their sub-kinds (isinstance(e, LookupError) for a KeyError).
                 if case .object(let e as ExceptionValue) = a["x"], let k = ErrorKind(rawValue: n), e.kind.isSubkind(of: k) { return .bool(true) }
             }

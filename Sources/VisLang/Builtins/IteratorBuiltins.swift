@@ -10,6 +10,39 @@ enum IteratorBuiltins {
             guard Iteration.isIterable(x) else { throw NativeError("iter(): \(x.typeNameWithArticle) value is not iterable") }
             return .object(StatefulIterator(try Iteration.iterator(x)))
         }
+        t.function("map", [Param("function"), Param("iterables", .any, variadic: true)],
+                   "map(function, *iterables): function applied to each element (to the elements of several iterables side by side, stopping at the shortest), lazily, as Python's.\n  sizes = list(map(len, names))") { a, rt in
+            let f = a["function"], sources = try a.list("iterables")
+            guard !sources.isEmpty else { throw NativeError("map: needs at least one iterable", kind: .typeError) }
+            for s in sources { _ = try Iteration.iterator(s) }
+            return .object(IteratorObject("map") {
+                let its = try sources.map(Iteration.iterator)
+                return ClosureIterator {
+                    var row: [Value] = []
+                    for it in its {
+                        guard let x = try it.next() else { return nil }
+                        row.append(x)
+                    }
+                    return try rt.call(f, row, keywords: [])
+                }
+            })
+        }
+        t.function("filter", [Param("function"), Param("iterable")],
+                   "filter(function, iterable): the elements for which function is true (the true elements themselves when function is none), lazily, as Python's.\n  evens = list(filter(lambda n: n % 2 == 0, range(10)))") { a, rt in
+            let f = a["function"], source = a["iterable"]
+            _ = try Iteration.iterator(source)
+            return .object(IteratorObject("filter") {
+                let it = try Iteration.iterator(source)
+                return ClosureIterator {
+                    while let x = try it.next() {
+                        try rt.checkInterrupt()
+                        let keep = f.isNone ? x : try rt.call(f, [x], keywords: [])
+                        if try keep.truthy() { return x }
+                    }
+                    return nil
+                }
+            })
+        }
         t.function("next", [Param("iterator"), Param("default", default: .object(NoDefault.shared))],
                    "next(iterator, default): the iterator's next element; at the end, default when given, else an error (Python's StopIteration).\n  first = next(iter(ds))") { a, _ in
             let it = a["iterator"], fallback = a["default"]

@@ -129,12 +129,12 @@ enum Namespaces {
         let initModule = module("torch.nn.init", same(initFunctions))
         let nnUtils = module("torch.nn.utils", ["clip_grad_norm_": "clip_grad_norm", "clip_grad_value_": "clip_grad_value"])
         let nn = module("torch.nn", same(nnClasses),
-                        fixed: ["functional": .object(functionalModule), "init": .object(initModule), "utils": .object(nnUtils)],
-                        missing: ["Module": "write a model block, model Name(args) { ... }, for a class deriving from nn.Module (see docs/LANGUAGE.md)"])
+                        fixed: ["functional": .object(functionalModule), "init": .object(initModule), "utils": .object(nnUtils),
+                                "Module": BaseClasses.value("Module")])
         let scheduler = module("torch.optim.lr_scheduler", same(schedulers))
         let optim = module("torch.optim", same(optimizers), fixed: ["lr_scheduler": .object(scheduler)])
         let data = module("torch.utils.data", same(dataMembers),
-                          missing: ["Dataset": "write a model block with __len__ and __getitem__ for a Dataset subclass"])
+                          fixed: ["Dataset": BaseClasses.value("Dataset"), "IterableDataset": BaseClasses.value("IterableDataset")])
         let utils = module("torch.utils", [:], fixed: ["data": .object(data)])
         let noAcceleration = "vis runs in float32 on the CPU, so mixed precision does not apply: drop the autocast block and the GradScaler (call loss.backward() and opt.step() directly)"
         let ignoredSeed = { (name: String) in

@@ -36,12 +36,16 @@ extension Interpreter {
         let module = try importModule(path, range: range)
         for (name, alias) in names {
             let value: Value
-            if let member = try? Members.get(module, name, registry: registry) {
-                value = member
-            } else if let submodule = try? importModule(path + [name], range: range) {
+            var reason = ""
+            do {
+                value = try Members.get(module, name, registry: registry)
+            } catch {
+                // The module's own reason (`torch has no attribute 'x' (PyTorch's torch.x is not in vis yet)`).
+                if let e = error as? NativeError, e.message.contains("(") { reason = ": " + e.message }
+                guard let submodule = try? importModule(path + [name], range: range) else {
+                    throw RuntimeError("cannot import name '\(name)' from '\(path.joined(separator: "."))'\(reason)", range, kind: .importError)
+                }
                 value = submodule
-            } else {
-                throw RuntimeError("cannot import name '\(name)' from '\(path.joined(separator: "."))'", range, kind: .importError)
             }
             try bindImported(alias ?? name, value, frame, range)
         }

@@ -18,16 +18,38 @@ enum CheckpointBuiltins {
         }
     }
 
+    /// PyTorch's own formats by extension: vis cannot write or read them yet, and a
+    /// safetensors file named `.pth` would be one PyTorch's `torch.load` refuses, so
+    /// such a path is an error rather than a silently different format.
+    static func checkSafetensorsPath(_ path: String, _ fn: String) throws {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ["pth", "pt", "bin", "ckpt", "tar"].contains(ext) else { return }
+        throw NativeError("\(fn): '\(path)' is PyTorch's pickle format, which vis does not \(fn == "save" ? "write" : "read") yet; use a .safetensors path (PyTorch reads it with safetensors.torch.load_file and writes it with save_file)", kind: .valueError)
+    }
+
+    /// The tensors of a safetensors file; a file that is not one but is named like
+    /// PyTorch's pickle files gets the error that says so.
+    static func readSafetensors(_ path: String, _ fn: String) throws -> [(String, Tensor)] {
+        do {
+            return try SafeTensors.load(path)
+        } catch {
+            try checkSafetensorsPath(path, fn)
+            throw error
+        }
+    }
+
     static func add(to t: inout BuiltinTable) {
         t.function("save", [Param("obj"), Param("path", .string)],
                    "save(obj, path): writes a safetensors file with PyTorch's key names, atomically.\n  save(net, \"model.safetensors\")") { a, _ in
-            try SafeTensors.save(entries(a["obj"], "save"), to: a.string("path"))
+            let path = try a.string("path")
+            try checkSafetensorsPath(path, "save")
+            try SafeTensors.save(entries(a["obj"], "save"), to: path)
             return .none
         }
         t.function("load", [Param("model"), Param("path", .string), Param("strict", .bool, default: .bool(true))],
                    "load(model, path, strict=true): loads a safetensors file into a model, checking every name, shape and dtype; nothing changes on a mismatch unless strict=false. load(path) returns the state dict.") { a, _ in
             let path = try a.string("path")
-            let tensors = try SafeTensors.load(path)
+            let tensors = try readSafetensors(path, "load")
             guard case .object(let m as ModuleObject) = a["model"] else {
                 throw NativeError("load: the first argument must be a model, got \(a["model"].typeName) (use load_state_dict(path) for a dict)")
             }
@@ -35,7 +57,7 @@ enum CheckpointBuiltins {
             return report.isClean ? .none : .string("loaded with mismatches: missing \(report.missing), unexpected \(report.unexpected), mismatched \(report.mismatched)")
         }
         t.function("load_state_dict", [Param("path", .string)], "load_state_dict(path): the tensors of a safetensors file as a dict.") { a, _ in
-            .dict(DictBox(try SafeTensors.load(a.string("path")).map { (.string($0.0), .tensor($0.1)) }))
+            .dict(DictBox(try readSafetensors(a.string("path"), "load_state_dict").map { (.string($0.0), .tensor($0.1)) }))
         }
         t.function("summary", [Param("model"), Param("input_shape", .ints)],
                    "summary(model, input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals.\n  summary(net, [1, 1, 28, 28])") { a, rt in

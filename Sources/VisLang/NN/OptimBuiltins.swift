@@ -84,9 +84,9 @@ public final class SchedulerObject: NativeObject {
         t.method("get_last_lr", [], "s.get_last_lr(): the learning rate of each group after the last step, a list.") { a, _ in
             .list(ListBox(try of(a).lastLR.map { .float($0) }))
         }
-        t.method("step", [Param("metrics", .optional(.float), default: Value.none)],
-                 "s.step() / s.step(metrics): advances the schedule; ReduceLROnPlateau needs the metric it watches.") { a, _ in
-            if let m = try a.optionalDouble("metrics") { try of(a).step(m) } else { try of(a).step() }
+        t.method("step", [Param("metrics", .optional(.oneOf([.float, .tensor])), default: Value.none)],
+                 "s.step() / s.step(metrics): advances the schedule; ReduceLROnPlateau needs the metric it watches (a number or a one-element tensor).") { a, _ in
+            if case .tensor(let x) = a["metrics"] { try of(a).step(try x.item()) } else if let m = try a.optionalDouble("metrics") { try of(a).step(m) } else { try of(a).step() }
             return .none
         }
         t.method("state_dict", [], "s.state_dict(): the scheduler's state, to resume exactly.") { a, _ in
