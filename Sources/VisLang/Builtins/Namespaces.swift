@@ -130,7 +130,9 @@ enum Namespaces {
         let nnUtils = module("torch.nn.utils", ["clip_grad_norm_": "clip_grad_norm", "clip_grad_value_": "clip_grad_value"])
         let nn = module("torch.nn", same(nnClasses),
                         fixed: ["functional": .object(functionalModule), "init": .object(initModule), "utils": .object(nnUtils),
-                                "Module": BaseClasses.value("Module")])
+                                "Module": BaseClasses.value("Module")],
+                        // Guarded by `torch.cuda.device_count() > 1` in the seeds, which is 0 here.
+                        missing: ["DataParallel": "vis runs on one CPU, so there is nothing to spread the batch over: use the model itself (torch.cuda.device_count() is 0)"])
         let scheduler = module("torch.optim.lr_scheduler", same(schedulers))
         let optim = module("torch.optim", same(optimizers), fixed: ["lr_scheduler": .object(scheduler)])
         let data = module("torch.utils.data", same(dataMembers),
