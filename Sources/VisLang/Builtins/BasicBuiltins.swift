@@ -99,17 +99,7 @@ public enum BasicBuiltins {
         t.function("zip", [Param("iterables", .any, variadic: true)], "zip(*iterables): tuples of corresponding elements, lazily; stops at the shortest.") { a, _ in
             let sources = try a.list("iterables")
             for s in sources { _ = try Iteration.iterator(s) }
-            return .object(IteratorObject("zip") {
-                let its = try sources.map(Iteration.iterator)
-                return ClosureIterator {
-                    var row: [Value] = []
-                    for it in its {
-                        guard let x = try it.next() else { return nil }
-                        row.append(x)
-                    }
-                    return its.isEmpty ? nil : .tuple(row)
-                }
-            })
+            return .object(IteratorObject("zip") { try Iteration.zipped(sources) })
         }
         let extremeParams = [Param("values", .any, variadic: true), Param("dim", .any, default: Value.none), Param("keepdim", .bool, default: .bool(false)), Param("key", .optional(.callable), default: Value.none)]
         t.function("max", extremeParams, "max(a, b, ...) / max(iterable, key=none): the largest value. On a tensor: max(x), max(x, dim) giving (values, indices), max(x, y) elementwise.") { a, rt in

@@ -16,13 +16,9 @@ enum IteratorBuiltins {
             guard !sources.isEmpty else { throw NativeError("map: needs at least one iterable", kind: .typeError) }
             for s in sources { _ = try Iteration.iterator(s) }
             return .object(IteratorObject("map") {
-                let its = try sources.map(Iteration.iterator)
+                let rows = try Iteration.zipped(sources)
                 return ClosureIterator {
-                    var row: [Value] = []
-                    for it in its {
-                        guard let x = try it.next() else { return nil }
-                        row.append(x)
-                    }
+                    guard case .tuple(let row)? = try rows.next() else { return nil }
                     return try rt.call(f, row, keywords: [])
                 }
             })

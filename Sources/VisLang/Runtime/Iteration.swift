@@ -50,6 +50,20 @@ public enum Iteration {
         }
     }
 
+    /// The elements of several iterables side by side, as tuples (zip's rows), stopping
+    /// at the shortest; none at all for no iterables.
+    public static func zipped(_ sources: [Value]) throws -> ValueIterator {
+        let its = try sources.map(iterator)
+        return ClosureIterator {
+            var row: [Value] = []
+            for it in its {
+                guard let x = try it.next() else { return nil }
+                row.append(x)
+            }
+            return its.isEmpty ? nil : .tuple(row)
+        }
+    }
+
     /// True for values `iterator` accepts.
     public static func isIterable(_ v: Value) -> Bool {
         switch v {
