@@ -34,7 +34,7 @@ public final class ModelClass: Callable {
             throw NativeError("maximum recursion depth exceeded building \(decl.name)", kind: .resourceLimit)
         }
         predefineMethods(instance, frame)
-        _ = try interpreter.exec(decl.body, frame)
+        _ = try interpreter.execFrame(decl.body, frame)
         return .object(instance)
     }
 
