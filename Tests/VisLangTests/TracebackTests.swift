@@ -100,6 +100,24 @@ final class TracebackTests: XCTestCase {
         """)
     }
 
+    func testLayerErrorsKeepTheirPathAndGetFramesOutsideModels() {
+        // Inside models' code the layer error gathers its path (net.head); from a plain
+        // function's call on, it is located and gets frames.
+        let source = "model Net() {\n  head = Linear(4, 3)\n  fn forward(x) { return self.head(x) }\n}\nnet = Net()\nfn run() {\n  return net(ones(2, 5))\n}\nrun()"
+        let r = rendered(source) ?? ""
+        XCTAssertTrue(r.hasPrefix("""
+        traceback (most recent call last):
+          t.vis:9:1 in <top level>
+            run()
+          t.vis:7:10 in run
+            return net(ones(2, 5))
+        t.vis:7:10: error: net.head (Linear): linear: expected input with 4 features
+        """), r)
+        // At the top level it is reported at the statement, as before.
+        let top = rendered("model Net() {\n  head = Linear(4, 3)\n  fn forward(x) { return self.head(x) }\n}\nnet = Net()\ny = net(ones(2, 5))") ?? ""
+        XCTAssertTrue(top.hasPrefix("t.vis:6:1: error: net.head (Linear): "), top)
+    }
+
     func testGetitemLambdaAndComprehensions() {
         let getitem = "model Data() {\n  fn __getitem__(i) { return 10 / i }\n}\nd = Data()\nx = d[0]"
         XCTAssertEqual(rendered(getitem).map { $0.components(separatedBy: "\n").prefix(5).joined(separator: "\n") }, """

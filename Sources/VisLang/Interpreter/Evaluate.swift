@@ -214,7 +214,11 @@ extension Interpreter {
             do {
                 return try callValue(f, arguments, name: calleeName)
             } catch let e as LayerError {
-                throw calleeName.map { e.inside($0) } ?? e
+                let named = calleeName.map { e.inside($0) } ?? e
+                // Outside models' code no caller adds names to its path: locate it at
+                // this call, so its traceback shows the function it was called from.
+                if frame.function != nil && !frame.insideModel { throw RuntimeError(named.description, range) }
+                throw named
             } catch {
                 return try at(range) { throw error }
             }

@@ -138,3 +138,16 @@ extension Diagnostic {
         return "  \(f.range.file.name):\(line):\(column) in \(f.function)\n    \(source)\n"
     }
 }
+
+extension Frame {
+    /// True when this frame or one it is nested in is a model's body or method, whose
+    /// calls add names to a layer error's path (`net.head (Linear): ...`).
+    var insideModel: Bool {
+        var f: Frame? = self
+        while let fr = f {
+            if fr.instance != nil || fr.isModelBody { return true }
+            f = fr.parent
+        }
+        return false
+    }
+}
