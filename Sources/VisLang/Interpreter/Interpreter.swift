@@ -64,14 +64,27 @@ public final class Interpreter: Runtime {
     // MARK: Errors
 
     /// Runs `body`, turning library errors into runtime errors at `range` (and noting
-    /// `range` as the call site of an error that came out of a call, for its traceback);
-    /// the error handling lives in `locate`, out of line, so this stays small where inlined.
+    /// `range` as the call site of an error that came out of a call, for its traceback).
     @inline(__always)
     func at<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let e as RuntimeError {
+            throw Interpreter.noteCallSite(e, range)
+        } catch let e as VisError {
+            throw e
+        } catch let e as NativeError {
+            throw RuntimeError(e.message, range, kind: e.kind)
+        } catch let e as TensorError {
+            throw RuntimeError(e.message, range, kind: Interpreter.kind(of: e))
+        } catch is InterruptError {
+            throw RuntimeError("interrupted", range, interrupted: true)
+        } catch let e as ExitRequest {
+            throw e
+        } catch let e as LayerError {
+            throw RuntimeError(e.description, range)
         } catch {
-            throw Interpreter.locate(error, range)
+            throw RuntimeError("\(error)", range)
         }
     }
 

@@ -1,6 +1,3 @@
-import VisNN
-import VisTensor
-
 /// Tracebacks: the calls a runtime error travelled out of, shown as Python shows them
 /// (outermost first, the error itself last).
 ///
@@ -54,23 +51,14 @@ extension Interpreter {
         return f.name
     }
 
-    /// An error coming out of `at(range)`: library errors become runtime errors at
-    /// `range`; a runtime error that came out of a call notes `range` as the call site
-    /// in this frame (the first, innermost one it passes).
+    /// A runtime error coming out of `at(range)`: one that came out of a call notes
+    /// `range` as the call site in this frame (the first, innermost one it passes).
     @inline(never)
-    static func locate(_ error: Error, _ range: SourceRange) -> Error {
-        switch error {
-        case var e as RuntimeError:
-            if e.callSite == nil && !e.traceback.isEmpty { e.callSite = range }
-            return e
-        case let e as VisError: return e
-        case let e as NativeError: return RuntimeError(e.message, range, kind: e.kind)
-        case let e as TensorError: return RuntimeError(e.message, range, kind: Interpreter.kind(of: e))
-        case is InterruptError: return RuntimeError("interrupted", range, interrupted: true)
-        case let e as ExitRequest: return e
-        case let e as LayerError: return RuntimeError(e.description, range)
-        default: return RuntimeError("\(error)", range)
-        }
+    static func noteCallSite(_ error: RuntimeError, _ range: SourceRange) -> RuntimeError {
+        guard error.callSite == nil && !error.traceback.isEmpty else { return error }
+        var e = error
+        e.callSite = range
+        return e
     }
 
     /// Notes on the exception value `except ... as x` binds in `frame` where the error
