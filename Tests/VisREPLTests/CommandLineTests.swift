@@ -199,6 +199,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.err, "bad.vis:3:9: error: name 'missing' is not defined\n    y = x + missing\n            ^~~~~~~\n")
     }
 
+    func testErrorInAFunctionPrintsATraceback() throws {
+        try write("fn scale(x) {\n  return x * factor\n}\nfn run() {\n  return scale(2)\n}\nprint(\"ok\")\nrun()\n", to: "tb.vis")
+        let r = try vis(["tb.vis"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.out, "ok\n")
+        XCTAssertEqual(r.err, """
+        traceback (most recent call last):
+          tb.vis:8:1 in <top level>
+            run()
+          tb.vis:5:10 in run
+            return scale(2)
+          tb.vis:2:14 in scale
+            return x * factor
+        tb.vis:2:14: error: name 'factor' is not defined
+              return x * factor
+                         ^~~~~~
+
+        """)
+        // -e and piped input print the same form.
+        let e = try vis(["-e", "fn f() { return 1 / 0 }\nf()"])
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.err.hasPrefix("traceback (most recent call last):\n  <-e>:2:1 in <top level>\n    f()\n  <-e>:1:17 in f\n"), e.err)
+        let piped = try vis([], stdin: "fn f() { return 1 / 0 }\nf()\n")
+        XCTAssertEqual(piped.status, 1)
+        XCTAssertTrue(piped.err.hasPrefix("traceback (most recent call last):\n  <stdin>:2:1 in <top level>\n"), piped.err)
+        // vis test: an unexpected error shows the traceback; an expected one keeps the one-line form.
+        try write("fn f() { return 1 / 0 }\nf()\n#> error: division by zero (line 1, column 17)\n", to: "expected.vis")
+        XCTAssertEqual(try vis(["test", "expected.vis"]).status, 0)
+        try write("fn f() { return 1 / 0 }\nf()\n", to: "unexpected.vis")
+        let t = try vis(["test", "unexpected.vis"])
+        XCTAssertEqual(t.status, 1)
+        XCTAssertTrue(t.out.contains("traceback (most recent call last):\n  unexpected.vis:2:1 in <top level>\n"), t.out)
+    }
+
     func testExitStatuses() throws {
         XCTAssertEqual(try vis(["-e", "1"]).status, 0)
         XCTAssertEqual(try vis(["-e", "exit(3)"]).status, 3)

@@ -337,6 +337,11 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "y + undefined_name\r",
               shows: "\n<repl>:1:5: error: name 'undefined_name' is not defined\n    y + undefined_name\n        ^~~~~~~~~~~~~~\n>>> ")
         enter(t, "y + 1\r", shows: "y + 1\n2\n>>> ")
+        // An error from a function defined in an earlier entry: its traceback, then the error.
+        enter(t, "fn f() { return y + undefined_name }\r", shows: ">>> ")
+        enter(t, "f()\r", shows: "\ntraceback (most recent call last):\n  <repl>:1:1 in <top level>\n    f()\n"
+              + "  <repl>:1:21 in f\n    fn f() { return y + undefined_name }\n<repl>:1:21: error: name 'undefined_name' is not defined\n")
+        t.expect(">>> ")
         enter(t, "ones(2) @ ones(3)\r", shows: "<repl>:1:1: error: matmul: shapes [2] and [3]")
         t.expect(">>> ")
         enter(t, "1 +* 2\r", shows: "<repl>:1:4: error: ")

@@ -109,7 +109,12 @@ final class GeneratorObject: IterableObject, ValueIterator {
             throw RuntimeError("maximum recursion depth (\(Interpreter.maxDepth)) exceeded pulling nested generators",
                                run.comprehension.firstIterable.range)
         }
-        guard try run.advance() else { return nil }
-        return try interpreter.eval(run.comprehension.element, run.frame)
+        do {
+            guard try run.advance() else { return nil }
+            return try interpreter.eval(run.comprehension.element, run.frame)
+        } catch {
+            // A generator is a frame of its own in a traceback, under the call pulling it.
+            throw interpreter.leaving(error, "<genexpr>")
+        }
     }
 }

@@ -214,7 +214,11 @@ extension Interpreter {
             do {
                 return try callValue(f, arguments, name: calleeName)
             } catch let e as LayerError {
-                throw calleeName.map { e.inside($0) } ?? e
+                let named = calleeName.map { e.inside($0) } ?? e
+                // Outside models' code no caller adds names to its path: locate it at
+                // this call, so its traceback shows the function it was called from.
+                if frame.function != nil && !frame.insideModel { throw RuntimeError(named.description, range) }
+                throw named
             } catch {
                 return try at(range) { throw error }
             }
@@ -224,7 +228,12 @@ extension Interpreter {
         } catch let e as RuntimeError where e.range.file.isLibrary && !range.file.isLibrary {
             // An error inside the stdlib (fit's NaN tripwire, a shape error in its loop)
             // points at the user's call: the line they wrote, not the library's.
-            throw RuntimeError(e.message, range, interrupted: e.interrupted, kind: e.kind, exception: e.exception)
+            var relocated = RuntimeError(e.message, range, interrupted: e.interrupted, kind: e.kind, exception: e.exception)
+            // Its frames in the stdlib are left out when shown; user code the stdlib
+            // called back (a forward under fit) keeps its frames.
+            relocated.traceback = e.traceback
+            relocated.callSite = e.callSite
+            throw relocated
         }
     }
 

@@ -30,7 +30,11 @@ extension Interpreter {
             guard !t.handlers.isEmpty, let e = catchable(error, t.body.first?.range ?? t.handlers[0].range) else { throw error }
             for h in t.handlers {
                 guard try handles(h, e, frame) else { continue }
-                if let n = h.name { try assignName(n, .object(exceptionValue(e)), frame, h.range) }
+                if let n = h.name {
+                    let x = exceptionValue(e)
+                    noteCaught(e, x, frame)
+                    try assignName(n, .object(x), frame, h.range)
+                }
                 handling.append(e)
                 defer { handling.removeLast() }
                 return try exec(h.body, frame)
@@ -107,7 +111,9 @@ extension Interpreter {
         } else {
             throw RuntimeError("raise: expected an error kind or value such as ValueError(\"message\"), got \(v.typeNameWithArticle) value", e.range, kind: .typeError)
         }
-        throw RuntimeError(exception.errorText, range, interrupted: exception.kind == .keyboardInterrupt, kind: exception.kind, exception: exception)
+        let raised = RuntimeError(exception.errorText, range, interrupted: exception.kind == .keyboardInterrupt, kind: exception.kind, exception: exception)
+        // A value an `except` caught keeps its traceback (see Traceback.swift).
+        throw exception.origin == nil ? raised : reraised(raised, range)
     }
 
     /// The kind of a tensor or data library error: a missing file is FileNotFoundError

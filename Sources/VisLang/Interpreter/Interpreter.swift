@@ -63,11 +63,14 @@ public final class Interpreter: Runtime {
 
     // MARK: Errors
 
-    /// Runs `body`, turning library errors into runtime errors at `range`.
+    /// Runs `body`, turning library errors into runtime errors at `range` (and noting
+    /// `range` as the call site of an error that came out of a call, for its traceback).
     @inline(__always)
     func at<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let e as RuntimeError {
+            throw Interpreter.noteCallSite(e, range)
         } catch {
             throw Interpreter.placed(error, at: range)
         }

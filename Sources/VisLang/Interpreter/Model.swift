@@ -45,7 +45,7 @@ public final class ModelClass: Callable {
             throw NativeError("maximum recursion depth exceeded building \(decl.name)", kind: .resourceLimit)
         }
         predefineMethods(instance, frame)
-        _ = try interpreter.exec(decl.body, frame)
+        _ = try interpreter.execFrame(decl.body, frame)
         if hasInit, case .function(let initializer)? = try instance.member("__init__") {
             let result = try initializer.call(args, interpreter)
             guard result.isNone else {

@@ -63,7 +63,7 @@ public final class UserFunction: Callable {
         guard interpreter.stackGuard.hasRoom() else {
             throw NativeError("maximum recursion depth exceeded in \(decl.name)() (the stack is full after \(interpreter.depth) nested calls)", kind: .resourceLimit)
         }
-        switch try interpreter.exec(decl.body, frame) {
+        switch try interpreter.execFrame(decl.body, frame) {
         case .returned(let v): return v
         default: return .none
         }

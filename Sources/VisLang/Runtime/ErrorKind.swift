@@ -65,6 +65,9 @@ public final class ExceptionValue: NativeObject {
     public let kind: ErrorKind
     /// The arguments it was made with (one message string for errors vis raised).
     public let args: [Value]
+    /// Where it was raised and the frames it came out of, once an `except ... as x`
+    /// caught it (see Traceback.swift): `raise x` keeps them.
+    var origin: (range: SourceRange, frames: [TraceFrame])?
 
     public init(_ kind: ErrorKind, args: [Value]) {
         self.kind = kind

@@ -43,6 +43,13 @@ public struct RuntimeError: VisError {
     /// The exception value a `raise` threw (re-raised as the same value), or nil for
     /// errors vis made itself (`except ... as e` then makes one from kind and message).
     public let exception: ExceptionValue?
+    /// The calls the error travelled out of, innermost first (see Traceback.swift): empty
+    /// for an error raised where it is reported. Filled only while an error propagates,
+    /// so calls that succeed record nothing.
+    public internal(set) var traceback: [TraceFrame] = []
+    /// The call site in the frame the error is now passing through (set by the first
+    /// located call it passes after leaving a function; nil in the frame it was raised in).
+    var callSite: SourceRange? = nil
     public init(_ message: String, _ range: SourceRange, interrupted: Bool = false, kind: ErrorKind? = nil,
                 exception: ExceptionValue? = nil) {
         self.message = message
@@ -55,8 +62,15 @@ public struct RuntimeError: VisError {
 
 /// Renders errors: `file:line:col: error: message`, the source line, a caret line.
 public enum Diagnostic {
-    /// The full three-line form for terminals and scripts.
+    /// The full form for terminals and scripts: the traceback of a runtime error that
+    /// came out of calls (see `traceback(_:)`), then the three-line form.
     public static func render(_ e: VisError) -> String {
+        guard let r = e as? RuntimeError, let trace = traceback(r) else { return threeLines(e) }
+        return trace + threeLines(e)
+    }
+
+    /// `file:line:col: error: message`, the source line, a caret line.
+    public static func threeLines(_ e: VisError) -> String {
         let (line, column) = e.range.startPosition
         let source = e.range.file.line(line)
         let endLine = e.range.endLine
