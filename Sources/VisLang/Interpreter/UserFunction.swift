@@ -39,9 +39,17 @@ public final class UserFunction: Callable {
     /// natives use too (`Signature`), with the defaults this definition evaluated.
     lazy var binding = Signature(forUser: (instance.map { $0.typeName + "." } ?? "") + decl.name, decl.params, defaults)
 
+    /// The binding of this function as a method of `instance`'s model (errors call it
+    /// `Net.forward()`), made once and shared by every bound copy: a method is bound
+    /// anew at each `m.forward` access.
+    private var methodBinding: Signature?
+
     /// The same function bound to a model instance (a method).
     func bound(to instance: ModelInstance) -> UserFunction {
-        UserFunction(decl: decl, defaults: defaults, parent: parent, instance: instance, interpreter: interpreter)
+        let method = UserFunction(decl: decl, defaults: defaults, parent: parent, instance: instance, interpreter: interpreter)
+        if methodBinding == nil { methodBinding = Signature(forUser: instance.typeName + "." + decl.name, decl.params, defaults) }
+        if let methodBinding { method.binding = methodBinding }
+        return method
     }
 
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
@@ -73,7 +81,7 @@ public final class UserFunction: Callable {
     /// order (see Resolver.resolve).
     @inline(__always)
     func bind(_ args: Arguments, _ frame: Frame) throws {
-        for (i, v) in try binding.bind(args).values.enumerated() { frame.slots[i] = v }
+        try binding.bind(args, into: &frame.slots)
     }
 }
 

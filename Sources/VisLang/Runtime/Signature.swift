@@ -142,25 +142,37 @@ public struct Signature: CustomStringConvertible {
             return BoundArguments(function: name, params: params, values: args.positional)
         }
         var values = [Value?](repeating: nil, count: params.count)
+        try bind(args, into: &values)
+        return BoundArguments(function: name, params: params, values: values.map { $0 ?? .none })
+    }
+
+    /// The binding itself, written into `slots` (whose first `params.count` entries are
+    /// nil on entry): user functions bind straight into their frame's local slots, with
+    /// no array of their own.
+    public func bind(_ args: Arguments, into slots: inout [Value?]) throws {
         let given = args.positional.count
-        for (i, v) in args.positional.prefix(positionalCount).enumerated() {
+        if trivial, args.keywords.isEmpty, given == params.count {
+            for i in 0..<given { slots[i] = args.positional[i] }
+            return
+        }
+        for i in 0..<Swift.min(given, positionalCount) {
+            let v = args.positional[i]
             guard let a = params[i].type.accept(v) else { throw typeError(params[i], v) }
-            values[i] = a
+            slots[i] = a
         }
         if given > positionalCount {
             guard let vi = params.firstIndex(where: \.variadic) else {
                 throw NativeError("\(name): takes at most \(positionalCount) positional argument\(positionalCount == 1 ? "" : "s") but \(given) were given", kind: .typeError)
             }
-            values[vi] = .tuple(try args.positional[positionalCount...].map { v in
+            slots[vi] = .tuple(try args.positional[positionalCount...].map { v in
                 guard let a = params[vi].type.accept(v) else { throw typeError(params[vi], v) }
                 return a
             })
         }
-        let rest = params.firstIndex(where: \.keywords)
         var extra: [(DictKey, Value)] = []
         for (key, v) in args.keywords {
             guard let index = params.firstIndex(where: { $0.name == key && $0.isNamed }) else {
-                if let r = rest {
+                if let r = params.firstIndex(where: \.keywords) {
                     guard !extra.contains(where: { $0.0 == .string(key) }) else {
                         throw NativeError("\(name): got multiple values for argument '\(key)'", kind: .typeError)
                     }
@@ -172,24 +184,21 @@ public struct Signature: CustomStringConvertible {
                 let hint = Suggestions.closest(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
                 throw NativeError("\(name): unknown keyword '\(key)'\(hint)", kind: .typeError)
             }
-            guard values[index] == nil else {
+            guard slots[index] == nil else {
                 throw NativeError("\(name): got multiple values for argument '\(key)'", kind: .typeError)
             }
             guard let a = params[index].type.accept(v) else { throw typeError(params[index], v) }
-            values[index] = a
+            slots[index] = a
         }
-        var filled: [Value] = []
-        filled.reserveCapacity(params.count)
-        for (i, p) in params.enumerated() {
-            if let v = values[i] { filled.append(v); continue }
-            if p.variadic { filled.append(.tuple([])); continue }
-            if p.keywords { filled.append(.dict(DictBox(extra))); continue }
+        for i in params.indices where slots[i] == nil {
+            let p = params[i]
+            if p.variadic { slots[i] = .tuple([]); continue }
+            if p.keywords { slots[i] = .dict(DictBox(extra)); continue }
             guard let d = p.defaultValue else {
                 throw NativeError("\(name): missing required \(p.keywordOnly ? "keyword-only " : "")argument '\(p.name)'", kind: .typeError)
             }
-            filled.append(d)
+            slots[i] = d
         }
-        return BoundArguments(function: name, params: params, values: filled)
     }
 
     private func typeError(_ p: Param, _ v: Value) -> NativeError {
