@@ -28,15 +28,9 @@ public final class OptimizerObject: NativeObject {
                         guard let d = v.asDouble else { throw NativeError("lr must be a number, got \(v.typeName)") }
                         o.optimizer.lr = d
                     })
-        t.attribute("param_groups", of: OptimizerObject.self, "opt.param_groups: a list of dicts, one per parameter group, with \"params\" and the group's options (a snapshot).",
-                    get: { o in
-                        .list(ListBox(o.optimizer.paramGroups.map { g in
-                            let d = DictBox()
-                            d[string: "params"] = .list(ListBox(g.params.map { .tensor($0) }))
-                            for (k, v) in g.options.sorted(by: { $0.key < $1.key }) { d[string: k] = .float(v) }
-                            return .dict(d)
-                        }))
-                    })
+        t.attribute("param_groups", of: OptimizerObject.self,
+                    "opt.param_groups: one entry per parameter group, read and written like PyTorch's dicts: g[\"lr\"] = 0.01 changes what the next step() uses.\n  for g in opt.param_groups { g[\"lr\"] *= 0.5 }",
+                    get: { o in .list(ListBox(o.optimizer.paramGroups.map { .object(ParamGroupObject($0)) })) })
         t.method("zero_grad", [Param("set_to_none", .bool, default: .bool(true))],
                  "opt.zero_grad(set_to_none=true): clears every parameter's gradient (to none, or to zeros with set_to_none=false).") { a, _ in
             try of(a).zeroGrad(setToNone: a.bool("set_to_none"))
@@ -208,7 +202,7 @@ enum OptimBuiltins {
             try clipGradValue(tensors(a["params"], "clip_grad_value: params"), clipValue: a.double("clip_value"))
             return .none
         }
-        t.memberTables += [OptimizerObject.table, SchedulerObject.table]
+        t.memberTables += [OptimizerObject.table, SchedulerObject.table, ParamGroupObject.table]
         let opt = Param("optimizer")
         func sched(_ s: LRScheduler) -> Value { .object(SchedulerObject(s)) }
         t.function("StepLR", [opt, Param("step_size", .int), Param("gamma", .float, default: .float(0.1))], "StepLR(optimizer, step_size, gamma=0.1): lr times gamma every step_size steps.") { a, _ in

@@ -76,6 +76,8 @@ public enum Subscript {
             guard let k = DictKey(v) else { throw NativeError("dict keys must be strings or ints, got \(v.typeName)") }
             guard let x = d[k] else { throw NativeError("key \(k) not found in dict", kind: .keyError) }
             return x
+        case (.object(let o as KeyedObject), .value(let v)):
+            return try o.item(v)
         case (.object(let o as IndexableObject), .value(let v)):
             return try o.element(at: position(v, count: o.length, o.typeName))
         default:
@@ -87,6 +89,9 @@ public enum Subscript {
     public static func set(_ base: Value, _ rawParts: [SubscriptPart], _ value: Value) throws {
         let parts = unwrapSlices(rawParts)
         switch base {
+        case .object(let o as KeyedObject):
+            guard parts.count == 1, case .value(let key) = parts[0] else { throw NativeError("\(o.typeName) takes one key") }
+            try o.setItem(key, value)
         case .tensor(let t):
             try t.indexPut(tensorIndices(parts), Convert.tensor(value, context: "assigned value"))
         case .list(let l):
