@@ -80,13 +80,8 @@ extension Parser {
         let start = advance().start
         let params = try parameterItems(until: ":")
         _ = try expect(":", "after the lambda parameters")
-        let outerLoops = loopDepth
-        loopDepth = 0
-        functionDepth += 1
-        defer {
-            loopDepth = outerLoops
-            functionDepth -= 1
-        }
+        let outerLoops = enterFunction()
+        defer { leaveFunction(outerLoops) }
         let e = try expression()
         let body = [Stmt(.return(e), e.range)]
         return Expr(.function(FunctionDecl(name: "<fn>", params: params, body: body, range: range(from: start))), range(from: start))

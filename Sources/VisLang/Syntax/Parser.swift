@@ -337,15 +337,23 @@ public struct Parser {
         return try block(context)
     }
 
+    /// Enters a function's body: `return` is allowed there, and loops outside it do not
+    /// count for `break` / `continue`. Returns the loop depth `leaveFunction` restores.
+    mutating func enterFunction() -> Int {
+        defer { loopDepth = 0; functionDepth += 1 }
+        return loopDepth
+    }
+
+    /// Leaves a function's body entered by `enterFunction`.
+    mutating func leaveFunction(_ outerLoops: Int) {
+        loopDepth = outerLoops
+        functionDepth -= 1
+    }
+
     /// A function's body: `return` is allowed, and loops outside it do not count.
     mutating func functionBody() throws -> [Stmt] {
-        let outerLoops = loopDepth
-        loopDepth = 0
-        functionDepth += 1
-        defer {
-            loopDepth = outerLoops
-            functionDepth -= 1
-        }
+        let outerLoops = enterFunction()
+        defer { leaveFunction(outerLoops) }
         if accept("=>") {
             let e = try expression()
             return [Stmt(.return(e), e.range)]
