@@ -180,7 +180,7 @@ public enum ImageCodec {
         }
         guard status == 0, let p = out else { throw TensorError("write_image", "'\(path)': \(String(cString: err))") }
         defer { free(p) }
-        try AtomicWrite.write(Array(UnsafeBufferPointer(start: p, count: size)), to: path, op: "write_image")
+        try AtomicFile.write(UnsafeRawBufferPointer(start: p, count: size), to: path, op: "write_image")
     }
 
     static func interleaved8(_ src: UnsafeMutablePointer<Float>, _ c: Int, _ h: Int, _ w: Int) -> [UInt8] {

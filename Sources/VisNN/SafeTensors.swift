@@ -60,7 +60,7 @@ public enum SafeTensors {
 
     /// Writes `tensors` to `path` atomically (temporary file, fsync, rename).
     public static func save(_ tensors: [(String, Tensor)], to path: String, metadata: [String: String] = [:]) throws {
-        try AtomicWrite.write(try encode(tensors, metadata: metadata), to: path, op: "save")
+        try AtomicFile.write(try encode(tensors, metadata: metadata), to: path, op: "save")
     }
 
     /// Reads every tensor of a file, in the order of their data offsets.

@@ -115,7 +115,7 @@ public struct Command {
                 help: "write this session as a notebook with #> expectations") { repl, arg in
             guard !arg.isEmpty else { repl.write(":save needs a file name\n"); return }
             do {
-                try AtomicFile.write(repl.notebookText(), to: arg)
+                try AtomicFile.write(repl.notebookText(), to: arg, op: ":save")
                 repl.write("saved \(repl.transcript.count) statement\(repl.transcript.count == 1 ? "" : "s") to \(arg)\n")
             } catch {
                 repl.report("error: \(error)\n")

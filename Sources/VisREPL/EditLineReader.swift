@@ -5,6 +5,10 @@ import VisTensor
 /// The terminal line editor: libedit through its readline-compatible interface (Emacs
 /// keys, Ctrl-R search, history in ~/.vis_history, Tab completion).
 ///
+/// The history file is read and written by `HistoryFile`, not by libedit's
+/// `read_history` / `write_history` (which read without bound and write through links):
+/// its entries are handed to libedit with `add_history`, and a copy is kept here to save.
+///
 /// Two facts of libedit's readline emulation shape this class:
 /// - Signals. libedit's own signal handlers are off (see `TerminalSignals`). Ctrl-C
 ///   reaches `Interrupt`'s handler, which sets its flag; libedit's built-in reader would
@@ -22,10 +26,23 @@ public final class EditLineReader: LineReader {
     static let wordBreaks = " \t\n\"'`()[]{},;=+-*/%<>!&|@:^"
     private let historyPath: String
     private var lastEntry: String?
+    /// The history as saved: what was loaded and what was entered, oldest first.
+    private var entries: [String] = []
+    /// False when the history path is not vis's to write (a link, a device, a file that
+    /// is not a history) or a save failed: nothing is written to it any more.
+    private var saving: Bool
+    /// Where warnings go (standard error; a test may collect them).
+    private let warn: (String) -> Void
 
-    /// Sets up libedit with `completer` for Tab and loads the history file.
-    public init(historyPath: String, completer: Completer) {
+    /// Sets up libedit with `completer` for Tab and loads the history file, printing one
+    /// line through `warn` (standard error by default) when it is left alone.
+    public init(historyPath: String, completer: Completer,
+                warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
         self.historyPath = historyPath
+        self.warn = warn
+        let loaded = HistoryFile.load(path: historyPath, limit: EditLineReader.historyLimit)
+        saving = loaded.canSave
+        entries = loaded.entries
         EditLineReader.completer = completer
         // The "Display all N possibilities?" question reads its answer with getc(stdin):
         // unbuffered, it takes one key and leaves the rest to the editor.
@@ -44,7 +61,8 @@ public final class EditLineReader: LineReader {
             EditLineReader.complete(text, start, end)
         }
         stifle_history(Int32(EditLineReader.historyLimit))
-        _ = read_history(historyPath)
+        for e in entries { _ = add_history(e) }
+        if let w = loaded.warning { warn(w) }
     }
 
     /// libedit turns the characters of a line into bytes with the C library's `wctomb`,
@@ -172,11 +190,21 @@ public final class EditLineReader: LineReader {
         guard !trimmed.isEmpty, trimmed != lastEntry else { return }
         lastEntry = trimmed
         _ = add_history(trimmed)
+        entries.append(trimmed)
+        if entries.count > EditLineReader.historyLimit { entries.removeFirst(entries.count - EditLineReader.historyLimit) }
         // Saved at once, so a session that dies still leaves its history behind.
         saveHistory()
     }
 
+    /// Writes the history file atomically (see `HistoryFile.save`); after a failure, says
+    /// so once and stops saving, so a broken path does not warn at every statement.
     public func saveHistory() {
-        _ = write_history(historyPath)
+        guard saving else { return }
+        do {
+            try HistoryFile.save(entries, to: historyPath)
+        } catch {
+            saving = false
+            warn("vis: cannot save the history (\(error)); this session's history is not saved")
+        }
     }
 }

@@ -191,10 +191,3 @@ enum OutputLine {
         }
     }
 }
-
-/// Writes text files atomically (see `AtomicWrite`).
-public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws {
-        try AtomicWrite.write(Array(text.utf8), to: path, op: "write")
-    }
-}

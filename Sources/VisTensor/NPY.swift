@@ -129,35 +129,6 @@ extension Tensor {
 
     /// Writes this tensor as a `.npy` file, atomically.
     public func saveNPY(path: String) throws {
-        try AtomicWrite.write(npyBytes(), to: path, op: "save_npy")
-    }
-}
-
-/// Writes whole files atomically: a temporary file in the same folder, fsync, rename,
-/// so a crash never leaves a half-written file under the real name.
-public enum AtomicWrite {
-    public static func write(_ bytes: [UInt8], to path: String, op: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(url.lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TensorError(op, "cannot create '\(path)': \(String(cString: strerror(errno)))") }
-        var written = 0
-        var failed = false
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            while written < raw.count {
-                let n = Foundation.write(fd, base + written, raw.count - written)
-                if n <= 0 { failed = true; return }
-                written += n
-            }
-        }
-        if fsync(fd) != 0 { failed = true }
-        close(fd)
-        guard !failed, rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw TensorError(op, "cannot write '\(path)': \(reason)")
-        }
+        try AtomicFile.write(npyBytes(), to: path, op: "save_npy")
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
+import VisTensor
 
 /// A text file opened by `open(path, mode)`: Python's file object (read, readline,
 /// readlines, write, writelines, close, iteration over lines, `with open(p) as f { }`).
-/// Reading loads the file when opened. Writing ("w", "x") is atomic: the text goes to a
-/// temporary file in the same folder that replaces the path on close, so a crash never
-/// leaves half a file and a symlink at the path is replaced, never written through.
-/// Appending ("a") writes in place on close, refusing a symlink.
+/// Reading loads the file when opened. Writing ("w", "x") is atomic (`AtomicFile`): the
+/// text goes to a temporary file in the same folder that replaces the path on close, so
+/// a crash never leaves half a file and a symlink at the path is replaced, never written
+/// through. Appending ("a") writes in place on close, refusing a symlink or a file that
+/// is not a regular file.
 public final class FileObject: IterableObject, ContextManagerObject {
     /// The path as given.
     public let name: String
@@ -55,7 +57,8 @@ public final class FileObject: IterableObject, ContextManagerObject {
         if !reading { OpenFiles.track(self) }
     }
 
-    /// Fails early (at open, as Python does) when the folder to write in does not exist.
+    /// Fails early (at open, as Python does) when the folder to write in does not exist
+    /// or the path is a folder, a device or a fifo.
     static func checkFolder(_ path: String) throws {
         let folder = OSModule.split(path).0
         var s = stat()
@@ -64,6 +67,11 @@ public final class FileObject: IterableObject, ContextManagerObject {
         }
         var d = stat()
         if stat(path, &d) == 0, d.st_mode & S_IFMT == S_IFDIR { throw NativeError("open: '\(path)' is a folder") }
+        // A device or fifo is refused now rather than at close: vis writes only regular
+        // files (see AtomicFile), so "/dev/null" is never replaced or chmod'ed.
+        if lstat(path, &d) == 0, ![S_IFREG, S_IFLNK, S_IFDIR].contains(d.st_mode & S_IFMT) {
+            throw NativeError("open: '\(path)' is \(AtomicFile.kindName(d.st_mode)), not a regular file (vis writes only regular files)", kind: .osError)
+        }
     }
 
     deinit {
@@ -108,35 +116,38 @@ public final class FileObject: IterableObject, ContextManagerObject {
         written += text
     }
 
-    /// Stores what was written: a temporary file renamed over the path, or an append.
+    /// Stores what was written: through `AtomicFile` (a temporary file renamed over the
+    /// path; for "x" linked to it, so an existing file is never replaced), or an append.
     private func commit() throws {
-        let data = Data(written.utf8)
-        if mode.hasPrefix("a") {
-            guard let h = FileHandle(forWritingAtPath: name) ?? (FileManager.default.createFile(atPath: name, contents: nil) ? FileHandle(forWritingAtPath: name) : nil) else {
-                throw NativeError("close: cannot append to '\(name)'")
-            }
-            defer { try? h.close() }
-            do {
-                try h.seekToEnd()
-                try h.write(contentsOf: data)
-            } catch {
-                throw NativeError("close: cannot append to '\(name)' (\(error.localizedDescription))")
-            }
-            return
+        if mode.hasPrefix("a") { return try FileObject.append(written, to: name) }
+        do {
+            // Not interruptible: a file closed while Ctrl-C is pending (or at exit after one)
+            // is still stored, as CPython flushes it.
+            try AtomicFile.write(written, to: name, op: "close", mustCreate: mode.hasPrefix("x"), interruptible: false)
+        } catch let e as TensorError {
+            throw NativeError(e.message, kind: e.reason.lowercased().contains("no such file") ? .fileNotFoundError : .osError)
         }
-        let (folder, base) = OSModule.split(name)
-        let temp = OSModule.join([folder.isEmpty ? "." : folder, ".\(base).\(UUID().uuidString.prefix(8)).tmp"])
-        guard FileManager.default.createFile(atPath: temp, contents: data) else { throw NativeError("close: cannot write '\(name)'") }
-        if mode.hasPrefix("x") {
-            // link(2) fails when the path appeared meanwhile, so "x" never replaces a file.
-            defer { unlink(temp) }
-            guard link(temp, name) == 0 else { throw NativeError("close: cannot create '\(name)' (\(String(cString: strerror(errno))))") }
-            return
+    }
+
+    /// Appends `text` to the regular file at `path` (created when missing), in place as
+    /// Python's mode "a" does: opened with O_NOFOLLOW (never through a link) and
+    /// O_NONBLOCK (a fifo cannot hang it), and refused unless it is a regular file, so
+    /// no other file's content or mode is ever changed.
+    static func append(_ text: String, to path: String) throws {
+        func failure(_ reason: String) -> NativeError { NativeError("close: cannot append to '\(path)': \(reason)", kind: .osError) }
+        let fd = Foundation.open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            throw failure(errno == ELOOP ? "it is a symbolic link (vis does not append through links)" : String(cString: strerror(errno)))
         }
-        guard Foundation.rename(temp, name) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw NativeError("close: cannot write '\(name)' (\(reason))")
+        defer { Foundation.close(fd) }
+        var s = stat()
+        guard fstat(fd, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { throw failure("it is not a regular file") }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw failure(String(cString: strerror(n < 0 ? errno : EIO))) }
+            bytes = bytes.dropFirst(n)
         }
     }
 

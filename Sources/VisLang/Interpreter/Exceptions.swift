@@ -117,10 +117,11 @@ extension Interpreter {
     }
 
     /// The kind of a tensor or data library error: a missing file is FileNotFoundError
-    /// and another unreadable one OSError (the loaders report both as "cannot read"),
+    /// and another unreadable one OSError (the loaders report both as "cannot read"; a
+    /// failed write, "cannot write", is FileNotFoundError for a missing folder),
     /// the rest RuntimeError, as PyTorch raises for shape and dtype errors.
     static func kind(of e: TensorError) -> ErrorKind {
-        guard e.reason.hasPrefix("cannot read") else { return .runtimeError }
+        guard e.reason.hasPrefix("cannot read") || e.reason.hasPrefix("cannot write") else { return .runtimeError }
         return e.reason.lowercased().contains("no such file") ? .fileNotFoundError : .osError
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VisTensor
 
 /// Python's `os` and `os.path`: the folder and file functions data scripts use.
 enum OSModule {
@@ -194,8 +195,14 @@ enum OSModule {
         }
         m.function("copyfile", [Param("src", .string), Param("dst", .string)], "shutil.copyfile(src, dst): copies a file's contents to dst (replacing it); returns dst.\n  shutil.copyfile(\"best.safetensors\", \"final.safetensors\")") { a, _ in
             let src = try a.string("src"), dst = try a.string("dst")
+            // A device or fifo would be read without end (Python raises SpecialFileError).
+            if let s = status(src), s.st_mode & S_IFMT != S_IFREG {
+                throw NativeError("shutil.copyfile: '\(src)' is \(AtomicFile.kindName(s.st_mode)), not a regular file", kind: .osError)
+            }
             guard let data = fm.contents(atPath: src) else { throw NativeError("shutil.copyfile: cannot read '\(src)'") }
-            do { try data.write(to: URL(fileURLWithPath: dst), options: .atomic) } catch { throw failure("shutil.copyfile: cannot write", dst, error) }
+            do { try AtomicFile.write([UInt8](data), to: dst, op: "shutil.copyfile") } catch let e as TensorError {
+                throw NativeError(e.message, kind: e.reason.lowercased().contains("no such file") ? .fileNotFoundError : .osError)
+            }
             return .string(dst)
         }
         m.function("move", [Param("src", .string), Param("dst", .string)], "shutil.move(src, dst): moves a file or folder (into dst when dst is a folder); returns the new path.\n  shutil.move(\"a.txt\", \"archive\")") { a, _ in
