@@ -16,6 +16,8 @@ import Foundation
 ///   writes through the link);
 /// - a device, fifo or socket at the destination is refused (renaming over it would
 ///   replace, say, `/dev/null` with a regular file), and so is a folder;
+/// - a regular file vis may not write (no write permission, as `open` would find) is
+///   refused, though the folder would allow replacing it;
 /// - a new file gets the mode a plain create gives (0666 less the umask, or
 ///   `newFileMode` less the umask), and an existing regular file keeps its mode (without
 ///   set-user/group-ID bits) and, where the process may set it, its owner and group.
@@ -69,7 +71,12 @@ public enum AtomicFile {
         if lstat(path, &existing) == 0 {
             if mustCreate { throw failure("it already exists") }
             switch existing.st_mode & S_IFMT {
-            case S_IFREG: keep = existing
+            case S_IFREG:
+                // Python's open(path, "w") needs write permission on the file itself; rename
+                // needs it only on the folder. Asking for it too keeps a read-only file, or
+                // another user's file in a shared folder, as it is.
+                guard faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0 else { throw failure(String(cString: strerror(errno))) }
+                keep = existing
             case S_IFLNK:
                 if links == .refuse { throw failure("it is a symbolic link (vis does not write through or replace it here)") }
             case S_IFDIR: throw failure("it is a folder")

@@ -210,6 +210,22 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(names(), ["ckpt.bin"])
     }
 
+    /// A file without write permission is refused (for root every file is writable).
+    func testReadOnlyFileIsRefused() throws {
+        let path = dir + "/ro.txt"
+        try AtomicFile.write("old", to: path)
+        chmod(path, 0o444)
+        if geteuid() == 0 {
+            try AtomicFile.write("new", to: path)
+            XCTAssertEqual(contents(path), "new")
+            XCTAssertEqual(status(path).map { $0.st_mode & 0o777 }, 0o444)
+        } else {
+            XCTAssertThrowsError(try AtomicFile.write("new", to: path)) { XCTAssertTrue("\($0)".contains("Permission denied"), "\($0)") }
+            XCTAssertEqual(contents(path), "old")
+        }
+        XCTAssertEqual(names(), ["ro.txt"])
+    }
+
     func testMustCreateNeverReplaces() throws {
         let path = dir + "/new.txt"
         try AtomicFile.write("first", to: path, mustCreate: true)
