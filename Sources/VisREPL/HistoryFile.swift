@@ -87,9 +87,18 @@ public enum HistoryFile {
     /// Writes `entries` (oldest first) to `path` atomically in libedit's format. A new
     /// file is private (0600, as libedit made it); an existing one keeps its mode. Throws
     /// when the path is a link or not a regular file, leaving it alone.
+    /// Only the newest entries that fit in `maxBytes` are written: what the next session
+    /// would read, so a history of huge pasted blocks does not grow the file without end.
     public static func save(_ entries: [String], to path: String) throws {
-        var text = cookie + "\n"
-        for e in entries { text += encode(e) + "\n" }
+        var lines: [String] = []
+        var size = cookie.utf8.count + 1
+        for e in entries.reversed() {
+            let line = encode(e) + "\n"
+            size += line.utf8.count
+            if size > maxBytes { break }
+            lines.append(line)
+        }
+        let text = cookie + "\n" + lines.reversed().joined()
         try AtomicFile.write(text, to: path, op: "history", newFileMode: 0o600, links: .refuse, interruptible: false)
     }
 

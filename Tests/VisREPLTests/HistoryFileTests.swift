@@ -102,6 +102,17 @@ final class HistoryFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: home), [".vis_history"])
     }
 
+    /// Saving keeps the newest entries that fit in the size read back: all of them load.
+    func testSaveKeepsOnlyWhatTheNextSessionReads() throws {
+        let big = String(repeating: "x", count: 1 << 20)
+        let entries = (0..<6).map { "\($0)" + big }
+        try HistoryFile.save(entries, to: historyPath)
+        let size = try XCTUnwrap(status(historyPath)).st_size
+        XCTAssertLessThanOrEqual(Int(size), HistoryFile.maxBytes)
+        let loaded = HistoryFile.load(path: historyPath, limit: 1000).entries
+        XCTAssertEqual(loaded, Array(entries.suffix(3)))
+    }
+
     // MARK: What is left alone
 
     func testLinkIsNeitherReadNorSaved() throws {
