@@ -64,4 +64,17 @@ final class SavedFilesTests: XCTestCase {
         XCTAssertEqual(status(nb).map { $0.st_mode & 0o777 }, 0o604)
         XCTAssertEqual(names(), ["nb.vis"])
     }
+
+    /// Ctrl-C while a script saves a 64 MB tensor over and over: wherever it lands (in a
+    /// write, between chunks, between statements), the file is a whole .npy and no
+    /// temporary file is left.
+    func testInterruptedSavesLeaveAWholeFileAndNoTemporaryFile() throws {
+        let script = "big = ones(4096, 4096)\nsave_npy(big, \"big.npy\")\nprint(\"go\")\nfor i in range(200) { save_npy(big * i, \"big.npy\") }\n"
+        let r = try CommandLineTests.runVis([], stdin: script, cwd: work, home: home, interruptAfter: "go")
+        XCTAssertNotEqual(r.status, 0, r.out + r.err)
+        XCTAssertTrue(r.err.contains("interrupted"), r.err)
+        XCTAssertEqual(names(), ["big.npy"])
+        let t = try Tensor.loadNPY(path: work + "/big.npy")
+        XCTAssertEqual(t.shape, [4096, 4096])
+    }
 }
