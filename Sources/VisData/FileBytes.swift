@@ -76,6 +76,11 @@ public enum FileBytes {
                     }
                     output += outBuf[0..<(outBuf.count - Int(stream.avail_out))]
                 }
+                // A small file may inflate without bound (a gzip bomb): the output is
+                // held to the same limit as a file read as it is.
+                guard output.count <= Shape.maxElements else {
+                    throw TensorError(op, "'\(name)' decompresses to more than \(Shape.maxElements) bytes, more than vis reads at once")
+                }
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
                     throw TensorError(op, "'\(name)' is truncated (the gzip stream ends early)")
                 }

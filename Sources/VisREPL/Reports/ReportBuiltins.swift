@@ -110,7 +110,7 @@ public enum ReportBuiltins {
         t.function("show", [Param("images", .tensor), Param("path", .optional(.string), default: Value.none), Param("nrow", .int, default: .int(8)),
                             Param("labels", .optional(.list), default: Value.none)],
                    "show(images, path=none, nrow=8, labels=none): a grid of images (scaled to [0, 1] for display) written to a PNG at path, and drawn inline in a true-colour terminal.") { a, rt in
-            let canvas = try Show.grid(Show.images(a.tensor("images")), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
+            let canvas = try Show.picture(a.tensor("images"), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: nil)
             return .none
         }
