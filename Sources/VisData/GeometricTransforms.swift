@@ -28,8 +28,19 @@ func checkNotEmpty(_ x: Tensor, _ op: String) throws {
 /// transform is made, so `CenterCrop(2**40)` fails at once rather than when used.
 func checkOutputSize(_ size: (Int, Int), _ op: String) throws {
     guard size.0 > 0, size.1 > 0 else { throw TensorError(op, "size must be positive, got [\(size.0), \(size.1)]") }
-    try Shape.validate([size.0, size.1], op: op)
+    try checkElements([size.0, size.1], op, "size")
 }
+
+/// Checks `shape` against the tensor size limit (with overflow-checked products)
+/// before it is allocated: "op: what [shape] is too large (more than N elements)".
+func checkElements(_ shape: [Int], _ op: String, _ what: String) throws {
+    do { try Shape.validate(shape, op: op) } catch is TensorError {
+        throw TensorError(op, "\(what) \(shapeString(shape)) is too large (more than \(Shape.maxElements) elements)")
+    }
+}
+
+/// A number for an error message (NaN without the sign Swift may print for it).
+func numberText(_ d: Double) -> String { d.isNaN ? "nan" : "\(d)" }
 
 /// `d` as an Int for a size computed in floating point, or an error naming the op
 /// when it is not finite or not representable (beyond 2**62 it is far past any limit).
@@ -131,7 +142,7 @@ public final class RandomResizedCrop: GeometricTransform {
             throw TensorError("RandomResizedCrop", "scale and ratio must be increasing positive ranges")
         }
         guard scale.1.isFinite, ratio.1.isFinite else {
-            throw TensorError("RandomResizedCrop", "scale and ratio must be finite, got scale=(\(scale.0), \(scale.1)), ratio=(\(ratio.0), \(ratio.1))")
+            throw TensorError("RandomResizedCrop", "scale and ratio must be finite, got scale=(\(numberText(scale.0)), \(numberText(scale.1))), ratio=(\(numberText(ratio.0)), \(numberText(ratio.1)))")
         }
         try checkOutputSize(size, "RandomResizedCrop")
         self.size = size
@@ -207,7 +218,7 @@ public final class RandomRotation: GeometricTransform {
     public let fill: Float
     public init(degrees: (Double, Double), interpolation: Interpolation = .nearest, fill: Double = 0) throws {
         guard degrees.0.isFinite, degrees.1.isFinite else {
-            throw TensorError("RandomRotation", "degrees must be finite, got [\(degrees.0), \(degrees.1)]")
+            throw TensorError("RandomRotation", "degrees must be finite, got [\(numberText(degrees.0)), \(numberText(degrees.1))]")
         }
         guard degrees.0 <= degrees.1 else { throw TensorError("RandomRotation", "degrees range must be increasing, got \(degrees)") }
         self.degrees = degrees

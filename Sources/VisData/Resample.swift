@@ -46,8 +46,8 @@ public enum Resample {
         let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
         guard h > 0, w > 0 else { throw TensorError(op, "the image \(shapeString(x.shape)) is empty (it has no pixels)") }
         if h == outH && w == outW { return x }
-        try Shape.validate([c, outH, outW], op: op)
-        if mode != .nearest { try Shape.validate([c, h, outW], op: op) }
+        try checkElements([c, outH, outW], op, "the output")
+        if mode != .nearest { try checkElements([c, h, outW], op, "the intermediate image") }
         let src = try x.to(.float32).contiguous()
         let s = src.floatPointer
         if mode == .nearest {
@@ -106,7 +106,7 @@ public enum Resample {
         if top >= 0, left >= 0, top <= h - height, left <= w - width {
             return try x.slice(1, start: top, end: top + height).slice(2, start: left, end: left + width).contiguous()
         }
-        try Shape.validate([c, height, width], op: op)
+        try checkElements([c, height, width], op, "the output")
         let src = try x.to(.float32).contiguous()
         let out = Tensor.full([c, height, width], Double(fill))
         let s = src.floatPointer, o = out.floatPointer

@@ -54,11 +54,14 @@ public enum Show {
         let pad = 2, labelHeight = labelled ? 10 : 0
         func mul(_ a: Int, _ b: Int) throws -> Int {
             let (m, overflow) = a.multipliedReportingOverflow(by: b)
-            guard !overflow else { throw TensorError("show", "a grid of \(count) images of \(h)x\(w) is too large") }
+            guard !overflow, m < Int.max / 4 else { throw TensorError("show", "a grid of \(count) images of \(h)x\(w) is too large") }
             return m
         }
         let width = try mul(cols, w + pad) + pad, height = try mul(rows, h + pad + labelHeight) + pad
-        try Shape.validate([3, height, width], op: "show")
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= Shape.maxElements / 3 else {
+            throw TensorError("show", "the grid of \(count) images of \(h)x\(w) would be \(width)x\(height) pixels, more than the \(Shape.maxElements) elements a tensor may have (3 a pixel)")
+        }
         return (width, height)
     }
 
