@@ -29,7 +29,7 @@ public struct IDXArray {
         }
         // Sizes are declared by the file (up to 2**32 - 1 each): checked before anything
         // is allocated, with the file named.
-        do { try Shape.validate(shape, op: "idx") } catch let e as TensorError { throw fail(e.message) }
+        do { try Shape.validate(shape, op: "idx") } catch let e as TensorError { throw fail(e.reason) }
         let start = 4 + 4 * ndim
         let count = Shape.numel(shape)
         guard data.count - start >= count else {

@@ -43,7 +43,7 @@ public enum ImageCodec {
     /// channels): an error naming the file and the size, before anything is allocated.
     static func checkSize(_ shape: [Int], name: String, op: String) throws {
         do { try Shape.validate(shape, op: op) } catch let e as TensorError {
-            throw TensorError(op, "'\(name)': \(e.message)")
+            throw TensorError(op, "'\(name)': \(e.reason)")
         }
     }
 
@@ -100,11 +100,13 @@ public enum ImageCodec {
         var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0, d: Int32 = 8
         var pixels: UnsafeMutablePointer<UInt8>?
         if bytes.count >= 8 && Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
+            try ImageHeader.check(ImageHeader.png(bytes), name: name, op: "read_image", kind: "PNG")
             let status = bytes.withUnsafeBufferPointer { vis_png_decode($0.baseAddress, $0.count, &w, &h, &c, &d, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("PNG") }
             return Raw(width: Int(w), height: Int(h), channels: Int(c), depth: Int(d), buffer: UnsafeMutableRawPointer(p))
         }
         if bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF {
+            try ImageHeader.check(ImageHeader.jpeg(bytes), name: name, op: "read_image", kind: "JPEG")
             let status = bytes.withUnsafeBufferPointer { vis_jpeg_decode($0.baseAddress, $0.count, &w, &h, &c, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("JPEG") }
             let raw = Raw(width: Int(w), height: Int(h), channels: Int(c), depth: 8, buffer: UnsafeMutableRawPointer(p))
@@ -224,6 +226,7 @@ public enum ImageCodec {
         var w: Int32 = 0, h: Int32 = 0
         var indices: UnsafeMutablePointer<UInt8>?
         if bytes.count >= 8 && bytes[1] == 0x50 && bytes[2] == 0x4E && bytes[3] == 0x47 {
+            try ImageHeader.check(ImageHeader.png(bytes), name: path, op: "read_mask", kind: "PNG")
             let status = bytes.withUnsafeBufferPointer { vis_png_decode_indices($0.baseAddress, $0.count, &w, &h, &indices, &err, err.count) }
             if status == 0, let p = indices {
                 defer { free(p) }
