@@ -134,12 +134,11 @@ public enum Show {
     /// whatever the terminal says) and `maxLines` lines tall, keeping the aspect ratio.
     static func halfBlocks(_ canvas: Canvas, columns: Int) throws -> String {
         var img = try canvas.tensor()
-        let scale = Swift.min(1, Double(Swift.max(1, columns)) / Double(canvas.width), Double(2 * maxLines) / Double(canvas.height))
-        if scale < 1 {
-            let h = Swift.max(1, Int((Double(canvas.height) * scale).rounded(.down))), w = Swift.max(1, Int((Double(canvas.width) * scale).rounded(.down)))
-            img = try Resample.resize(img, h, w, .bilinear, op: "show")
-        }
-        let (h, w) = (img.shape[1], img.shape[2])
+        let maxWidth = Swift.max(1, Swift.min(columns, canvas.width)), maxHeight = 2 * maxLines
+        let scale = Swift.min(Double(maxWidth) / Double(canvas.width), Double(maxHeight) / Double(canvas.height), 1)
+        let w = Swift.max(1, Swift.min(maxWidth, Int((Double(canvas.width) * scale).rounded())))
+        let h = Swift.max(1, Swift.min(maxHeight, Int((Double(canvas.height) * scale).rounded())))
+        if w != canvas.width || h != canvas.height { img = try Resample.resize(img, h, w, .bilinear, op: "show") }
         let p = img.floatPointer, plane = h * w
         func rgb(_ y: Int, _ x: Int) -> String {
             let i = y * w + x
