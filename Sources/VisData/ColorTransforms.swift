@@ -35,6 +35,9 @@ public final class ColorJitter: Transform {
         guard brightness >= 0, contrast >= 0, saturation >= 0, hue >= 0, hue <= 0.5 else {
             throw TensorError("ColorJitter", "brightness, contrast and saturation must be >= 0 and hue in [0, 0.5]")
         }
+        guard brightness.isFinite, contrast.isFinite, saturation.isFinite else {
+            throw TensorError("ColorJitter", "brightness, contrast and saturation must be finite, got \(brightness), \(contrast), \(saturation)")
+        }
         self.brightness = brightness
         self.contrast = contrast
         self.saturation = saturation
@@ -92,6 +95,8 @@ public final class ColorJitter: Transform {
                 h /= 6
                 if h < 0 { h += 1 }
             }
+            // A NaN or infinite channel has no hue: the pixel is left as it is.
+            guard h.isFinite else { continue }
             h = (h + shift).truncatingRemainder(dividingBy: 1)
             if h < 0 { h += 1 }
             let k = h * 6, sector = Int(k) % 6, f = k - Float(Int(k))

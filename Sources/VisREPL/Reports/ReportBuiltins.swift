@@ -23,7 +23,10 @@ final class ProgressObject: NativeObject {
                             Param("loss", .optional(.float), default: Value.none), Param("wait", .optional(.float), default: Value.none)],
                  "p.update(steps=1, items=0, loss=none, wait=none): records progress (wait: seconds spent waiting for data so far).") { a, _ in
             let p = try of(a)
-            if let w = try a.optionalDouble("wait") { p.waitSeconds = w }
+            if let w = try a.optionalDouble("wait") {
+                guard w.isFinite, w >= 0 else { throw NativeError("Progress.update: wait must be a finite number of seconds >= 0, got \(w)") }
+                p.waitSeconds = w
+            }
             p.update(steps: try a.int("steps"), items: try a.int("items"), loss: try a.optionalDouble("loss"))
             return .none
         }
