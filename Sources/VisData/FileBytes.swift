@@ -15,7 +15,9 @@ public enum FileBytes {
     /// one array. (Foundation's `contents(atPath:)` plus the conversion to [UInt8] cost
     /// more than decoding a small JPEG.)
     public static func contents(_ path: String, op: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a fifo (or some devices) for reading would otherwise wait
+        // for a writer; it is refused below as not a regular file. Regular files ignore it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw TensorError(op, "cannot read '\(path)' (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()

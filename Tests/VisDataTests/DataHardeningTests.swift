@@ -121,6 +121,16 @@ final class DataHardeningTests: XCTestCase {
         }
     }
 
+    func testAFifoIsRefusedAtOnceNotWaitedOn() throws {
+        let fifo = dir + "/frame.png"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let start = Date()
+        XCTAssertThrowsError(try ImageCodec.read(fifo)) {
+            XCTAssertEqual("\($0)", "read_image: cannot read '\(fifo)' (not a regular file)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
+
     func testGzipBombIsRefusedAtTheSizeLimit() throws {
         let raw = dir + "/zeros"
         try Data(repeating: 0, count: 4 << 20).write(to: URL(fileURLWithPath: raw))
