@@ -93,6 +93,27 @@ final class PictureHardeningTests: XCTestCase {
         _ = Plot.draw([Series(name: String(repeating: "n", count: 10_000), values: [1, 2])], title: String(repeating: "t", count: 10_000))
     }
 
+    func testNoisyPlotOfAMillionPointsIsFastAndStopsOnInterrupt() {
+        var g = Generator(seed: 1)
+        let values = (0..<1_000_000).map { _ in g.uniformDouble() * 2 - 1 }
+        let start = Date()
+        let canvas = Plot.draw([Series(name: "noise", values: values)], title: nil)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        // Columns across the plot hold the full vertical stroke of the noise.
+        let mid = Plot.margins.left + 280
+        let blue = (0..<canvas.height).filter { y in (mid - 1...mid + 1).contains { x in
+            let p = canvas.get(x, y)
+            return p.2 > 0.6 && p.0 < 0.5
+        } }.count
+        XCTAssertGreaterThan(blue, 250)
+        Interrupt.request()
+        defer { Interrupt.clear() }
+        let interrupted = Date()
+        _ = Plot.draw([Series(name: "noise", values: values)], title: nil)
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5)
+        XCTAssertTrue(Interrupt.requested, "the builtin's check reports it")
+    }
+
     func testPlotOfManyPointsIsFast() {
         let values = (0..<100_000).map { sin(Double($0) / 1000) }
         let start = Date()

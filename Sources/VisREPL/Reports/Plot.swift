@@ -1,4 +1,5 @@
 import Foundation
+import VisTensor
 
 /// A named series of numbers to draw.
 public struct Series {
@@ -110,13 +111,43 @@ public enum Plot {
             let color = palette[k % palette.count]
             // A non-finite value leaves a gap in the line, as in matplotlib.
             var previous: (Double, Double)? = nil
+            // With more points than pixel columns, the points falling in one column are
+            // drawn as one vertical stroke from their lowest to their highest, joined to
+            // the neighbouring columns (the picture matplotlib's path simplification
+            // gives): the cost follows the columns, not the points (a noisy series of
+            // 10**6 points draws in a fraction of a second).
+            var column: (x: Int, first: (Double, Double), last: (Double, Double), top: Double, bottom: Double)? = nil
+            func flush() {
+                guard let g = column else { return }
+                if let a = previous { c.line(a.0, a.1, g.first.0, g.first.1, color) }
+                if g.top != g.bottom { c.line(g.first.0, g.top, g.first.0, g.bottom, color) }
+                previous = g.last
+                column = nil
+            }
+            let simplify = s.values.count > pw
             for (i, v) in s.values.enumerated() {
-                guard v.isFinite else { previous = nil; continue }
+                if i & 0xFFFF == 0 && Interrupt.requested { break }
+                guard v.isFinite else {
+                    flush()
+                    previous = nil
+                    continue
+                }
                 let p = (px(Double(i + 1)), py(v))
+                if simplify {
+                    let x = Int(p.0.rounded(.down))
+                    if let g = column, g.x == x {
+                        column = (x, g.first, p, Swift.min(g.top, p.1), Swift.max(g.bottom, p.1))
+                    } else {
+                        flush()
+                        column = (x, p, p, p.1, p.1)
+                    }
+                    continue
+                }
                 if let a = previous { c.line(a.0, a.1, p.0, p.1, color) }
                 if markers { c.line(p.0, p.1, p.0, p.1, color, thickness: 5) }
                 previous = p
             }
+            flush()
         }
         // Legend, top right inside the plot area; names cut to half the plot's width.
         let names = series.map { Canvas.fitted($0.name, pixels: Swift.max(24, pw / 2 - 28)) }

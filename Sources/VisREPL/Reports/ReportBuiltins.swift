@@ -107,6 +107,7 @@ public enum ReportBuiltins {
                    "plot(data, path=none, title=none, keys=none, labels=none): line charts (x = epoch from 1) to a PNG at path; in a terminal (or without path) also a text chart.\n  plot(history, path=\"loss.png\", title=\"Fashion-MNIST\")") { a, rt in
             let s = try series(a["data"], keys: strings(a["keys"]), labels: strings(a["labels"]))
             let canvas = Plot.draw(s, title: a["title"].isNone ? nil : try a.string("title"))
+            try Interrupt.check()  // drawing stops early on Ctrl-C
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: Plot.text(s))
             return .none
         }

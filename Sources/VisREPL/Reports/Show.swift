@@ -90,7 +90,11 @@ public enum Show {
             }
             let ox = pad + (k % cols) * (w + pad), oy = pad + (k / cols) * (h + pad + labelHeight)
             let p = img.floatPointer, plane = h * w
-            for y in 0..<h { for x in 0..<w { c.set(ox + x, oy + y, (p[y * w + x], p[plane + y * w + x], p[2 * plane + y * w + x])) } }
+            for y in 0..<h {
+                if Interrupt.requested { break }  // a large picture stops between rows
+                for x in 0..<w { c.set(ox + x, oy + y, (p[y * w + x], p[plane + y * w + x], p[2 * plane + y * w + x])) }
+            }
+            try Interrupt.check()
             if let labels, k < labels.count {
                 c.text(String(labels[k].prefix(Swift.max(1, (w + pad) / 6))), x: ox, y: oy + h + 2, (1, 1, 1))
             }
