@@ -108,6 +108,7 @@ public enum Plot {
         // series is drawn as its line alone, which is also what keeps it fast.
         let markers = n <= pw / 4
         for (k, s) in series.enumerated() {
+            if Interrupt.requested { break }  // many series: Ctrl-C stops between them
             let color = palette[k % palette.count]
             // A non-finite value leaves a gap in the line, as in matplotlib.
             var previous: (Double, Double)? = nil
@@ -154,8 +155,9 @@ public enum Plot {
         let legendWidth = (names.map { Canvas.textWidth($0) }.max() ?? 0) + 28
         var ly = y0 + 8
         let lx = x0 + pw - legendWidth - 8
-        c.fill(x: lx - 4, y: ly - 4, w: legendWidth + 8, h: series.count * 14 + 6, (1, 1, 1))
-        for (k, s) in series.enumerated() {
+        c.fill(x: lx - 4, y: ly - 4, w: legendWidth + 8, h: Swift.min(series.count, height) * 14 + 6, (1, 1, 1))
+        // Entries below the canvas are not drawn (100,000 series make no legend).
+        for k in series.indices where ly < height {
             c.fill(x: lx, y: ly + 2, w: 16, h: 3, palette[k % palette.count])
             c.text(names[k], x: lx + 22, y: ly)
             ly += 14
