@@ -58,7 +58,7 @@ public final class Resize: GeometricTransform {
         guard size.count == 1 || size.count == 2, size.allSatisfy({ $0 > 0 }) else {
             throw TensorError("Resize", "size must be a positive int or [h, w], got \(size)")
         }
-        try checkOutputSize(size.count == 2 ? (size[0], size[1]) : (size[0], 1), "Resize")
+        try checkElements(size, "Resize", "size")
         self.size = size
         self.interpolation = interpolation
     }

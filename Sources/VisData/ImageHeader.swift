@@ -41,7 +41,8 @@ enum ImageHeader {
         guard w > 0, h > 0 || kind == "JPEG" else {
             throw TensorError(op, "'\(name)' could not be decoded as \(kind): its header declares an empty \(w) x \(h) image")
         }
-        guard w * h <= maxPixels else {  // w, h < 2**32: the product fits an Int
+        let (pixels, overflow) = w.multipliedReportingOverflow(by: h)  // both < 2**32: up to 2**64
+        guard !overflow, pixels <= maxPixels else {
             throw TensorError(op, "'\(name)' declares \(w) x \(h) pixels, more than the \(maxPixels) vis decodes (PIL's decompression-bomb limit)")
         }
     }

@@ -46,8 +46,17 @@ final class DataHardeningTests: XCTestCase {
         XCTAssertEqual(huge, "read_image: 'bomb.png' declares 2147483648 x 2147483648 pixels, more than the 178956970 vis decodes (PIL's decompression-bomb limit)")
         XCTAssertEqual(decodeError(pngHeader(0xFFFF_FFFF, 1), name: "wide.png"),
                        "read_image: 'wide.png' declares 4294967295 x 1 pixels, more than the 178956970 vis decodes (PIL's decompression-bomb limit)")
+        XCTAssertEqual(decodeError(pngHeader(0xFFFF_FFFF, 0xFFFF_FFFF), name: "max.png"),
+                       "read_image: 'max.png' declares 4294967295 x 4294967295 pixels, more than the 178956970 vis decodes (PIL's decompression-bomb limit)")
         XCTAssertEqual(decodeError(pngHeader(0, 5), name: "empty.png"),
                        "read_image: 'empty.png' could not be decoded as PNG: its header declares an empty 0 x 5 image")
+        // Any declared size: an error naming the file, never a trap.
+        let g = Generator(seed: 7)
+        for _ in 0..<300 {
+            let (w, h) = (UInt32(truncatingIfNeeded: g.next()) >> (g.next() % 32), UInt32(truncatingIfNeeded: g.next()) >> (g.next() % 32))
+            let e = decodeError(pngHeader(w, h), name: "r.png")
+            XCTAssertTrue(e?.contains("'r.png'") ?? false, e ?? "decoded")
+        }
         // Within the limit but with no data: the codec reports the damage, naming the file.
         let truncated = decodeError(pngHeader(100, 100), name: "short.png")
         XCTAssertTrue(truncated?.hasPrefix("read_image: 'short.png' could not be decoded as PNG") ?? false, truncated ?? "decoded")
@@ -73,7 +82,7 @@ final class DataHardeningTests: XCTestCase {
     func testCorruptImagesGiveErrorsNamingTheFile() throws {
         for name in ["rgb8.png", "rgba16.png", "palette2.png", "rgb8_interlaced.png", "baseline.jpg", "progressive.jpg", "cmyk.jpg", "orient6.jpg"] {
             let bytes = try fixture(name)
-            var generator = Generator(seed: 15)
+            let generator = Generator(seed: 15)
             for cut in stride(from: 0, to: bytes.count, by: Swift.max(1, bytes.count / 40)) {
                 if let e = decodeError(Array(bytes[0..<cut]), name: name) { XCTAssertTrue(e.contains("'\(name)'"), e) }
             }

@@ -68,7 +68,7 @@ final class PictureHardeningTests: XCTestCase {
 
     func testPlotRangesOfExtremeValuesAreFinite() {
         for values in [[1e308, -1e308], [.greatestFiniteMagnitude, -.greatestFiniteMagnitude], [1e300, 1e300],
-                       [.greatestFiniteMagnitude], [.nan, .infinity, -.infinity], [5e-324, 0], [1e20, 1e20 + 1e5]] {
+                       [.greatestFiniteMagnitude], [.nan, .infinity, -.infinity], [.leastNonzeroMagnitude, 0], [1e20, 1e20 + 1e5]] {
             let (lo, hi) = Plot.yRange([Series(name: "v", values: values)])
             XCTAssertTrue(lo.isFinite && hi.isFinite && lo <= hi, "\(values): (\(lo), \(hi))")
             for v in values where v.isFinite {
@@ -94,7 +94,7 @@ final class PictureHardeningTests: XCTestCase {
     }
 
     func testNoisyPlotOfAMillionPointsIsFastAndStopsOnInterrupt() {
-        var g = Generator(seed: 1)
+        let g = Generator(seed: 1)
         let values = (0..<1_000_000).map { _ in g.uniformDouble() * 2 - 1 }
         let start = Date()
         let canvas = Plot.draw([Series(name: "noise", values: values)], title: nil)
