@@ -50,6 +50,7 @@ public final class ColorJitter: Transform {
         let order = Shuffle.permutation(4, generator: generator)
         func factor(_ v: Double) -> Float { Float(1 - v + 2 * v * generator.uniformDouble()) }
         for step in order {
+            try Interrupt.check()  // each step is one pass over the image
             switch step {
             case 0 where brightness > 0: y = blend(y, with: 0, factor(brightness))
             case 1 where contrast > 0:

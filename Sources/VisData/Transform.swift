@@ -55,10 +55,12 @@ public final class Normalize: Transform {
         if plane == 0 { return out }
         let ps = src.floatPointer, po = out.floatPointer
         for i in 0..<(x.count / plane) {
+            if Interrupt.requested { break }  // a large batch stops between planes
             let ch = mean.count == 1 ? 0 : i % c
             let m = mean[ch], inv = 1 / std[ch]
             for j in 0..<plane { po[i * plane + j] = (ps[i * plane + j] - m) * inv }
         }
+        try Interrupt.check()
         return out
     }
     public var description: String {
