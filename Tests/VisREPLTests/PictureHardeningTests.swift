@@ -64,6 +64,11 @@ final class PictureHardeningTests: XCTestCase {
             XCTAssertEqual("\($0)", "show: the grid of 100000 images of 1x1 would be 26x37502 pixels, more than the 1048576 elements a tensor may have (3 a pixel)")
         }
         XCTAssertNoThrow(try Show.picture(many.narrow(0, 0, 1000), nrow: 8, labels: nil))
+        // show_mask checks its one picture the same way before copying the image.
+        let tall = try Tensor.full([1, 1, 1], 0.5).expand([1, 1000, 1000])
+        XCTAssertThrowsError(try Show.overlay(tall, try Tensor.zeros([1000, 1000], dtype: .int64), alpha: 0.5)) {
+            XCTAssertEqual("\($0)", "show: the grid of 1 image of 1000x1000 would be 1004x1004 pixels, more than the 1048576 elements a tensor may have (3 a pixel)")
+        }
     }
 
     func testPlotRangesOfExtremeValuesAreFinite() {

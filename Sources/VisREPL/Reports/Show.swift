@@ -60,7 +60,7 @@ public enum Show {
         let width = try mul(cols, w + pad) + pad, height = try mul(rows, h + pad + labelHeight) + pad
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= Shape.maxElements / 3 else {
-            throw TensorError("show", "the grid of \(count) images of \(h)x\(w) would be \(width)x\(height) pixels, more than the \(Shape.maxElements) elements a tensor may have (3 a pixel)")
+            throw TensorError("show", "the grid of \(count) image\(count == 1 ? "" : "s") of \(h)x\(w) would be \(width)x\(height) pixels, more than the \(Shape.maxElements) elements a tensor may have (3 a pixel)")
         }
         return (width, height)
     }
@@ -108,6 +108,7 @@ public enum Show {
         guard image.ndim == 2 || image.ndim == 3 else {
             throw TensorError("show_mask", "expected an image [C, H, W] or [H, W], got \(shapeString(image.shape))")
         }
+        _ = try gridSize(count: 1, h: image.shape[image.ndim - 2], w: image.shape[image.ndim - 1], nrow: 1, labelled: false)
         let img = try images(image)[0]
         let m = try mask.to(.int64).contiguous()
         guard m.ndim == 2, m.shape[0] == img.shape[1], m.shape[1] == img.shape[2] else {
