@@ -116,7 +116,7 @@ public enum Plot {
             // drawn as one vertical stroke from their lowest to their highest, joined to
             // the neighbouring columns (the picture matplotlib's path simplification
             // gives): the cost follows the columns, not the points (a noisy series of
-            // 10**6 points draws in a fraction of a second).
+            // 10**6 points draws in seconds instead of minutes).
             var column: (x: Int, first: (Double, Double), last: (Double, Double), top: Double, bottom: Double)? = nil
             func flush() {
                 guard let g = column else { return }
