@@ -56,6 +56,13 @@ int vis_jpeg_decode(const unsigned char *data, size_t size, int *width, int *hei
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    // The declared size is refused before jpeg_start_decompress, which allocates
+    // buffers in proportion to it (a whole-image coefficient array for progressive files).
+    if ((size_t)cinfo.image_width * (size_t)cinfo.image_height > (size_t)1 << 28) {
+        snprintf(err, errlen, "image of %u x %u pixels is too large", (unsigned)cinfo.image_width, (unsigned)cinfo.image_height);
+        jpeg_destroy_decompress(&cinfo);
+        return -1;
+    }
     if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
         cinfo.out_color_space = JCS_CMYK;
     } else if (cinfo.num_components == 1) {

@@ -19,11 +19,18 @@ public final class CIFAR10: Dataset {
         var all: [UInt8] = []
         for n in names {
             let path = dir + "/" + n
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard FileManager.default.fileExists(atPath: path) else {
                 throw TensorError("CIFAR10", "'\(dir)' has no \(n) (the binary version of CIFAR-10)")
             }
+            // Through FileBytes: a regular file within the size limit (a device or a
+            // fifo under the name is refused, not read without end).
+            let data = try FileBytes.contents(path, op: "CIFAR10")
             guard data.count % CIFAR10.recordSize == 0 else {
                 throw TensorError("CIFAR10", "'\(path)' has \(data.count) bytes, not a whole number of \(CIFAR10.recordSize)-byte records")
+            }
+            let (total, overflow) = all.count.addingReportingOverflow(data.count)
+            guard !overflow, total <= Shape.maxElements else {
+                throw TensorError("CIFAR10", "'\(dir)': the batches hold more than \(Shape.maxElements) bytes")
             }
             all += data
         }

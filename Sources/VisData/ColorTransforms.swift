@@ -35,6 +35,9 @@ public final class ColorJitter: Transform {
         guard brightness >= 0, contrast >= 0, saturation >= 0, hue >= 0, hue <= 0.5 else {
             throw TensorError("ColorJitter", "brightness, contrast and saturation must be >= 0 and hue in [0, 0.5]")
         }
+        guard brightness.isFinite, contrast.isFinite, saturation.isFinite else {
+            throw TensorError("ColorJitter", "brightness, contrast and saturation must be finite, got \(brightness), \(contrast), \(saturation)")
+        }
         self.brightness = brightness
         self.contrast = contrast
         self.saturation = saturation
@@ -47,6 +50,7 @@ public final class ColorJitter: Transform {
         let order = Shuffle.permutation(4, generator: generator)
         func factor(_ v: Double) -> Float { Float(1 - v + 2 * v * generator.uniformDouble()) }
         for step in order {
+            try Interrupt.check()  // each step is one pass over the image
             switch step {
             case 0 where brightness > 0: y = blend(y, with: 0, factor(brightness))
             case 1 where contrast > 0:
@@ -92,6 +96,8 @@ public final class ColorJitter: Transform {
                 h /= 6
                 if h < 0 { h += 1 }
             }
+            // A NaN or infinite channel has no hue: the pixel is left as it is.
+            guard h.isFinite else { continue }
             h = (h + shift).truncatingRemainder(dividingBy: 1)
             if h < 0 { h += 1 }
             let k = h * 6, sector = Int(k) % 6, f = k - Float(Int(k))

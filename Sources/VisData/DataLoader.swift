@@ -35,7 +35,8 @@ public final class DataLoader {
 
     /// Number of batches per epoch.
     public var batchCount: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        // Without count + batchSize - 1, which overflows for batch_size near 2**63.
+        dropLast ? dataset.count / batchSize : dataset.count / batchSize + (dataset.count % batchSize == 0 ? 0 : 1)
     }
 
     /// Starts the next epoch.
@@ -68,8 +69,8 @@ public final class DataLoader {
     /// its own buffer goes back to the cache for the next sample (this is what lets two
     /// workers decode at twice the rate of one, see BatchCollator).
     func loadBatch(_ b: Int, order: [Int], epoch: Int, cancelled: () -> Bool) throws -> [Tensor] {
-        let start = b * batchSize
-        let end = Swift.min(start + batchSize, order.count)
+        let start = b * batchSize  // b < batchCount, so start < order.count
+        let end = start + Swift.min(batchSize, order.count - start)
         var collator = BatchCollator(count: end - start)
         for i in start..<end {
             if cancelled() { throw InterruptError() }
@@ -190,7 +191,9 @@ public final class BatchIterator {
     init(loader: DataLoader, order: [Int], epoch: Int) {
         self.loader = loader
         let total = loader.batchCount
-        let workers = Swift.min(loader.numWorkers, total)
+        // At most `maxWorkers` threads whatever num_workers says (the batches are the
+        // same for any number; a million threads would only exhaust the process).
+        let workers = Swift.min(loader.numWorkers, total, BatchIterator.maxWorkers)
         queue = BatchQueue(total: total, prefetch: Swift.max(2, 2 * workers)) { b, cancelled in
             try loader.loadBatch(b, order: order, epoch: epoch, cancelled: cancelled)
         }
@@ -198,6 +201,9 @@ public final class BatchIterator {
     }
 
     deinit { queue.close() }
+
+    /// The most worker threads one epoch starts.
+    static let maxWorkers = 64
 
     /// The next batch, or nil at the end of the epoch. Polls Ctrl-C while waiting.
     public func next() throws -> [Tensor]? {

@@ -91,9 +91,7 @@ public final class Subset: Dataset {
     /// Splits `base` into random disjoint subsets of the given sizes (PyTorch's
     /// random_split); `seed` makes the split reproducible.
     public static func randomSplit(_ base: Dataset, sizes: [Int], seed: UInt64) throws -> [Subset] {
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == base.count else {
-            throw TensorError("random_split", "sizes \(sizes) must be non-negative and sum to the dataset's length \(base.count)")
-        }
+        try SplitSizes.check(sizes, count: base.count)
         let order = Shuffle.permutation(base.count, generator: Generator(seed: seed))
         var out: [Subset] = []
         var start = 0

@@ -15,7 +15,9 @@ public enum FileBytes {
     /// one array. (Foundation's `contents(atPath:)` plus the conversion to [UInt8] cost
     /// more than decoding a small JPEG.)
     public static func contents(_ path: String, op: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a fifo (or some devices) for reading would otherwise wait
+        // for a writer; it is refused below as not a regular file. Regular files ignore it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw TensorError(op, "cannot read '\(path)' (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()
@@ -75,6 +77,11 @@ public enum FileBytes {
                         throw TensorError(op, "'\(name)' is not valid gzip data (\(reason))")
                     }
                     output += outBuf[0..<(outBuf.count - Int(stream.avail_out))]
+                }
+                // A small file may inflate without bound (a gzip bomb): the output is
+                // held to the same limit as a file read as it is.
+                guard output.count <= Shape.maxElements else {
+                    throw TensorError(op, "'\(name)' decompresses to more than \(Shape.maxElements) bytes, more than vis reads at once")
                 }
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
                     throw TensorError(op, "'\(name)' is truncated (the gzip stream ends early)")

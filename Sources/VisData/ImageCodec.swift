@@ -34,7 +34,26 @@ public enum ImageCodec {
     /// Decodes PNG or JPEG bytes (recognised by their signature).
     public static func decode(_ bytes: [UInt8], name: String, mode: ImageMode) throws -> Tensor {
         let raw = try decodeRaw(bytes, name: name)
+        try checkSize([mode.channels, raw.height, raw.width], name: name, op: "read_image")
         return try convert(raw, to: mode)
+    }
+
+    /// Refuses a decoded image whose tensor would pass the size limit (the codecs cap
+    /// the pixels at 2**28, but the float tensor has 4 bytes per sample and up to four
+    /// channels): an error naming the file and the size, before anything is allocated.
+    static func checkSize(_ shape: [Int], name: String, op: String) throws {
+        do { try Shape.validate(shape, op: op) } catch let e as TensorError {
+            throw TensorError(op, "'\(name)': \(e.reason)")
+        }
+    }
+
+    /// An 8-bit sample from a float in [0, 1]: clamped and rounded, as PIL and
+    /// torchvision's `to_pil_image` clamp; NaN becomes 0 (it has no brightness), +inf
+    /// 255 and -inf 0 (what the clamp gives). `maxValue` is 255, or 65535 for 16 bits.
+    @inline(__always)
+    public static func quantize(_ v: Float, _ maxValue: Float) -> Float {
+        guard !v.isNaN else { return 0 }
+        return (Swift.min(Swift.max(v, 0), 1) * maxValue).rounded()
     }
 
     /// Decoded samples before conversion: interleaved, 8 or 16 bits, in the buffer the
@@ -81,11 +100,13 @@ public enum ImageCodec {
         var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0, d: Int32 = 8
         var pixels: UnsafeMutablePointer<UInt8>?
         if bytes.count >= 8 && Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
+            try ImageHeader.check(ImageHeader.png(bytes), name: name, op: "read_image", kind: "PNG")
             let status = bytes.withUnsafeBufferPointer { vis_png_decode($0.baseAddress, $0.count, &w, &h, &c, &d, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("PNG") }
             return Raw(width: Int(w), height: Int(h), channels: Int(c), depth: Int(d), buffer: UnsafeMutableRawPointer(p))
         }
         if bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF {
+            try ImageHeader.check(ImageHeader.jpeg(bytes), name: name, op: "read_image", kind: "JPEG")
             let status = bytes.withUnsafeBufferPointer { vis_jpeg_decode($0.baseAddress, $0.count, &w, &h, &c, &pixels, &err, err.count) }
             guard status == 0, let p = pixels else { throw fail("JPEG") }
             let raw = Raw(width: Int(w), height: Int(h), channels: Int(c), depth: 8, buffer: UnsafeMutableRawPointer(p))
@@ -143,7 +164,8 @@ public enum ImageCodec {
 
     /// Writes a float [C, H, W] (or [H, W]) image in [0, 1] as PNG or JPEG, chosen by
     /// the file extension; values are clamped and rounded to 8 bits (16 for PNG with
-    /// `bitDepth: 16`). The write is atomic.
+    /// `bitDepth: 16`); NaN is written as 0, +inf as the maximum (see `quantize`).
+    /// The write is atomic.
     public static func write(_ image: Tensor, to path: String, quality: Int = 75, bitDepth: Int = 8, progressive: Bool = false) throws {
         let ext = (path as NSString).pathExtension.lowercased()
         let t = image.ndim == 2 ? try image.unsqueeze(0) : image
@@ -151,6 +173,10 @@ public enum ImageCodec {
             throw TensorError("write_image", "expected an image [C, H, W] with 1-4 channels (or [H, W]), got shape \(shapeString(image.shape))")
         }
         guard t.shape[1] > 0, t.shape[2] > 0 else { throw TensorError("write_image", "the image \(shapeString(image.shape)) is empty") }
+        // The codecs take 32-bit sizes (PNG allows 2**31 - 1 pixels a side, JPEG 65500).
+        guard t.shape[1] <= Int(Int32.max), t.shape[2] <= Int(Int32.max) else {
+            throw TensorError("write_image", "the image \(shapeString(image.shape)) is too large for PNG or JPEG (at most \(Int32.max) pixels a side)")
+        }
         let (c, h, w) = (t.shape[0], t.shape[1], t.shape[2])
         let f = try t.to(.float32).contiguous()
         let src = f.floatPointer
@@ -164,7 +190,7 @@ public enum ImageCodec {
             let maxValue: Float = bitDepth == 16 ? 65535 : 255
             if bitDepth == 16 {
                 var samples = [UInt16](repeating: 0, count: c * h * w)
-                for i in 0..<(h * w) { for k in 0..<c { samples[i * c + k] = UInt16((Swift.min(Swift.max(src[k * h * w + i], 0), 1) * maxValue).rounded()) } }
+                for i in 0..<(h * w) { for k in 0..<c { samples[i * c + k] = UInt16(quantize(src[k * h * w + i], maxValue)) } }
                 status = samples.withUnsafeBytes { vis_png_encode($0.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(w), Int32(h), Int32(c), 16, &out, &size, &err, err.count) }
             } else {
                 let bytes = interleaved8(src, c, h, w)
@@ -187,7 +213,7 @@ public enum ImageCodec {
         var bytes = [UInt8](repeating: 0, count: c * h * w)
         let plane = h * w
         for i in 0..<plane {
-            for k in 0..<c { bytes[i * c + k] = UInt8((Swift.min(Swift.max(src[k * plane + i], 0), 1) * 255).rounded()) }
+            for k in 0..<c { bytes[i * c + k] = UInt8(quantize(src[k * plane + i], 255)) }
         }
         return bytes
     }
@@ -200,9 +226,11 @@ public enum ImageCodec {
         var w: Int32 = 0, h: Int32 = 0
         var indices: UnsafeMutablePointer<UInt8>?
         if bytes.count >= 8 && bytes[1] == 0x50 && bytes[2] == 0x4E && bytes[3] == 0x47 {
+            try ImageHeader.check(ImageHeader.png(bytes), name: path, op: "read_mask", kind: "PNG")
             let status = bytes.withUnsafeBufferPointer { vis_png_decode_indices($0.baseAddress, $0.count, &w, &h, &indices, &err, err.count) }
             if status == 0, let p = indices {
                 defer { free(p) }
+                try checkSize([Int(h), Int(w)], name: path, op: "read_mask")
                 let t = Tensor(uninitialized: [Int(h), Int(w)], dtype: .int64)
                 for i in 0..<(Int(w) * Int(h)) { t.int64Pointer[i] = Int64(p[i]) }
                 return t
@@ -210,6 +238,7 @@ public enum ImageCodec {
             if status == -1 { throw TensorError("read_mask", "'\(path)' could not be decoded as PNG: \(String(cString: err))") }
         }
         let raw = try decodeRaw(bytes, name: path)
+        try checkSize([raw.height, raw.width], name: path, op: "read_mask")
         let t = Tensor(uninitialized: [raw.height, raw.width], dtype: .int64)
         let scale = raw.depth == 16 ? 257 : 1
         for i in 0..<(raw.width * raw.height) { t.int64Pointer[i] = Int64(Int(raw[i * raw.channels]) / scale) }

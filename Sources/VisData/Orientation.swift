@@ -43,8 +43,8 @@ enum Orientation {
         let (w, h, c) = (raw.width, raw.height, raw.channels)
         let swaps = orientation >= 5
         let (ow, oh) = swaps ? (h, w) : (w, h)
-        let samples = raw.samples
-        var out = [UInt16](repeating: 0, count: samples.count)
+        // Read from the decoded buffer in place (no second copy of a large image).
+        var out = [UInt16](repeating: 0, count: w * h * c)
         for y in 0..<oh {
             for x in 0..<ow {
                 // Source pixel for output (x, y).
@@ -58,7 +58,7 @@ enum Orientation {
                 case 7: (sx, sy) = (w - 1 - y, h - 1 - x)
                 default: (sx, sy) = (w - 1 - y, x)
                 }
-                for k in 0..<c { out[(y * ow + x) * c + k] = samples[(sy * w + sx) * c + k] }
+                for k in 0..<c { out[(y * ow + x) * c + k] = raw[(sy * w + sx) * c + k] }
             }
         }
         return ImageCodec.Raw(width: ow, height: oh, channels: c, depth: raw.depth, samples: out)

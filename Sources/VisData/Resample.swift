@@ -31,26 +31,44 @@ public enum Resample {
         return out
     }
 
-    /// `x` resized to [C, outH, outW].
-    public static func resize(_ x: Tensor, _ outH: Int, _ outW: Int, _ mode: Interpolation) throws -> Tensor {
-        guard x.ndim == 3 else { throw TensorError("resize", "expected an image [C, H, W], got \(shapeString(x.shape))") }
-        guard outH > 0, outW > 0 else { throw TensorError("resize", "target size \(outH)x\(outW) must be positive") }
+    /// floor(i * n / d) without overflow (torchvision's nearest rule for i < d).
+    @inline(__always)
+    static func scaledIndex(_ i: Int, _ n: Int, _ d: Int) -> Int {
+        d.dividingFullWidth(i.multipliedFullWidth(by: n)).quotient
+    }
+
+    /// `x` resized to [C, outH, outW]; `op` names the transform in errors. The output
+    /// (and the intermediate of the separable pass) is checked against the tensor size
+    /// limit before it is allocated; Ctrl-C stops the loops between rows.
+    public static func resize(_ x: Tensor, _ outH: Int, _ outW: Int, _ mode: Interpolation, op: String = "resize") throws -> Tensor {
+        guard x.ndim == 3 else { throw TensorError(op, "expected an image [C, H, W], got \(shapeString(x.shape))") }
+        guard outH > 0, outW > 0 else { throw TensorError(op, "target size \(outH)x\(outW) must be positive") }
         let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        guard h > 0, w > 0 else { throw TensorError(op, "the image \(shapeString(x.shape)) is empty (it has no pixels)") }
         if h == outH && w == outW { return x }
+        try checkElements([c, outH, outW], op, "the output")
+        if mode != .nearest { try checkElements([c, h, outW], op, "the intermediate image") }
         let src = try x.to(.float32).contiguous()
         let s = src.floatPointer
         if mode == .nearest {
             let out = Tensor(uninitialized: [c, outH, outW])
             let o = out.floatPointer
-            let ys = (0..<outH).map { Swift.min(h - 1, $0 * h / outH) }, xs = (0..<outW).map { Swift.min(w - 1, $0 * w / outW) }
-            for k in 0..<c { for i in 0..<outH { for j in 0..<outW { o[(k * outH + i) * outW + j] = s[(k * h + ys[i]) * w + xs[j]] } } }
+            let ys = (0..<outH).map { Swift.min(h - 1, scaledIndex($0, h, outH)) }, xs = (0..<outW).map { Swift.min(w - 1, scaledIndex($0, w, outW)) }
+            rows: for k in 0..<c {
+                for i in 0..<outH {
+                    if Interrupt.requested { break rows }
+                    for j in 0..<outW { o[(k * outH + i) * outW + j] = s[(k * h + ys[i]) * w + xs[j]] }
+                }
+            }
+            try Interrupt.check()
             return out
         }
         // Horizontal pass then vertical pass.
         let wx = weights(inSize: w, outSize: outW), wy = weights(inSize: h, outSize: outH)
         var mid = [Float](repeating: 0, count: c * h * outW)
-        for k in 0..<c {
+        horizontal: for k in 0..<c {
             for i in 0..<h {
+                if Interrupt.requested { break horizontal }
                 let row = s + (k * h + i) * w
                 for j in 0..<outW {
                     let (start, ws) = wx[j]
@@ -60,10 +78,12 @@ public enum Resample {
                 }
             }
         }
+        try Interrupt.check()
         let out = Tensor(uninitialized: [c, outH, outW])
         let o = out.floatPointer
-        for k in 0..<c {
+        vertical: for k in 0..<c {
             for i in 0..<outH {
+                if Interrupt.requested { break vertical }
                 let (start, ws) = wy[i]
                 for j in 0..<outW {
                     var acc: Float = 0
@@ -72,27 +92,35 @@ public enum Resample {
                 }
             }
         }
+        try Interrupt.check()
         return out
     }
 
     /// The window [top, top+height) x [left, left+width) of `x`, padding with `fill`
-    /// where it reaches outside.
-    static func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int, fill: Float = 0) throws -> Tensor {
-        guard height > 0, width > 0 else { throw TensorError("crop", "crop size \(height)x\(width) must be positive") }
+    /// where it reaches outside; `op` names the transform in errors. `top` and `left`
+    /// may lie far outside (a huge padding): only the rows and columns that overlap the
+    /// image are visited, and the output is checked against the size limit first.
+    static func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int, fill: Float = 0, op: String = "crop") throws -> Tensor {
+        guard height > 0, width > 0 else { throw TensorError(op, "crop size \(height)x\(width) must be positive") }
         let (c, h, w) = (x.shape[0], x.shape[1], x.shape[2])
-        if top >= 0, left >= 0, top + height <= h, left + width <= w {
+        if top >= 0, left >= 0, top <= h - height, left <= w - width {
             return try x.slice(1, start: top, end: top + height).slice(2, start: left, end: left + width).contiguous()
         }
+        try checkElements([c, height, width], op, "the output")
         let src = try x.to(.float32).contiguous()
         let out = Tensor.full([c, height, width], Double(fill))
         let s = src.floatPointer, o = out.floatPointer
-        for k in 0..<c {
-            for i in 0..<height where top + i >= 0 && top + i < h {
-                for j in 0..<width where left + j >= 0 && left + j < w {
-                    o[(k * height + i) * width + j] = s[(k * h + top + i) * w + left + j]
-                }
+        // The overlap of the window with the image, in window coordinates (empty when
+        // they do not meet; the ends are clamped before any addition can overflow).
+        let i0 = Swift.max(0, Swift.min(height, -top)), i1 = Swift.max(i0, Swift.min(height, h - Swift.min(top, h)))
+        let j0 = Swift.max(0, Swift.min(width, -left)), j1 = Swift.max(j0, Swift.min(width, w - Swift.min(left, w)))
+        rows: for k in 0..<c {
+            for i in i0..<i1 {
+                if Interrupt.requested { break rows }
+                for j in j0..<j1 { o[(k * height + i) * width + j] = s[(k * h + top + i) * w + left + j] }
             }
         }
+        try Interrupt.check()
         return out
     }
 
@@ -103,10 +131,12 @@ public enum Resample {
         let src = try x.to(.float32).contiguous()
         let out = Tensor(uninitialized: [c, h, w])
         let s = src.floatPointer, o = out.floatPointer
-        let a = degrees * Double.pi / 180
+        // Reduced to one turn first: a huge angle times pi would overflow to inf.
+        let a = degrees.truncatingRemainder(dividingBy: 360) * Double.pi / 180
         let (cosA, sinA) = (Foundation.cos(a), Foundation.sin(a))
         let cx = Double(w) * 0.5, cy = Double(h) * 0.5
-        for i in 0..<h {
+        rows: for i in 0..<h {
+            if Interrupt.requested { break rows }
             for j in 0..<w {
                 // Inverse map: the source point that lands on (j, i), pixel centres at +0.5.
                 let dx = Double(j) + 0.5 - cx, dy = Double(i) + 0.5 - cy
@@ -129,6 +159,7 @@ public enum Resample {
                 }
             }
         }
+        try Interrupt.check()
         return out
     }
 }

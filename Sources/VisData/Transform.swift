@@ -51,12 +51,16 @@ public final class Normalize: Transform {
         let src = x.contiguous()
         let out = Tensor(uninitialized: x.shape)
         let plane = x.shape[x.ndim - 1] * x.shape[x.ndim - 2]
+        // An image with no pixels normalises to itself (and has no planes to count).
+        if plane == 0 { return out }
         let ps = src.floatPointer, po = out.floatPointer
         for i in 0..<(x.count / plane) {
+            if Interrupt.requested { break }  // a large batch stops between planes
             let ch = mean.count == 1 ? 0 : i % c
             let m = mean[ch], inv = 1 / std[ch]
             for j in 0..<plane { po[i * plane + j] = (ps[i * plane + j] - m) * inv }
         }
+        try Interrupt.check()
         return out
     }
     public var description: String {

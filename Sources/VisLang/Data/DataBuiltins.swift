@@ -112,14 +112,13 @@ public enum DataBuiltins {
             let count = try ValueDatasets.checkedCount(user?.count() ?? dataset(a["dataset"], "random_split: dataset").count, "random_split")
             let raw = try a.list("lengths")
             var sizes: [Int]
-            if !raw.isEmpty, raw.allSatisfy({ if case .float = $0 { return true } else { return false } }) {
-                let fractions = raw.compactMap(\.asDouble)
-                guard fractions.allSatisfy({ $0 >= 0 && $0 <= 1 }), Swift.abs(fractions.reduce(0, +) - 1) < 1e-9 else {
-                    throw NativeError("random_split: fractions must be in [0, 1] and sum to 1, got \(Repr.repr(a["lengths"]))")
+            // Any float makes the lengths fractions (all numbers then); else counts.
+            if raw.contains(where: { if case .float = $0 { return true } else { return false } }) {
+                let fractions = try raw.enumerated().map { i, v -> Double in
+                    guard let d = v.asDouble else { throw NativeError("random_split: length at index \(i) is \(v.typeNameWithArticle) value, not a number") }
+                    return d
                 }
-                sizes = fractions.map { Int(($0 * Double(count)).rounded(.down)) }
-                var i = 0
-                while sizes.reduce(0, +) < count { sizes[i % sizes.count] += 1; i += 1 }
+                sizes = try SplitSizes.fromFractions(fractions, count: count)
             } else {
                 sizes = try a.ints("lengths")
             }
@@ -127,9 +126,7 @@ public enum DataBuiltins {
             guard let user else {
                 return .list(ListBox(try Subset.randomSplit(dataset(a["dataset"], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
             }
-            guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, &+) == count else {
-                throw NativeError("random_split: sizes \(sizes) must be non-negative and sum to the dataset's length \(count)")
-            }
+            try SplitSizes.check(sizes, count: count)
             // The native split's rule: one permutation from the seed, cut in order.
             let order = Shuffle.permutation(count, generator: Generator(seed: seed))
             var out: [Value] = []

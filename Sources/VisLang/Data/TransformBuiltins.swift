@@ -64,10 +64,10 @@ enum TransformBuiltins {
                    "Resize(size, interpolation=\"bilinear\"): an int makes the shorter side that long; [h, w] resizes exactly. Antialiased like torchvision.") { a, _ in
             object(try Resize(size: a.ints("size"), interpolation: interpolation(a, "interpolation")))
         }
-        t.function("CenterCrop", [size], "CenterCrop(size): the centre [h, w] window.") { a, _ in object(CenterCrop(size: try pair(a, "size"))) }
+        t.function("CenterCrop", [size], "CenterCrop(size): the centre [h, w] window.") { a, _ in object(try CenterCrop(size: pair(a, "size"))) }
         t.function("RandomCrop", [size, Param("padding", .int, default: .int(0)), Param("pad_if_needed", .bool, default: .bool(false)), Param("fill", .float, default: .float(0))],
                    "RandomCrop(size, padding=0, pad_if_needed=false, fill=0): a random window after zero padding.") { a, _ in
-            object(RandomCrop(size: try pair(a, "size"), padding: try a.int("padding"), padIfNeeded: try a.bool("pad_if_needed"), fill: try a.double("fill")))
+            object(try RandomCrop(size: pair(a, "size"), padding: a.int("padding"), padIfNeeded: a.bool("pad_if_needed"), fill: a.double("fill")))
         }
         t.function("RandomResizedCrop", [size, Param("scale", .list, default: .list(ListBox([.float(0.08), .float(1.0)]))),
                                           Param("ratio", .list, default: .list(ListBox([.float(3.0 / 4), .float(4.0 / 3)]))),

@@ -57,7 +57,7 @@ final class UserLoaderObject: IterableObject, SizedObject {
             let t0 = DispatchTime.now().uptimeNanoseconds
             defer { waitSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 }
             let start = b * batchSize
-            let indices = Array(order[start..<Swift.min(start + batchSize, n)])
+            let indices = Array(order[start..<(start + Swift.min(batchSize, n - start))])
             b += 1
             return try Collate.batch(indices.map { try read($0, epoch: e) }, indices: indices)
         }

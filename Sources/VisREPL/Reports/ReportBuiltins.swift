@@ -23,7 +23,10 @@ final class ProgressObject: NativeObject {
                             Param("loss", .optional(.float), default: Value.none), Param("wait", .optional(.float), default: Value.none)],
                  "p.update(steps=1, items=0, loss=none, wait=none): records progress (wait: seconds spent waiting for data so far).") { a, _ in
             let p = try of(a)
-            if let w = try a.optionalDouble("wait") { p.waitSeconds = w }
+            if let w = try a.optionalDouble("wait") {
+                guard w.isFinite, w >= 0 else { throw NativeError("Progress.update: wait must be a finite number of seconds >= 0, got \(w)") }
+                p.waitSeconds = w
+            }
             p.update(steps: try a.int("steps"), items: try a.int("items"), loss: try a.optionalDouble("loss"))
             return .none
         }
@@ -104,13 +107,14 @@ public enum ReportBuiltins {
                    "plot(data, path=none, title=none, keys=none, labels=none): line charts (x = epoch from 1) to a PNG at path; in a terminal (or without path) also a text chart.\n  plot(history, path=\"loss.png\", title=\"Fashion-MNIST\")") { a, rt in
             let s = try series(a["data"], keys: strings(a["keys"]), labels: strings(a["labels"]))
             let canvas = Plot.draw(s, title: a["title"].isNone ? nil : try a.string("title"))
+            try Interrupt.check()  // drawing stops early on Ctrl-C
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: Plot.text(s))
             return .none
         }
         t.function("show", [Param("images", .tensor), Param("path", .optional(.string), default: Value.none), Param("nrow", .int, default: .int(8)),
                             Param("labels", .optional(.list), default: Value.none)],
                    "show(images, path=none, nrow=8, labels=none): a grid of images (scaled to [0, 1] for display) written to a PNG at path, and drawn inline in a true-colour terminal.") { a, rt in
-            let canvas = try Show.grid(Show.images(a.tensor("images")), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
+            let canvas = try Show.picture(a.tensor("images"), nrow: Swift.max(1, a.int("nrow")), labels: strings(a["labels"]))
             try emit(canvas, path: a["path"].isNone ? nil : try a.string("path"), runtime: rt, fallback: nil)
             return .none
         }
