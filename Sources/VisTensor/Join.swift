@@ -26,6 +26,8 @@ extension Tensor {
         let d = try Shape.normalizeDim(dim, ref.ndim, op: "cat")
         // Legacy PyTorch rule: a [0] tensor joins anything by being left out.
         let skipped = tensors.map { $0.shape == [0] && ref.ndim != 1 }
+        // The joined size is a checked sum, and the output is checked against the size
+        // limit before any input is converted or copied.
         var total = 0
         for (i, t) in tensors.enumerated() where !skipped[i] {
             var same = t.ndim == ref.ndim
@@ -33,13 +35,21 @@ extension Tensor {
             guard same else {
                 throw TensorError("cat", "tensor \(i) has shape \(shapeString(t.shape)) but tensor \(refIndex) has shape \(shapeString(ref.shape)); sizes must match except in dimension \(d)")
             }
-            total += t.shape[d]
+            let (sum, overflow) = total.addingReportingOverflow(t.shape[d])
+            guard !overflow else {
+                throw TensorError("cat", "the sizes of dimension \(d) add up past \(Int.max) (at tensor \(i))")
+            }
+            total = sum
+            try pollInterrupt(i)
         }
-        let dt = joinDType(tensors)
-        let inputs = try tensors.map { try $0.to(dt) }
         var outShape = ref.shape
         outShape[d] = total
         try Shape.validate(outShape, op: "cat")
+        let dt = joinDType(tensors)
+        let inputs = try tensors.enumerated().map { i, t in
+            try pollInterrupt(i)
+            return try t.to(dt)
+        }
         let out = Tensor(uninitialized: outShape, dtype: dt)
 
         // out: [outer, total, rest]; input i: [outer, size_i, rest], copied as row blocks.
@@ -51,6 +61,7 @@ extension Tensor {
         var start = 0
         for (i, t) in inputs.enumerated() {
             starts.append(start)
+            try pollInterrupt(i)
             if skipped[i] { continue }
             let size = t.shape[d]
             let block = size * rest * es
@@ -82,11 +93,29 @@ extension Tensor {
     /// Dtypes are promoted as in `cat`. Differentiable.
     public static func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
         guard let first = tensors.first else { throw TensorError("stack", "expected a non-empty list of tensors") }
-        for (i, t) in tensors.enumerated() where t.shape != first.shape {
-            throw TensorError("stack", "tensor \(i) has shape \(shapeString(t.shape)) but tensor 0 has shape \(shapeString(first.shape)); stack needs tensors of equal shape")
+        for (i, t) in tensors.enumerated() {
+            guard t.shape == first.shape else {
+                throw TensorError("stack", "tensor \(i) has shape \(shapeString(t.shape)) but tensor 0 has shape \(shapeString(first.shape)); stack needs tensors of equal shape")
+            }
+            try pollInterrupt(i)
         }
         let d = try Shape.normalizeDim(dim, first.ndim + 1, op: "stack")
-        return try cat(tensors.map { try $0.unsqueeze(d) }, dim: d)
+        // Checked before the unsqueezed views are made: n inputs of shape s give
+        // s with n inserted at d.
+        var outShape = first.shape
+        outShape.insert(tensors.count, at: d)
+        try Shape.validate(outShape, op: "stack")
+        return try cat(tensors.enumerated().map { i, t in
+            try pollInterrupt(i)
+            return try t.unsqueeze(d)
+        }, dim: d)
+    }
+
+    /// Honours Ctrl-C every 4096 inputs of a join: a list of 10^8 tensors takes seconds
+    /// per pass, and the check costs nothing between.
+    @inline(__always)
+    private static func pollInterrupt(_ i: Int) throws {
+        if i & 4095 == 4095 { try Interrupt.check() }
     }
 
     /// Normalises `dim` for split/chunk, which need at least one dimension.
