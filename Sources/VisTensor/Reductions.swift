@@ -296,9 +296,39 @@ extension Tensor {
     }
 
     /// Maximum of all elements (a scalar).
-    public func max() throws -> Tensor { try flatten().extreme(dim: 0, keepdim: false, op: "max", greater: true).values.reshape([]) }
+    public func max() throws -> Tensor { try allExtreme(op: "max", greater: true) }
     /// Minimum of all elements (a scalar).
-    public func min() throws -> Tensor { try flatten().extreme(dim: 0, keepdim: false, op: "min", greater: false).values.reshape([]) }
+    public func min() throws -> Tensor { try allExtreme(op: "min", greater: false) }
+
+    /// max() / min() over every element. The extreme of an expanded view is the extreme
+    /// of the values it repeats, so broadcast dimensions are read once (no copy of the
+    /// view's size); the gradient flows back through the expansion.
+    private func allExtreme(op: String, greater: Bool) throws -> Tensor {
+        guard count > 0, strides.contains(0) else {
+            return try flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater).values.reshape([])
+        }
+        var compact = shape
+        for k in 0..<ndim where strides[k] == 0 { compact[k] = 1 }
+        // A plain view (no graph): the gradient is recorded below against self.
+        let source = view(shape: compact, strides: strides, offset: offset)
+        let (values, indices) = try source.flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater)
+        let result = try values.reshape([])
+        if Autograd.needsGraph(self) {
+            // As for an unexpanded tensor, the gradient goes to the first winning element
+            // of the view: the winner's position in the compact shape, with index 0 in
+            // every broadcast dimension, raveled in the view's shape.
+            var rem = Int(indices.int64Pointer[0]), coords = [Int](repeating: 0, count: ndim)
+            for k in stride(from: ndim - 1, through: 0, by: -1) { coords[k] = rem % compact[k]; rem /= compact[k] }
+            let inShape = shape
+            let flat = zip(coords, inShape).reduce(0) { $0 * $1.1 + $1.0 }
+            Autograd.record(result, op, [self]) { g in
+                let z = Tensor.full(inShape, 0)
+                z.floatPointer[flat] = try Float(g.item())
+                return [z]
+            }
+        }
+        return result
+    }
 
     /// Index of the maximum along `dim`, or in the flattened tensor when `dim` is nil.
     public func argmax(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
