@@ -94,6 +94,21 @@ extension Tensor {
     @inline(__always)
     static func rowsPerPoll(_ rowLength: Int) -> Int { Swift.max(1, (1 << 20) / Swift.max(rowLength, 1)) }
 
+    /// Calls `body(r0, r1)` on consecutive blocks of `0..<rows` of about a million
+    /// elements each, and stops after a block when Ctrl-C is pending (one flag load per
+    /// block; the caller throws through `checkInterrupt`).
+    @inline(__always)
+    static func forRowBlocks(_ rows: Int, rowLength: Int, _ body: (Int, Int) -> Void) {
+        let poll = rowsPerPoll(rowLength)
+        var r = 0
+        while r < rows {
+            let stop = Swift.min(rows, r + poll)
+            body(r, stop)
+            if Interrupt.requested { return }
+            r = stop
+        }
+    }
+
     /// Reduces each compact row of a float layout with `f(row pointer, length) -> value`
     /// and returns one value per output element ([outer]). Stops early on Ctrl-C (the
     /// caller then throws through `checkInterrupt`).
@@ -150,11 +165,12 @@ extension Tensor {
             let layout = try to(.int64).reductionLayout(d)
             let sums = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
             let src = layout.rows.int64Pointer, inner = layout.rowLength, reps = Int64(truncatingIfNeeded: layout.repeats)
-            for r in 0..<layout.rowCount {
-                var acc: Int64 = 0
-                for i in 0..<inner { acc &+= src[r * inner + i] }
-                sums.int64Pointer[r] = acc &* reps
-                if r % Tensor.rowsPerPoll(inner) == 0 && Interrupt.requested { break }
+            Tensor.forRowBlocks(layout.rowCount, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    var acc: Int64 = 0
+                    for i in 0..<inner { acc &+= src[r * inner + i] }
+                    sums.int64Pointer[r] = acc &* reps
+                }
             }
             try Tensor.checkInterrupt()
             return try layout.expandRows(sums).reshape(keepdim ? layout.keepShape : layout.outShape)
@@ -171,11 +187,11 @@ extension Tensor {
             // from the BufferCache, so steady-state loops still allocate nothing.
             let scratch = Storage(zeroed: inner, dtype: .int64)   // 8 bytes per element
             let acc = scratch.data.assumingMemoryBound(to: Double.self)
-            let poll = Tensor.rowsPerPoll(inner)
-            for r in 0..<outer {
-                let row = src + r * inner
-                for j in 0..<inner { acc[j] += Double(row[j]) }
-                if r % poll == poll - 1 && Interrupt.requested { break }
+            Tensor.forRowBlocks(outer, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    let row = src + r * inner
+                    for j in 0..<inner { acc[j] += Double(row[j]) }
+                }
             }
             try Tensor.checkInterrupt()
             for j in 0..<inner { dst[j] = Float(acc[j]) }
@@ -184,7 +200,9 @@ extension Tensor {
         }
         let layout = try reductionLayout(d)
         let reps = Double(layout.repeats)
-        let rows = Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1) * reps) }
+        // The common case (no broadcast dimension reduced) skips the scaling per row.
+        let rows = layout.repeats == 1 ? Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1)) }
+            : Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1) * reps) }
         try Tensor.checkInterrupt()
         out = try rows.reshape(keepdim ? layout.keepShape : layout.outShape)
         return recordSum(out, d, keepdim)
@@ -370,22 +388,24 @@ extension Tensor {
         let compactIndices = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
         // A broadcast reduced dimension is read as one element: its first index wins
         // every tie, which is index 0, the answer for the whole dimension too.
-        let rowLength = layout.rowLength, inner = layout.inner, poll = Tensor.rowsPerPoll(rowLength)
+        let rowLength = layout.rowLength, inner = layout.inner
         if dtype == .int64 {
             let p = layout.rows.int64Pointer
-            for r in 0..<layout.rowCount {
-                let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { _ in false }
-                compactValues.int64Pointer[r] = p[r * rowLength + i]
-                compactIndices.int64Pointer[r] = Int64(i)
-                if r % poll == poll - 1 && Interrupt.requested { break }
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { _ in false }
+                    compactValues.int64Pointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
             }
         } else {
             let p = layout.rows.floatPointer
-            for r in 0..<layout.rowCount {
-                let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { $0.isNaN }
-                compactValues.floatPointer[r] = p[r * rowLength + i]
-                compactIndices.int64Pointer[r] = Int64(i)
-                if r % poll == poll - 1 && Interrupt.requested { break }
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { $0.isNaN }
+                    compactValues.floatPointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
             }
         }
         try Tensor.checkInterrupt()
