@@ -45,7 +45,12 @@ public enum Metrics {
     public static func confusionMatrix(_ scores: Tensor, _ target: Tensor, numClasses: Int? = nil) throws -> Tensor {
         let p = try predictions(scores).toInt64Array(), t = try target.to(.int64).toInt64Array()
         guard p.count == t.count else { throw TensorError("confusion_matrix", "\(p.count) predictions but \(t.count) targets") }
-        let c = numClasses ?? Int((p + t).max() ?? -1) + 1
+        if let numClasses, numClasses < 1 {
+            throw TensorError("confusion_matrix", "num_classes must be positive, got \(numClasses)")
+        }
+        // The largest label + 1, saturating: a label of Int64.max must not overflow here
+        // (zeros then rejects the size with a named error).
+        let c = numClasses ?? Swift.min(Int((p + t).max() ?? -1), Int.max - 1) + 1
         guard c > 0 else { throw TensorError("confusion_matrix", "no classes (empty input)") }
         let m = try Tensor.zeros([c, c], dtype: .int64)
         for (pi, ti) in zip(p, t) {
@@ -85,6 +90,9 @@ public enum Metrics {
     }
 
     static func overlap(_ pred: Tensor, _ target: Tensor, _ c: Int, _ op: String) throws -> ([Double], [Double]) {
+        // Two per-class counters: a class count must be positive and as bounded as a tensor.
+        guard c >= 1 else { throw TensorError(op, "num_classes must be positive, got \(c)") }
+        guard c <= Shape.maxElements else { throw TensorError(op, "num_classes \(c) is too large (at most \(Shape.maxElements))") }
         let p = try (pred.dtype == .float32 && pred.ndim == target.ndim + 1 ? pred.argmax(dim: 1) : pred.to(.int64)).toInt64Array()
         let t = try target.to(.int64).toInt64Array()
         guard p.count == t.count else { throw TensorError(op, "predictions have \(p.count) pixels but targets \(t.count)") }

@@ -28,7 +28,7 @@ struct AdvancedIndexPlan {
     init(viewShape: [Int], first: Int, indices: [Tensor], inRange: [Bool], sourceDims: [Int], op: String) throws {
         var b: [Int] = indices.first?.shape ?? []
         for t in indices.dropFirst() {
-            guard let s = try? Shape.broadcast(b, t.shape, op: op) else {
+            guard let s = try? Shape.broadcastUnchecked(b, t.shape, op: op) else {
                 throw TensorError(op, "index tensors of shapes \(indices.map { shapeString($0.shape) }.joined(separator: ", ")) cannot be broadcast together")
             }
             b = s

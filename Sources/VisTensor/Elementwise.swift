@@ -174,15 +174,62 @@ enum Elementwise {
             }
             return out
         }
-        var offsets = [Int](repeating: 0, count: n)
-        stridedOffsets(x.shape, x.strides, into: &offsets)
+        // A strided view (transposed, sliced, expanded) is walked row by row: the scratch
+        // is one index per dimension, never one per element (an expanded view of 10^9
+        // elements over one stored value must not need 8 GB of offsets).
         let px = UnsafePointer(x.storage.data.assumingMemoryBound(to: A.self) + x.offset)
-        offsets.withUnsafeBufferPointer { off in
-            Parallel.forRange(n) { s, e in
-                for i in s..<e { po[i] = f(px[off[i]]) }
+        var strides = [x.strides]
+        let shape = coalesce(x.shape, &strides)
+        let sx = strides[0]
+        let inner = shape[shape.count - 1], step = sx[shape.count - 1]
+        Parallel.forRange(n / inner, costPerElement: inner) { r0, r1 in
+            walkRows(shape, sx, from: r0, to: r1) { r, off in
+                let o = po + r * inner, xr = px + off
+                if step == 1 {
+                    for i in 0..<inner { o[i] = f(xr[i]) }
+                } else if step == 0 {
+                    let v = f(xr[0])
+                    for i in 0..<inner { o[i] = v }
+                } else {
+                    for i in 0..<inner { o[i] = f(xr[i * step]) }
+                }
             }
         }
         return out
+    }
+
+    /// Calls `body(r, offset)` for rows `r0..<r1` of a view of `shape` / `strides`
+    /// (a row is the last dimension; `offset` is the storage offset of its first
+    /// element relative to the view's). Keeps one index per dimension, like an odometer.
+    @inline(__always)
+    static func walkRows(_ shape: [Int], _ strides: [Int], from r0: Int, to r1: Int, _ body: (Int, Int) -> Void) {
+        guard r0 < r1 else { return }
+        let outerDims = shape.count - 1
+        if outerDims <= 0 {
+            for r in r0..<r1 { body(r, 0) }
+            return
+        }
+        var index = [Int](repeating: 0, count: outerDims)
+        var off = 0, rem = r0
+        var d = outerDims - 1
+        while d >= 0 {
+            index[d] = rem % shape[d]
+            rem /= shape[d]
+            off += index[d] * strides[d]
+            d -= 1
+        }
+        for r in r0..<r1 {
+            body(r, off)
+            var k = outerDims - 1
+            while k >= 0 {
+                index[k] += 1
+                off += strides[k]
+                if index[k] < shape[k] { break }
+                off -= strides[k] * shape[k]
+                index[k] = 0
+                k -= 1
+            }
+        }
     }
 
     /// Applies `f` to every element of `x` in place (x's own layout, any strides).
@@ -198,9 +245,16 @@ enum Elementwise {
             }
             return
         }
-        var offsets = [Int](repeating: 0, count: n)
-        stridedOffsets(x.shape, x.strides, into: &offsets)
-        for o in offsets { px[o] = f(px[o]) }
+        // Row by row through the strides (no per-element offset scratch); on an expanded
+        // view (stride 0) f applies once per view element, as the offset walk did.
+        var strides = [x.strides]
+        let shape = coalesce(x.shape, &strides)
+        let sx = strides[0]
+        let inner = shape[shape.count - 1], step = sx[shape.count - 1]
+        walkRows(shape, sx, from: 0, to: n / inner) { _, off in
+            let xr = px + off
+            for i in 0..<inner { xr[i * step] = f(xr[i * step]) }
+        }
     }
 
     /// The storage offset (relative to the view's own offset) of every element of a

@@ -27,12 +27,21 @@ extension Tensor {
             return
         }
         let flat = src.copyData()
-        var offsets = [Int](repeating: 0, count: n)
-        Elementwise.stridedOffsets(shape, strides, into: &offsets)
+        // Row by row through this view's strides: no per-element offset scratch.
+        var st = [strides]
+        let rowsShape = Elementwise.coalesce(shape, &st)
+        let sx = st[0]
+        let inner = rowsShape[rowsShape.count - 1], step = sx[rowsShape.count - 1]
+        func copy<T>(_ d: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) {
+            Elementwise.walkRows(rowsShape, sx, from: 0, to: n / inner) { r, off in
+                let dr = d + off, sr = s + r * inner
+                for i in 0..<inner { dr[i * step] = sr[i] }
+            }
+        }
         switch dtype {
-        case .float32: let d = floatPointer, s = flat.floatPointer; for i in 0..<n { d[offsets[i]] = s[i] }
-        case .int64: let d = int64Pointer, s = flat.int64Pointer; for i in 0..<n { d[offsets[i]] = s[i] }
-        case .bool: let d = boolPointer, s = flat.boolPointer; for i in 0..<n { d[offsets[i]] = s[i] }
+        case .float32: copy(floatPointer, flat.floatPointer)
+        case .int64: copy(int64Pointer, flat.int64Pointer)
+        case .bool: copy(boolPointer, flat.boolPointer)
         }
     }
 

@@ -26,6 +26,8 @@ extension Tensor {
         let d = try Shape.normalizeDim(dim, ref.ndim, op: "cat")
         // Legacy PyTorch rule: a [0] tensor joins anything by being left out.
         let skipped = tensors.map { $0.shape == [0] && ref.ndim != 1 }
+        // The joined size is a checked sum, and the output is checked against the size
+        // limit before any input is converted or copied.
         var total = 0
         for (i, t) in tensors.enumerated() where !skipped[i] {
             var same = t.ndim == ref.ndim
@@ -33,13 +35,21 @@ extension Tensor {
             guard same else {
                 throw TensorError("cat", "tensor \(i) has shape \(shapeString(t.shape)) but tensor \(refIndex) has shape \(shapeString(ref.shape)); sizes must match except in dimension \(d)")
             }
-            total += t.shape[d]
+            let (sum, overflow) = total.addingReportingOverflow(t.shape[d])
+            guard !overflow else {
+                throw TensorError("cat", "the sizes of dimension \(d) add up past \(Int.max) (at tensor \(i))")
+            }
+            total = sum
+            try pollInterrupt(i)
         }
-        let dt = joinDType(tensors)
-        let inputs = try tensors.map { try $0.to(dt) }
         var outShape = ref.shape
         outShape[d] = total
         try Shape.validate(outShape, op: "cat")
+        let dt = joinDType(tensors)
+        let inputs = try tensors.enumerated().map { i, t in
+            try pollInterrupt(i)
+            return try t.to(dt)
+        }
         let out = Tensor(uninitialized: outShape, dtype: dt)
 
         // out: [outer, total, rest]; input i: [outer, size_i, rest], copied as row blocks.
@@ -51,6 +61,7 @@ extension Tensor {
         var start = 0
         for (i, t) in inputs.enumerated() {
             starts.append(start)
+            try pollInterrupt(i)
             if skipped[i] { continue }
             let size = t.shape[d]
             let block = size * rest * es
@@ -82,11 +93,41 @@ extension Tensor {
     /// Dtypes are promoted as in `cat`. Differentiable.
     public static func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
         guard let first = tensors.first else { throw TensorError("stack", "expected a non-empty list of tensors") }
-        for (i, t) in tensors.enumerated() where t.shape != first.shape {
-            throw TensorError("stack", "tensor \(i) has shape \(shapeString(t.shape)) but tensor 0 has shape \(shapeString(first.shape)); stack needs tensors of equal shape")
+        for (i, t) in tensors.enumerated() {
+            guard t.shape == first.shape else {
+                throw TensorError("stack", "tensor \(i) has shape \(shapeString(t.shape)) but tensor 0 has shape \(shapeString(first.shape)); stack needs tensors of equal shape")
+            }
+            try pollInterrupt(i)
         }
         let d = try Shape.normalizeDim(dim, first.ndim + 1, op: "stack")
-        return try cat(tensors.map { try $0.unsqueeze(d) }, dim: d)
+        // Checked before the unsqueezed views are made: n inputs of shape s give
+        // s with n inserted at d.
+        var outShape = first.shape
+        outShape.insert(tensors.count, at: d)
+        try Shape.validate(outShape, op: "stack")
+        return try cat(tensors.enumerated().map { i, t in
+            try pollInterrupt(i)
+            return try t.unsqueeze(d)
+        }, dim: d)
+    }
+
+    /// Honours Ctrl-C every 4096 inputs of a join: a list of 10^8 tensors takes seconds
+    /// per pass, and the check costs nothing between.
+    @inline(__always)
+    static func pollInterrupt(_ i: Int) throws {
+        if i & 4095 == 4095 { try Interrupt.check() }
+    }
+
+    /// The most tensors one op returns as a list: the interpreter's list limit
+    /// (`Arith.maxLength`), so `zeros(0, 2**62).split(1, dim=1)` is an error, not
+    /// 2**62 views built one by one.
+    public static let maxPieces = 100_000_000
+
+    /// Throws when an op would return more than `maxPieces` tensors.
+    static func checkPieces(_ n: Int, op: String) throws {
+        guard n <= maxPieces else {
+            throw TensorError(op, "would return \(n) tensors (the limit is \(maxPieces))")
+        }
     }
 
     /// Normalises `dim` for split/chunk, which need at least one dimension.
@@ -97,12 +138,20 @@ extension Tensor {
 
     /// Cuts the tensor along `dim` into pieces of `size` (the last may be smaller),
     /// as views. A dimension of size 0 gives one empty piece, as in PyTorch.
-    public func split(_ size: Int, dim: Int = 0) throws -> [Tensor] {
-        let d = try splitDim(dim, op: "split")
+    public func split(_ size: Int, dim: Int = 0) throws -> [Tensor] { try split(size, dim: dim, op: "split") }
+
+    /// `split` with errors naming `op` (chunk reports its own name).
+    private func split(_ size: Int, dim: Int, op: String) throws -> [Tensor] {
+        let d = try splitDim(dim, op: op)
         guard size > 0 else { throw TensorError("split", "split size must be positive, got \(size)") }
         let n = shape[d]
         if n == 0 { return [self] }
-        return try stride(from: 0, to: n, by: size).map { try slice(d, start: $0, end: Swift.min($0 + size, n)) }
+        let pieces = (n - 1) / size + 1
+        try Tensor.checkPieces(pieces, op: op)
+        return try stride(from: 0, to: n, by: size).enumerated().map { i, start in
+            try Tensor.pollInterrupt(i)
+            return try slice(d, start: start, end: Swift.min(start + size, n))
+        }
     }
 
     /// Cuts the tensor along `dim` into pieces of the given sizes, which must sum to
@@ -118,6 +167,7 @@ extension Tensor {
         guard total == n else {
             throw TensorError("split", "split sizes \(shapeString(sizes)) sum to \(total) but dimension \(d) has size \(n) (shape \(shapeString(shape)))")
         }
+        try Tensor.checkPieces(sizes.count, op: "split")
         var start = 0
         return try sizes.map { s in
             defer { start += s }
@@ -132,7 +182,13 @@ extension Tensor {
         let d = try splitDim(dim, op: "chunk")
         guard n > 0 else { throw TensorError("chunk", "number of chunks must be positive, got \(n)") }
         let size = shape[d]
-        if size == 0 { return try (0..<n).map { _ in try slice(d, start: 0, end: 0) } }
-        return try split((size - 1) / n + 1, dim: d)  // ceil(size / n) without overflow
+        if size == 0 {
+            try Tensor.checkPieces(n, op: "chunk")
+            return try (0..<n).map { i in
+                try Tensor.pollInterrupt(i)
+                return try slice(d, start: 0, end: 0)
+            }
+        }
+        return try split((size - 1) / n + 1, dim: d, op: "chunk")  // ceil(size / n) without overflow
     }
 }

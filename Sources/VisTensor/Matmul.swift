@@ -31,7 +31,7 @@ extension Tensor {
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         // Name the caller's full shapes: "shapes [2] and [3] cannot be broadcast" alone
         // would not say that these are the batch dimensions.
-        guard let batch = try? Shape.broadcast(batchA, batchB, op: "matmul") else {
+        guard let batch = try? Shape.broadcastUnchecked(batchA, batchB, op: "matmul") else {
             throw TensorError("matmul", "batch dimensions \(shapeString(batchA)) and \(shapeString(batchB)) cannot be broadcast (shapes \(shapeString(a.shape)) and \(shapeString(b.shape)))")
         }
         let outShape = batch + [m, n]

@@ -8,8 +8,21 @@ import Foundation
 extension Tensor {
     /// The [outer, inner] layout of this tensor with `dims` reduced.
     struct ReductionLayout {
-        /// Data as a contiguous [outer, inner] tensor (reduced dims last).
+        /// Data as a contiguous [rowCount, rowLength] tensor (reduced dims last), with
+        /// broadcast dimensions (stride 0, as `expand` makes) left out: their elements
+        /// are copies, so the copy is proportional to the stored data, not to the view.
         let rows: Tensor
+        /// Rows and row length of `rows`.
+        let rowCount: Int
+        let rowLength: Int
+        /// How many view elements each element of a row stands for (the product of the
+        /// broadcast reduced dimensions): sums scale by it.
+        let repeats: Int
+        /// The kept dimensions of the compact data, and of the output: `expandRows`
+        /// turns one value per compact row into one per output element.
+        let compactKept: [Int]
+        let kept: [Int]
+        /// Output elements and view elements reduced into each (the logical sizes).
         let outer: Int
         let inner: Int
         /// Output shape with and without the reduced dims kept as size 1.
@@ -20,7 +33,10 @@ extension Tensor {
         let inversePerm: [Int]
     }
 
-    /// Normalises and de-duplicates `dims` (all dimensions when nil or empty).
+    /// Normalises and de-duplicates `dims` (all dimensions when nil or empty), and
+    /// checks that the output is a tensor vis can make: reducing an empty tensor over
+    /// its zero-size dimension leaves the others, which may be enormous
+    /// (`zeros(0, 2**40).sum(dim=0)` would be 2**40 elements).
     func reductionDims(_ dims: [Int]?, op: String) throws -> [Int] {
         guard let dims, !dims.isEmpty else { return Array(0..<ndim) }
         let d = try dims.map { try Shape.normalizeDim($0, ndim, op: op) }
@@ -28,39 +44,110 @@ extension Tensor {
         // A 0-d tensor accepts dim 0 / -1 (as PyTorch does) but has no dimension to
         // reduce: the reduction is over nothing, and indexing `shape[0]` would trap.
         if ndim == 0 { return [] }
-        return d.sorted()
+        let sorted = d.sorted()
+        if count == 0 {
+            try Shape.validate((0..<ndim).filter { !sorted.contains($0) }.map { shape[$0] }, op: op)
+        }
+        return sorted
     }
 
+    /// Polls the Ctrl-C flag after a long native loop: the loops stop early when it is
+    /// set (their result is then garbage), and this throws before anyone sees it.
+    @inline(__always)
+    static func checkInterrupt() throws {
+        if Interrupt.requested { try Interrupt.check() }
+    }
+
+    /// The [outer, inner] layout with `dims` reduced (`dims` from `reductionDims`).
+    /// Products use wrapping multiplication: a product that contains a zero-size
+    /// dimension is 0 either way, and one without cannot exceed a valid tensor's count.
     func reductionLayout(_ dims: [Int]) throws -> ReductionLayout {
         let kept = (0..<ndim).filter { !dims.contains($0) }
         let perm = kept + dims
         var inversePerm = [Int](repeating: 0, count: perm.count)
         for (i, p) in perm.enumerated() { inversePerm[p] = i }
-        let outer = kept.reduce(1) { $0 * shape[$1] }
-        let inner = dims.reduce(1) { $0 * shape[$1] }
-        let moved = perm == Array(0..<ndim) ? self : try detach().permute(perm)
+        let outer = kept.reduce(1) { $0 &* shape[$1] }
+        let inner = dims.reduce(1) { $0 &* shape[$1] }
+        // Broadcast dimensions (stride 0, size > 1) hold one value repeated: read them
+        // once. A reduced one multiplies `repeats`; a kept one is expanded back at the end.
+        var compactShape = shape
+        var repeats = 1
+        for k in 0..<ndim where strides[k] == 0 && shape[k] > 1 {
+            compactShape[k] = 1
+            if dims.contains(k) { repeats &*= shape[k] }
+        }
+        let source = compactShape == shape ? self
+            : view(shape: compactShape, strides: strides, offset: offset)
+        let moved = perm == Array(0..<ndim) ? source : try source.detach().permute(perm)
         let rows = moved.detach().contiguous()
         var keepShape = shape
         for d in dims { keepShape[d] = 1 }
-        return ReductionLayout(rows: rows, outer: outer, inner: inner, keepShape: keepShape,
+        let compactKept = kept.map { compactShape[$0] }
+        return ReductionLayout(rows: rows, rowCount: compactKept.reduce(1) { $0 &* $1 },
+                               rowLength: dims.reduce(1) { $0 &* compactShape[$1] }, repeats: repeats,
+                               compactKept: compactKept, kept: kept.map { shape[$0] },
+                               outer: outer, inner: inner, keepShape: keepShape,
                                outShape: kept.map { shape[$0] }, perm: perm, inversePerm: inversePerm)
     }
 
-    /// Reduces each row of a float layout with `f(row pointer, length) -> value`.
+    /// Rows per interrupt poll in the row loops: about a million elements of work.
     @inline(__always)
-    static func reduceRows(_ layout: ReductionLayout, _ f: (UnsafePointer<Float>, Int) -> Float) -> Tensor {
-        let out = Tensor(uninitialized: [layout.outer])
-        let src = UnsafePointer(layout.rows.floatPointer), dst = out.floatPointer
-        let inner = layout.inner
-        Parallel.forRange(layout.outer, costPerElement: Swift.max(inner, 1)) { s, e in
-            for r in s..<e { dst[r] = f(src + r * inner, inner) }
+    static func rowsPerPoll(_ rowLength: Int) -> Int { Swift.max(1, (1 << 20) / Swift.max(rowLength, 1)) }
+
+    /// Calls `body(r0, r1)` on consecutive blocks of `0..<rows` of about a million
+    /// elements each, and stops after a block when Ctrl-C is pending (one flag load per
+    /// block; the caller throws through `checkInterrupt`).
+    @inline(__always)
+    static func forRowBlocks(_ rows: Int, rowLength: Int, _ body: (Int, Int) -> Void) {
+        let poll = rowsPerPoll(rowLength)
+        var r = 0
+        while r < rows {
+            let stop = Swift.min(rows, r + poll)
+            body(r, stop)
+            if Interrupt.requested { return }
+            r = stop
         }
-        return out
     }
 
-    /// Sum of a row, accumulated in double precision.
+    /// Reduces each compact row of a float layout with `f(row pointer, length) -> value`
+    /// and returns one value per output element ([outer]). Stops early on Ctrl-C (the
+    /// caller then throws through `checkInterrupt`).
+    @inline(__always)
+    static func reduceRows(_ layout: ReductionLayout, _ f: (UnsafePointer<Float>, Int) -> Float) -> Tensor {
+        let out = Tensor(uninitialized: [layout.rowCount])
+        let src = UnsafePointer(layout.rows.floatPointer), dst = out.floatPointer
+        let inner = layout.rowLength, poll = rowsPerPoll(inner)
+        Parallel.forRange(layout.rowCount, costPerElement: Swift.max(inner, 1)) { s, e in
+            var r = s
+            while r < e {
+                let stop = Swift.min(e, r + poll)
+                for i in r..<stop { dst[i] = f(src + i * inner, inner) }
+                if Interrupt.requested { return }
+                r = stop
+            }
+        }
+        return layout.expandRows(out)
+    }
+
+    /// Sum of a row, accumulated in double precision. A very long row is summed in
+    /// blocks, polling the Ctrl-C flag between them (one load per million elements).
     @inline(__always)
     static func rowSum(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
+        let block = 1 << 20
+        if n <= block { return rowSumBlock(p, n) }
+        var total = 0.0, start = 0
+        while start < n {
+            let len = Swift.min(block, n - start)
+            total += rowSumBlock(p + start, len)
+            start += len
+            if Interrupt.requested { break }
+        }
+        return total
+    }
+
+    /// Sum of up to a block of elements in four double accumulators.
+    @inline(__always)
+    static func rowSumBlock(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
         var acc0 = 0.0, acc1 = 0.0, acc2 = 0.0, acc3 = 0.0
         var i = 0
         while i + 4 <= n {
@@ -76,14 +163,17 @@ extension Tensor {
         let d = try reductionDims(dims, op: "sum")
         if dtype != .float32 {
             let layout = try to(.int64).reductionLayout(d)
-            let out = Tensor(uninitialized: keepdim ? layout.keepShape : layout.outShape, dtype: .int64)
-            let src = layout.rows.int64Pointer
-            for r in 0..<layout.outer {
-                var acc: Int64 = 0
-                for i in 0..<layout.inner { acc &+= src[r * layout.inner + i] }
-                out.int64Pointer[r] = acc
+            let sums = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
+            let src = layout.rows.int64Pointer, inner = layout.rowLength, reps = Int64(truncatingIfNeeded: layout.repeats)
+            Tensor.forRowBlocks(layout.rowCount, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    var acc: Int64 = 0
+                    for i in 0..<inner { acc &+= src[r * inner + i] }
+                    sums.int64Pointer[r] = acc &* reps
+                }
             }
-            return out
+            try Tensor.checkInterrupt()
+            return try layout.expandRows(sums).reshape(keepdim ? layout.keepShape : layout.outShape)
         }
         // Fast path: reducing the leading dimensions of contiguous data (bias gradients).
         let out: Tensor
@@ -97,16 +187,24 @@ extension Tensor {
             // from the BufferCache, so steady-state loops still allocate nothing.
             let scratch = Storage(zeroed: inner, dtype: .int64)   // 8 bytes per element
             let acc = scratch.data.assumingMemoryBound(to: Double.self)
-            for r in 0..<outer {
-                let row = src + r * inner
-                for j in 0..<inner { acc[j] += Double(row[j]) }
+            Tensor.forRowBlocks(outer, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    let row = src + r * inner
+                    for j in 0..<inner { acc[j] += Double(row[j]) }
+                }
             }
+            try Tensor.checkInterrupt()
             for j in 0..<inner { dst[j] = Float(acc[j]) }
             if keepdim { return try recordSum(out.reshape(keepShape(d)), d, keepdim) }
             return recordSum(out, d, keepdim)
         }
         let layout = try reductionLayout(d)
-        out = try Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1)) }.reshape(keepdim ? layout.keepShape : layout.outShape)
+        let reps = Double(layout.repeats)
+        // The common case (no broadcast dimension reduced) skips the scaling per row.
+        let rows = layout.repeats == 1 ? Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1)) }
+            : Tensor.reduceRows(layout) { Float(Tensor.rowSum($0, $1) * reps) }
+        try Tensor.checkInterrupt()
+        out = try rows.reshape(keepdim ? layout.keepShape : layout.outShape)
         return recordSum(out, d, keepdim)
     }
 
@@ -133,8 +231,9 @@ extension Tensor {
             throw TensorError("mean", "expected a float32 tensor, got \(dtype) (convert with .float())")
         }
         let d = try reductionDims(dims, op: "mean")
-        let n = d.reduce(1) { $0 * shape[$1] }
-        return try sum(dims: d, keepdim: keepdim).div(Double(n))
+        // In Double: the sizes of an empty tensor's other dimensions may overflow an Int.
+        let n = d.reduce(1.0) { $0 * Double(shape[$1]) }
+        return try sum(dims: d, keepdim: keepdim).div(n)
     }
 
     /// Mean along one dimension.
@@ -147,13 +246,18 @@ extension Tensor {
         let d = try reductionDims(dims, op: "var")
         let layout = try reductionLayout(d)
         let n = layout.inner
-        let denom = Float(Swift.max(n - correction, 0))
-        let out = try Tensor.reduceRows(layout) { p, n in
+        let denom = Float(Swift.max(Double(n) - Double(correction), 0))
+        // A row of a broadcast view repeats each compact element `repeats` times: the
+        // mean is the compact row's, the sum of squared deviations `repeats` times its.
+        let reps = Double(layout.repeats)
+        let rows = Tensor.reduceRows(layout) { p, n in
             let m = Tensor.rowSum(p, n) / Double(Swift.max(n, 1))
             var acc = 0.0
             for i in 0..<n { let dv = Double(p[i]) - m; acc += dv * dv }
-            return Float(acc) / denom
-        }.reshape(keepdim ? layout.keepShape : layout.outShape)
+            return Float(acc * reps) / denom
+        }
+        try Tensor.checkInterrupt()
+        let out = try rows.reshape(keepdim ? layout.keepShape : layout.outShape)
         if Autograd.needsGraph(self) {
             let keep = layout.keepShape
             Autograd.record(out, "var", [self]) { [self] g in
@@ -210,9 +314,39 @@ extension Tensor {
     }
 
     /// Maximum of all elements (a scalar).
-    public func max() throws -> Tensor { try flatten().extreme(dim: 0, keepdim: false, op: "max", greater: true).values.reshape([]) }
+    public func max() throws -> Tensor { try allExtreme(op: "max", greater: true) }
     /// Minimum of all elements (a scalar).
-    public func min() throws -> Tensor { try flatten().extreme(dim: 0, keepdim: false, op: "min", greater: false).values.reshape([]) }
+    public func min() throws -> Tensor { try allExtreme(op: "min", greater: false) }
+
+    /// max() / min() over every element. The extreme of an expanded view is the extreme
+    /// of the values it repeats, so broadcast dimensions are read once (no copy of the
+    /// view's size); the gradient flows back through the expansion.
+    private func allExtreme(op: String, greater: Bool) throws -> Tensor {
+        guard count > 0, strides.contains(0) else {
+            return try flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater).values.reshape([])
+        }
+        var compact = shape
+        for k in 0..<ndim where strides[k] == 0 { compact[k] = 1 }
+        // A plain view (no graph): the gradient is recorded below against self.
+        let source = view(shape: compact, strides: strides, offset: offset)
+        let (values, indices) = try source.flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater)
+        let result = try values.reshape([])
+        if Autograd.needsGraph(self) {
+            // As for an unexpanded tensor, the gradient goes to the first winning element
+            // of the view: the winner's position in the compact shape, with index 0 in
+            // every broadcast dimension, raveled in the view's shape.
+            var rem = Int(indices.int64Pointer[0]), coords = [Int](repeating: 0, count: ndim)
+            for k in stride(from: ndim - 1, through: 0, by: -1) { coords[k] = rem % compact[k]; rem /= compact[k] }
+            let inShape = shape
+            let flat = zip(coords, inShape).reduce(0) { $0 * $1.1 + $1.0 }
+            Autograd.record(result, op, [self]) { g in
+                let z = Tensor.full(inShape, 0)
+                z.floatPointer[flat] = try Float(g.item())
+                return [z]
+            }
+        }
+        return result
+    }
 
     /// Index of the maximum along `dim`, or in the flattened tensor when `dim` is nil.
     public func argmax(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
@@ -248,25 +382,34 @@ extension Tensor {
         if dtype == .bool { throw TensorError(op, "expected a float32 or int64 tensor, got bool") }
         // int64 is compared as int64: through float32, values above 2^24 would round and
         // both the value and the index could come out wrong.
+        _ = try x.reductionDims([d], op: op)
         let layout = try x.reductionLayout([d])
-        let values = Tensor(uninitialized: [layout.outer], dtype: dtype)
-        let indices = Tensor(uninitialized: [layout.outer], dtype: .int64)
-        let inner = layout.inner
+        let compactValues = Tensor(uninitialized: [layout.rowCount], dtype: dtype)
+        let compactIndices = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
+        // A broadcast reduced dimension is read as one element: its first index wins
+        // every tie, which is index 0, the answer for the whole dimension too.
+        let rowLength = layout.rowLength, inner = layout.inner
         if dtype == .int64 {
             let p = layout.rows.int64Pointer
-            for r in 0..<layout.outer {
-                let i = Tensor.extremeIndex(p + r * inner, inner, greater: greater) { _ in false }
-                values.int64Pointer[r] = p[r * inner + i]
-                indices.int64Pointer[r] = Int64(i)
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { _ in false }
+                    compactValues.int64Pointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
             }
         } else {
             let p = layout.rows.floatPointer
-            for r in 0..<layout.outer {
-                let i = Tensor.extremeIndex(p + r * inner, inner, greater: greater) { $0.isNaN }
-                values.floatPointer[r] = p[r * inner + i]
-                indices.int64Pointer[r] = Int64(i)
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { $0.isNaN }
+                    compactValues.floatPointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
             }
         }
+        try Tensor.checkInterrupt()
+        let values = layout.expandRows(compactValues), indices = layout.expandRows(compactIndices)
         // A 0-d input gives 0-d results, with or without keepdim (as in PyTorch).
         let shapeOut = ndim == 0 ? [] : (keepdim ? layout.keepShape : layout.outShape)
         let outValues = try values.reshape(shapeOut)
@@ -282,5 +425,18 @@ extension Tensor {
             }
         }
         return (outValues, outIndices)
+    }
+}
+
+extension Tensor.ReductionLayout {
+    /// One value per output element ([outer], contiguous) from one per compact row: the
+    /// same tensor when no kept dimension was broadcast, else expanded and copied (a
+    /// copy the size of the output).
+    func expandRows(_ t: Tensor) -> Tensor {
+        if rowCount == outer { return t }
+        let c = t.view(shape: compactKept, strides: Shape.contiguousStrides(compactKept), offset: t.offset)
+        let expandedStrides = zip(compactKept, Shape.contiguousStrides(compactKept)).map { $0.0 == 1 ? 0 : $0.1 }
+        return c.view(shape: kept, strides: expandedStrides, offset: t.offset).copyData()
+            .view(shape: [outer], strides: [1], offset: 0)
     }
 }

@@ -41,7 +41,20 @@ public enum Shape {
 
     /// The broadcast shape of `a` and `b` (NumPy/PyTorch rules: align trailing
     /// dimensions; each pair must be equal or contain a 1).
+    /// The result is checked against the size limit: every caller allocates it.
     public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        if a == b { return a }
+        let out = try broadcastUnchecked(a, b, op: op)
+        // [100000, 1] + [1, 100000] must be a size error here, not an allocation
+        // failure (equal shapes are valid already).
+        try validate(out, op: op)
+        return out
+    }
+
+    /// `broadcast` without the size check, for callers that validate a larger shape
+    /// built from it (matmul's batch, advanced indexing) and report broadcast failures
+    /// in their own words.
+    static func broadcastUnchecked(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
         if a == b { return a }
         let n = Swift.max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
@@ -87,6 +100,22 @@ public enum Shape {
             let (m, overflow) = n.multipliedReportingOverflow(by: d)
             guard !overflow, m <= maxElements else {
                 throw TensorError(op, "shape \(shapeString(shape)) is too large (more than \(maxElements) elements)")
+            }
+            n = m
+        }
+    }
+
+    /// Checks that the non-zero sizes of an existing tensor multiply to at most
+    /// `maxElements`. A tensor with a zero-size dimension may have other sizes whose
+    /// product overflows ([0, 2**62, 2**62] holds no element); ops that compute with
+    /// those sizes (a plane H * W, a window over H) call this first, so their
+    /// arithmetic cannot overflow.
+    public static func validateExtent(_ shape: [Int], op: String, name: String = "input") throws {
+        var n = 1
+        for d in shape where d != 0 {
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= maxElements else {
+                throw TensorError(op, "\(name) of shape \(shapeString(shape)) has sizes too large to compute with (their product exceeds \(maxElements))")
             }
             n = m
         }

@@ -9,6 +9,9 @@ extension Tensor {
                          _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) throws -> (out: Tensor, d: Int) {
         guard dtype == .float32 else { throw TensorError(op, "expected a float32 tensor, got \(dtype)") }
         let d = try Shape.normalizeDim(dim, ndim, op: op)
+        // An empty tensor has nothing to compute (and its other sizes may overflow
+        // the row arithmetic below: [0, 2**62] has rows of 2**62).
+        if count == 0 { return (Tensor(uninitialized: shape), d) }
         let last = Swift.max(ndim - 1, 0)
         let moved = (d == last || ndim == 0) ? detach().contiguous() : try detach().transpose(d, last).contiguous()
         let out = Tensor(uninitialized: moved.shape)

@@ -61,7 +61,15 @@ extension Tensor {
         if ndim == 0 { return try reshape([1]) }
         let s = try Shape.normalizeDim(start, ndim, op: "flatten"), e = try Shape.normalizeDim(end, ndim, op: "flatten")
         guard s <= e else { throw TensorError("flatten", "start dimension \(start) comes after end dimension \(end)") }
-        let merged = shape[s...e].reduce(1, *)
+        // Checked: an empty tensor's other sizes may not multiply ([0, 2**40, 2**40]).
+        var merged = 1
+        for d in shape[s...e] {
+            let (m, overflow) = merged.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw TensorError("flatten", "dimensions \(s)...\(e) of shape \(shapeString(shape)) multiply past \(Int.max)")
+            }
+            merged = m
+        }
         return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
     }
 

@@ -20,6 +20,8 @@ struct BatchNormStatistics {
     static func check(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
                       training: Bool, eps: Double, op: String) throws {
         try NormChecks.float32(x, op)
+        // An empty input may carry sizes whose products (rows, planes) overflow.
+        try Shape.validateExtent(x.shape, op: op)
         guard x.ndim >= 2 else {
             throw TensorError(op, "expected an input of shape [N, C, ...] with at least 2 dimensions, got \(shapeString(x.shape))")
         }

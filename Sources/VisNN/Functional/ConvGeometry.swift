@@ -81,6 +81,33 @@ enum ConvCheck {
         }
     }
 
+    /// Throws unless every value of the pairs is at most `Shape.maxElements`: a size
+    /// argument larger than any tensor (padding=2**62) is an error naming it, and the
+    /// geometry's sums of a few such values cannot overflow.
+    static func bounded(_ op: String, _ named: [(String, (Int, Int))]) throws {
+        for (name, p) in named {
+            for v in [p.0, p.1] where v > Shape.maxElements {
+                throw TensorError(op, "\(name) \(v) is too large (at most \(Shape.maxElements))")
+            }
+        }
+    }
+
+    /// The extent dilation * (kernel - 1) + 1 of a kernel along one axis, overflow-checked
+    /// (`dilation` and `kernel` are positive and bounded, their product may not be).
+    static func span(_ op: String, kernel: Int, dilation: Int) throws -> Int {
+        let (m, overflow) = dilation.multipliedReportingOverflow(by: kernel - 1)
+        guard !overflow, m < Shape.maxElements else {
+            throw TensorError(op, "dilation \(dilation) is too large for kernel size \(kernel) (the kernel would span more than \(Shape.maxElements) elements)")
+        }
+        return m + 1
+    }
+
+    /// Checks the tensors of an op: their non-zero sizes multiply to at most
+    /// `Shape.maxElements` (an empty input may carry huge sizes).
+    static func extents(_ op: String, _ named: [(String, Tensor?)]) throws {
+        for case let (name, t?) in named { try Shape.validateExtent(t.shape, op: op, name: name) }
+    }
+
     /// Throws unless `t` is float32.
     static func float(_ op: String, _ t: Tensor, _ name: String) throws {
         guard t.dtype == .float32 else {

@@ -46,7 +46,7 @@ extension Functional {
         let out = Tensor(uninitialized: outShape)
         let src = UnsafePointer(xc.floatPointer), dst = out.floatPointer
         let hw = g.height * g.width, ohw = g.outH * g.outW
-        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw * g.kernelH * g.kernelW, 1)) { p0, p1 in
+        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
             for plane in p0..<p1 {
                 let s = src + plane * hw, d = dst + plane * ohw
                 for oy in 0..<g.outH {
@@ -70,7 +70,7 @@ extension Functional {
                 let gc = grad.contiguous()
                 let dx = Tensor(uninitialized: xShape)
                 let gp = UnsafePointer(gc.floatPointer), dp = dx.floatPointer
-                Parallel.forRange(g.planes, costPerElement: Swift.max(hw + ohw * g.kernelH * g.kernelW, 1)) { p0, p1 in
+                Parallel.forRange(g.planes, costPerElement: Swift.max(hw + ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
                     for plane in p0..<p1 {
                         let d = dp + plane * hw, s = gp + plane * ohw
                         d.update(repeating: 0, count: hw)

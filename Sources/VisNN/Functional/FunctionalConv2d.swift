@@ -35,7 +35,12 @@ extension Functional {
         }
         guard groups > 0 else { throw TensorError(op, "groups must be positive, got \(groups)") }
         try ConvCheck.pairs(op, [("stride", stride), ("dilation", dilation)], minimum: 1)
-        if case .explicit(let ph, let pw) = padding { try ConvCheck.pairs(op, [("padding", (ph, pw))], minimum: 0) }
+        try ConvCheck.bounded(op, [("dilation", dilation)])
+        if case .explicit(let ph, let pw) = padding {
+            try ConvCheck.pairs(op, [("padding", (ph, pw))], minimum: 0)
+            try ConvCheck.bounded(op, [("padding", (ph, pw))])
+        }
+        try ConvCheck.extents(op, [("input", x), ("weight", weight), ("bias", bias)])
         if case .same = padding, stride != (1, 1) {
             throw TensorError(op, "padding=\"same\" needs stride 1, got stride (\(stride.0), \(stride.1))")
         }
@@ -51,9 +56,13 @@ extension Functional {
         if let bias, bias.shape != [o] {
             throw TensorError(op, "expected bias [\(o)] for weight \(shapeString(weight.shape)), got \(shapeString(bias.shape))")
         }
+        guard kh > 0, kw > 0 else { throw TensorError(op, "kernel size must be positive, got weight \(shapeString(weight.shape))") }
+        // Every size is now at most maxElements and each span is checked, so the sums
+        // below (a size plus two paddings, a few times 2**34 at most) cannot overflow.
+        let spanH = try ConvCheck.span(op, kernel: kh, dilation: dilation.0)
+        let spanW = try ConvCheck.span(op, kernel: kw, dilation: dilation.1)
         let ph = ConvGeometry.padding(padding, axis: 0, kernel: kh, dilation: dilation.0)
         let pw = ConvGeometry.padding(padding, axis: 1, kernel: kw, dilation: dilation.1)
-        let spanH = dilation.0 * (kh - 1) + 1, spanW = dilation.1 * (kw - 1) + 1
         let paddedH = h + ph.before + ph.after, paddedW = w + pw.before + pw.after
         guard kh > 0, kw > 0, spanH <= paddedH, spanW <= paddedW else {
             throw TensorError(op, "kernel \(kh)x\(kw) (dilation \(dilation.0)x\(dilation.1), spanning \(spanH)x\(spanW)) does not fit the padded input \(paddedH)x\(paddedW) (input \(shapeString(shown)), weight \(shapeString(weight.shape)))")
@@ -64,7 +73,9 @@ extension Functional {
             outH: ConvGeometry.windows(size: h, totalPadding: ph.before + ph.after, kernel: kh, stride: stride.0, dilation: dilation.0),
             outW: ConvGeometry.windows(size: w, totalPadding: pw.before + pw.after, kernel: kw, stride: stride.1, dilation: dilation.1))
         try Shape.validate([x.shape[0], o, geometry.outH, geometry.outW], op: op)
-        try Shape.validate([geometry.colRows, geometry.patches], op: op)
+        // The column matrix [C * kh * kw, Ho * Wo], checked factor by factor (the product
+        // itself could overflow before a check saw it).
+        try Shape.validate([c, kh, kw, geometry.outH, geometry.outW], op: op)
         try ConvCheck.blasSizes(op, [geometry.colRows, geometry.patches, o], shape: shown)
         return geometry
     }

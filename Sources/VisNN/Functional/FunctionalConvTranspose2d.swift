@@ -38,6 +38,8 @@ extension Functional {
         guard groups > 0 else { throw TensorError(op, "groups must be positive, got \(groups)") }
         try ConvCheck.pairs(op, [("stride", stride), ("dilation", dilation)], minimum: 1)
         try ConvCheck.pairs(op, [("padding", padding), ("output_padding", outputPadding)], minimum: 0)
+        try ConvCheck.bounded(op, [("stride", stride), ("padding", padding), ("output_padding", outputPadding), ("dilation", dilation)])
+        try ConvCheck.extents(op, [("input", x), ("weight", weight), ("bias", bias)])
         guard (outputPadding.0 < stride.0 || outputPadding.0 < dilation.0)
                 && (outputPadding.1 < stride.1 || outputPadding.1 < dilation.1) else {
             throw TensorError(op, "output_padding (\(outputPadding.0), \(outputPadding.1)) must be smaller than the stride (\(stride.0), \(stride.1)) or the dilation (\(dilation.0), \(dilation.1))")
@@ -55,8 +57,17 @@ extension Functional {
             throw TensorError(op, "expected bias [\(cout)] for weight \(shapeString(weight.shape)) and groups=\(groups), got \(shapeString(bias.shape))")
         }
         guard kh > 0, kw > 0 else { throw TensorError(op, "kernel size must be positive, got weight \(shapeString(weight.shape))") }
-        let outH = (h - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1
-        let outW = (w - 1) * stride.1 - 2 * padding.1 + dilation.1 * (kw - 1) + outputPadding.1 + 1
+        // (size - 1) * stride can overflow even with bounded factors (2**34 each): checked.
+        func outSize(_ size: Int, _ stride: Int, _ padding: Int, _ dilation: Int, _ kernel: Int, _ extra: Int) throws -> Int {
+            let span = try ConvCheck.span(op, kernel: kernel, dilation: dilation)
+            let (steps, overflow) = Swift.max(size - 1, 0).multipliedReportingOverflow(by: stride)
+            guard !overflow, steps <= Shape.maxElements else {
+                throw TensorError(op, "stride \(stride) is too large for input size \(size) (the output would have more than \(Shape.maxElements) rows or columns)")
+            }
+            return steps - 2 * padding + span - 1 + extra + 1
+        }
+        let outH = try outSize(h, stride.0, padding.0, dilation.0, kh, outputPadding.0)
+        let outW = try outSize(w, stride.1, padding.1, dilation.1, kw, outputPadding.1)
         guard h > 0, w > 0, outH > 0, outW > 0 else {
             throw TensorError(op, "output size \(outH)x\(outW) is not positive (input \(shapeString(shown)), weight \(shapeString(weight.shape)), stride (\(stride.0), \(stride.1)), padding (\(padding.0), \(padding.1)))")
         }
@@ -64,7 +75,7 @@ extension Functional {
             channels: cout, height: outH, width: outW, kernelH: kh, kernelW: kw, strideH: stride.0, strideW: stride.1,
             padTop: padding.0, padLeft: padding.1, dilationH: dilation.0, dilationW: dilation.1, outH: h, outW: w)
         try Shape.validate([x.shape[0], cout, outH, outW], op: op)
-        try Shape.validate([geometry.colRows, geometry.patches], op: op)
+        try Shape.validate([cout, kh, kw, h, w], op: op)
         try ConvCheck.blasSizes(op, [geometry.colRows, geometry.patches, cin], shape: shown)
         return geometry
     }

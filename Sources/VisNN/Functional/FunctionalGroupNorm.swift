@@ -14,6 +14,8 @@ extension Functional {
     public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil,
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "group_norm"
+        // An empty input may carry sizes whose products (rows, planes) overflow.
+        try Shape.validateExtent(x.shape, op: op)
         try NormChecks.float32(x, op)
         guard x.ndim >= 2 else {
             throw TensorError(op, "Expected at least 2 dimensions for input tensor but received \(x.ndim)")

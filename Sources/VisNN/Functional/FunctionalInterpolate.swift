@@ -61,6 +61,11 @@ extension Functional {
         }
         let outShape = [n, c, outH, outW]
         try Shape.validate(outShape, op: op)
+        // An empty batch passes the check above with any size, but the axis maps and
+        // the plane sizes below are built from the sizes themselves.
+        try ConvCheck.bounded(op, [("size", (outH, outW))])
+        try ConvCheck.extents(op, [("input", x)])
+        try Shape.validateExtent([outH, outW], op: op, name: "output")
 
         let corners = alignCorners ?? false
         let rowsMap = AxisMap(inSize: inH, outSize: outH, scaleFactor: scaleFactor?.0, alignCorners: corners, mode: mode)

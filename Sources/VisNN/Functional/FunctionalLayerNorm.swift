@@ -15,6 +15,8 @@ extension Functional {
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "layer_norm"
         try NormChecks.float32(x, op)
+        // An empty input may carry sizes whose products (rows, planes) overflow.
+        try Shape.validateExtent(x.shape, op: op)
         guard !normalizedShape.isEmpty else {
             throw TensorError(op, "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []")
         }

@@ -33,7 +33,7 @@ extension Functional {
         let src = UnsafePointer(xc.floatPointer), dst = out.floatPointer
         let idx = indices?.int64Pointer
         let hw = g.height * g.width, ohw = g.outH * g.outW
-        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw * g.kernelH * g.kernelW, 1)) { p0, p1 in
+        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
             for plane in p0..<p1 {
                 g.maxPlane(src + plane * hw, into: dst + plane * ohw, indices: idx.map { $0 + plane * ohw })
             }

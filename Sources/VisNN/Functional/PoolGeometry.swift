@@ -41,6 +41,15 @@ struct PoolGeometry {
         let stride = stride ?? kernel
         try ConvCheck.pairs(op, [("kernel_size", kernel), ("stride", stride), ("dilation", dilation)], minimum: 1)
         try ConvCheck.pairs(op, [("padding", padding)], minimum: 0)
+        try ConvCheck.bounded(op, [("kernel_size", kernel), ("stride", stride), ("dilation", dilation)])
+        try ConvCheck.extents(op, [("input", x)])
+        // A window's taps are counted (the average's divisor) and walked: kh * kw must fit.
+        guard kernel.0.multipliedReportingOverflow(by: kernel.1).partialValue <= Shape.maxElements,
+              !kernel.0.multipliedReportingOverflow(by: kernel.1).overflow else {
+            throw TensorError(op, "kernel_size (\(kernel.0), \(kernel.1)) is too large (more than \(Shape.maxElements) taps)")
+        }
+        _ = try ConvCheck.span(op, kernel: kernel.0, dilation: dilation.0)
+        _ = try ConvCheck.span(op, kernel: kernel.1, dilation: dilation.1)
         guard padding.0 <= kernel.0 / 2 && padding.1 <= kernel.1 / 2 else {
             throw TensorError(op, "padding (\(padding.0), \(padding.1)) must be at most half the kernel size (\(kernel.0), \(kernel.1))")
         }
@@ -95,6 +104,8 @@ enum AdaptiveBins {
             throw TensorError(op, "expected a float32 input, got \(x.dtype) (shape \(shapeString(shown)))")
         }
         try ConvCheck.pairs(op, [("output_size", outputSize)], minimum: 1)
+        try ConvCheck.bounded(op, [("output_size", outputSize)])
+        try ConvCheck.extents(op, [("input", x)])
         guard x.shape[2] > 0, x.shape[3] > 0 else {
             throw TensorError(op, "expected an input with non-empty height and width, got \(shapeString(shown))")
         }

@@ -17,6 +17,7 @@ public final class BatchNorm: Module {
     public init(_ numFeatures: Int, spatialDims: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
                 trackRunningStats: Bool = true) throws {
         guard numFeatures > 0 else { throw TensorError("BatchNorm\(spatialDims)d", "num_features must be positive, got \(numFeatures)") }
+        try LayerSizeCheck.sizes("BatchNorm\(spatialDims)d", [("num_features", numFeatures)])
         self.numFeatures = numFeatures
         self.spatialDims = spatialDims
         self.eps = eps

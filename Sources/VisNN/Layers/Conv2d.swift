@@ -28,6 +28,15 @@ public final class Conv2d: Module {
         if case .same = padding, stride != (1, 1) {
             throw TensorError("Conv2d", "padding=\"same\" needs stride 1 (got stride \(ReprFormat.pair(stride)))")
         }
+        var sizes = [("in_channels", inChannels), ("out_channels", outChannels), ("kernel_size", kernelSize.0),
+                     ("kernel_size", kernelSize.1), ("dilation", dilation.0), ("dilation", dilation.1)]
+        if case .explicit(let ph, let pw) = padding {
+            guard ph >= 0, pw >= 0 else { throw TensorError("Conv2d", "padding must be non-negative, got \(ReprFormat.pair((ph, pw)))") }
+            sizes += [("padding", ph), ("padding", pw)]
+        }
+        try LayerSizeCheck.sizes("Conv2d", sizes)
+        try LayerSizeCheck.parameter("Conv2d", "weight", [outChannels, inChannels / groups, kernelSize.0, kernelSize.1],
+                                     from: "in_channels=\(inChannels), out_channels=\(outChannels), kernel_size=\(ReprFormat.pair(kernelSize))")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize

@@ -18,6 +18,18 @@ public final class ConvTranspose2d: Module {
         guard outputPadding.0 < Swift.max(stride.0, dilation.0), outputPadding.1 < Swift.max(stride.1, dilation.1) else {
             throw TensorError("ConvTranspose2d", "output_padding \(ReprFormat.pair(outputPadding)) must be smaller than stride or dilation")
         }
+        guard kernelSize.0 > 0, kernelSize.1 > 0, stride.0 > 0, stride.1 > 0, dilation.0 > 0, dilation.1 > 0 else {
+            throw TensorError("ConvTranspose2d", "kernel_size, stride and dilation must be positive")
+        }
+        guard padding.0 >= 0, padding.1 >= 0, outputPadding.0 >= 0, outputPadding.1 >= 0 else {
+            throw TensorError("ConvTranspose2d", "padding and output_padding must be non-negative, got \(ReprFormat.pair(padding)) and \(ReprFormat.pair(outputPadding))")
+        }
+        try LayerSizeCheck.sizes("ConvTranspose2d", [
+            ("in_channels", inChannels), ("out_channels", outChannels), ("kernel_size", kernelSize.0), ("kernel_size", kernelSize.1),
+            ("stride", stride.0), ("stride", stride.1), ("padding", padding.0), ("padding", padding.1),
+            ("dilation", dilation.0), ("dilation", dilation.1)])
+        try LayerSizeCheck.parameter("ConvTranspose2d", "weight", [inChannels, outChannels / groups, kernelSize.0, kernelSize.1],
+                                     from: "in_channels=\(inChannels), out_channels=\(outChannels), kernel_size=\(ReprFormat.pair(kernelSize))")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize

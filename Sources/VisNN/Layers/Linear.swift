@@ -13,6 +13,9 @@ public final class Linear: Module {
         guard inFeatures >= 0, outFeatures >= 0 else {
             throw TensorError("Linear", "in_features and out_features must be non-negative, got \(inFeatures) and \(outFeatures)")
         }
+        try LayerSizeCheck.sizes("Linear", [("in_features", inFeatures), ("out_features", outFeatures)])
+        try LayerSizeCheck.parameter("Linear", "weight", [outFeatures, inFeatures],
+                                     from: "in_features=\(inFeatures), out_features=\(outFeatures)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         weight = try Tensor.zeros([outFeatures, inFeatures]).setRequiresGrad()

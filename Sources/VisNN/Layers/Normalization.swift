@@ -10,6 +10,7 @@ public final class LayerNorm: Module {
         guard !normalizedShape.isEmpty, normalizedShape.allSatisfy({ $0 > 0 }) else {
             throw TensorError("LayerNorm", "normalized_shape must be positive sizes, got \(shapeString(normalizedShape))")
         }
+        try LayerSizeCheck.parameter("LayerNorm", "weight", normalizedShape, from: "normalized_shape=\(shapeString(normalizedShape))")
         self.normalizedShape = normalizedShape
         self.eps = eps
         weight = elementwiseAffine ? try Tensor.ones(normalizedShape).setRequiresGrad() : nil
@@ -37,6 +38,7 @@ public final class GroupNorm: Module {
         guard numGroups > 0, numChannels > 0, numChannels % numGroups == 0 else {
             throw TensorError("GroupNorm", "num_channels (\(numChannels)) must be divisible by num_groups (\(numGroups))")
         }
+        try LayerSizeCheck.sizes("GroupNorm", [("num_channels", numChannels)])
         self.numGroups = numGroups
         self.numChannels = numChannels
         self.eps = eps

@@ -27,6 +27,20 @@ struct RecurrentLayerCore {
         guard hiddenSize > 0 else { throw TensorError(layer, "hidden_size must be greater than zero, got \(hiddenSize)") }
         guard numLayers > 0 else { throw TensorError(layer, "num_layers must be greater than zero, got \(numLayers)") }
         guard inputSize >= 0 else { throw TensorError(layer, "input_size must be non-negative, got \(inputSize)") }
+        // Sizes are multiplied below (gates x hidden) and num_layers makes that many
+        // tensors: the hidden-to-hidden weights alone, num_layers x directions x
+        // gates x hidden x hidden elements, must fit the tensor limit (checked products).
+        for (name, v) in [("input_size", inputSize), ("hidden_size", hiddenSize)] where v > Shape.maxElements {
+            throw TensorError(layer, "\(name) \(v) is too large (at most \(Shape.maxElements))")
+        }
+        var total = 1
+        for f in [numLayers, bidirectional ? 2 : 1, gateCount, hiddenSize, hiddenSize] {
+            let (m, overflow) = total.multipliedReportingOverflow(by: f)
+            guard !overflow, m <= Shape.maxElements else {
+                throw TensorError(layer, "num_layers=\(numLayers) with hidden_size=\(hiddenSize) is too large (more than \(Shape.maxElements) weights)")
+            }
+            total = m
+        }
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
