@@ -100,6 +100,10 @@ public final class Interpreter: Runtime {
     func exec(_ body: [Stmt], _ frame: Frame) throws -> Flow {
         for s in body {
             let flow = try exec(s, frame)
+            // Ctrl-C during the statement (in a native op that ran to its end) stops the
+            // run here, at the statement it arrived in, not at the next one (or never,
+            // after the last): one load per statement.
+            if Interrupt.requested { throw interrupted(s.range) }
             if case .normal = flow { continue }
             return flow
         }
@@ -112,10 +116,14 @@ public final class Interpreter: Runtime {
     func step(_ range: SourceRange) throws {
         stepBudget &-= 1
         if stepBudget < 0 { throw RuntimeError("step budget exhausted", range, kind: .resourceLimit) }
-        if Interrupt.requested {
-            Interrupt.clear()
-            throw RuntimeError("interrupted", range, interrupted: true)
-        }
+        if Interrupt.requested { throw interrupted(range) }
+    }
+
+    /// The error of a pending Ctrl-C, placed at `range` (the flag is cleared: the
+    /// interrupt is handled once).
+    func interrupted(_ range: SourceRange) -> RuntimeError {
+        Interrupt.clear()
+        return RuntimeError("interrupted", range, interrupted: true)
     }
 
     func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
