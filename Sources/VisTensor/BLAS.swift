@@ -67,31 +67,35 @@ public enum BLAS {
     }
 
     /// Multiply-adds one core does in one piece of a large product, between two looks at
-    /// the Ctrl-C flag: 2^28, 10 ms at the ~27 G multiply-adds per second a core of this
-    /// machine reaches (up to 20 ms with the core shared), so an interrupt stops the
-    /// product well within 50 ms; pieces this size keep sgemm at full speed (`vis bench`'s
-    /// matmul figures did not move).
+    /// the Ctrl-C flag: 2^28, about 10 ms at the 14-27 G multiply-adds per second a core
+    /// of the 2-core development machine reaches (~20 ms at its slowest), so an interrupt
+    /// stops a product well within 50 ms. Products up to 2^28 per core (the main job's,
+    /// and conv's per-image ones) are not split at all.
     public static let chunkWork = 1 << 28
 
-    /// Rows (or columns) of the smallest block a chunked product splits C into: blocks
-    /// thinner than this would repack B for too few rows.
-    static let minimumBlock = 256
+    /// The thinnest slice of k a chunked product makes while it can instead make C's
+    /// blocks smaller (about the depth OpenBLAS's own blocking uses, so C is not read
+    /// and written more often than sgemm does anyway).
+    static let minimumSlice = 256
 
-    /// A product larger than `budget` multiply-adds, as blocks of C's larger side (whole
-    /// 16-row panels, full k) of at most `budget` each, or, when even a `minimumBlock`
-    /// block with the full k is over it, such blocks times slices of k (beta = 1 after
-    /// the first slice). Returns early when an interrupt is pending.
+    /// A product larger than `budget` multiply-adds, as pieces of at most `budget`, each
+    /// one `split` product: first slices of k over all of C (beta = 1 after the first),
+    /// so every call still covers long blocks of rows and packs B once per slice; when a
+    /// slice would be thinner than `minimumSlice`, slices of that depth times blocks of
+    /// C's larger side (whole 16-row panels). Returns early when an interrupt is pending.
+    /// (Pieces of 128 rows per core with the full k, tried first, cost 8-13% on 1024- and
+    /// 2048-square products: B was packed again for every few rows.)
     static func chunked(m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, _ aOp: Operand,
                         b: UnsafePointer<Float>, _ bOp: Operand,
                         c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool, budget: Double) {
         let splitRows = m >= n
         let big = splitRows ? m : n, small = splitRows ? n : m
-        var block = Int(Swift.min(Double(big), budget / (Double(small) * Double(k)))) / 16 * 16
-        var kStep = k
-        if block < minimumBlock {
-            block = Swift.min(big, minimumBlock)
-            kStep = Swift.min(k, Swift.max(1, Int(Swift.min(Double(k), budget / (Double(small) * Double(block))))))
+        var block = big
+        var kStep = Int(Swift.min(Double(k), budget / (Double(big) * Double(small))))
+        if kStep < Swift.min(k, minimumSlice) {
+            kStep = Swift.min(k, minimumSlice)
+            block = Swift.min(big, Swift.max(16, Int(Swift.min(Double(big), budget / (Double(small) * Double(kStep)))) / 16 * 16))
         }
         /// Element (row, col) of an operand.
         func at(_ p: UnsafePointer<Float>, _ op: Operand, _ row: Int, _ col: Int) -> UnsafePointer<Float> {

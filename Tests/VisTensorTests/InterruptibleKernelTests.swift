@@ -22,9 +22,12 @@ final class InterruptibleKernelTests: XCTestCase {
     /// Every shape and layout, with a budget so small that C goes in many blocks (and k in
     /// many slices): the result equals the plain sum (small integers: exact in float).
     func testChunkedProductEqualsThePlainOne() {
-        // Slices of k (a block of 256 is over the budget), and blocks of rows or of columns
-        // with the full k and a short last block.
-        for (m, n, k) in [(300, 20, 30), (20, 300, 30), (20, 17, 600), (17, 300, 9), (1000, 1, 4), (2, 1000, 3)] {
+        // Slices of k over all of C; blocks of rows or of columns with the full k and a
+        // short last block; blocks times slices of k; one piece.
+        let cases = [(40, 10, 1000, 120_000.0), (10, 40, 1000, 120_000.0),
+                     (300, 20, 30, 5000.0), (20, 300, 30, 5000.0), (17, 300, 9, 5000.0), (2, 1000, 3, 5000.0),
+                     (20, 17, 600, 5000.0), (1000, 1, 4, 5000.0)]
+        for (m, n, k, budget) in cases {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 for beta: Float in [0, 0.5] {
                     let a = matrix(m, k, transposed: ta, seed: 1), b = matrix(k, n, transposed: tb, seed: 2)
@@ -32,7 +35,7 @@ final class InterruptibleKernelTests: XCTestCase {
                     a.data.withUnsafeBufferPointer { ap in
                         b.data.withUnsafeBufferPointer { bp in
                             BLAS.chunked(m: m, n: n, k: k, a: ap.baseAddress!, a.op, b: bp.baseAddress!, b.op,
-                                         c: &c, ldc: n, beta: beta, parallel: true, budget: 5000)
+                                         c: &c, ldc: n, beta: beta, parallel: true, budget: budget)
                         }
                     }
                     var worst: Float = 0
@@ -57,7 +60,7 @@ final class InterruptibleKernelTests: XCTestCase {
         Interrupt.request()
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
-                // A block of 256 rows per piece (the smallest): 4 pieces, one runs.
+                // Blocks of 256 rows with the full k (slices of k would be too thin): 4 pieces, one runs.
                 BLAS.chunked(m: m, n: n, k: k, a: ap.baseAddress!, BLAS.plain(k), b: bp.baseAddress!, BLAS.plain(n),
                              c: &c, ldc: n, beta: 0, parallel: true, budget: Double(256 * n * k))
             }

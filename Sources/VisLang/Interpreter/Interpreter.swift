@@ -110,8 +110,8 @@ public final class Interpreter: Runtime {
         return .normal
     }
 
-    /// One step of the run (a statement or a loop iteration): spends the step budget
-    /// and polls for Ctrl-C, so even a loop with an empty body can be stopped.
+    /// One loop iteration: spends the step budget and polls for Ctrl-C, so even a loop
+    /// with an empty body can be stopped (statements poll after they run, in `exec(_ body:)`).
     @inline(__always)
     func step(_ range: SourceRange) throws {
         stepBudget &-= 1
@@ -127,7 +127,10 @@ public final class Interpreter: Runtime {
     }
 
     func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
-        try step(s.range)
+        // The step budget only: Ctrl-C is looked at after each statement (`exec(_ body:)`),
+        // which covers the start of the next one too, so one look per statement.
+        stepBudget &-= 1
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", s.range, kind: .resourceLimit) }
         switch s.kind {
         case .expr(let e):
             _ = try eval(e, frame)
