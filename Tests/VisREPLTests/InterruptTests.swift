@@ -129,6 +129,15 @@ final class InterruptTests: XCTestCase {
         try checkScript("sort.vis", "xs = randint(0, 1000000, [3000000]).tolist()\nprint(\"started\")\nys = sorted(xs)\nxs.sort()\nprint(\"finished\")\n", place: "3:6")
     }
 
+    /// A script piped to standard input ends the same way: placed message, status 130.
+    func testPipedScriptEndsWithStatus130() throws {
+        let r = try CommandLineTests.runVis([], stdin: "a = ones(6000, 6000)\nprint(\"started\")\nb = a @ a\nprint(\"finished\")\n",
+                                            cwd: work, home: home, interruptAfter: "started")
+        XCTAssertEqual(r.status, 130, r.err)
+        XCTAssertTrue(r.err.hasPrefix("<stdin>:3:5: error: interrupted"), r.err)
+        XCTAssertFalse(r.out.contains("finished"), r.out)
+    }
+
     // MARK: REPL
 
     /// In the REPL the interrupt shows "interrupted" placed at the statement, the prompt
