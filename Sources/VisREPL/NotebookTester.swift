@@ -5,12 +5,13 @@ import VisTensor
 /// `vis test`: runs notebooks and compares what each statement prints with its `#>`
 /// lines (see LANGUAGE.md, "Notebooks as tests"), or rewrites them with `update`.
 public final class NotebookTester {
-    /// Prints the report (stdout by default).
+    /// Prints the report (stdout by default, flushed line by line: a run Ctrl-C stops,
+    /// or one piped to another program, shows each file's line as it finishes).
     let report: (String) -> Void
     /// Loads the stdlib into each fresh session.
     let prepare: (Session) throws -> Void
 
-    public init(report: @escaping (String) -> Void = { print($0) }, prepare: @escaping (Session) throws -> Void = { _ in }) {
+    public init(report: @escaping (String) -> Void = { print($0); fflush(stdout) }, prepare: @escaping (Session) throws -> Void = { _ in }) {
         self.report = report
         self.prepare = prepare
     }
@@ -45,6 +46,18 @@ public final class NotebookTester {
         public let passed: Bool
         /// Mismatch reports (file:line, diff), empty when passed.
         public let failures: [String]
+        /// The statement Ctrl-C stopped, when it stopped this notebook (the run then ends).
+        public var interruption: VisError? = nil
+    }
+
+    /// True once Ctrl-C stopped a run: `run(paths:)` ran no notebook after it.
+    public private(set) var interrupted = false
+
+    /// Ends a run Ctrl-C stopped, saying how many files it did not run.
+    private func stop(notRun left: Int) {
+        interrupted = true
+        Interrupt.clear()
+        report("interrupted: \(left) file\(left == 1 ? "" : "s") not run")
     }
 
     /// Runs (or updates) one notebook.
@@ -84,6 +97,10 @@ public final class NotebookTester {
         }
         var index = -1
         var output: [OutputLine] = []
+        // A real Ctrl-C (the count moved) stops the notebook and the run; a `raise
+        // KeyboardInterrupt` in the notebook is an error like any other.
+        let signals = Interrupt.count
+        var interruption: VisError?
         /// Moves the printed text so far into `output`, line by line.
         func flush() {
             var printed = captured.notebookLines
@@ -93,6 +110,10 @@ public final class NotebookTester {
         }
         session.run(program) { outcome in
             index += 1
+            if let e = outcome.error as? RuntimeError, e.interrupted, Interrupt.count != signals {
+                interruption = e
+                return false
+            }
             if let e = outcome.error {
                 flush()
                 output.append(.error(e))
@@ -119,6 +140,10 @@ public final class NotebookTester {
                 failures.append(msg.joined(separator: "\n"))
             }
             return true
+        }
+        if let interruption {
+            // Nothing is compared or rewritten: the statements after it did not run.
+            return FileResult(path: path, passed: false, failures: [], interruption: interruption)
         }
         if update {
             // Blocks that still match stay as written (wildcards included); the others
@@ -162,8 +187,17 @@ public final class NotebookTester {
             return 1
         }
         var passed = 0, failed = 0
-        for f in files {
+        let signals = Interrupt.count
+        for (i, f) in files.enumerated() {
             let r = run(path: f, update: update)
+            if let e = r.interruption {
+                // Ctrl-C stopped this notebook: where, what was not run, then the summary
+                // of the files that ran to their end.
+                report("INTERRUPTED \(f)")
+                report(Diagnostic.render(e))
+                stop(notRun: files.count - i - 1)
+                break
+            }
             if r.passed {
                 passed += 1
                 report("ok     \(f)\(update ? " (updated)" : "")")
@@ -171,6 +205,11 @@ public final class NotebookTester {
                 failed += 1
                 report("FAILED \(f)")
                 for m in r.failures { report(m) }
+            }
+            // Ctrl-C between two statements' checks, or between two files.
+            if Interrupt.count != signals {
+                stop(notRun: files.count - i - 1)
+                break
             }
         }
         report("\(passed) passed, \(failed) failed")

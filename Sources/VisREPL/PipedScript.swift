@@ -55,8 +55,8 @@ public enum PipedScript {
         return pieces
     }
 
-    /// Runs `text` in `session`; returns the exit status (0, 1 after an error, or the
-    /// code given to `exit` or `:quit`). Output goes to `write`, errors to `writeError`.
+    /// Runs `text` in `session`; returns the exit status (0, 1 after an error, 130 after
+    /// Ctrl-C, or the code given to `exit` or `:quit`). Output goes to `write`, errors to `writeError`.
     public static func run(_ text: String, name: String, session: Session,
                            write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                            writeError: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
@@ -102,7 +102,8 @@ public enum PipedScript {
             return 0
         } catch let e as VisError {
             writeError(Diagnostic.render(e) + "\n")
-            return 1
+            // Ctrl-C ends a piped script as it ends a script file: 130 (128 + SIGINT).
+            return (e as? RuntimeError)?.interrupted == true ? 130 : 1
         } catch let e as ExitRequest {
             return e.code
         } catch {

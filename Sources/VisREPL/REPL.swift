@@ -157,7 +157,8 @@ public final class REPL {
                 try session.runStatement(s)
             } catch let e as RuntimeError where e.interrupted {
                 // Not recorded: a run that was cut short cannot be replayed as a test.
-                report(commandPosition == nil ? "interrupted\n" : Diagnostic.render(e) + "\n")
+                // Placed, as in a script: the statement Ctrl-C stopped.
+                report(Diagnostic.render(e) + "\n")
                 return
             } catch let e as VisError {
                 report(Diagnostic.render(e) + "\n")

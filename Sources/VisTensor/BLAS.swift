@@ -37,6 +37,11 @@ public enum BLAS {
     /// A large product is split across the cores in blocks of C's rows or columns, each
     /// block one single-threaded sgemm; `parallel: false` keeps it on the caller's
     /// thread (for callers that already run one product per core).
+    ///
+    /// Ctrl-C: a product of more than `chunkWork` multiply-adds per core runs as a
+    /// sequence of such products (blocks of C, slices of k), and stops between two of
+    /// them when `Interrupt.requested` is set, leaving C partly written: the throwing op
+    /// that called it then runs `try Interrupt.check()`, which discards the result.
     @inline(__always)
     public static func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, _ aOp: Operand,
@@ -52,6 +57,77 @@ public enum BLAS {
             return
         }
         _ = openBLASSingleThreaded
+        // In Double: three sizes up to 2^31 each overflow Int.
+        let budget = Double(chunkWork) * Double(parallel ? Parallel.cores : 1)
+        if Double(m) * Double(n) * Double(k) <= budget {
+            split(m: m, n: n, k: k, a: a, aOp, b: b, bOp, c: c, ldc: ldc, beta: beta, parallel: parallel)
+        } else {
+            chunked(m: m, n: n, k: k, a: a, aOp, b: b, bOp, c: c, ldc: ldc, beta: beta, parallel: parallel, budget: budget)
+        }
+    }
+
+    /// Multiply-adds one core does in one piece of a large product, between two looks at
+    /// the Ctrl-C flag: 2^28, about 10 ms at the 14-27 G multiply-adds per second a core
+    /// of the 2-core development machine reaches (~20 ms at its slowest), so an interrupt
+    /// stops a product well within 50 ms. Products up to 2^28 per core (the main job's,
+    /// and conv's per-image ones) are not split at all.
+    public static let chunkWork = 1 << 28
+
+    /// The thinnest slice of k a chunked product makes while it can instead make C's
+    /// blocks smaller (about the depth OpenBLAS's own blocking uses, so C is not read
+    /// and written more often than sgemm does anyway).
+    static let minimumSlice = 256
+
+    /// A product larger than `budget` multiply-adds, as pieces of at most `budget`, each
+    /// one `split` product: first slices of k over all of C (beta = 1 after the first),
+    /// so every call still covers long blocks of rows and packs B once per slice; when a
+    /// slice would be thinner than `minimumSlice`, slices of that depth times blocks of
+    /// C's larger side (whole 16-row panels). Returns early when an interrupt is pending.
+    /// (Pieces of 128 rows per core with the full k, tried first, cost 8-13% on 1024- and
+    /// 2048-square products: B was packed again for every few rows.)
+    static func chunked(m: Int, n: Int, k: Int,
+                        a: UnsafePointer<Float>, _ aOp: Operand,
+                        b: UnsafePointer<Float>, _ bOp: Operand,
+                        c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool, budget: Double) {
+        let splitRows = m >= n
+        let big = splitRows ? m : n, small = splitRows ? n : m
+        var block = big
+        var kStep = Int(Swift.min(Double(k), budget / (Double(big) * Double(small))))
+        if kStep < Swift.min(k, minimumSlice) {
+            kStep = Swift.min(k, minimumSlice)
+            block = Swift.min(big, Swift.max(16, Int(Swift.min(Double(big), budget / (Double(small) * Double(kStep)))) / 16 * 16))
+        }
+        /// Element (row, col) of an operand.
+        func at(_ p: UnsafePointer<Float>, _ op: Operand, _ row: Int, _ col: Int) -> UnsafePointer<Float> {
+            op.transpose ? p + col * op.ld + row : p + row * op.ld + col
+        }
+        var lo = 0
+        while lo < big {
+            let hi = Swift.min(big, lo + block)
+            var k0 = 0
+            while k0 < k {
+                let k1 = Swift.min(k, k0 + kStep)
+                let sliceBeta = k0 == 0 ? beta : 1
+                if splitRows {
+                    split(m: hi - lo, n: n, k: k1 - k0, a: at(a, aOp, lo, k0), aOp, b: at(b, bOp, k0, 0), bOp,
+                          c: c + lo * ldc, ldc: ldc, beta: sliceBeta, parallel: parallel)
+                } else {
+                    split(m: m, n: hi - lo, k: k1 - k0, a: at(a, aOp, 0, k0), aOp, b: at(b, bOp, k0, lo), bOp,
+                          c: c + lo, ldc: ldc, beta: sliceBeta, parallel: parallel)
+                }
+                if Interrupt.requested { return }
+                k0 = k1
+            }
+            lo = hi
+        }
+    }
+
+    /// One product, split across the cores in blocks of C's rows or columns when large
+    /// (`parallel`), each block one single-threaded sgemm.
+    static func split(m: Int, n: Int, k: Int,
+                      a: UnsafePointer<Float>, _ aOp: Operand,
+                      b: UnsafePointer<Float>, _ bOp: Operand,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool) {
         // Split the larger side of C into blocks of whole 16-row (or 16-column) panels,
         // so every block keeps the kernels' full-width tiles.
         let splitRows = m >= n

@@ -21,7 +21,23 @@ public enum Interrupt {
     @inline(__always) public static var requested: Bool { flag.pointee != 0 }
 
     /// Records an interrupt (what the SIGINT handler does; tests call it directly).
-    public static func request() { flag.pointee = 1 }
+    public static func request() {
+        flag.pointee = 1
+        received.pointee &+= 1
+    }
+
+    /// How many interrupts arrived since the process started: never cleared, so a
+    /// caller can tell a real Ctrl-C (the count moved) from a `raise KeyboardInterrupt`
+    /// in user code, which also ends a statement as "interrupted" (`vis test` stops the
+    /// whole run only for the former).
+    nonisolated(unsafe) static let received: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    /// The number of interrupts so far (see `received`).
+    public static var count: Int32 { received.pointee }
 
     /// Forgets a pending interrupt.
     public static func clear() { flag.pointee = 0 }
@@ -49,13 +65,17 @@ public enum Interrupt {
     /// passes it on to the reader thread, so its read is interrupted all the same.
     public static func installHandler() {
         _ = flag
+        _ = received
         reader.pointee = pthread_self()
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             Interrupt.flag.pointee = 1
             let reader = Interrupt.reader.pointee
             if reader != 0 && pthread_equal(pthread_self(), reader) == 0 {
+                // Counted once, by the handler on the reader thread.
                 pthread_kill(reader, SIGINT)
+            } else {
+                Interrupt.received.pointee &+= 1
             }
         }
         sigemptyset(&action.sa_mask)

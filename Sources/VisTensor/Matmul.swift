@@ -52,6 +52,7 @@ extension Tensor {
                 let av = a.detach().view(shape: [m, k], strides: Array(a.strides.suffix(2)), offset: offA)
                 let bv = b.detach().view(shape: [k, n], strides: Array(b.strides.suffix(2)), offset: offB)
                 try gemm2D(av, bv, into: out.floatPointer + bi * m * n, ldc: n)
+                if Interrupt.requested { break }
                 var d = batch.count - 1
                 while d >= 0 {
                     index[d] += 1; offA += sa[d]; offB += sb[d]
@@ -62,6 +63,8 @@ extension Tensor {
                 }
             }
         }
+        // Ctrl-C stopped the products part way (see `BLAS.gemm`): the half-made result goes.
+        try Interrupt.check()
         if Autograd.needsGraph(a, b) {
             let ra = a.requiresGrad, rb = b.requiresGrad
             Autograd.record(out, "matmul", [a, b]) { g in

@@ -10,7 +10,8 @@ import VisTensor
 ///   vis test [--update] PATH...   run notebooks as tests
 ///   vis bench               the benchmarks
 ///   vis --version
-/// Exit status: 0 on success, 1 for a vis error, 2 for a usage error.
+/// Exit status: 0 on success, 1 for a vis error, 2 for a usage error, 130 when Ctrl-C
+/// stopped the run (128 + SIGINT, as a shell reports a process SIGINT ended).
 let version = "0.2.0"
 let usage = """
 usage: vis                          start the REPL (or run a script piped to standard input)
@@ -24,6 +25,9 @@ usage: vis                          start the REPL (or run a script piped to sta
 
 // First, before any thread exists: threads inherit it (see Denormals).
 Denormals.flushToZero()
+
+/// The exit status of a run Ctrl-C stopped.
+let interruptedStatus: Int32 = 130
 
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -76,10 +80,16 @@ func runScript(_ text: String, name: String, argv: [String]? = nil) -> Int32 {
     if let argv { PythonModules.setArguments(argv, in: session.interpreter.registry) }
     do {
         try session.run(SourceFile(name: name, text: text))
+        // Ctrl-C after the last statement's own check still ends the script as interrupted.
+        if Interrupt.requested {
+            Interrupt.clear()
+            FileHandle.standardError.write(Data("\(name): error: interrupted\n".utf8))
+            return interruptedStatus
+        }
         return 0
     } catch let e as VisError {
         FileHandle.standardError.write(Data((Diagnostic.render(e) + "\n").utf8))
-        return 1
+        return (e as? RuntimeError)?.interrupted == true ? interruptedStatus : 1
     } catch let e as ExitRequest {
         return e.code
     } catch {
@@ -158,8 +168,11 @@ case "test":
     if let bad = paths.first(where: { $0.hasPrefix("-") }) { fail("vis test: unknown option \(bad)\n\(usage)", status: 2) }
     guard !paths.isEmpty else { fail("vis test: give at least one file or folder\n\(usage)", status: 2) }
     status = onLargeStack {
+        // Ctrl-C stops the run (see NotebookTester.interrupted) rather than killing it.
+        Interrupt.installHandler()
         let tester = NotebookTester(prepare: { loadStdlib($0) })
-        return tester.run(paths: paths, update: update) == 0 ? 0 : 1
+        let failed = tester.run(paths: paths, update: update)
+        return tester.interrupted ? interruptedStatus : failed == 0 ? 0 : 1
     }
 case "run":
     args.removeFirst()

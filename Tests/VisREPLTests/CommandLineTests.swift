@@ -246,9 +246,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try vis(["--help"]).status, 0)
     }
 
-    func testCtrlCStopsAScriptWithStatusOne() throws {
+    func testCtrlCStopsAScriptWithStatus130() throws {
         let r = try vis(["-e", "print(\"started\")\nwhile true { }"], interruptAfter: "started")
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 130)
         XCTAssertTrue(r.err.hasPrefix("<-e>:2:1: error: interrupted"), r.err)
     }
 

@@ -307,7 +307,9 @@ final class REPLTerminalTests: XCTestCase {
         let t = try start()
         enter(t, "x = 41\r", shows: ">>> ")
         enter(t, "print(\"looping\"); while true { }\r", shows: "\nlooping\n")
-        enter(t, "\u{3}", shows: "interrupted\n>>> ")
+        // Placed at the statement Ctrl-C stopped, as in a script.
+        enter(t, "\u{3}", shows: "<repl>:1:19: error: interrupted\n")
+        t.expect(">>> ")
         enter(t, "x + 1\r", shows: "x + 1\n42\n>>> ")
     }
 
@@ -317,7 +319,8 @@ final class REPLTerminalTests: XCTestCase {
         enter(t, "a = randn(256, 256)\r", shows: ">>> ")
         // "working" shows once the first product is done, so `b` exists when Ctrl-C comes.
         enter(t, "for i in range(1000000) { b = a @ a; if i == 0 { print(\"working\") } }\r", shows: "\nworking\n")
-        enter(t, "\u{3}", shows: "interrupted\n>>> ")
+        enter(t, "\u{3}", shows: "error: interrupted\n")
+        t.expect(">>> ")
         enter(t, "x + 1\r", shows: "x + 1\n42\n>>> ")
         enter(t, "b.shape\r", shows: "\n[256, 256]\n>>> ")
     }

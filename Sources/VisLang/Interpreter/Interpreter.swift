@@ -100,26 +100,37 @@ public final class Interpreter: Runtime {
     func exec(_ body: [Stmt], _ frame: Frame) throws -> Flow {
         for s in body {
             let flow = try exec(s, frame)
+            // Ctrl-C during the statement (in a native op that ran to its end) stops the
+            // run here, at the statement it arrived in, not at the next one (or never,
+            // after the last): one load per statement.
+            if Interrupt.requested { throw interrupted(s.range) }
             if case .normal = flow { continue }
             return flow
         }
         return .normal
     }
 
-    /// One step of the run (a statement or a loop iteration): spends the step budget
-    /// and polls for Ctrl-C, so even a loop with an empty body can be stopped.
+    /// One loop iteration: spends the step budget and polls for Ctrl-C, so even a loop
+    /// with an empty body can be stopped (statements poll after they run, in `exec(_ body:)`).
     @inline(__always)
     func step(_ range: SourceRange) throws {
         stepBudget &-= 1
         if stepBudget < 0 { throw RuntimeError("step budget exhausted", range, kind: .resourceLimit) }
-        if Interrupt.requested {
-            Interrupt.clear()
-            throw RuntimeError("interrupted", range, interrupted: true)
-        }
+        if Interrupt.requested { throw interrupted(range) }
+    }
+
+    /// The error of a pending Ctrl-C, placed at `range` (the flag is cleared: the
+    /// interrupt is handled once).
+    func interrupted(_ range: SourceRange) -> RuntimeError {
+        Interrupt.clear()
+        return RuntimeError("interrupted", range, interrupted: true)
     }
 
     func exec(_ s: Stmt, _ frame: Frame) throws -> Flow {
-        try step(s.range)
+        // The step budget only: Ctrl-C is looked at after each statement (`exec(_ body:)`),
+        // which covers the start of the next one too, so one look per statement.
+        stepBudget &-= 1
+        if stepBudget < 0 { throw RuntimeError("step budget exhausted", s.range, kind: .resourceLimit) }
         switch s.kind {
         case .expr(let e):
             _ = try eval(e, frame)

@@ -75,6 +75,8 @@ public final class Session {
     func runStatementUnlocated(_ s: Stmt, display: Bool) throws {
         if case .expr(let e) = s.kind {
             let v = try interpreter.eval(e, interpreter.globalFrame)
+            // Ctrl-C during the expression: no display, the interrupt placed here.
+            if Interrupt.requested { throw interpreter.interrupted(s.range) }
             if display, !v.isNone { interpreter.output(try interpreter.at(e.range) { try Repr.userRepr(v) } + "\n") }
             return
         }

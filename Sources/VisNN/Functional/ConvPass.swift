@@ -71,7 +71,10 @@ struct ConvPass {
     static let scratchBudget = 512 << 20
 
     /// Runs the pass. Every tensor given is contiguous float32 of the documented shape.
-    func run() {
+    /// Ctrl-C: each image starts only while no interrupt is pending (a large image's
+    /// products also stop part way, see `BLAS.gemm`), and the pass then throws
+    /// `InterruptError`, so the op's half-made result is discarded.
+    func run() throws {
         let g = geometry
         let kg = g.colRows / groups, og = outChannels / groups
         let needsCol = !g.isPointwise && ((imageIn != nil && (gridOut != nil || weightGrad != nil)) || imageOut != nil)
@@ -112,6 +115,8 @@ struct ConvPass {
             let start = batch * c / chunks, end = batch * (c + 1) / chunks
             let dW = c == 0 || partials.isEmpty ? dW0 : partials[c - 1].floatPointer
             for n in start..<end {
+                // One look at the Ctrl-C flag per image: an image is milliseconds of work.
+                if Interrupt.requested { return }
                 // The column matrix of image n (the image itself for a pointwise conv).
                 var col = UnsafePointer(colBuffer)
                 if let xIn, yOut != nil || dW != nil {
@@ -157,12 +162,14 @@ struct ConvPass {
 
         if workers == 1 {
             work(chunk: 0, colBuffer: cols[0].floatPointer)
+            try Interrupt.check()
         } else {
             let queue = ChunkQueue(count: chunks)
             DispatchQueue.concurrentPerform(iterations: workers) { wk in
                 let colBuffer = cols[wk].floatPointer
                 while let c = queue.next() { work(chunk: c, colBuffer: colBuffer) }
             }
+            try Interrupt.check()
             if let dW0 {
                 let count = outChannels * kg
                 for part in partials {

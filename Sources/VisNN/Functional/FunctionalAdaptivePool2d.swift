@@ -11,7 +11,7 @@ extension Functional {
         let op = "adaptive_avg_pool2d"
         return try ConvCheck.batched(op, x) { x4 in
             try AdaptiveBins.check(op, x4, shown: x.shape, outputSize: outputSize)
-            return adaptivePool(x4, outputSize: outputSize, max: false, op: op)
+            return try adaptivePool(x4, outputSize: outputSize, max: false, op: op)
         }
     }
 
@@ -22,12 +22,12 @@ extension Functional {
         let op = "adaptive_max_pool2d"
         return try ConvCheck.batched(op, x) { x4 in
             try AdaptiveBins.check(op, x4, shown: x.shape, outputSize: outputSize)
-            return adaptivePool(x4, outputSize: outputSize, max: true, op: op)
+            return try adaptivePool(x4, outputSize: outputSize, max: true, op: op)
         }
     }
 
     /// Both adaptive poolings on a checked 4-D input.
-    private static func adaptivePool(_ x: Tensor, outputSize: (Int, Int), max: Bool, op: String) -> Tensor {
+    private static func adaptivePool(_ x: Tensor, outputSize: (Int, Int), max: Bool, op: String) throws -> Tensor {
         // x: [N, C, H, W] -> out: [N, C, oh, ow] (max: indices [N, C, oh, ow], h * W + w within the plane)
         let (oh, ow) = outputSize
         let h = x.shape[2], w = x.shape[3], planes = x.shape[0] * x.shape[1]
@@ -40,7 +40,7 @@ extension Functional {
         let hw = h * w, ohw = oh * ow
         // Each bin holds about (H / oh + 1) * (W / ow + 1) inputs.
         let cost = ohw * (h / oh + 1) * (w / ow + 1)
-        Parallel.forRange(planes, costPerElement: Swift.max(cost, 1)) { p0, p1 in
+        Parallel.forChunks(planes, costPerElement: Swift.max(cost, 1)) { p0, p1 in
             for plane in p0..<p1 {
                 let s = src + plane * hw, d = dst + plane * ohw
                 for oy in 0..<oh {
@@ -72,6 +72,7 @@ extension Functional {
             }
         }
         withExtendedLifetime(xc) {}
+        try Interrupt.check()
         guard record else { return out }
         let xShape = x.shape
         if let indices {

@@ -46,7 +46,7 @@ extension Functional {
         let out = Tensor(uninitialized: outShape)
         let src = UnsafePointer(xc.floatPointer), dst = out.floatPointer
         let hw = g.height * g.width, ohw = g.outH * g.outW
-        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
+        Parallel.forChunks(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
             for plane in p0..<p1 {
                 let s = src + plane * hw, d = dst + plane * ohw
                 for oy in 0..<g.outH {
@@ -63,6 +63,7 @@ extension Functional {
             }
         }
         withExtendedLifetime(xc) {}
+        try Interrupt.check()
         if Autograd.needsGraph(x) {
             let xShape = x.shape
             Autograd.record(out, "avg_pool2d", [x]) { grad in

@@ -94,7 +94,7 @@ extension Functional {
         pass.imageIn = xc
         pass.gridOut = out
         pass.gridBias = bc
-        pass.run()
+        try pass.run()
 
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         if Autograd.needsGraph(inputs) {
@@ -115,7 +115,7 @@ extension Functional {
                     back.gridForData = gc
                     back.imageOut = dx
                 }
-                if needX || needW { back.run() }
+                if needX || needW { try back.run() }
                 let db = needB ? ConvPass.channelSums(gc, channels: o) : nil
                 return hasBias ? [dx, dW.map(Autograd.fresh), db] : [dx, dW.map(Autograd.fresh)]
             }

@@ -94,7 +94,7 @@ extension Functional {
         pass.gridForData = xc
         pass.imageOut = out
         pass.imageBias = bc
-        pass.run()
+        try pass.run()
 
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         if Autograd.needsGraph(inputs) {
@@ -112,7 +112,7 @@ extension Functional {
                     back.gridForWeight = xc
                     back.weightGrad = dW
                 }
-                if needX || needW { back.run() }
+                if needX || needW { try back.run() }
                 let db = needB ? ConvPass.channelSums(gc, channels: cout) : nil
                 return hasBias ? [dx, dW, db] : [dx, dW]
             }

@@ -45,6 +45,8 @@ extension Functional {
             }
         }
         gemm(x2, transposeA: false, w, transposeB: true, into: y, ldc: outF, beta: bias == nil ? 0 : 1)
+        // Ctrl-C stopped a large product part way (see `BLAS.gemm`): the half-made result goes.
+        try Interrupt.check()
 
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         if Autograd.needsGraph(inputs) {

@@ -33,12 +33,13 @@ extension Functional {
         let src = UnsafePointer(xc.floatPointer), dst = out.floatPointer
         let idx = indices?.int64Pointer
         let hw = g.height * g.width, ohw = g.outH * g.outW
-        Parallel.forRange(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
+        Parallel.forChunks(g.planes, costPerElement: Swift.max(ohw &* g.kernelH &* g.kernelW, 1)) { p0, p1 in
             for plane in p0..<p1 {
                 g.maxPlane(src + plane * hw, into: dst + plane * ohw, indices: idx.map { $0 + plane * ohw })
             }
         }
         withExtendedLifetime(xc) {}
+        try Interrupt.check()
         if let indices {
             let xShape = x.shape
             Autograd.record(out, "max_pool2d", [x]) { grad in

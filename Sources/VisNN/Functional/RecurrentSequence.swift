@@ -126,6 +126,8 @@ enum RecurrentSequence {
                 tape.masks.append(nil)
             }
         }
+        // A large product Ctrl-C stopped part way (see `BLAS.gemm`) in the last layer.
+        try Interrupt.check()
         return tape
     }
 
@@ -199,6 +201,8 @@ enum RecurrentSequence {
             withExtendedLifetime((dGx, dGh, dYKeep)) {}
         }
         withExtendedLifetime((tape, ones)) {}
+        // A large product Ctrl-C stopped part way (see `BLAS.gemm`) in the first layer.
+        try Interrupt.check()
         return Gradients(input: dInput, h0: needs.h0 ? dh : nil, c0: needs.c0 ? dc : nil, weights: weightGrads)
     }
 
