@@ -79,6 +79,8 @@ extension Functional {
         guard input.ndim >= 1 else {
             throw TensorError(op, "input must have a class dimension ([C], [N, C] or [N, C, d1, ...]), got a scalar")
         }
+        // An empty input may still declare sizes whose block arithmetic overflows.
+        try Shape.validateExtent(input.shape, op: op)
         if input.ndim == 1 {
             return ClassLayout(batch: 1, classes: input.shape[0], spatial: 1, positionShape: [])
         }
