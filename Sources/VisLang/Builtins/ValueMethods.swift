@@ -107,7 +107,7 @@ enum ValueMethods {
                 let parts = field.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = parts.first.map(String.init) ?? ""
                 let i: Int
-                if name.isEmpty { i = auto; auto += 1 } else if let n = Int(name) { i = n } else {
+                if name.isEmpty { i = auto; auto += 1 } else if let n = Int(name), n >= 0 { i = n } else {
                     throw NativeError("format: only positional fields are supported, got '{\(name)}'")
                 }
                 guard i < args.count else { throw NativeError("format: field {\(i)} has no argument (\(args.count) given)") }
