@@ -86,6 +86,17 @@ enum ListTensor {
                 let expected = depth < s.shape.count ? "a list of length \(s.shape[depth])" : "a number"
                 throw TensorError("tensor", "ragged nested list: expected \(expected) at depth \(depth), got a list of length \(xs.count)")
             }
+            if depth + 1 == s.shape.count {
+                // The innermost lists: numbers checked in place, without a call each.
+                for x in xs {
+                    switch x {
+                    case .bool: try tick(&s.count)
+                    case .int, .float: s.allBool = false; try tick(&s.count)
+                    default: try check(x, depth: depth + 1, &s, context: context)
+                    }
+                }
+                return
+            }
             for x in xs { try check(x, depth: depth + 1, &s, context: context) }
             return
         }
@@ -140,7 +151,16 @@ enum ListTensor {
     /// The second pass: the elements, in order, into the storage.
     static func fill(_ v: Value, _ f: inout Filler) throws {
         switch v {
-        case .list(let l): for x in l.items { try fill(x, &f) }
+        case .list(let l):
+            for x in l.items {
+                // Numbers written in place, without a call each.
+                switch x {
+                case .int(let i): try f.put(int: Int64(i))
+                case .float(let d): try f.put(double: d)
+                case .bool(let b): try f.put(int: b ? 1 : 0)
+                default: try fill(x, &f)
+                }
+            }
         case .tuple(let t): for x in t { try fill(x, &f) }
         case .int(let i): try f.put(int: Int64(i))
         case .bool(let b): try f.put(int: b ? 1 : 0)

@@ -67,22 +67,25 @@ enum TextBuilding {
 
     /// The byte offsets of the non-overlapping occurrences of `needle` in `hay`, left
     /// to right, at most `limit` of them (`limit` < 0: all), given to `found` one by one.
-    static func occurrences(_ hay: [UInt8], _ needle: [UInt8], limit: Int = -1, _ found: (Int) throws -> Void) throws {
-        guard !needle.isEmpty, hay.count >= needle.count else { return }
-        try hay.withUnsafeBytes { h in
-            try needle.withUnsafeBytes { n in
-                guard let hb = h.baseAddress, let nb = n.baseAddress else { return }
-                var from = 0, count = 0
-                while from <= hay.count - needle.count, limit < 0 || count < limit,
-                      let p = find(hb + from, hay.count - from, nb, needle.count) {
-                    let at = hb.distance(to: UnsafeRawPointer(p))
-                    try found(at)
-                    from = at + needle.count
-                    count += 1
-                    if count % chunk == 0 { try Interrupt.check() }
-                }
-            }
+    static func occurrences(_ hay: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>, limit: Int = -1,
+                            _ found: (Int) throws -> Void) throws {
+        guard !needle.isEmpty, hay.count >= needle.count, let hb = hay.baseAddress, let nb = needle.baseAddress else { return }
+        var from = 0, count = 0
+        while from <= hay.count - needle.count, limit < 0 || count < limit,
+              let p = find(UnsafeRawPointer(hb + from), hay.count - from, UnsafeRawPointer(nb), needle.count) {
+            let at = UnsafeRawPointer(hb).distance(to: p)
+            try found(at)
+            from = at + needle.count
+            count += 1
+            if count % chunk == 0 { try Interrupt.check() }
         }
+    }
+
+    /// `body` with the UTF-8 bytes of `a` and `b`, read in place (no copy of a 100 MB
+    /// string).
+    static func withBytes<T>(_ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        var a = a, b = b
+        return try a.withUTF8 { x in try b.withUTF8 { y in try body(x, y) } }
     }
 
     /// `s.replace(old, new, count)`: every (or the first `count`) occurrence of `old`
@@ -104,45 +107,48 @@ enum TextBuilding {
             if done < inserts { out += new }
             return out
         }
-        let hay = Array(s.utf8), needle = Array(old.utf8), with = Array(new.utf8)
-        // Counting stops as soon as the result is known to be too long.
-        let growth = with.count - needle.count
-        let enough = growth > 0 ? (Arith.maxLength - Swift.min(hay.count, Arith.maxLength)) / growth + 1 : Int.max
-        let limit = count < 0 ? enough : Swift.min(count, enough)
-        var matches = 0
-        try occurrences(hay, needle, limit: limit) { _ in matches += 1 }
-        guard matches > 0 else { return s }
-        if matches == enough {
-            throw NativeError("replace: the result would be more than the limit of \(Arith.maxLength) bytes (\(hay.count) bytes, and each replacement adds \(growth))")
+        let with = Array(new.utf8)
+        return try withBytes(s, old) { hay, needle in
+            // Counting stops as soon as the result is known to be too long.
+            let growth = with.count - needle.count
+            let enough = growth > 0 ? (Arith.maxLength - Swift.min(hay.count, Arith.maxLength)) / growth + 1 : Int.max
+            let limit = count < 0 ? enough : Swift.min(count, enough)
+            var matches = 0
+            try occurrences(hay, needle, limit: limit) { _ in matches += 1 }
+            guard matches > 0 else { return s }
+            if matches == enough {
+                throw NativeError("replace: the result would be more than the limit of \(Arith.maxLength) bytes (\(hay.count) bytes, and each replacement adds \(growth))")
+            }
+            try checkSize(sum(hay.count, product(matches, growth)), "replace")
+            var out: [UInt8] = []
+            out.reserveCapacity(hay.count + matches * growth)
+            var copied = 0
+            try occurrences(hay, needle, limit: count) { at in
+                out.append(contentsOf: hay[copied..<at])
+                out.append(contentsOf: with)
+                copied = at + needle.count
+            }
+            out.append(contentsOf: hay[copied...])
+            return String(decoding: out, as: UTF8.self)
         }
-        try checkSize(sum(hay.count, product(matches, growth)), "replace")
-        var out: [UInt8] = []
-        out.reserveCapacity(hay.count + matches * (with.count - needle.count))
-        var copied = 0
-        try occurrences(hay, needle, limit: count) { at in
-            out.append(contentsOf: hay[copied..<at])
-            out.append(contentsOf: with)
-            copied = at + needle.count
-        }
-        out.append(contentsOf: hay[copied...])
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `s.split(sep, maxsplit)` with a non-empty separator: the pieces between
     /// occurrences, at most `Arith.maxLength` of them.
     static func split(_ s: String, _ sep: String, maxsplit: Int) throws -> [Value] {
-        let hay = Array(s.utf8), needle = Array(sep.utf8)
-        var pieces: [Value] = []
-        var start = 0
-        try occurrences(hay, needle, limit: maxsplit) { at in
-            guard pieces.count < Arith.maxLength else {
-                throw NativeError("split: more than \(Arith.maxLength) pieces, more than a list may hold")
+        try withBytes(s, sep) { hay, needle in
+            var pieces: [Value] = []
+            var start = 0
+            try occurrences(hay, needle, limit: maxsplit) { at in
+                guard pieces.count < Arith.maxLength else {
+                    throw NativeError("split: more than \(Arith.maxLength) pieces, more than a list may hold")
+                }
+                pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: hay[start..<at]), as: UTF8.self)))
+                start = at + needle.count
             }
-            pieces.append(.string(String(decoding: hay[start..<at], as: UTF8.self)))
-            start = at + needle.count
+            pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: hay[start...]), as: UTF8.self)))
+            return pieces
         }
-        pieces.append(.string(String(decoding: hay[start...], as: UTF8.self)))
-        return pieces
     }
 
     /// `sep.join(parts)`: the total size is checked before the string is built.
