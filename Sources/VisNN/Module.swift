@@ -107,8 +107,9 @@ open class Module {
     /// Evaluation mode (`train(false)`).
     public func eval() { train(false) }
 
-    /// The PyTorch-style printed tree, written in one pass (linear in the text; see
-    /// `formatTree` for the layout).
+    /// The PyTorch-style printed tree, written in one pass (linear in the text):
+    /// `Name(args)` for a leaf, else `Name(` then each child two spaces further in as
+    /// `(name): ` and its own tree, then `)`.
     public var tree: String {
         var out = ""
         walk(enter: { m, name, _, depth in
@@ -120,19 +121,5 @@ open class Module {
             if !m.children.isEmpty { out += "\n" + String(repeating: " ", count: 2 * depth) + ")" }
         })
         return out
-    }
-
-    /// PyTorch's printed form of a module from its parts: `Name(args)` for a leaf, else
-    /// `Name(` then each child's (already formatted) tree indented under `(name): `.
-    public static func formatTree(typeName: String, extraRepr: String, children: [(String, String)]) -> String {
-        if children.isEmpty { return "\(typeName)(\(extraRepr))" }
-        var lines = ["\(typeName)(" + extraRepr]
-        for (name, childTree) in children {
-            let sub = childTree.split(separator: "\n", omittingEmptySubsequences: false)
-            lines.append("  (\(name)): " + (sub.first.map(String.init) ?? ""))
-            for l in sub.dropFirst() { lines.append("  " + l) }
-        }
-        lines.append(")")
-        return lines.joined(separator: "\n")
     }
 }
