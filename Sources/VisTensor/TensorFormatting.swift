@@ -114,14 +114,38 @@ struct TensorPrinter {
         return Array(0..<n).map { Optional($0) }
     }
 
-    /// Storage offsets of every element that will be printed, in order.
+    /// The most text a tensor prints as: output past it ends in `...` (the same cap as
+    /// vis strings, `Arith.maxLength`). Shapes like `[2] * 30` are not summarised (no
+    /// dimension is longer than twice the edge items) and would print gigabytes.
+    nonisolated(unsafe) static var maxOutput = 100_000_000
+
+    /// Storage offsets of the elements that will be printed, in order, walked with an
+    /// odometer over the dimensions (no recursion: a tensor may have 100,000
+    /// dimensions), and no more than the output cap can show.
     private func shownOffsets() -> [Int] {
+        let shown = (0..<t.ndim).map { d in shownIndices(d).compactMap { $0 } }
+        guard !shown.contains(where: \.isEmpty) else { return [] }
         var out: [Int] = []
-        func walk(_ dim: Int, _ base: Int) {
-            if dim == t.ndim { out.append(base); return }
-            for case let i? in shownIndices(dim) { walk(dim + 1, base + i * t.strides[dim]) }
+        var position = [Int](repeating: 0, count: t.ndim)
+        var base = t.offset + zip(shown, t.strides).reduce(0) { $0 + $1.0[0] * $1.1 }
+        let limit = TensorPrinter.maxOutput / 3  // each element takes at least "x, "
+        while out.count < limit {
+            out.append(base)
+            // The last dimension moves fastest; a dimension that wraps carries left.
+            var d = t.ndim - 1
+            while d >= 0 {
+                let old = shown[d][position[d]]
+                position[d] += 1
+                if position[d] < shown[d].count {
+                    base += (shown[d][position[d]] - old) * t.strides[d]
+                    break
+                }
+                position[d] = 0
+                base += (shown[d][0] - old) * t.strides[d]
+                d -= 1
+            }
+            if d < 0 { break }
         }
-        walk(0, t.offset)
         return out
     }
 
@@ -191,29 +215,70 @@ struct TensorPrinter {
     }
 
     /// The bracketed elements; `indent` is the column the outermost `[` sits at.
+    /// Written into one string with an explicit stack of open dimensions, so the work
+    /// is linear in the output and the depth of the native stack does not grow with
+    /// the tensor's rank. Past `maxOutput` bytes, or when Ctrl-C is pressed, the text
+    /// ends in `...` (the interrupt stays pending for the interpreter to raise).
     func render(indent: Int) -> String {
         if t.ndim == 0 { return format(at: t.offset) }
-        return render(dim: 0, base: t.offset, indent: indent)
+        /// A dimension whose brackets are open: its shown indices, the next one to
+        /// print, and the storage offset of its start.
+        struct Level { let indices: [Int?]; var next: Int; let base: Int }
+        var out = ""
+        var stack: [Level] = []
+        var cut = false
+        func full() -> Bool {
+            if out.utf8.count > TensorPrinter.maxOutput || Interrupt.requested { cut = true }
+            return cut
+        }
+        // Opens dimension `dim` at `base`: a row is written whole, an outer dimension
+        // is pushed and its first item entered on the next turn.
+        func open(_ dim: Int, _ base: Int) {
+            if dim == t.ndim - 1 {
+                row(base, column: indent + dim, &out)
+            } else {
+                out += "["
+                stack.append(Level(indices: shownIndices(dim), next: 0, base: base))
+            }
+        }
+        open(0, t.offset)
+        while let level = stack.last {
+            let dim = stack.count - 1
+            if full() { break }
+            if level.next == level.indices.count {
+                out += "]"
+                stack.removeLast()
+                continue
+            }
+            if level.next > 0 {
+                out += ","
+                out += String(repeating: "\n", count: t.ndim - dim - 1)
+                out += String(repeating: " ", count: indent + dim + 1)
+            }
+            stack[dim].next += 1
+            if let i = level.indices[level.next] {
+                open(dim + 1, level.base + i * t.strides[dim])
+            } else {
+                out += "..."
+            }
+        }
+        if cut { out += " ..." + String(repeating: "]", count: stack.count) }
+        return out
     }
 
-    private func render(dim: Int, base: Int, indent: Int) -> String {
+    /// One row (the last dimension) at `base`: as many elements per line as fit in the
+    /// line width, continuation lines indented under the `[` at `column`.
+    private func row(_ base: Int, column: Int, _ out: inout String) {
+        let dim = t.ndim - 1
         let indices = shownIndices(dim)
-        if dim == t.ndim - 1 {
-            // A row: as many elements per line as fit in the line width.
-            let items = indices.map { i in i.map { format(at: base + $0 * t.strides[dim]) } ?? " ..." }
-            let perLine = Swift.max(1, (options.lineWidth - indent) / (width + 2))
-            var lines: [String] = []
-            var start = 0
-            while start < items.count {
-                lines.append(items[start..<Swift.min(start + perLine, items.count)].joined(separator: ", "))
-                start += perLine
+        let perLine = Swift.max(1, (options.lineWidth - column) / (width + 2))
+        out += "["
+        for (k, i) in indices.enumerated() {
+            if k > 0 {
+                out += k % perLine == 0 ? ",\n" + String(repeating: " ", count: column + 1) : ", "
             }
-            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
+            out += i.map { format(at: base + $0 * t.strides[dim]) } ?? " ..."
         }
-        let slices = indices.map { i in
-            i.map { render(dim: dim + 1, base: base + $0 * t.strides[dim], indent: indent + 1) } ?? "..."
-        }
-        let separator = "," + String(repeating: "\n", count: t.ndim - dim - 1) + String(repeating: " ", count: indent + 1)
-        return "[" + slices.joined(separator: separator) + "]"
+        out += "]"
     }
 }

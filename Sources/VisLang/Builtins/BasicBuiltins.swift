@@ -26,6 +26,23 @@ public enum BasicBuiltins {
         }
     }
 
+    /// `sum(range(...))` in closed form, n * start + step * n(n-1)/2, so a range of
+    /// 10**12 ints sums at once; an int overflow is the error the loop would give.
+    static func rangeSum(_ r: RangeValue) throws -> Value {
+        let n = r.count
+        guard n > 0 else { return .int(0) }
+        // n(n-1)/2 without overflowing the product: halve the even factor first.
+        let (a, b) = n % 2 == 0 ? (n / 2, n - 1) : (n, (n - 1) / 2)
+        let pairs = a.multipliedReportingOverflow(by: b)
+        let steps = pairs.partialValue.multipliedReportingOverflow(by: r.step)
+        let base = n.multipliedReportingOverflow(by: r.start)
+        let total = base.partialValue.addingReportingOverflow(steps.partialValue)
+        guard !pairs.overflow, !steps.overflow, !base.overflow, !total.overflow else {
+            throw NativeError("integer overflow in sum(\(Repr.repr(.range(r))))")
+        }
+        return .int(total.partialValue)
+    }
+
     /// min/max over arguments or one iterable, with tensors dispatched to tensor reductions.
     static func extreme(_ a: BoundArguments, greater: Bool, _ runtime: Runtime) throws -> Value {
         let name = greater ? "max" : "min"
@@ -113,8 +130,14 @@ public enum BasicBuiltins {
             if case .tensor(let x) = a["values"] {
                 return .tensor(try x.sum(dims: a["dim"].isNone ? [] : a.ints("dim"), keepdim: a.bool("keepdim")))
             }
+            if case .range(let r) = a["values"] { return try rangeSum(r) }
+            // Lazily, so a long generator is never held whole and Ctrl-C stops the loop.
             var acc: Value = .int(0)
-            for x in try Iteration.elements(a["values"], runtime: rt) { acc = try Arith.add(acc, x) }
+            let it = try Iteration.iterator(a["values"])
+            while let x = try it.next() {
+                try rt.checkInterrupt()
+                acc = try Arith.add(acc, x)
+            }
             return acc
         }
         for (name, isAny) in [("any", true), ("all", false)] {

@@ -63,7 +63,10 @@ public enum TensorBuiltins {
             let data = a["data"]
             let x: Tensor
             if case .tensor(let src) = data { x = try src.detach().clone().to(try a.dtype("dtype") ?? src.dtype) } else {
-                x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype("dtype"))
+                switch data {
+                case .list, .tuple: x = try ListTensor.tensor(data, dtype: try a.dtype("dtype"), context: "tensor")
+                default: x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype("dtype"))
+                }
             }
             return try finish(x, a, grad: "requires_grad")
         }

@@ -47,39 +47,51 @@ enum ValueMethods {
         return j
     }
 
+    /// `s.split()`: the runs of non-whitespace, at most `maxsplit + 1` pieces (the last
+    /// keeps the rest of the string, without its leading whitespace), as in Python.
+    static func whitespaceSplit(_ s: String, maxsplit: Int) throws -> [Value] {
+        var pieces: [Value] = []
+        var i = s.startIndex
+        while true {
+            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
+            guard i < s.endIndex else { break }
+            if maxsplit >= 0 && pieces.count == maxsplit {
+                pieces.append(.string(String(s[i...])))
+                break
+            }
+            var j = i
+            while j < s.endIndex, !s[j].isWhitespace { j = s.index(after: j) }
+            pieces.append(.string(String(s[i..<j])))
+            if pieces.count % TextBuilding.chunk == 0 { try Interrupt.check() }
+            i = j
+        }
+        return pieces
+    }
+
     static func table() -> BuiltinTable {
         var t = BuiltinTable()
         // MARK: string
-        t.method("split", on: "string", [Param("sep", .optional(.string), default: Value.none)], "s.split(sep=none): the pieces between separators (runs of whitespace when none).") { a, _ in
-            let s = try string(a)
-            let parts: [String]
-            if a["sep"].isNone {
-                parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-            } else {
-                let sep = try a.string("sep")
-                guard !sep.isEmpty else { throw NativeError("split: empty separator") }
-                parts = s.components(separatedBy: sep)
-            }
-            return .list(ListBox(parts.map { .string($0) }))
+        t.method("split", on: "string", [Param("sep", .optional(.string), default: Value.none), Param("maxsplit", .int, default: .int(-1))],
+                 "s.split(sep=none, maxsplit=-1): the pieces between separators (runs of whitespace when none), splitting at most maxsplit times when it is not -1.\n  \"a,b,c\".split(\",\", 1)") { a, _ in
+            let s = try string(a), maxsplit = try a.int("maxsplit")
+            if a["sep"].isNone { return .list(ListBox(try whitespaceSplit(s, maxsplit: maxsplit))) }
+            let sep = try a.string("sep")
+            guard !sep.isEmpty else { throw NativeError("split: empty separator", kind: .valueError) }
+            return .list(ListBox(try TextBuilding.split(s, sep, maxsplit: maxsplit)))
         }
         t.method("join", on: "string", [Param("items")], "sep.join(items): the strings joined with sep between them.") { a, rt in
-            let parts = try Iteration.elements(a["items"], runtime: rt).map { v -> String in
-                guard case .string(let s) = v else { throw NativeError("join: expected strings, found \(v.typeName)") }
+            let parts = try Iteration.elements(a["items"], runtime: rt).enumerated().map { i, v -> String in
+                guard case .string(let s) = v else { throw NativeError("join: expected strings, found \(v.typeName)", kind: .typeError) }
                 return s
             }
-            return .string(parts.joined(separator: try string(a)))
+            return .string(try TextBuilding.join(parts, string(a)))
         }
         t.method("strip", on: "string", [], "s.strip(): s without leading and trailing whitespace.") { a, _ in
             .string(try string(a).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        t.method("replace", on: "string", [Param("old", .string), Param("new", .string)], "s.replace(old, new): s with every old replaced by new.") { a, _ in
-            let old = try a.string("old")
-            // An empty old string matches between every character, as in Python.
-            guard !old.isEmpty else {
-                let new = try a.string("new")
-                return .string(new + (try string(a)).map { String($0) + new }.joined())
-            }
-            return .string(try string(a).replacingOccurrences(of: old, with: a.string("new")))
+        t.method("replace", on: "string", [Param("old", .string), Param("new", .string), Param("count", .int, default: .int(-1))],
+                 "s.replace(old, new, count=-1): s with every old (or the first count) replaced by new.\n  \"a-b-c\".replace(\"-\", \"+\", 1)") { a, _ in
+            .string(try TextBuilding.replace(string(a), a.string("old"), a.string("new"), count: a.int("count")))
         }
         t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix): true when s begins with prefix.\n  \"img_01.png\".startswith(\"img\")") { a, _ in .bool(try string(a).hasPrefix(a.string("prefix"))) }
         t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix): true when s ends with suffix.\n  path.endswith(\".png\")") { a, _ in .bool(try string(a).hasSuffix(a.string("suffix"))) }
@@ -100,11 +112,13 @@ enum ValueMethods {
                 let parts = field.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = parts.first.map(String.init) ?? ""
                 let i: Int
-                if name.isEmpty { i = auto; auto += 1 } else if let n = Int(name) { i = n } else {
+                if name.isEmpty { i = auto; auto += 1 } else if let n = Int(name), n >= 0 { i = n } else {
                     throw NativeError("format: only positional fields are supported, got '{\(name)}'")
                 }
                 guard i < args.count else { throw NativeError("format: field {\(i)} has no argument (\(args.count) given)") }
-                out += try Format.apply(args[i], parts.count > 1 ? String(parts[1]) : "")
+                let piece = try Format.apply(args[i], parts.count > 1 ? String(parts[1]) : "")
+                try TextBuilding.checkSize(TextBuilding.sum(out.utf8.count, piece.utf8.count), "format")
+                out += piece
             }
             return .string(out)
         }

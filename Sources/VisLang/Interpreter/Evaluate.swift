@@ -22,7 +22,9 @@ extension Interpreter {
                 case .text(let t): out += t
                 case .expr(let x, let spec):
                     let v = try eval(x, frame)
-                    out += try at(x.range) { try Format.apply(v, spec) }
+                    let piece = try at(x.range) { try Format.apply(v, spec) }
+                    try at(x.range) { try TextBuilding.checkSize(TextBuilding.sum(out.utf8.count, piece.utf8.count), "f-string") }
+                    out += piece
                 }
             }
             return .string(out)

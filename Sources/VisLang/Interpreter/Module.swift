@@ -17,38 +17,125 @@ public protocol ModuleObject: NativeObject {
     var extraRepr: String { get }
 }
 
+/// Where `ModuleObject.walkTree` is: the module, its depth (0 for the root), its name
+/// in its parent ("" for the root) and the dotted prefix of its entries ("" for the
+/// root, "features.0." below).
+public struct ModuleVisit {
+    public let module: ModuleObject
+    public let depth: Int
+    public let name: String
+    public let prefix: String
+}
+
+/// A module whose children `walkTree` is visiting, and the next child.
+private struct OpenModule {
+    let visit: ModuleVisit
+    let children: [(String, ModuleObject)]
+    var next: Int
+}
+
+/// Stops `moduleTree` once the text is long enough.
+private struct TreeCut: Error {}
+
 extension ModuleObject {
+    /// Visits this module and every descendant, depth first in registration order:
+    /// `enter` before a module's children, `leave` after them. Iterative, with the
+    /// dotted prefix kept on one growing string, so a Sequential nested 10,000 deep is
+    /// walked in time linear in its size and does not overflow the native stack. A
+    /// module met again inside itself (a cycle) is not entered again.
+    /// Where `descend` says no, the module's children are not visited.
+    public func walkTree(enter: (ModuleVisit) throws -> Void, leave: ((ModuleVisit) throws -> Void)? = nil,
+                         descend: ((ModuleVisit) -> Bool)? = nil) rethrows {
+        var prefix = ""
+        var path: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        let root = ModuleVisit(module: self, depth: 0, name: "", prefix: "")
+        try enter(root)
+        var stack = [OpenModule(visit: root, children: descend?(root) == false ? [] : childModules, next: 0)]
+        while let top = stack.last {
+            if top.next == top.children.count {
+                stack.removeLast()
+                path.remove(ObjectIdentifier(top.visit.module))
+                if top.visit.depth > 0 { prefix.removeLast(top.visit.name.count + 1) }
+                try leave?(top.visit)
+                continue
+            }
+            stack[stack.count - 1].next += 1
+            let (name, child) = top.children[top.next]
+            guard path.insert(ObjectIdentifier(child)).inserted else { continue }
+            prefix += name + "."
+            let visit = ModuleVisit(module: child, depth: stack.count, name: name, prefix: prefix)
+            try enter(visit)
+            stack.append(OpenModule(visit: visit, children: descend?(visit) == false ? [] : child.childModules, next: 0))
+        }
+    }
+
     /// Every parameter with its dotted name, depth first in registration order.
     public func namedParameters(prefix: String = "") -> [(String, Tensor)] {
-        var out = ownParameters.map { (prefix + $0.0, $0.1) }
-        for (name, child) in childModules { out += child.namedParameters(prefix: prefix + name + ".") }
+        var out: [(String, Tensor)] = []
+        walkTree { v in for (n, t) in v.module.ownParameters { out.append((prefix + v.prefix + n, t)) } }
         return out
     }
 
     /// Every buffer with its dotted name.
     public func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
-        var out = ownBuffers.map { (prefix + $0.0, $0.1) }
-        for (name, child) in childModules { out += child.namedBuffers(prefix: prefix + name + ".") }
+        var out: [(String, Tensor)] = []
+        walkTree { v in for (n, t) in v.module.ownBuffers { out.append((prefix + v.prefix + n, t)) } }
         return out
     }
 
     /// Parameters and buffers by name, PyTorch's `state_dict()` order (each module's
     /// parameters, then its buffers, then its children).
     public func stateEntries(prefix: String = "") -> [(String, Tensor)] {
-        var out = ownParameters.map { (prefix + $0.0, $0.1) } + ownBuffers.map { (prefix + $0.0, $0.1) }
-        for (name, child) in childModules { out += child.stateEntries(prefix: prefix + name + ".") }
+        var out: [(String, Tensor)] = []
+        walkTree { v in
+            for (n, t) in v.module.ownParameters { out.append((prefix + v.prefix + n, t)) }
+            for (n, t) in v.module.ownBuffers { out.append((prefix + v.prefix + n, t)) }
+        }
+        return out
+    }
+
+    /// Every module with its dotted name ("" for this one), each module once (a module
+    /// registered twice keeps its first name), as PyTorch's `named_modules()`.
+    public func namedModules(prefix: String = "", removeDuplicate: Bool = true) -> [(String, ModuleObject)] {
+        var out: [(String, ModuleObject)] = []
+        var seen = Set<ObjectIdentifier>()
+        walkTree { v in
+            guard !removeDuplicate || seen.insert(ObjectIdentifier(v.module)).inserted else { return }
+            let dotted = prefix.isEmpty ? String(v.prefix.dropLast()) : prefix + (v.prefix.isEmpty ? "" : "." + v.prefix.dropLast())
+            out.append((dotted, v.module))
+        }
         return out
     }
 
     /// Sets training mode here and in every descendant.
     public func setTraining(_ on: Bool) {
-        isTraining = on
-        for (_, c) in childModules { c.setTraining(on) }
+        walkTree { v in
+            let m = v.module
+            m.isTraining = on
+        }
     }
 
-    /// The PyTorch-style printed tree.
+    /// The PyTorch-style printed tree: `Name(args)` for a leaf, else `Name(` then each
+    /// child as `(name): ...` two spaces further in, then `)`. Written in one pass
+    /// (linear in the text); a tree longer than `Arith.maxLength` bytes, or one being
+    /// printed when Ctrl-C is pressed, ends in a line `...`.
     public var moduleTree: String {
-        Module.formatTree(typeName: typeName, extraRepr: extraRepr, children: childModules.map { ($0.0, $0.1.moduleTree) })
+        var out = ""
+        do {
+            try walkTree(enter: { v in
+                let indent = String(repeating: " ", count: 2 * v.depth)
+                if v.depth > 0 { out += "\n" + indent + "(" + v.name + "): " }
+                let leaf = v.module.childModules.isEmpty
+                let header = v.module.typeName + "(" + v.module.extraRepr + (leaf ? ")" : "")
+                out += header.contains("\n") ? header.replacingOccurrences(of: "\n", with: "\n" + indent) : header
+                if out.utf8.count > Arith.maxLength || Interrupt.requested { throw TreeCut() }
+            }, leave: { v in
+                if !v.module.childModules.isEmpty { out += "\n" + String(repeating: " ", count: 2 * v.depth) + ")" }
+            })
+        } catch {
+            out += "\n..."
+        }
+        return out
     }
 
     /// Loads named tensors into this module's parameters and buffers (lazy layers
@@ -62,11 +149,10 @@ extension ModuleObject {
 
     /// Gives native lazy layers anywhere in the tree their sizes from `entries`.
     func materializeLazy(_ entries: [String: Tensor], prefix: String) throws {
-        if let n = self as? NativeModule {
-            try n.module.materializeLazy(from: entries, prefix: prefix)
-            return
-        }
-        for (name, c) in childModules { try c.materializeLazy(entries, prefix: prefix + name + ".") }
+        // A native module materializes its own subtree; model blocks around it are walked.
+        try walkTree(enter: { v in
+            if let n = v.module as? NativeModule { try n.module.materializeLazy(from: entries, prefix: prefix + v.prefix) }
+        }, descend: { !($0.module is NativeModule) })
     }
 }
 
@@ -110,11 +196,14 @@ enum ModuleMembers {
         t.method("named_children", [], "m.named_children(): (name, module) pairs of the direct children.") { a, _ in
             .list(ListBox(try module(a).childModules.map { .tuple([.string($0.0), .object($0.1)]) }))
         }
-        t.method("modules", [], "m.modules(): the module itself and every descendant, depth first.") { a, _ in
-            var out: [Value] = []
-            func walk(_ x: ModuleObject) { out.append(.object(x)); x.childModules.forEach { walk($0.1) } }
-            walk(try module(a))
-            return .list(ListBox(out))
+        t.method("modules", [], "m.modules(): the module itself and every descendant, depth first, each once.") { a, _ in
+            .list(ListBox(try module(a).namedModules().map { .object($0.1) }))
+        }
+        t.method("named_modules", [Param("memo", default: Value.none), Param("prefix", .string, default: .string("")), Param("remove_duplicate", .bool, default: .bool(true))],
+                 "m.named_modules(memo=none, prefix=\"\", remove_duplicate=true): (name, module) pairs of the module (named prefix, \"\" by default) and every descendant, depth first, each module once unless remove_duplicate is false.\n  for name, layer in model.named_modules() { print(name) }") { a, _ in
+            guard a["memo"].isNone else { throw NativeError("named_modules: memo is not supported (leave it none)") }
+            return .list(ListBox(try module(a).namedModules(prefix: a.string("prefix"), removeDuplicate: a.bool("remove_duplicate"))
+                .map { .tuple([.string($0.0), .object($0.1)]) }))
         }
         t.method("train", [Param("mode", .bool, default: .bool(true))], "m.train(mode=true): sets training mode here and in every child; returns the module.") { a, _ in
             let m = try module(a)
@@ -132,11 +221,7 @@ enum ModuleMembers {
         }
         t.method("apply", [Param("fn", .callable)], "m.apply(fn): calls fn on every child (children first, recursively), then on the module itself; returns the module.\n  net.apply(init_weights)") { a, rt in
             let m = try module(a)
-            func walk(_ x: ModuleObject) throws {
-                for (_, c) in x.childModules { try walk(c) }
-                _ = try rt.call(a["fn"], [.object(x)], keywords: [])
-            }
-            try walk(m)
+            try m.walkTree(enter: { _ in }, leave: { v in _ = try rt.call(a["fn"], [.object(v.module)], keywords: []) })
             return .object(m)
         }
         t.method("state_dict", [], "m.state_dict(): a dict of every parameter and buffer by PyTorch's key names, detached.") { a, _ in

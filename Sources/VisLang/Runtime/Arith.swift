@@ -102,7 +102,7 @@ public enum Arith {
             return .string(String(repeating: s, count: Swift.max(n, 0)))
         case (.mul, .list(let l), .int(let n)), (.mul, .int(let n), .list(let l)):
             guard repetitionFits(n, l.items.count) else { throw NativeError("list repetition is too large (\(n) copies of \(l.items.count) element\(l.items.count == 1 ? "" : "s"); the limit is \(maxLength) elements)") }
-            return .list(ListBox(Array([[Value]](repeating: l.items, count: Swift.max(n, 0)).joined())))
+            return .list(ListBox(try repeated(l.items, Swift.max(n, 0))))
         case (.mod, .string(let s), _): return .string(try Format.percent(s, b))
         default:
             throw NativeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)", kind: .typeError)
@@ -113,6 +113,25 @@ public enum Arith {
     /// `+=` and `extend` build: beyond it they raise an error rather than attempt an
     /// enormous allocation. The fuzz tests lower it to keep generated programs small.
     nonisolated(unsafe) public static var maxLength = 100_000_000
+
+    /// `n` copies of `items` one after another (`[0] * 10**8`): one fill for a single
+    /// element, else copies appended into reserved space, polling for Ctrl-C between
+    /// chunks. The caller has checked the size.
+    static func repeated(_ items: [Value], _ n: Int) throws -> [Value] {
+        if items.count == 1 { return [Value](repeating: items[0], count: n) }
+        var out: [Value] = []
+        out.reserveCapacity(n * items.count)
+        var sinceCheck = 0
+        for _ in 0..<n {
+            out.append(contentsOf: items)
+            sinceCheck += items.count
+            if sinceCheck >= 1 << 16 {
+                sinceCheck = 0
+                try Interrupt.check()
+            }
+        }
+        return out
+    }
 
     /// True when `n` copies of something of `size` stay within `maxLength`.
     static func repetitionFits(_ n: Int, _ size: Int) -> Bool {

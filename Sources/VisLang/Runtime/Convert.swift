@@ -13,7 +13,7 @@ public enum Convert {
             return try Tensor(literal: .int(Int64(i)), dtype: .int64)
         case .float(let d): return Tensor.scalar(d)
         case .bool(let b): return Tensor.scalar(b ? 1 : 0, dtype: .bool)
-        case .list, .tuple: return try Tensor(literal: literal(v, context: context))
+        case .list, .tuple: return try ListTensor.tensor(v, dtype: nil, context: context)
         default: throw NativeError("\(context) must be a tensor or a number, got \(v.typeName)")
         }
     }

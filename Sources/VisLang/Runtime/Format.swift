@@ -170,7 +170,9 @@ public enum Format {
             // printf flags: `-` aligns left; otherwise a width aligns right, strings too.
             var flags = spec
             if flags.hasPrefix("-") { flags = "<" + flags.dropFirst() } else if t == "s" || t == "r", !flags.isEmpty { flags = ">" + flags }
-            out += t == "r" ? try apply(.string(Repr.userRepr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
+            let piece = t == "r" ? try apply(.string(Repr.userRepr(v)), flags) : try apply(v, flags + (t == "s" ? "" : String(t)))
+            try TextBuilding.checkSize(TextBuilding.sum(out.utf8.count, piece.utf8.count), "%")
+            out += piece
         }
         guard i == values.count else { throw NativeError("not all arguments converted during string formatting") }
         return out

@@ -73,16 +73,23 @@ public enum Iteration {
         }
     }
 
-    /// All elements of a finite iterable.
+    /// All elements of a finite iterable, at most `Arith.maxLength` of them: a longer
+    /// range is refused before anything is built, and a generator that yields more is
+    /// stopped with an error (`list(range(10**9))` must not fill the memory).
     public static func elements(_ v: Value, runtime: Runtime? = nil) throws -> [Value] {
         switch v {
         case .list(let l): return l.items
         case .tuple(let t): return t
+        case .range(let r) where r.count > Arith.maxLength:
+            throw NativeError("\(Repr.repr(v)) has \(r.count) elements, too many to hold in a list (the limit is \(Arith.maxLength))")
         default:
             let it = try iterator(v)
             var out: [Value] = []
             while let x = try it.next() {
                 try runtime?.checkInterrupt()
+                guard out.count < Arith.maxLength else {
+                    throw NativeError("\(v.typeName) yields more than \(Arith.maxLength) elements, too many to hold in a list")
+                }
                 out.append(x)
             }
             return out

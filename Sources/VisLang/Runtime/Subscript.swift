@@ -136,7 +136,7 @@ public enum Subscript {
                 case .bool(let b): return .tensor(Tensor.scalar(b ? 1 : 0, dtype: .bool))
                 case .tensor(let t): return .tensor(t)
                 case .list, .tuple:
-                    let t = try Tensor(literal: Convert.literal(v, context: "index"))
+                    let t = try ListTensor.tensor(v, dtype: nil, context: "index")
                     return .tensor(t.dtype == .bool ? t : try t.to(.int64))
                 default: throw NativeError("tensor indices must be ints, slices, ..., none, or int64/bool tensors, got \(v.typeName)")
                 }

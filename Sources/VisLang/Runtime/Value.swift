@@ -94,6 +94,9 @@ public final class ListBox {
     /// The elements.
     public var items: [Value]
     public init(_ items: [Value]) { self.items = items }
+    /// Nested lists and dicts are released one by one rather than by recursion (see
+    /// `ContainerRelease`): `x = [x]` in a loop builds millions of levels.
+    deinit { ContainerRelease.dismantle(&items) }
 }
 
 /// A key of a dict: strings and ints, as LANGUAGE.md allows (bools count as ints).
@@ -134,6 +137,22 @@ public final class DictBox {
     private var storage: [DictKey: Value] = [:]
 
     public init() {}
+    /// Nested lists and dicts are released one by one rather than by recursion (see
+    /// `ContainerRelease`).
+    deinit {
+        guard storage.values.contains(where: ContainerRelease.isContainer) else { return }
+        var values = Array(storage.values)
+        storage = [:]
+        ContainerRelease.dismantle(&values)
+    }
+
+    /// Empties the dict, handing back its values (for `ContainerRelease`).
+    func takeValues() -> [Value] {
+        let values = Array(storage.values)
+        storage = [:]
+        keys = []
+        return values
+    }
     /// A dict holding `pairs` in order.
     public init(_ pairs: [(DictKey, Value)]) { for (k, v) in pairs { self[k] = v } }
 

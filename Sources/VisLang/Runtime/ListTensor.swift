@@ -1,0 +1,177 @@
+import VisTensor
+
+/// Nested lists of numbers straight into a tensor's storage (`tensor([[1, 2], [3, 4]])`).
+///
+/// The values are read twice, once to check the shape and find the dtype and once to
+/// fill the storage, so no intermediate tree is built (a `TensorLiteral` per element
+/// cost a heap box each: `tensor([0] * 100000000)` took gigabytes and could not be
+/// stopped). The shape is checked against `Shape.maxElements` before anything is
+/// allocated, and both passes poll for Ctrl-C every `ListTensor.chunk` elements.
+enum ListTensor {
+    /// How many elements are read between two polls of the interrupt flag.
+    static let chunk = 1 << 16
+    /// The deepest nesting of lists accepted (tensors have far fewer dimensions).
+    static let maxDepth = 64
+
+    /// What the first pass learns: the shape, whether every element is a bool, and
+    /// whether any is a float (for the int64 check).
+    struct Survey {
+        var shape: [Int] = []
+        var allBool = true
+        var count = 0
+    }
+
+    /// The tensor holding the nested list `v` (a list or tuple of numbers, bools,
+    /// one-element tensors, or tensors of equal shape), with `dtype` or float32 (bool
+    /// for all-bool data). `context` names the operation in errors.
+    static func tensor(_ v: Value, dtype: DType?, context: String) throws -> Tensor {
+        let shape = try probeShape(v, context: context)
+        try Shape.validate(shape, op: "tensor")
+        var survey = Survey(shape: shape)
+        try check(v, depth: 0, &survey, context: context)
+        let dt = dtype ?? (survey.allBool && survey.count > 0 ? .bool : .float32)
+        let n = Shape.numel(shape)
+        let storage = Storage(byteCount: Swift.max(n, 1) * dt.size)
+        var filler = Filler(storage: storage, dtype: dt)
+        try fill(v, &filler)
+        return Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dt)
+    }
+
+    /// The shape read along the first elements: each list's length, then the shape of a
+    /// tensor found at the bottom.
+    static func probeShape(_ v: Value, context: String) throws -> [Int] {
+        var shape: [Int] = []
+        var probe = v
+        while true {
+            switch probe {
+            case .list(let l):
+                shape.append(l.items.count)
+                guard let first = l.items.first else { return shape }
+                probe = first
+            case .tuple(let items):
+                shape.append(items.count)
+                guard let first = items.first else { return shape }
+                probe = first
+            case .tensor(let t):
+                return shape + t.shape
+            default:
+                return shape
+            }
+            guard shape.count < maxDepth else { throw NativeError("\(context): list nested too deeply (more than \(maxDepth) levels)") }
+        }
+    }
+
+    /// The items of a list or tuple, or nil for anything else.
+    @inline(__always)
+    static func items(_ v: Value) -> [Value]? {
+        switch v {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        default: return nil
+        }
+    }
+
+    /// Counts an element read, polling for Ctrl-C once per chunk.
+    @inline(__always)
+    static func tick(_ count: inout Int) throws {
+        count += 1
+        if count & (chunk - 1) == 0 { try Interrupt.check() }
+    }
+
+    /// The first pass: every list has the length the shape says at its depth, every
+    /// element is a number, a bool or a tensor of the remaining shape.
+    static func check(_ v: Value, depth: Int, _ s: inout Survey, context: String) throws {
+        if let xs = items(v) {
+            guard depth < s.shape.count, xs.count == s.shape[depth] else {
+                let expected = depth < s.shape.count ? "a list of length \(s.shape[depth])" : "a number"
+                throw TensorError("tensor", "ragged nested list: expected \(expected) at depth \(depth), got a list of length \(xs.count)")
+            }
+            if depth + 1 == s.shape.count {
+                // The innermost lists: numbers checked in place, without a call each.
+                for x in xs {
+                    switch x {
+                    case .bool: try tick(&s.count)
+                    case .int, .float: s.allBool = false; try tick(&s.count)
+                    default: try check(x, depth: depth + 1, &s, context: context)
+                    }
+                }
+                return
+            }
+            for x in xs { try check(x, depth: depth + 1, &s, context: context) }
+            return
+        }
+        switch v {
+        case .bool: break
+        case .int, .float: s.allBool = false
+        case .tensor(let t):
+            let rest = Array(s.shape[Swift.min(depth, s.shape.count)...])
+            guard t.shape == rest else {
+                throw TensorError("tensor", "ragged nested list: expected \(rest.isEmpty ? "a number" : "a tensor of shape \(shapeString(rest))") at depth \(depth), got a tensor of shape \(shapeString(t.shape))")
+            }
+            if t.dtype != .bool { s.allBool = false }
+            s.count += t.count
+            if s.count & (chunk - 1) < t.count { try Interrupt.check() }
+            return
+        default:
+            throw NativeError("\(context): expected numbers in a nested list, found \(v.typeName)")
+        }
+        guard depth == s.shape.count else {
+            throw TensorError("tensor", "ragged nested list: expected a list of length \(s.shape[depth]) at depth \(depth), got a number")
+        }
+        try tick(&s.count)
+    }
+
+    /// Writes elements into storage in order, converting to its dtype.
+    struct Filler {
+        let storage: Storage
+        let dtype: DType
+        var index = 0
+
+        mutating func put(int x: Int64) throws {
+            switch dtype {
+            case .float32: storage.floats[index] = Float(x)
+            case .int64: storage.int64s[index] = x
+            case .bool: storage.bools[index] = x != 0
+            }
+            try ListTensor.tick(&index)
+        }
+
+        mutating func put(double d: Double) throws {
+            switch dtype {
+            case .float32: storage.floats[index] = Float(d)
+            case .int64:
+                guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw TensorError("tensor", "value \(Repr.float(d)) does not fit int64") }
+                storage.int64s[index] = Int64(d)
+            case .bool: storage.bools[index] = d != 0
+            }
+            try ListTensor.tick(&index)
+        }
+    }
+
+    /// The second pass: the elements, in order, into the storage.
+    static func fill(_ v: Value, _ f: inout Filler) throws {
+        switch v {
+        case .list(let l):
+            for x in l.items {
+                // Numbers written in place, without a call each.
+                switch x {
+                case .int(let i): try f.put(int: Int64(i))
+                case .float(let d): try f.put(double: d)
+                case .bool(let b): try f.put(int: b ? 1 : 0)
+                default: try fill(x, &f)
+                }
+            }
+        case .tuple(let t): for x in t { try fill(x, &f) }
+        case .int(let i): try f.put(int: Int64(i))
+        case .bool(let b): try f.put(int: b ? 1 : 0)
+        case .float(let d): try f.put(double: d)
+        case .tensor(let t):
+            if t.dtype == .int64 {
+                for x in t.toInt64Array() { try f.put(int: x) }
+            } else {
+                for x in t.toDoubleArray() { try f.put(double: x) }
+            }
+        default: break  // the first pass rejected everything else
+        }
+    }
+}
