@@ -31,8 +31,18 @@ public enum TensorBuiltins {
         a[name].isNone ? [] : try a.ints(name)
     }
 
+    /// The tensors of a list argument (`cat`, `stack`): a list may hold 10^8 entries, so
+    /// the message context is built only for an element that fails, and Ctrl-C is polled
+    /// between chunks.
     static func tensors(_ values: [Value], _ fn: String) throws -> [Tensor] {
-        try values.enumerated().map { i, v in try Convert.tensor(v, context: "\(fn): element \(i)") }
+        var out: [Tensor] = []
+        out.reserveCapacity(values.count)
+        for (i, v) in values.enumerated() {
+            if i & 0xFFFF == 0xFFFF { try Interrupt.check() }
+            if case .tensor(let t) = v { out.append(t); continue }
+            out.append(try Convert.tensor(v, context: "\(fn): element \(i)"))
+        }
+        return out
     }
 
     static func list(_ ts: [Tensor]) -> Value { .list(ListBox(ts.map { .tensor($0) })) }

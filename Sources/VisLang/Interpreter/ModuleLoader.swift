@@ -65,7 +65,7 @@ public final class ModuleLoader {
     /// `from torch.utils.data import DataLoader`); they win over files of the same name.
     /// vis's short aliases (`nn`, `F`, `transforms`, `models`) are not importable names,
     /// as in Python, so `import models` loads `models.vis`.
-    public static let builtinRoots: Set<String> = ["torch", "torchvision", "math", "random", "time", "os", "json", "sys", "argparse", "shutil", "glob"]
+    public static let builtinRoots: Set<String> = ["torch", "torchvision", "math", "random", "time", "os", "json", "sys", "argparse", "shutil", "glob", "tempfile"]
 
     /// The built-in module `dotted` names, nil when its first part is not a built-in root.
     func builtinModule(_ dotted: [String], registry: BuiltinRegistry) throws -> Value? {

@@ -1,5 +1,5 @@
 /// Python's everyday modules as module values (`math`, `random`, `time`, `os`, `os.path`,
-/// `json`, `sys`, `argparse`, `shutil`, `glob`) and `open`, for data and training scripts ported from Python.
+/// `json`, `sys`, `argparse`, `shutil`, `glob`, `tempfile`) and `open`, for data and training scripts ported from Python.
 public enum PythonModules {
     /// The modules as global constants, and `open` as a global function.
     static func table(registry: BuiltinRegistry) -> BuiltinTable {
@@ -9,7 +9,8 @@ public enum PythonModules {
                        ("time", .object(TimeModule.make())), ("os", .object(OSModule.make())),
                        ("json", .object(JSONModule.make())), ("sys", .object(sys)),
                        ("argparse", .object(ArgParse.make(sys: sys))), ("shutil", .object(OSModule.makeShutil())),
-                       ("glob", .object(GlobModule.make()))]
+                       ("glob", .object(GlobModule.make())),
+                       ("tempfile", .object(TempfileModule.make()))]
         FileObject.add(to: &t)
         return t
     }
