@@ -27,7 +27,8 @@ public struct IDXArray {
             let o = 4 + 4 * d
             shape.append(Int(data[o]) << 24 | Int(data[o + 1]) << 16 | Int(data[o + 2]) << 8 | Int(data[o + 3]))
         }
-        try Shape.validate(shape, op: "idx")
+        // The size check's error names the file, as every other error here does.
+        do { try Shape.validate(shape, op: "idx") } catch let e as TensorError { throw fail(e.reason) }
         let start = 4 + 4 * ndim
         let count = Shape.numel(shape)
         guard data.count - start >= count else {
