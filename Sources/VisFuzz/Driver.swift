@@ -19,6 +19,9 @@ enum Driver {
     static let env = ProcessInfo.processInfo.environment
     static let seed = UInt64(env["VIS_FUZZ_SEED"] ?? "") ?? 0x5EED_F00D
     static let root = Corpus.checkout()
+    /// The exit status of `replay` and `program` when the property broke without a
+    /// signal (1 is what the sanitizer runtime's handler exits with after a SEGV).
+    static let problemStatus: Int32 = 3
 
     static func main(mode: String) -> Int32 {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -83,7 +86,7 @@ enum Driver {
         print("\(campaign.mode.rawValue) case \(index) (\(kind)), seed \(seed):\n\(text)\n---")
         let result = BigStackWorker().run { campaign.run(index) }.result
         print("outcome: \(result.outcome)\(result.problem.map { "; problem: \($0)" } ?? "")")
-        return result.problem == nil ? 0 : 1
+        return result.problem == nil ? 0 : Driver.problemStatus
     }
 
     static func program() throws -> Int32 {
@@ -95,7 +98,7 @@ enum Driver {
         Campaign.prepareFolder()
         let result = BigStackWorker().run { Runner().check(text) }
         print("outcome: \(result.outcome)\(result.problem.map { "; problem: \($0)" } ?? "")")
-        return result.problem == nil ? 0 : 1
+        return result.problem == nil ? 0 : Driver.problemStatus
     }
 
     static func seeds() throws -> Int32 {

@@ -102,12 +102,17 @@ final class Orchestrator {
             files = " (files in \(dir.path))"
         }
         var minimal = text
-        if stderr != nil && what.hasPrefix("crash") && campaign.mode != .files {
-            minimal = minimise(text)
+        if let stderr, what.hasPrefix("crash") && campaign.mode != .files {
+            minimal = minimise(text, at: Orchestrator.frame(stderr))
             try? Data(minimal.utf8).write(to: out.appendingPathComponent(name + ".min.vis"))
         }
         let location = stderr.map(Orchestrator.location) ?? ""
         return "\(what) in \(campaign.mode.rawValue) case \(i) (\(kind))\(location.isEmpty ? "" : " at \(location)"): \(oneLine(minimal))\(files)\n    replay: VIS_FUZZ_MODE=replay VIS_FUZZ_KIND=\(campaign.mode.rawValue) VIS_FUZZ_SEED=\(Driver.seed) VIS_FUZZ_CASE=\(i) .build-fuzz/release/VisFuzz; saved as \(file.path)"
+    }
+
+    /// The innermost file:line of the project's sources in a crash's report ("" if none).
+    static func frame(_ stderr: String) -> String {
+        location(stderr).components(separatedBy: " -- ").first.flatMap { $0.hasPrefix("Sources/") ? $0 : nil } ?? ""
     }
 
     /// The first source location of the project in a crash's report (the Swift runtime's
@@ -123,16 +128,22 @@ final class Orchestrator {
         return [at, String(fatal.prefix(300))].filter { !$0.isEmpty }.joined(separator: " -- ")
     }
 
-    /// Removes lines, then ever smaller runs of characters, while the program still crashes.
-    func minimise(_ text: String) -> String {
+    /// Removes lines, whole arguments, then ever smaller runs of characters, while the
+    /// program still crashes at the same place (`at`, a file:line; any place when empty).
+    func minimise(_ text: String, at: String) -> String {
         var best = text
         var budget = Int(env["VIS_FUZZ_MINIMISE_RUNS"] ?? "") ?? 60
         func crashes(_ candidate: String) -> Bool {
             budget -= 1
             let file = out.appendingPathComponent("candidate.vis")
+            let log = out.appendingPathComponent("candidate-stderr.txt")
             try? Data(candidate.utf8).write(to: file)
-            let status = (try? spawn(["VIS_FUZZ_MODE": "program", "VIS_FUZZ_FILE": file.path], stderr: nil, limit: 60)) ?? 0
-            return status != 0 && status != 1
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let status = (try? spawn(["VIS_FUZZ_MODE": "program", "VIS_FUZZ_FILE": file.path], stderr: log, limit: 60)) ?? 0
+            // 0: ran; 2: the driver's own error; 3: a broken property without a signal;
+            // -9: killed by the time limit. A crash elsewhere is another bug.
+            guard ![0, 2, Driver.problemStatus, -9].contains(status) else { return false }
+            return at.isEmpty || Orchestrator.frame((try? String(contentsOf: log, encoding: .utf8)) ?? "") == at
         }
         var lines = best.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var i = 0

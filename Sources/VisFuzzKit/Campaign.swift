@@ -60,7 +60,7 @@ public final class Campaign {
             do {
                 try c.write()
             } catch {
-                return (c.format.rawValue, c.program, CaseResult(outcome: "crash", problem: "could not write the case's file: \(error)", seconds: 0))
+                return (c.format.rawValue, c.program, CaseResult(outcome: "problem", problem: "could not write the case's file: \(error)", seconds: 0))
             }
             let result = runner.check(c.program, label: "files case \(index) (\(c.format.rawValue))",
                                       nameInErrors: c.name, namedStatements: c.readingStatements)

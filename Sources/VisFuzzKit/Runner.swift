@@ -5,8 +5,8 @@ import VisTensor
 /// How one fuzz case ended, and what was wrong with it (nil when nothing was).
 public struct CaseResult {
     /// "lex error", "parse error", "runtime error", "ran", "exit", "slow" (stopped by the
-    /// watchdog's interrupt: a hang candidate that Ctrl-C could stop) or "crash" (a
-    /// problem the property forbids, other than a signal).
+    /// watchdog's interrupt: a hang candidate that Ctrl-C could stop) or "problem" (the
+    /// property broken without a signal: see `problem`).
     public var outcome: String
     /// What broke the property (a non-vis error, a badly placed error, an error that does
     /// not name the file, memory past the limit), or nil.
@@ -74,7 +74,7 @@ public final class Runner {
         } catch let e as LexError {
             return result("lex error", Runner.rendering(e))
         } catch {
-            return result("crash", "the lexer threw \(type(of: error)): \(error)")
+            return result("problem", "the lexer threw \(type(of: error)): \(error)")
         }
         let program: [Stmt]
         do {
@@ -83,7 +83,7 @@ public final class Runner {
         } catch let e as VisError {
             return result("parse error", Runner.rendering(e))
         } catch {
-            return result("crash", "the parser threw \(type(of: error)): \(error)")
+            return result("problem", "the parser threw \(type(of: error)): \(error)")
         }
         let session = Session(output: { _ in })
         session.interpreter.stepBudget = stepBudget
@@ -94,15 +94,15 @@ public final class Runner {
                 try session.runStatement(statement, display: true)
             } catch let e as VisError {
                 outcome = "runtime error"
-                if let problem = Runner.rendering(e) { return result("crash", problem) }
+                if let problem = Runner.rendering(e) { return result("problem", problem) }
                 if let needed = nameInErrors, i < namedStatements, !e.message.contains(needed),
                    !((e as? RuntimeError)?.interrupted ?? false) {
-                    return result("crash", "the error does not name '\(needed)': \(Diagnostic.oneLine(e))")
+                    return result("problem", "the error does not name '\(needed)': \(Diagnostic.oneLine(e))")
                 }
             } catch is ExitRequest {
                 outcome = "exit"
             } catch {
-                return result("crash", "running threw \(type(of: error)), not a vis error: \(error)")
+                return result("problem", "running threw \(type(of: error)), not a vis error: \(error)")
             }
         }
         return result(outcome)

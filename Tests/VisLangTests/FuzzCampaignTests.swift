@@ -88,6 +88,43 @@ final class FuzzCampaignTests: XCTestCase {
         }
     }
 
+    /// Found by the file fuzzer: the readers' size checks and MNIST's shape check named
+    /// no file (`load_npy: shape [99999999999] is too large`).
+    func testReaderSizeErrorsNameTheFile() throws {
+        let (savedElements, savedLength) = (Shape.maxElements, Arith.maxLength)
+        Runner.lowerLimits()
+        defer { (Shape.maxElements, Arith.maxLength) = (savedElements, savedLength) }
+        let restore = Campaign.enterTemporaryFolder()
+        defer { restore() }
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        func be32(_ v: Int) -> [UInt8] { (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        let npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0] + le(header.utf8.count, 2) + Array(header.utf8) + [0, 0, 0, 0]
+        let json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[99999999999],\"data_offsets\":[0,4]}}"
+        let safetensors = le(json.utf8.count, 8) + Array(json.utf8) + [0, 0, 0, 0]
+        let images: [UInt8] = [0, 0, 8, 3] + be32(2) + be32(28) + be32(28) + [UInt8](repeating: 7, count: 2 * 28 * 28)
+        let cases: [(files: [(String, [UInt8])], program: String, name: String)] = [
+            ([("big.npy", npy)], "load_npy(\"big.npy\")", "big.npy"),
+            ([("big.safetensors", safetensors)], "load_state_dict(\"big.safetensors\")", "big.safetensors"),
+            ([("m1/train-images-idx3-ubyte", images), ("m1/train-labels-idx1-ubyte", [0, 0, 8, 1] + be32(1 << 24))],
+             "MNIST(root=\"m1\")", "m1/train-labels-idx1-ubyte"),
+            ([("m2/train-images-idx3-ubyte", images), ("m2/train-labels-idx1-ubyte", [0, 0, 8, 1] + be32(3) + [1, 2, 3])],
+             "MNIST(root=\"m2\")", "m2/train-labels-idx1-ubyte"),
+        ]
+        let runner = Runner()
+        for c in cases {
+            for (path, bytes) in c.files {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+            }
+            let result = onThread { runner.check(c.program, nameInErrors: c.name, namedStatements: 1) }
+            XCTAssertEqual(result.outcome, "runtime error", c.program)
+            XCTAssertNil(result.problem, c.program)
+        }
+    }
+
     /// A case still running past the soft limit is interrupted (outcome "slow"), and the
     /// run goes on.
     func testWatchdogInterruptsASlowCase() {
