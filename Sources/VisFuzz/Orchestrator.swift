@@ -4,12 +4,16 @@ import VisFuzzKit
 /// Runs the generator campaigns in child processes and summarises them (see Driver).
 final class Orchestrator {
     let env = Driver.env
+    /// Where findings, progress files and children's error output go.
     let out: URL
     /// The figures of one campaign.
     struct Tally {
+        /// Cases that ran to their end.
         var cases = 0
+        /// Cases by outcome, and by generator / callee / format.
         var outcomes: [String: Int] = [:]
         var kinds: [String: Int] = [:]
+        /// Summary lines of the findings, and of the cases the watchdog interrupted.
         var crashes: [String] = []
         var hangs: [String] = []
         var problems: [String] = []
@@ -192,7 +196,8 @@ final class Orchestrator {
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var environment = env
         for (k, v) in vars { environment[k] = v }
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
+        // Every frame (the default hides some), for the crash site.
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,preset=full"
         p.environment = environment
         p.standardOutput = FileHandle.nullDevice
         p.standardError = stderr.flatMap { try? FileHandle(forWritingTo: $0) } ?? FileHandle.nullDevice
@@ -233,7 +238,9 @@ final class Orchestrator {
         var groups: [(String, [String])] = []
         for line in t.crashes + t.hangs + t.problems {
             let what = line.components(separatedBy: " in \(mode.rawValue) case ").first ?? line
-            let key = what.replacingOccurrences(of: "[0-9]+", with: "#", options: .regularExpression)
+            // The same kind of finding at the same source line (when the report had one).
+            let site = line.range(of: " at Sources/[A-Za-z0-9_/]+\\.swift:[0-9]+", options: .regularExpression).map { String(line[$0]) } ?? ""
+            let key = what.replacingOccurrences(of: "[0-9]+", with: "#", options: .regularExpression) + site
             if let g = groups.firstIndex(where: { $0.0 == key }) { groups[g].1.append(line) } else { groups.append((key, [line])) }
         }
         for (_, lines) in groups {

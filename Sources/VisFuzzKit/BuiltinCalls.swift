@@ -15,6 +15,7 @@ public struct BuiltinCalls {
         public let callee: String
         /// Receiver expressions; one is bound to `r` before the call (empty for functions).
         public let receivers: [String]
+        /// Its declared parameters, without the receiver.
         public let params: [Param]
     }
 
@@ -36,6 +37,7 @@ public struct BuiltinCalls {
     /// expression makes one; the notebooks and the program fuzzers cover them.
     public static let contextual: Set<String> = ["super"]
 
+    /// Finds every callee of `registry`.
     public init(registry: BuiltinRegistry) {
         var seen = Set<ObjectIdentifier>()
         var out: [Callee] = []
@@ -144,6 +146,7 @@ public struct BuiltinCalls {
         return values(for: p.type, &rng)
     }
 
+    /// A boundary value of the declared type.
     static func values(for type: ParamType, _ rng: inout SplitMix64) -> String {
         switch type {
         case .any: return rng.pick(anything)
@@ -166,6 +169,7 @@ public struct BuiltinCalls {
     /// The language's keywords: a parameter so named cannot be given by keyword.
     static let keywords = Set(Keyword.allCases.map(\.rawValue))
 
+    /// Boundary values by kind, as source text.
     static let ints = ["0", "-1", "1", "2", "3", "7", "2**62", "-2**62", "2**31", "-(2**63)", "2**63 - 1", "100000"]
     static let floats = ["0.0", "-0.0", "0.5", "-1.5", "1e-45", "1e308", "-1e308", "nan", "inf", "-inf"]
     static let tensors = ["tensor(1.5)", "tensor(3)", "ones(3)", "zeros(0)", "randn(2, 3)", "zeros(0, 3)", "zeros(3, 0)",

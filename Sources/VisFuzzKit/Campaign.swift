@@ -6,6 +6,7 @@ import VisTensor
 /// builtin, or corrupted files. Cases are numbered; case `i` of a seed is always the same
 /// input, so a failure is replayed from (mode, seed, index) alone.
 public final class Campaign {
+    /// The kinds of campaign.
     public enum Mode: String, CaseIterable {
         /// Generated and mutated programs (lexer, parser, interpreter).
         case programs
@@ -15,11 +16,17 @@ public final class Campaign {
         case files
     }
 
+    /// What this campaign generates.
     public let mode: Mode
+    /// The seed every case derives from.
     public let seed: UInt64
+    /// Runs and judges the cases.
     public let runner = Runner()
+    /// The programs mutations start from (programs).
     let corpus: Corpus?
+    /// The callees and their argument generator (builtins).
     public let calls: BuiltinCalls?
+    /// The seed files and their mutations (files).
     let files: FileFuzzer?
 
     /// A campaign on the checkout at `root`; `extended` widens the programs' corpus to

@@ -9,6 +9,7 @@ public struct Corpus {
     /// Every line of every program, for splicing.
     public var lines: [String]
 
+    /// A corpus of (name, text) programs.
     public init(notebooks: [(String, String)]) {
         self.notebooks = notebooks
         lines = notebooks.flatMap { $0.1.split(separator: "\n").map(String.init) }

@@ -70,10 +70,15 @@ public struct FileFuzzer {
     /// One case: the format, the files to write (relative path, bytes), the program that
     /// reads them, how many of its statements read, and the name their errors must contain.
     public struct Case {
+        /// The format of the corrupted file.
         public let format: Format
+        /// (relative path, bytes) of each file to write.
         public let files: [(String, [UInt8])]
+        /// The program that reads them.
         public let program: String
+        /// How many of the program's first statements read the files.
         public let readingStatements: Int
+        /// What those statements' errors must contain (the file or folder name).
         public let name: String
 
         /// Writes the case's files under the working folder (its folders made fresh).
