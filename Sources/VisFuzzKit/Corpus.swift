@@ -52,6 +52,11 @@ public struct Corpus {
             text = text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { $0.range(of: "[0-9_]{7,}", options: .regularExpression) == nil }
                 .joined(separator: "\n")
+            // Absolute paths (notebooks write scratch folders under /tmp, other tests'
+            // files): mutated, they would create and change files that are not the
+            // fuzzer's. Made relative, they land in the case's temporary folder.
+            text = text.replacingOccurrences(of: "\"/tmp", with: "\"fuzz-tmp")
+                .replacingOccurrences(of: "getenv(\"TMPDIR\"", with: "str(\"TMPDIR\"")
             programs.append((file.lastPathComponent, text))
         }
         return Corpus(notebooks: programs)

@@ -50,6 +50,9 @@ final class FuzzTests: XCTestCase {
         // gets an error instead of taking the machine's memory.
         let (savedElements, savedLength) = (Shape.maxElements, Arith.maxLength)
         Runner.lowerLimits()
+        // Programs that write files write them in a temporary folder.
+        let restore = Campaign.enterTemporaryFolder()
+        defer { restore() }
         defer { (Shape.maxElements, Arith.maxLength) = (savedElements, savedLength) }
         let (failures, stats) = onThread { () -> ([Failure], [String: Int]) in
             var failures: [Failure] = []
