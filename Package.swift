@@ -48,6 +48,9 @@ let package = Package(
         .target(name: "VisLang", dependencies: ["VisTensor", "VisNN", "VisOptim", "VisData"], swiftSettings: kernelSettings),
         .target(name: "VisREPL", dependencies: ["VisLang", "VisData", "VisTensor", "CEditLine"]),
         .executableTarget(name: "vis", dependencies: ["VisREPL", "VisLang", "VisData", "VisNN", "VisOptim", "VisTensor", "COpenBLAS"]),
+        // The fuzzers' generators, runner and watchdog (docs in scripts/fuzz): used by the
+        // short fuzz runs in the tests and by the VisFuzz target below.
+        .target(name: "VisFuzzKit", dependencies: ["VisLang", "VisNN", "VisTensor"]),
 
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor"],
                     resources: [.copy("Fixtures")]),
@@ -58,7 +61,17 @@ let package = Package(
         .testTarget(name: "VisOptimTests", dependencies: ["VisOptim", "VisTensor"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VisREPLTests", dependencies: ["VisREPL", "VisLang", "VisTensor"]),
-        .testTarget(name: "VisLangTests", dependencies: ["VisLang", "VisREPL", "VisTensor"]),
+        .testTarget(name: "VisLangTests", dependencies: ["VisLang", "VisREPL", "VisTensor", "VisFuzzKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+/// The coverage-guided fuzzer (libFuzzer), which needs `-sanitize=fuzzer` on every module:
+/// declared only when `VIS_FUZZ=1`, so `swift build` and scripts/test never build it.
+/// scripts/fuzz builds it with `VIS_FUZZ=1 swift build -c release --product VisFuzz
+/// -Xswiftc -sanitize=fuzzer --scratch-path .build-fuzz`.
+if Context.environment["VIS_FUZZ"] == "1" {
+    package.products.append(.executable(name: "VisFuzz", targets: ["VisFuzz"]))
+    package.targets.append(.executableTarget(name: "VisFuzz", dependencies: ["VisFuzzKit", "VisLang", "VisTensor"],
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

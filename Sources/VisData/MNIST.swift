@@ -28,11 +28,12 @@ public final class MNIST: Dataset {
             throw TensorError(fashion ? "FashionMNIST" : "MNIST", "'\(root)' has no \(stem) (or \(stem).gz)" +
                               (fashion && root == MNIST.fashionRoot ? "; install it with: apt-get install dataset-fashion-mnist (scripts/setup does)" : ""))
         }
-        images = try IDXArray(path: find("\(prefix)-images-idx3-ubyte"))
-        labels = try IDXArray(path: find("\(prefix)-labels-idx1-ubyte"))
+        let (imagePath, labelPath) = (try find("\(prefix)-images-idx3-ubyte"), try find("\(prefix)-labels-idx1-ubyte"))
+        images = try IDXArray(path: imagePath)
+        labels = try IDXArray(path: labelPath)
         kind = fashion ? "FashionMNIST" : "MNIST"
         guard images.shape.count == 3, labels.shape.count == 1, images.shape[0] == labels.shape[0] else {
-            throw TensorError(kind, "image file shape \(shapeString(images.shape)) and label file shape \(shapeString(labels.shape)) do not match")
+            throw TensorError(kind, "image file '\(imagePath)' has shape \(shapeString(images.shape)) and label file '\(labelPath)' shape \(shapeString(labels.shape)): they do not match ([N, rows, cols] images and [N] labels)")
         }
         rows = images.shape[1]
         cols = images.shape[2]

@@ -91,7 +91,8 @@ public enum SafeTensors {
                 throw fail("entry '\(key)' lacks dtype, shape or data_offsets")
             }
             guard shape.count == (info["shape"] as? [Any])?.count else { throw fail("entry '\(key)' has a non-integer shape") }
-            try Shape.validate(shape, op: "load")
+            // The size check's error names the file and the entry, as the others here do.
+            do { try Shape.validate(shape, op: "load") } catch let e as TensorError { throw fail("entry '\(key)': \(e.reason)") }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataSize else {
                 throw fail("entry '\(key)' has data offsets [\(begin), \(end)] outside the \(dataSize) data bytes")

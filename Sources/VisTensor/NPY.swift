@@ -51,7 +51,8 @@ extension Tensor {
             if descr.hasPrefix(">") { throw fail("big-endian data ('\(descr)') is not supported; convert with arr.astype(arr.dtype.newbyteorder('<'))") }
             throw fail("unsupported dtype '\(descr)' (supported: float32 '<f4', int64 '<i8', bool '|b1'; also read: '<f8', '<i4', '|u1')")
         }
-        try Shape.validate(shape, op: "load_npy")
+        // The size check's error names the file, as the others here do.
+        do { try Shape.validate(shape, op: "load_npy") } catch let e as TensorError { throw fail(e.reason) }
         let count = Shape.numel(shape)
         let dataStart = headerStart + headerLength
         let needed = count * source.size
