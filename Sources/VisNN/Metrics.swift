@@ -92,7 +92,9 @@ public enum Metrics {
     static func overlap(_ pred: Tensor, _ target: Tensor, _ c: Int, _ op: String) throws -> ([Double], [Double]) {
         // Two per-class counters: a class count must be positive and as bounded as a tensor.
         guard c >= 1 else { throw TensorError(op, "num_classes must be positive, got \(c)") }
-        guard c <= Shape.maxElements else { throw TensorError(op, "num_classes \(c) is too large (at most \(Shape.maxElements))") }
+        // The per-class result is a list: bounded like lists are (Tensor.maxPieces).
+        let most = Swift.min(Shape.maxElements, Tensor.maxPieces)
+        guard c <= most else { throw TensorError(op, "num_classes \(c) is too large (at most \(most))") }
         let p = try (pred.dtype == .float32 && pred.ndim == target.ndim + 1 ? pred.argmax(dim: 1) : pred.to(.int64)).toInt64Array()
         let t = try target.to(.int64).toInt64Array()
         guard p.count == t.count else { throw TensorError(op, "predictions have \(p.count) pixels but targets \(t.count)") }

@@ -169,7 +169,8 @@ public enum BasicBuiltins {
             }
         }
         t.function("fail", [Param("message", .string)], "fail(message): stops with an error carrying message (for checks in library code).") { a, _ in
-            throw NativeError(try a.string("message"))
+            let message = try a.string("message")
+            throw NativeError(message.isEmpty ? "fail() was called (with an empty message)" : message)
         }
         t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
             if case .tensor(let t) = a["x"] { return .bool(t.allFinite()) }

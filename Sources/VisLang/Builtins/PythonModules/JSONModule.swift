@@ -6,13 +6,28 @@ import Foundation
 enum JSONModule {
     /// The JSON text of a value, as Python's json.dumps writes it.
     static func encode(_ v: Value, indent: Int?, sortKeys: Bool, level: Int = 0, open: inout Set<ObjectIdentifier>) throws -> String {
-        let newline = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) }
-        let close = indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
+        // The text is bounded like any string (`Arith.maxLength`): an indent of 2**62, or
+        // a long list at a wide indent, is an error before the text is built.
+        func tooLong(_ what: String) -> NativeError {
+            NativeError("json.dumps: the text would be longer than the limit of \(Arith.maxLength) characters (\(what))")
+        }
+        func spaces(_ depth: Int) throws -> String {
+            guard let indent else { return "" }
+            let (width, overflow) = indent.multipliedReportingOverflow(by: depth)
+            guard !overflow, width < Arith.maxLength else { throw tooLong("indent \(indent) at depth \(depth)") }
+            return "\n" + String(repeating: " ", count: width)
+        }
+        let newline = indent == nil ? nil : try spaces(level + 1)
+        let close = try spaces(level)
         let itemSep = indent == nil ? ", " : ","
-        func items(_ parts: [String], _ l: String, _ r: String) -> String {
+        func items(_ parts: [String], _ l: String, _ r: String) throws -> String {
             guard !parts.isEmpty else { return l + r }
+            let separator = itemSep + (newline ?? "")
+            var total = separator.utf8.count.multipliedReportingOverflow(by: parts.count)
+            for p in parts where !total.overflow { total = total.partialValue.addingReportingOverflow(p.utf8.count) }
+            guard !total.overflow, total.partialValue < Arith.maxLength else { throw tooLong("\(parts.count) items") }
             guard let newline else { return l + parts.joined(separator: itemSep) + r }
-            return l + newline + parts.joined(separator: itemSep + newline) + close + r
+            return l + newline + parts.joined(separator: separator) + close + r
         }
         switch v {
         case .none: return "null"
@@ -26,9 +41,9 @@ enum JSONModule {
         case .list(let l):
             guard open.insert(ObjectIdentifier(l)).inserted else { throw NativeError("json.dumps: circular reference (a list contains itself)") }
             defer { open.remove(ObjectIdentifier(l)) }
-            return items(try l.items.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
+            return try items(try l.items.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
         case .tuple(let t):
-            return items(try t.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
+            return try items(try t.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
         case .dict(let d):
             guard open.insert(ObjectIdentifier(d)).inserted else { throw NativeError("json.dumps: circular reference (a dict contains itself)") }
             defer { open.remove(ObjectIdentifier(d)) }
@@ -39,7 +54,7 @@ enum JSONModule {
                 }
             }
             if sortKeys { pairs.sort { $0.0 < $1.0 } }
-            return items(try pairs.map { quote($0.0) + ": " + (try encode($0.1, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open)) }, "{", "}")
+            return try items(try pairs.map { quote($0.0) + ": " + (try encode($0.1, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open)) }, "{", "}")
         default:
             throw NativeError("json.dumps: a \(v.typeName) is not JSON serializable (convert tensors with .tolist() or .item())")
         }

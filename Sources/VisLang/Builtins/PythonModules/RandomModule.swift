@@ -48,8 +48,19 @@ enum RandomModule {
             let items = try Iteration.elements(a["population"], runtime: rt)
             let k = try a.int("k")
             guard k >= 0 else { throw NativeError("random.choices: k must be non-negative (k = \(k))") }
+            guard k <= Arith.maxLength else { throw NativeError("random.choices: k = \(k) is more than the longest list, \(Arith.maxLength) elements") }
             guard !items.isEmpty || k == 0 else { throw NativeError("random.choices: cannot choose from an empty population") }
-            guard !a["weights"].isNone else { return .list(ListBox((0..<k).map { _ in items[below(items.count)] })) }
+            /// k draws, polling Ctrl-C between chunks (k may be 10^8).
+            func draws(_ draw: () -> Value) throws -> Value {
+                var out: [Value] = []
+                out.reserveCapacity(k)
+                for i in 0..<k {
+                    if i & 0xFFFF == 0xFFFF { try rt.checkInterrupt() }
+                    out.append(draw())
+                }
+                return .list(ListBox(out))
+            }
+            guard !a["weights"].isNone else { return try draws { items[below(items.count)] } }
             let weights = try a.list("weights").map { v -> Double in
                 guard let w = v.asDouble, w >= 0, w.isFinite else { throw NativeError("random.choices: weights must be finite non-negative numbers, got \(Repr.repr(v))") }
                 return w
@@ -59,11 +70,16 @@ enum RandomModule {
             var total = 0.0
             for w in weights { total += w; cumulative.append(total) }
             guard total > 0 else { throw NativeError("random.choices: the total of the weights must be greater than zero") }
-            return .list(ListBox((0..<k).map { _ in
+            return try draws {
+                // Binary search: the first cumulative weight above x.
                 let x = Generator.global.uniformDouble() * total
-                let i = cumulative.firstIndex { x < $0 } ?? (items.count - 1)
-                return items[i]
-            }))
+                var lo = 0, hi = items.count - 1
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if x < cumulative[mid] { hi = mid } else { lo = mid + 1 }
+                }
+                return items[lo]
+            }
         }
         m.function("shuffle", [Param("x", .list)], "random.shuffle(x): shuffles the list x in place (returns none).\n  random.shuffle(paths)") { a, _ in
             guard case .list(let l) = a["x"] else { throw NativeError("random.shuffle: x must be a list (a tuple cannot change), got \(a["x"].typeName)") }
