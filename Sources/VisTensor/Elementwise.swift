@@ -258,30 +258,16 @@ enum Elementwise {
     }
 
     /// The storage offset (relative to the view's own offset) of every element of a
-    /// view, in row-major order.
+    /// view, in row-major order (the rows walked as `walkRows` walks them).
     static func stridedOffsets(_ shape: [Int], _ strides: [Int], into offsets: inout [Int]) {
         let n = Shape.numel(shape)
         guard n > 0 else { return }
         if shape.isEmpty { offsets[0] = 0; return }
-        var index = [Int](repeating: 0, count: shape.count)
-        var off = 0
-        let last = shape.count - 1
-        var i = 0
-        while i < n {
-            for j in 0..<shape[last] {
-                offsets[i] = off + j * strides[last]
-                i += 1
+        let inner = shape[shape.count - 1], step = strides[shape.count - 1]
+        offsets.withUnsafeMutableBufferPointer { o in
+            walkRows(shape, strides, from: 0, to: n / inner) { r, off in
+                for j in 0..<inner { o[r * inner + j] = off + j * step }
             }
-            var k = last - 1
-            while k >= 0 {
-                index[k] += 1
-                off += strides[k]
-                if index[k] < shape[k] { break }
-                off -= strides[k] * shape[k]
-                index[k] = 0
-                k -= 1
-            }
-            if k < 0 { break }
         }
     }
 }

@@ -7,22 +7,8 @@ import XCTest
 /// from the signal to the "interrupted" message and to the exit (or the next prompt).
 /// The assertions are generous (shared CI machines stall); the figures are printed.
 /// VIS_INTERRUPT_TRIES sets how many runs each script test times (median printed).
-final class InterruptTests: XCTestCase {
-    var base = ""
-    var home = ""
-    var work = ""
-
-    override func setUpWithError() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("vis-intr-\(UUID().uuidString)").path
-        home = base + "/home"
-        work = base + "/work"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: base)
-    }
+final class InterruptTests: FreshFoldersTestCase {
+    override class var folderPrefix: String { "vis-intr" }
 
     /// The most a test accepts from SIGINT to the message: far above the ~10-20 ms
     /// measured, so a stalled CI machine does not fail it; an interrupt that waits for

@@ -6,22 +6,8 @@ import XCTest
 /// line editing, completion, history, Ctrl-C / Ctrl-D and the `:` commands. Each test
 /// starts `vis` with HOME in a fresh folder (its own ~/.vis_history) and its working
 /// folder in another.
-final class REPLTerminalTests: XCTestCase {
-    var base = ""
-    var home = ""
-    var work = ""
-
-    override func setUpWithError() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("vis-repl-\(UUID().uuidString)").path
-        home = base + "/home"
-        work = base + "/work"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: base)
-    }
+final class REPLTerminalTests: FreshFoldersTestCase {
+    override class var folderPrefix: String { "vis-repl" }
 
     // MARK: Helpers
 
