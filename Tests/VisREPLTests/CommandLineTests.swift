@@ -30,41 +30,16 @@ final class CommandLineTests: XCTestCase {
     /// (an empty pipe when nil), capturing both outputs through files (no pipe to fill).
     static func runVis(_ arguments: [String], stdin: String? = nil, cwd: String, home: String,
                        interruptAfter: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PseudoTerminal.visExecutable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        process.environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-        let outPath = home + "/.out-\(UUID().uuidString)", errPath = home + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
-        try input.fileHandleForWriting.close()
+        let child = try VisChild(arguments, cwd: cwd, home: home, stdin: stdin ?? "")
+        defer { child.removeFiles() }
         if let marker = interruptAfter {
             // Ctrl-C once the script has shown it is running.
             let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, !((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").contains(marker) {
-                usleep(20_000)
-            }
-            process.interrupt()
+            while Date() < deadline, !child.out.contains(marker) { usleep(20_000) }
+            child.process.interrupt()
         }
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Result(status: process.terminationStatus,
-                      out: try String(contentsOfFile: outPath, encoding: .utf8),
-                      err: try String(contentsOfFile: errPath, encoding: .utf8))
+        try child.wait()
+        return Result(status: child.process.terminationStatus, out: child.out, err: child.err)
     }
 
     func vis(_ arguments: [String], stdin: String? = nil, interruptAfter: String? = nil) throws -> Result {

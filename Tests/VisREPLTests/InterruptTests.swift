@@ -34,24 +34,12 @@ final class InterruptTests: FreshFoldersTestCase {
     /// `needle` (looked for in standard error, or standard output when `inOutput`) and the exit.
     func interrupted(_ arguments: [String], after marker: String, delay: Double = 0.3,
                      needle: String = "error: interrupted", inOutput: Bool = false) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PseudoTerminal.visExecutable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: work)
-        process.environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-        let outPath = home + "/out-\(UUID().uuidString)", errPath = home + "/err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        let child = try VisChild(arguments, cwd: work, home: home)
+        let process = child.process
+        func message() -> String { inOutput ? child.out : child.err }
         let started = Date().addingTimeInterval(60)
-        while Date() < started, process.isRunning, !read(outPath).contains(marker) { usleep(5_000) }
-        XCTAssertTrue(read(outPath).contains(marker), "vis never printed \(marker.debugDescription): \(read(errPath))")
+        while Date() < started, process.isRunning, !child.out.contains(marker) { usleep(5_000) }
+        XCTAssertTrue(child.out.contains(marker), "vis never printed \(marker.debugDescription): \(child.err)")
         usleep(UInt32(delay * 1e6))
         XCTAssertTrue(process.isRunning, "vis ended before the interrupt: the op is too short for this machine")
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -60,16 +48,14 @@ final class InterruptTests: FreshFoldersTestCase {
         var toMessage = Double.infinity
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            if toMessage.isInfinite, read(inOutput ? outPath : errPath).contains(needle) { toMessage = seconds() }
+            if toMessage.isInfinite, message().contains(needle) { toMessage = seconds() }
             if !process.isRunning { break }
             usleep(1_000)
         }
-        process.waitUntilExit()
+        try child.wait()
         let toExit = seconds()
-        if toMessage.isInfinite, read(inOutput ? outPath : errPath).contains(needle) { toMessage = toExit }
-        try outHandle.close()
-        try errHandle.close()
-        return Run(status: process.terminationStatus, out: read(outPath), err: read(errPath), toMessage: toMessage, toExit: toExit)
+        if toMessage.isInfinite, message().contains(needle) { toMessage = toExit }
+        return Run(status: process.terminationStatus, out: child.out, err: child.err, toMessage: toMessage, toExit: toExit)
     }
 
     /// The median of `xs`.
