@@ -133,7 +133,7 @@ public final class NotebookTester {
                 candidates.append((block.range, block.expected, output))
                 return true
             }
-            let actual = output.map { $0.rendered(lineShift: 0) }
+            let actual = output.flatMap { $0.renderedLines(lineShift: 0) }
             if !Expectations.matches(expected: block.expected, actual: actual) {
                 var msg = ["\(path):\(block.range.lowerBound + 1): output does not match (- expected, + actual):"]
                 msg += Expectations.diff(expected: block.expected, actual: actual).map { "    " + $0 }
@@ -157,7 +157,7 @@ public final class NotebookTester {
                 return replacements.filter { $0.range.upperBound <= line - 1 }.reduce(0) { $0 + $1.lines.count - $1.range.count }
             }
             for candidate in candidates {
-                let actual = candidate.output.map { $0.rendered(lineShift: shift($0)) }
+                let actual = candidate.output.flatMap { $0.renderedLines(lineShift: shift($0)) }
                 if Expectations.matches(expected: candidate.expected, actual: actual) { continue }
                 // Keep CRLF line endings where the block had them.
                 let ending = lines[candidate.range.lowerBound].hasSuffix("\r") ? "\r" : ""
@@ -228,5 +228,11 @@ enum OutputLine {
         case .text(let t): return t
         case .error(let e): return Diagnostic.oneLine(e, lineShift: lineShift)
         }
+    }
+
+    /// `rendered` as `#>` lines: an error whose message spans several lines (an
+    /// `assert_close` report) is one expectation line per line of the message.
+    func renderedLines(lineShift: Int) -> [String] {
+        rendered(lineShift: lineShift).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 }

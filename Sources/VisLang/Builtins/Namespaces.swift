@@ -179,6 +179,7 @@ enum Namespaces {
         torchFixed["backends"] = .object(backends)
         torchFixed["random"] = .object(random)
         torchFixed["seed"] = .function(nondeterministicSeed)
+        torchFixed["testing"] = .object(module("torch.testing", same(["assert_close"])))
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"
         torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
