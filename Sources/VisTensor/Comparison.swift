@@ -96,3 +96,57 @@ extension Tensor {
         return try Tensor.where(mask, Tensor.scalar(value, dtype: dtype), self)
     }
 }
+
+/// `maximum` / `minimum`: PyTorch's elementwise extremes of two tensors (broadcast,
+/// promoted), with its NaN and tie rules.
+extension Tensor {
+    /// Elementwise maximum; a NaN in either operand gives NaN.
+    public func maximum(_ other: Tensor) throws -> Tensor { try extremum(other, op: "maximum", greater: true) }
+    /// Elementwise minimum; a NaN in either operand gives NaN.
+    public func minimum(_ other: Tensor) throws -> Tensor { try extremum(other, op: "minimum", greater: false) }
+
+    /// The larger (`greater`) or smaller of `x` and `y`, NaN if either is NaN.
+    @inline(__always)
+    static func pick<T: BinaryFloatingPoint>(_ x: T, _ y: T, greater: Bool) -> T {
+        if x.isNaN { return x }
+        if y.isNaN { return y }
+        return greater ? (x > y ? x : y) : (x < y ? x : y)
+    }
+
+    /// The share of the gradient that goes to `x` (the first operand) where the result is
+    /// pick(x, y): PyTorch 2.15's rule, g/2 at a tie, 0 where the other operand wins,
+    /// else g (so with a NaN on either side both operands get the whole gradient).
+    @inline(__always)
+    static func share<T: BinaryFloatingPoint>(_ x: T, _ y: T, greater: Bool) -> T {
+        if x == y { return 0.5 }
+        return (greater ? x < y : x > y) ? 0 : 1
+    }
+
+    private func extremum(_ other: Tensor, op: String, greater: Bool) throws -> Tensor {
+        let outShape = try Shape.broadcast(shape, other.shape, op: op)
+        // Two bool operands stay bool (or / and), as in PyTorch.
+        let dt = dtype == other.dtype ? dtype : DType.promote(dtype, other.dtype)
+        let a = try to(dt), b = try other.to(dt)
+        let out: Tensor
+        if dt == .float32 {
+            out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in Tensor.pick(x, y, greater: greater) }
+        } else if dt == .int64 {
+            out = Elementwise.binary(a, b, outShape: outShape, outDType: .int64) { (x: Int64, y: Int64) in greater ? Swift.max(x, y) : Swift.min(x, y) }
+        } else if dt == .bool {
+            out = Elementwise.binary(a, b, outShape: outShape, outDType: .bool) { (x: Bool, y: Bool) in greater ? (x || y) : (x && y) }
+        } else {
+            throw TensorError(op, "not supported for dtype \(dt)")
+        }
+        if dt == .float32 && Autograd.needsGraph(a, b) {
+            let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.shape, sb = b.shape
+            let xa = a.detach(), xb = b.detach()
+            Autograd.record(out, op, [a, b]) { g in
+                let wa = Elementwise.binary(xa, xb, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in Tensor.share(x, y, greater: greater) }
+                let wb = Elementwise.binary(xb, xa, outShape: outShape, outDType: .float32) { (y: Float, x: Float) in Tensor.share(y, x, greater: greater) }
+                return [ra ? try Autograd.reduceToShape(g.mul(wa), sa) : nil,
+                        rb ? try Autograd.reduceToShape(g.mul(wb), sb) : nil]
+            }
+        }
+        return out
+    }
+}

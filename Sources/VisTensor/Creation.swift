@@ -1,3 +1,5 @@
+import Foundation
+
 /// A nested list of numbers or bools, the Swift form of `tensor([[1, 2], [3, 4]])`.
 public indirect enum TensorLiteral: Sendable {
     case float(Double)
@@ -79,18 +81,49 @@ extension Tensor {
 
     /// `steps` evenly spaced values from `start` to `end` inclusive.
     public static func linspace(_ start: Double, _ end: Double, steps: Int) throws -> Tensor {
-        guard steps >= 0 else { throw TensorError("linspace", "number of steps must be non-negative (got \(steps))") }
-        try Shape.validate([steps], op: "linspace")
-        let t = Tensor(uninitialized: [steps])
+        try linspace(start, end, steps: steps, dtype: .float32)
+    }
+
+    /// `steps` evenly spaced values from `start` to `end` inclusive, in `dtype` (float32,
+    /// or int64 truncating each value toward zero, as PyTorch does).
+    public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType, op: String = "linspace") throws -> Tensor {
+        try spaced(start, end, steps: steps, dtype: dtype, op: op) { $0 }
+    }
+
+    /// `steps` values `base ** v` for v evenly spaced from `start` to `end` inclusive
+    /// (PyTorch's logspace), in `dtype` (float32, or int64 truncating toward zero).
+    public static func logspace(_ start: Double, _ end: Double, steps: Int, base: Double = 10, dtype: DType = .float32) throws -> Tensor {
+        try spaced(start, end, steps: steps, dtype: dtype, op: "logspace") { Foundation.pow(base, $0) }
+    }
+
+    /// The values of linspace (computed in Double), mapped by `f`, into a tensor of `dtype`.
+    private static func spaced(_ start: Double, _ end: Double, steps: Int, dtype: DType, op: String,
+                               _ f: (Double) -> Double) throws -> Tensor {
+        guard steps >= 0 else { throw TensorError(op, "number of steps must be non-negative (got \(steps))") }
+        guard start.isFinite, end.isFinite else { throw TensorError(op, "start and end must be finite (got \(start) and \(end))") }
+        try Shape.validate([steps], op: op)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // As PyTorch does: the second half counts back from `end` so both ends are exact.
         // With one step there is no second half: the single value is `start` (as in
         // PyTorch and NumPy), not `end`.
         let half = steps == 1 ? 1 : steps / 2
-        for i in 0..<steps {
-            t.floatPointer[i] = Float(i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i))
+        @inline(__always) func value(_ i: Int) -> Double {
+            f(i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i))
         }
-        return t
+        if dtype == .float32 {
+            let t = Tensor(uninitialized: [steps])
+            for i in 0..<steps { t.floatPointer[i] = Float(value(i)) }
+            return t
+        } else if dtype == .int64 {
+            let t = Tensor(uninitialized: [steps], dtype: .int64)
+            for i in 0..<steps {
+                let v = value(i).rounded(.towardZero)
+                guard v.isFinite, Swift.abs(v) < 9.2e18 else { throw TensorError(op, "value \(v) does not fit int64") }
+                t.int64Pointer[i] = Int64(v)
+            }
+            return t
+        }
+        throw TensorError(op, "not supported for dtype \(dtype) (PyTorch refuses it too)")
     }
 
     /// The `n` x `m` identity matrix (m defaults to n).
@@ -146,6 +179,23 @@ extension Tensor {
         // the span is still exact as an unsigned number, and so is low + offset.
         let span = UInt64(bitPattern: Int64(high) &- Int64(low))
         for i in 0..<t.count { t.int64Pointer[i] = Int64(low) &+ Int64(bitPattern: generator.int(below: span)) }
+        return t
+    }
+
+    /// A random permutation of 0..<n (int64), drawn from the generator by Fisher-Yates.
+    public static func randperm(_ n: Int, generator: Generator = .global) throws -> Tensor {
+        guard n >= 0 else { throw TensorError("randperm", "n must be non-negative, got \(n)") }
+        try Shape.validate([n], op: "randperm")
+        let t = Tensor(uninitialized: [n], dtype: .int64)
+        let p = t.int64Pointer
+        for i in 0..<n { p[i] = Int64(i) }
+        var i = n - 1
+        while i > 0 {
+            if i & 0xFFFFF == 0 { try Interrupt.check() }
+            let j = Int(generator.int(below: UInt64(i + 1)))
+            let held = p[i]; p[i] = p[j]; p[j] = held
+            i -= 1
+        }
         return t
     }
 

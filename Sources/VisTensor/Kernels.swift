@@ -18,7 +18,9 @@ struct ScaleF: UnaryKernel {
     let factor: Float
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x * factor }
 }
-struct ReluF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : 0 } }
+/// max(x, 0) with NaN kept, as PyTorch's relu: written `x <= 0 ? 0 : x` so a NaN (for
+/// which every comparison is false) falls through to itself; the same one select.
+struct ReluF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x <= 0 ? 0 : x } }
 struct ExpF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.exp(x) } }
 struct SigmoidF: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Float) -> Float {
@@ -27,8 +29,9 @@ struct SigmoidF: UnaryKernel {
 }
 struct TanhF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.tanh(x) } }
 
-/// Backward of relu from the saved output: g where y > 0.
-struct ReluBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ y: Float) -> Float { y > 0 ? g : 0 } }
+/// Backward of relu from the saved output: 0 where y <= 0, else g; a NaN output passes
+/// the gradient, as PyTorch's threshold_backward does.
+struct ReluBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ y: Float) -> Float { y <= 0 ? 0 : g } }
 /// Backward of sigmoid from the saved output s: g * s * (1 - s).
 struct SigmoidBackF: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ s: Float) -> Float { g * s * (1 - s) } }
 /// Backward of tanh from the saved output t: g * (1 - t^2).

@@ -242,8 +242,23 @@ extension Tensor {
     /// Variance over `dims` with Bessel's correction by default (`correction` = 1,
     /// PyTorch's `unbiased=True`).
     public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
-        guard dtype == .float32 else { throw TensorError("var", "expected a float32 tensor, got \(dtype)") }
-        let d = try reductionDims(dims, op: "var")
+        let (out, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "var")
+        if Autograd.needsGraph(self) {
+            Autograd.record(out, "var", [self]) { [self] g in
+                [try self.varianceGrad(g.reshape(keep), dims: d, denom: denom)]
+            }
+        }
+        return out
+    }
+
+    /// The variance without a graph, with what its gradient needs: the reduced dims, the
+    /// kept shape and the divisor n - correction (clamped at 0, as PyTorch does).
+    private func varianceForward(dims: [Int], correction: Int, keepdim: Bool, op: String) throws
+        -> (out: Tensor, dims: [Int], keepShape: [Int], denom: Float) {
+        guard dtype == .float32 else {
+            throw TensorError(op, "expected a float32 tensor, got \(dtype) (\(op) is defined for floating point only, as in PyTorch; convert with .float())")
+        }
+        let d = try reductionDims(dims, op: op)
         let layout = try reductionLayout(d)
         let n = layout.inner
         let denom = Float(Swift.max(Double(n) - Double(correction), 0))
@@ -258,20 +273,31 @@ extension Tensor {
         }
         try Tensor.checkInterrupt()
         let out = try rows.reshape(keepdim ? layout.keepShape : layout.outShape)
+        return (out, d, layout.keepShape, denom)
+    }
+
+    /// d var / dx = 2 (x - mean) / (n - correction), times `g` (in the kept shape).
+    private func varianceGrad(_ g: Tensor, dims d: [Int], denom: Float) throws -> Tensor {
+        let centered = try detach().sub(detach().mean(dims: d, keepdim: true))
+        return try centered.mul(g).mul(2.0 / Double(denom))
+    }
+
+    /// Standard deviation over `dims` (square root of `variance`). Its gradient is the
+    /// variance's times g / (2 std), and 0 where the std is 0 (all values equal), as
+    /// PyTorch's std_backward masks it: the chain rule through sqrt would give 0 * inf = NaN.
+    public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
+        let (v, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "std")
+        let out = try v.sqrt()  // v has no graph, so neither has out
         if Autograd.needsGraph(self) {
-            let keep = layout.keepShape
-            Autograd.record(out, "var", [self]) { [self] g in
-                // d var / dx = 2 (x - mean) / (n - correction)
-                let centered = try self.detach().sub(self.detach().mean(dims: d, keepdim: true))
-                return [try centered.mul(g.reshape(keep)).mul(2.0 / Double(denom))]
+            let saved = out.detach()
+            Autograd.record(out, "std", [self]) { [self] g in
+                let scale = Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32) { (g: Float, s: Float) -> Float in
+                    s == 0 ? 0 : g / (2 * s)
+                }
+                return [try self.varianceGrad(scale.reshape(keep), dims: d, denom: denom)]
             }
         }
         return out
-    }
-
-    /// Standard deviation over `dims` (square root of `variance`).
-    public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
-        try variance(dims: dims, correction: correction, keepdim: keepdim).sqrt()
     }
 
     /// Maximum along `dim`: the values and their int64 indices (first index on ties).
@@ -318,31 +344,32 @@ extension Tensor {
     /// Minimum of all elements (a scalar).
     public func min() throws -> Tensor { try allExtreme(op: "min", greater: false) }
 
-    /// max() / min() over every element. The extreme of an expanded view is the extreme
-    /// of the values it repeats, so broadcast dimensions are read once (no copy of the
-    /// view's size); the gradient flows back through the expansion.
+    /// max() / min() over every element; NaN wins, as in PyTorch. The extreme of an
+    /// expanded view is the extreme of the values it repeats, so broadcast dimensions are
+    /// read once (no copy of the view's size). The gradient is split evenly among the
+    /// elements equal to the result (NaN counting as equal to a NaN result), as PyTorch
+    /// 2.15's evenly_distribute_backward does; through an expanded view each repeated
+    /// position counts, and the expansion's own backward sums them.
     private func allExtreme(op: String, greater: Bool) throws -> Tensor {
-        guard count > 0, strides.contains(0) else {
-            return try flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater).values.reshape([])
+        let source: Tensor
+        if count > 0, strides.contains(0) {
+            var compact = shape
+            for k in 0..<ndim where strides[k] == 0 { compact[k] = 1 }
+            // A plain view (no graph): the gradient is recorded below against self.
+            source = view(shape: compact, strides: strides, offset: offset)
+        } else {
+            source = detach()
         }
-        var compact = shape
-        for k in 0..<ndim where strides[k] == 0 { compact[k] = 1 }
-        // A plain view (no graph): the gradient is recorded below against self.
-        let source = view(shape: compact, strides: strides, offset: offset)
-        let (values, indices) = try source.flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater)
-        let result = try values.reshape([])
-        if Autograd.needsGraph(self) {
-            // As for an unexpanded tensor, the gradient goes to the first winning element
-            // of the view: the winner's position in the compact shape, with index 0 in
-            // every broadcast dimension, raveled in the view's shape.
-            var rem = Int(indices.int64Pointer[0]), coords = [Int](repeating: 0, count: ndim)
-            for k in stride(from: ndim - 1, through: 0, by: -1) { coords[k] = rem % compact[k]; rem /= compact[k] }
-            let inShape = shape
-            let flat = zip(coords, inShape).reduce(0) { $0 * $1.1 + $1.0 }
+        let result = try source.flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater).values.reshape([])
+        if Autograd.needsGraph(self) && dtype == .float32 {
+            let best = Float(try result.item()), bestIsNaN = best.isNaN
+            let x = detach()
             Autograd.record(result, op, [self]) { g in
-                let z = Tensor.full(inShape, 0)
-                z.floatPointer[flat] = try Float(g.item())
-                return [z]
+                let mask = Elementwise.unary(x, outDType: .float32) { (v: Float) -> Float in
+                    v == best || (bestIsNaN && v.isNaN) ? 1 : 0
+                }
+                let ties = try mask.sum().item()
+                return [try mask.mul(g.div(ties))]
             }
         }
         return result
@@ -350,14 +377,20 @@ extension Tensor {
 
     /// Index of the maximum along `dim`, or in the flattened tensor when `dim` is nil.
     public func argmax(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
-        guard let dim else { return try flatten().extreme(dim: 0, keepdim: false, op: "argmax", greater: true).indices.reshape([]) }
+        guard let dim else { return try flatten().extreme(dim: 0, keepdim: false, op: "argmax", greater: true).indices.reshape(flatIndexShape(keepdim)) }
         return try extreme(dim: dim, keepdim: keepdim, op: "argmax", greater: true).indices
     }
 
     /// Index of the minimum along `dim`, or in the flattened tensor when `dim` is nil.
     public func argmin(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
-        guard let dim else { return try flatten().extreme(dim: 0, keepdim: false, op: "argmin", greater: false).indices.reshape([]) }
+        guard let dim else { return try flatten().extreme(dim: 0, keepdim: false, op: "argmin", greater: false).indices.reshape(flatIndexShape(keepdim)) }
         return try extreme(dim: dim, keepdim: keepdim, op: "argmin", greater: false).indices
+    }
+
+    /// The shape of argmax / argmin over the flattened tensor: 0-d, or with keepdim every
+    /// dimension kept as 1 (PyTorch keeps the rank).
+    private func flatIndexShape(_ keepdim: Bool) -> [Int] {
+        keepdim ? [Int](repeating: 1, count: ndim) : []
     }
 
     /// Index of the first maximum (`greater`) or minimum of `row[0..<n]` (n >= 1).

@@ -71,8 +71,9 @@ extension Tensor {
         return out
     }
 
-    /// Limits every element to [min, max] (either bound may be nil). The gradient
-    /// passes where the input was inside the bounds.
+    /// Limits every element to [min, max] (either bound may be nil); NaN stays NaN. The
+    /// gradient passes only strictly inside the bounds given, as in PyTorch 2.15: an
+    /// input exactly at a bound, or NaN, gets 0 (a missing bound does not stop it).
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
         guard lo != nil || hi != nil else { throw TensorError("clamp", "at least one of min and max must be given") }
         if dtype == .int64 {
@@ -81,8 +82,11 @@ extension Tensor {
             return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in Swift.min(Swift.max(x, l), h) }
         }
         let l = lo.map(Float.init) ?? -Float.infinity, h = hi.map(Float.init) ?? Float.infinity
+        let hasLow = lo != nil, hasHigh = hi != nil
+        // Swift.max/min return their first argument when a comparison with NaN is false,
+        // so a NaN input comes out NaN.
         let (x, out) = try mapFloat("clamp") { Swift.min(Swift.max($0, l), h) }
-        recordUnary(out, "clamp", saved: x) { g, x in x >= l && x <= h ? g : 0 }
+        recordUnary(out, "clamp", saved: x) { g, x in (!hasLow || x > l) && (!hasHigh || x < h) && !x.isNaN ? g : 0 }
         return out
     }
 

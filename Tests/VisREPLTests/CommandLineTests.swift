@@ -230,7 +230,7 @@ final class CommandLineTests: XCTestCase {
     // MARK: vis test
 
     func testPassingAndFailingNotebooks() throws {
-        try write("x = tensor([[1, 2], [3, 4]])\nx.sum()\n#> tensor(10.)\nx @ ones(3)\n#> error: matmul: ... (line 4, column 1)\nprint(\"a\"); print(\"b\")\n#> a\n#> ...\n", to: "good.vis")
+        try write("x = tensor([[1.0, 2.0], [3.0, 4.0]])\nx.sum()\n#> tensor(10.)\nx @ ones(3)\n#> error: matmul: ... (line 4, column 1)\nprint(\"a\"); print(\"b\")\n#> a\n#> ...\n", to: "good.vis")
         try write("1 + 1\n#> 3\n2 + 2\n#> 4\n", to: "bad.vis")
         let good = try vis(["test", "good.vis"])
         XCTAssertEqual(good.status, 0, good.out)

@@ -62,10 +62,15 @@ final class ReductionTests: XCTestCase {
         assertGradientsMatch([y]) { try $0[0].permute([2, 0, 1]).min(dim: 2).values }
     }
 
-    func testMaxGradientGoesToTheFirstMaximum() throws {
+    /// PyTorch 2.15 splits a whole-tensor max's gradient evenly among tied maxima
+    /// (max(dim) sends it to the returned index instead).
+    func testMaxGradientIsSplitEvenlyAmongTies() throws {
         let x = leaf([1, 3, 3, 2], [4])
         try x.max().backward()
-        assertTensor(try XCTUnwrap(x.grad), [4], [0, 1, 0, 0])
+        assertTensor(try XCTUnwrap(x.grad), [4], [0, 0.5, 0.5, 0])
+        let y = leaf([3, 1, 3, 1], [2, 2])
+        try y.max(dim: 1).values.sum().backward()
+        assertTensor(try XCTUnwrap(y.grad), [2, 2], [1, 0, 1, 0])
     }
 
     // MARK: Values
@@ -262,7 +267,7 @@ final class ReductionTests: XCTestCase {
             try Tensor.scalar(1).sum(dim: 1)
         }
         assertThrowsMessage("mean: expected a float32 tensor, got int64 (convert with .float())") { try ints([1, 2]).mean() }
-        assertThrowsMessage("var: expected a float32 tensor, got int64") { try ints([1, 2]).variance() }
+        assertThrowsMessage("var: expected a float32 tensor, got int64 (var is defined for floating point only, as in PyTorch; convert with .float())") { try ints([1, 2]).variance() }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0, 3])") { try Tensor.zeros([0, 3]).max(dim: 0) }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0])") { try Tensor.zeros([0]).max() }
         assertThrowsMessage("max: expected a float32 or int64 tensor, got bool") { try bools([true]).max(dim: 0) }

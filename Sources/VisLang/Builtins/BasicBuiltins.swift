@@ -64,7 +64,7 @@ public enum BasicBuiltins {
             if items.count == 1 { return try TensorReductionBuiltins.extreme(t, dim, keepdim: keepdim, greater: greater) }
             if items.count == 2 {
                 guard dim.isNone else { throw NativeError("\(name): give either another tensor or dim=, not both") }
-                return try TensorReductionBuiltins.extreme(t, items[1].isNone ? .none : .tensor(Convert.tensor(items[1], context: name)), keepdim: false, greater: greater)
+                return try TensorReductionBuiltins.extreme(t, items[1], keepdim: false, greater: greater)
             }
         }
         if items.count == 1 { items = try Iteration.elements(items[0], runtime: runtime) }

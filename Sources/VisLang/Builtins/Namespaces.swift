@@ -18,7 +18,7 @@ enum Namespaces {
     /// `F.batch_norm`, vis's), `torch.round` (vis's `round` is Python's, for numbers) and
     /// `torch.isfinite` (vis's `isfinite` answers for the whole tensor; torch's is elementwise).
     static let torchFunctions = [
-        "tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm",
+        "tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
         "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
         "as_tensor", "from_numpy", "cat", "stack", "split", "chunk", "flatten", "reshape", "squeeze", "unsqueeze",
         "permute", "transpose", "t", "gather", "scatter", "where", "masked_fill", "index_select", "narrow", "flip",
@@ -29,7 +29,7 @@ enum Namespaces {
         "matmul", "mm", "bmm", "mv", "dot", "outer", "einsum", "norm", "cdist", "isnan", "isinf", "eq",
         "ne", "lt", "le", "gt", "ge", "equal", "allclose", "isclose", "logical_not", "logical_and", "logical_or",
         "logical_xor", "unique", "numel", "is_tensor", "clone", "detach", "save", "load", "no_grad", "enable_grad",
-        "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf",
+        "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf", "std_mean", "var_mean",
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
         "set_printoptions", "multinomial", "normal", "bernoulli",
@@ -162,11 +162,12 @@ enum Namespaces {
             return .int(n)
         }
         let random = module("torch.random", ["manual_seed": "seed"], fixed: ["seed": .function(nondeterministicSeed)])
-        let device = NativeFunction("device", [Param("type", .string)],
-                                    doc: "torch.device(type): the device named type; vis runs on the CPU, so only \"cpu\" exists.\n  device = torch.device(\"cpu\")") { a, _ in
+        let device = NativeFunction("device", [Param("type", .string), Param("index", .optional(.int), default: Value.none)],
+                                    doc: "torch.device(type, index=none): the device named type (\"cpu\", \"cpu:0\"); vis runs on the CPU, so only the CPU exists, and it is \"cpu\" (equal to x.device).\n  device = torch.device(\"cpu\")") { a, _ in
             let type = try a.string("type")
-            guard type == "cpu" else {
-                throw NativeError("device: vis runs on the CPU only; there is no '\(type)' device (torch.cuda.is_available() is false)")
+            let index = try a.optionalInt("index")
+            guard type == "cpu" || type == "cpu:0", index == nil || index == 0 else {
+                throw NativeError("device: vis runs on the CPU only; there is no '\(type)\(index.map { ":\($0)" } ?? "")' device (torch.cuda.is_available() is false)")
             }
             return .string("cpu")
         }

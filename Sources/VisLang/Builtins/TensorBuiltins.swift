@@ -67,72 +67,8 @@ public enum TensorBuiltins {
                        ("long", .string("int64")), ("float", .string("float32"))]
         t.constants.removeAll { $0.0 == "float" }  // float() is the conversion builtin
 
-        // MARK: Creation
-        t.function("tensor", [Param("data", .any), dtypeParam, gradParam],
-                   "tensor(data, dtype=none, requires_grad=false): a tensor from a number or nested list. Numbers give float32, all-bool data gives bool, unless dtype says otherwise.\n  tensor([[1, 2], [3, 4]])") { a, _ in
-            let data = a["data"]
-            let x: Tensor
-            if case .tensor(let src) = data { x = try src.detach().clone().to(try a.dtype("dtype") ?? src.dtype) } else {
-                switch data {
-                case .list, .tuple: x = try ListTensor.tensor(data, dtype: try a.dtype("dtype"), context: "tensor")
-                default: x = try Tensor(literal: Convert.literal(data, context: "tensor"), dtype: try a.dtype("dtype"))
-                }
-            }
-            return try finish(x, a, grad: "requires_grad")
-        }
-        for (name, value) in [("zeros", 0.0), ("ones", 1.0)] {
-            t.function(name, [Param("shape", .any, variadic: true), dtypeParam, gradParam],
-                       "\(name)(*shape, dtype=float32, requires_grad=false): a tensor of \(name).\n  \(name)(2, 3)  or  \(name)([2, 3])") { a, _ in
-                try finish(Tensor.full(checked: shapeArg(a, "shape"), value, dtype: a.dtype("dtype") ?? .float32, op: name), a, grad: "requires_grad")
-            }
-        }
-        t.function("full", [Param("shape", .ints), Param("fill_value", .float), dtypeParam, gradParam],
-                   "full(shape, fill_value, dtype=none, requires_grad=false): a tensor filled with one value.\n  full([2, 2], 7)") { a, _ in
-            let value = try a.double("fill_value"), dtype = try a.dtype("dtype") ?? .float32
-            guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
-                throw NativeError("full: fill value \(Repr.float(value)) does not fit int64")
-            }
-            return try finish(Tensor.full(checked: a.ints("shape"), value, dtype: dtype), a, grad: "requires_grad")
-        }
-        t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1)), dtypeParam, gradParam],
-                   "arange(start, end=none, step=1, dtype=none, requires_grad=false): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
-            let allInts = [a["start"], a["end"], a["step"]].allSatisfy { if case .float = $0 { return false } else { return true } }
-            let (start, end) = a["end"].isNone ? (0, try a.double("start")) : (try a.double("start"), try a.double("end"))
-            let dt = try a.dtype("dtype") ?? (allInts ? .int64 : .float32)
-            return try finish(Tensor.arange(start, end, step: a.double("step"), dtype: dt), a, grad: "requires_grad")
-        }
-        t.function("linspace", [Param("start", .float), Param("end", .float), Param("steps", .int), gradParam],
-                   "linspace(start, end, steps, requires_grad=false): steps evenly spaced values from start to end inclusive.") { a, _ in
-            try finish(Tensor.linspace(a.double("start"), a.double("end"), steps: a.int("steps")), a, grad: "requires_grad")
-        }
-        t.function("eye", [Param("n", .int), Param("m", .optional(.int), default: Value.none), dtypeParam],
-                   "eye(n, m=none, dtype=none): the identity matrix.") { a, _ in
-            .tensor(try Tensor.eye(a.int("n"), a.optionalInt("m"), dtype: a.dtype("dtype") ?? .float32))
-        }
-        t.function("rand", [Param("shape", .any, variadic: true), gradParam],
-                   "rand(*shape, requires_grad=false): uniform samples in [0, 1) from the seeded generator.") { a, _ in
-            try finish(Tensor.rand(shapeArg(a, "shape")), a, grad: "requires_grad")
-        }
-        t.function("randn", [Param("shape", .any, variadic: true), gradParam],
-                   "randn(*shape, requires_grad=false): standard normal samples from the seeded generator.") { a, _ in
-            try finish(Tensor.randn(shapeArg(a, "shape")), a, grad: "requires_grad")
-        }
-        t.function("randint", [Param("low", .int), Param("high", .int), Param("size", .ints)],
-                   "randint(low, high, size): int64 samples uniform in [low, high).\n  randint(0, 10, [4])") { a, _ in
-            .tensor(try Tensor.randint(a.int("low"), a.int("high"), a.ints("size")))
-        }
-        t.function("zeros_like", [Param("input", .tensor), dtypeParam], "zeros_like(input, dtype=none): zeros with input's shape and dtype (or the dtype given).") { a, _ in
-            .tensor(try a.tensor("input").zerosLike(dtype: a.dtype("dtype")))
-        }
-        t.function("ones_like", [Param("input", .tensor), dtypeParam], "ones_like(input, dtype=none): ones with input's shape and dtype (or the dtype given).") { a, _ in
-            .tensor(try a.tensor("input").onesLike(dtype: a.dtype("dtype")))
-        }
-        t.function("randn_like", [Param("input", .tensor)], "randn_like(input): standard normal samples with input's shape.") { a, _ in
-            .tensor(try a.tensor("input").randnLike())
-        }
-        t.function("rand_like", [Param("input", .tensor)], "rand_like(input): uniform [0, 1) samples with input's shape.") { a, _ in
-            .tensor(try a.tensor("input").randLike())
-        }
+        // MARK: Creation (CreationBuiltins.swift)
+        CreationBuiltins.add(to: &t)
         t.function("seed", [Param("n", .int)],
                    "seed(n): reseeds the one generator behind every random thing (init, dropout, shuffles, augmentation), making a run reproducible.") { a, _ in
             let n = try a.int("n")
@@ -160,8 +96,8 @@ public enum TensorBuiltins {
             ("ge", "Elementwise >=, a bool tensor.", { try $0.ge($1) }),
             ("logical_and", "Elementwise and of bool tensors.", { try $0.logicalAnd($1) }),
             ("logical_or", "Elementwise or of bool tensors.", { try $0.logicalOr($1) }),
-            ("maximum", "Elementwise maximum of two tensors.", { try Tensor.where($0.ge($1), $0, $1) }),
-            ("minimum", "Elementwise minimum of two tensors.", { try Tensor.where($0.le($1), $0, $1) }),
+            ("maximum", "Elementwise maximum of two tensors (broadcast); NaN if either is NaN, the gradient split evenly at ties, as in PyTorch.", { try $0.maximum($1) }),
+            ("minimum", "Elementwise minimum of two tensors (broadcast); NaN if either is NaN, the gradient split evenly at ties, as in PyTorch.", { try $0.minimum($1) }),
         ]
         for (name, doc, f) in binary {
             t.function(name, [Param("input", .tensorLike), Param("other", .tensorLike)], "\(name)(input, other): \(doc)") { a, _ in

@@ -9,12 +9,46 @@ enum TensorReductionBuiltins {
         switch arg {
         case .none: return .tensor(greater ? try x.max() : try x.min())
         case .tensor(let other):
-            return .tensor(try Tensor.where(greater ? x.ge(other) : x.le(other), x, other))
-        default:
+            return .tensor(greater ? try x.maximum(other) : try x.minimum(other))
+        case .int, .bool:
             guard let d = arg.asInt else { throw NativeError("\(greater ? "max" : "min"): dim must be an int, got \(arg.typeName)") }
             let r = greater ? try x.max(dim: d, keepdim: keepdim) : try x.min(dim: d, keepdim: keepdim)
             return .tuple([.tensor(r.values), .tensor(r.indices)])
+        default:
+            // PyTorch's torch.max(x, 1.5) is an error too: the second argument is a dim or
+            // a tensor, never a number to compare with.
+            let name = greater ? "max" : "min"
+            throw NativeError("\(name): the second argument must be a dim (int) or a tensor, got \(arg.typeName)\(Repr.briefValue(arg)) (for the elementwise \(name)imum with a number, use x.clamp(\(greater ? "min" : "max")=v) or \(name)imum(x, tensor(v)))")
         }
+    }
+
+    /// std / var / std_mean / var_mean's parameters: PyTorch's two overloads in one,
+    /// (input, dim, unbiased, keepdim) and (input, dim, *, correction, keepdim).
+    static let varianceParams = [Param("input", .tensor), Param("dim", .any, default: Value.none),
+                                 Param("unbiased", .optional(.bool), default: Value.none),
+                                 Param("keepdim", .bool, default: .bool(false)),
+                                 Param("correction", .optional(.int), default: Value.none, keywordOnly: true)]
+
+    /// The tensor, dims, correction and keepdim of a std / var call. A bool where the dim
+    /// goes is PyTorch's legacy `std(input, unbiased)`.
+    static func varianceArguments(_ a: BoundArguments) throws -> (Tensor, [Int], Int, Bool) {
+        let x = try a.tensor("input")
+        var unbiased = a["unbiased"], dims: [Int] = []
+        switch a["dim"] {
+        case .none: break
+        case .bool:
+            guard unbiased.isNone else { throw NativeError("\(a.function): got multiple values for argument 'unbiased'") }
+            unbiased = a["dim"]
+        default: dims = try a.ints("dim")
+        }
+        var correction = 1
+        if let c = try a.optionalInt("correction") {
+            guard unbiased.isNone else { throw NativeError("\(a.function): give either unbiased or correction, not both (as PyTorch)") }
+            correction = c
+        } else if case .bool(let u) = unbiased {
+            correction = u ? 1 : 0
+        }
+        return (x, dims, correction, try a.bool("keepdim"))
     }
 
     static func add(to t: inout BuiltinTable) {
@@ -30,10 +64,18 @@ enum TensorReductionBuiltins {
             .tensor(try a.tensor("input").mean(dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim")))
         }
         for (name, isStd) in [("var", false), ("std", true)] {
-            let doc = "\(name)(input, dim=none, unbiased=true, keepdim=false): \(isStd ? "standard deviation" : "variance"), with Bessel's correction unless unbiased=false."
-            t.functionAndMethod(name, [Param("input", .tensor), dim, Param("unbiased", .bool, default: .bool(true)), keep], doc) { a, _ in
-                let x = try a.tensor("input"), d = try TensorBuiltins.dims(a, "dim"), c = try a.bool("unbiased") ? 1 : 0, k = try a.bool("keepdim")
+            let what = isStd ? "standard deviation" : "variance"
+            let doc = "\(name)(input, dim=none, unbiased=none, keepdim=false, *, correction=none): the \(what) over all elements, a dim or a list of dims, dividing by n - correction (correction 1, Bessel's, unless unbiased=false or correction= says otherwise; PyTorch's legacy \(name)(input, unbiased) works too).\n  x.\(name)(dim=0, correction=0)"
+            t.functionAndMethod(name, varianceParams, doc) { a, _ in
+                let (x, d, c, k) = try varianceArguments(a)
                 return .tensor(isStd ? try x.std(dims: d, correction: c, keepdim: k) : try x.variance(dims: d, correction: c, keepdim: k))
+            }
+            let pairName = "\(name)_mean"
+            t.function(pairName, varianceParams,
+                       "\(pairName)(input, dim=none, unbiased=none, keepdim=false, *, correction=none): the tuple (\(name), mean) over the same dims, as torch.\(pairName).\n  s, m = \(pairName)(x, dim=0)") { a, _ in
+                let (x, d, c, k) = try varianceArguments(a)
+                let spread = isStd ? try x.std(dims: d, correction: c, keepdim: k) : try x.variance(dims: d, correction: c, keepdim: k)
+                return .tuple([.tensor(spread), .tensor(try x.mean(dims: d, keepdim: k))])
             }
         }
         for (name, greater) in [("max", true), ("min", false)] {

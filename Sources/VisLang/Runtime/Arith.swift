@@ -240,7 +240,10 @@ public enum Arith {
         case .div: return .tensor(try x.div(y))
         case .floorDiv: return .tensor(try x.floorDivide(y))
         case .mod: return .tensor(try x.remainder(y))
-        case .pow: return .tensor(y.ndim == 0 && y.dtype != .bool && x.dtype == .float32 ? try x.pow(y.item()) : try x.pow(y))
+        case .pow:
+            // A 0-d exponent takes the fast number path (x ** 2 squares in one kernel) only
+            // when it needs no gradient: `a ** b` with b requiring grad must give b.grad.
+            return .tensor(y.ndim == 0 && y.dtype != .bool && x.dtype == .float32 && !y.requiresGrad ? try x.pow(y.item()) : try x.pow(y))
         case .matmul: return .tensor(try x.matmul(y))
         case .eq: return .tensor(try x.eq(y))
         case .ne: return .tensor(try x.ne(y))

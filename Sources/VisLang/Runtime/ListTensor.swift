@@ -14,22 +14,32 @@ enum ListTensor {
     static let maxDepth = 64
 
     /// What the first pass learns: the shape, whether every element is a bool, and
-    /// whether any is a float (for the int64 check).
+    /// whether any is a float (PyTorch's inference: all bools give bool, any float
+    /// float32, otherwise int64).
     struct Survey {
         var shape: [Int] = []
         var allBool = true
+        var anyFloat = false
         var count = 0
+
+        /// The dtype PyTorch infers for the data surveyed: float32 when empty (as
+        /// `torch.tensor([])`) or when any element is a float, bool when all are bools,
+        /// int64 for ints (mixed with bools or not).
+        var inferred: DType {
+            if count == 0 || anyFloat { return .float32 }
+            return allBool ? .bool : .int64
+        }
     }
 
     /// The tensor holding the nested list `v` (a list or tuple of numbers, bools,
-    /// one-element tensors, or tensors of equal shape), with `dtype` or float32 (bool
-    /// for all-bool data). `context` names the operation in errors.
+    /// one-element tensors, or tensors of equal shape), with `dtype` or the one PyTorch
+    /// infers (`Survey.inferred`). `context` names the operation in errors.
     static func tensor(_ v: Value, dtype: DType?, context: String) throws -> Tensor {
         let shape = try probeShape(v, context: context)
         try Shape.validate(shape, op: "tensor")
         var survey = Survey(shape: shape)
         try check(v, depth: 0, &survey, context: context)
-        let dt = dtype ?? (survey.allBool && survey.count > 0 ? .bool : .float32)
+        let dt = dtype ?? survey.inferred
         let n = Shape.numel(shape)
         let storage = Storage(byteCount: Swift.max(n, 1) * dt.size)
         var filler = Filler(storage: storage, dtype: dt)
@@ -91,7 +101,8 @@ enum ListTensor {
                 for x in xs {
                     switch x {
                     case .bool: try tick(&s.count)
-                    case .int, .float: s.allBool = false; try tick(&s.count)
+                    case .int: s.allBool = false; try tick(&s.count)
+                    case .float: s.allBool = false; s.anyFloat = true; try tick(&s.count)
                     default: try check(x, depth: depth + 1, &s, context: context)
                     }
                 }
@@ -102,13 +113,15 @@ enum ListTensor {
         }
         switch v {
         case .bool: break
-        case .int, .float: s.allBool = false
+        case .int: s.allBool = false
+        case .float: s.allBool = false; s.anyFloat = true
         case .tensor(let t):
             let rest = Array(s.shape[Swift.min(depth, s.shape.count)...])
             guard t.shape == rest else {
                 throw TensorError("tensor", "ragged nested list: expected \(rest.isEmpty ? "a number" : "a tensor of shape \(shapeString(rest))") at depth \(depth), got a tensor of shape \(shapeString(t.shape))")
             }
             if t.dtype != .bool { s.allBool = false }
+            if t.dtype.isFloatingPoint { s.anyFloat = true }
             s.count += t.count
             if s.count & (chunk - 1) < t.count { try Interrupt.check() }
             return

@@ -4,7 +4,7 @@ import VisTensor
 /// methods from the builtin tables, and native objects' own members.
 public enum Members {
     /// Tensor attributes that are values rather than methods.
-    static let tensorAttributes = ["shape", "ndim", "dtype", "requires_grad", "grad", "T", "is_leaf", "grad_fn", "data", "device"]
+    static let tensorAttributes = ["shape", "ndim", "dtype", "requires_grad", "grad", "T", "is_leaf", "grad_fn", "data", "device", "is_cuda"]
 
     /// `value.name`, or an error naming the type and the closest member.
     public static func get(_ value: Value, _ name: String, registry: BuiltinRegistry) throws -> Value {
@@ -59,6 +59,7 @@ public enum Members {
         case "grad_fn": return t.gradFnName.map { .string(Tensor.backwardName($0)) } ?? Value.none  // "MulBackward0", as printed
         case "data": return .tensor(t.detach())
         case "device": return .string("cpu")
+        case "is_cuda": return .bool(false)  // vis runs on the CPU
         default: return nil
         }
     }

@@ -36,8 +36,21 @@ public enum Subscript {
         return a > b ? Array(stride(from: a, to: b, by: st)) : []
     }
 
+    /// An index value as an Int: an int, a bool, or (as PyTorch's `__index__`) an
+    /// integer tensor of one element, so `names[y[0]]` and `names[argmax(p)]` work.
+    static func indexInt(_ v: Value) throws -> Int? {
+        if let i = v.asInt { return i }
+        guard case .tensor(let t) = v, t.count == 1, t.dtype == .int64 || t.dtype == .bool else { return nil }
+        return try Convert.intItem(t)
+    }
+
     static func position(_ v: Value, count: Int, _ kind: String) throws -> Int {
-        guard let i = v.asInt else { throw NativeError("\(kind) indices must be ints or slices, got \(v.typeName)") }
+        guard let i = try indexInt(v) else {
+            if case .tensor(let t) = v {
+                throw NativeError("\(kind) indices must be ints or slices; a tensor index must be an integer tensor of one element, got \(t.dtype) of shape \(shapeString(t.shape))", kind: .typeError)
+            }
+            throw NativeError("\(kind) indices must be ints or slices, got \(v.typeName)")
+        }
         let j = i < 0 ? i + count : i
         guard j >= 0 && j < count else { throw NativeError("\(kind) index \(i) out of range (length \(count))", kind: .indexError) }
         return j
@@ -135,6 +148,15 @@ public enum Subscript {
                 case .int(let i): return .int(i)
                 case .bool(let b): return .tensor(Tensor.scalar(b ? 1 : 0, dtype: .bool))
                 case .tensor(let t): return .tensor(t)
+                case .range(let r):
+                    // x[range(a, b, c)] indexes with the list of its ints, as PyTorch does.
+                    try Shape.validate([r.count], op: "index")
+                    var ints = [Int64](repeating: 0, count: r.count)
+                    for k in 0..<r.count {
+                        if k & 0xFFFF == 0xFFFF { try Interrupt.check() }
+                        ints[k] = Int64(r.element(k))
+                    }
+                    return .tensor(try Tensor(int64: ints))
                 case .list, .tuple:
                     let t = try ListTensor.tensor(v, dtype: nil, context: "index")
                     return .tensor(t.dtype == .bool ? t : try t.to(.int64))
