@@ -412,7 +412,12 @@ extension Tensor {
         guard x.shape[d] > 0 else {
             throw TensorError(op, "cannot reduce over dimension \(dim) of size 0 (shape \(shapeString(shape)))")
         }
-        if dtype == .bool { throw TensorError(op, "expected a float32 or int64 tensor, got bool") }
+        if dtype == .bool {
+            // PyTorch's max / min of bools are bools (any / all); argmax / argmin refuse them.
+            guard op == "max" || op == "min" else { throw TensorError(op, "expected a float32 or int64 tensor, got bool (PyTorch refuses bool too)") }
+            let r = try to(.int64).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
+            return (try r.values.to(.bool), r.indices)
+        }
         // int64 is compared as int64: through float32, values above 2^24 would round and
         // both the value and the index could come out wrong.
         _ = try x.reductionDims([d], op: op)

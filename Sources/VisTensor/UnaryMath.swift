@@ -85,7 +85,9 @@ extension Tensor {
         let hasLow = lo != nil, hasHigh = hi != nil
         // Swift.max/min return their first argument when a comparison with NaN is false,
         // so a NaN input comes out NaN.
-        let (x, out) = try mapFloat("clamp") { Swift.min(Swift.max($0, l), h) }
+        // A NaN bound makes every element NaN, as in PyTorch.
+        let boundIsNaN = l.isNaN || h.isNaN
+        let (x, out) = try mapFloat("clamp") { boundIsNaN ? .nan : Swift.min(Swift.max($0, l), h) }
         recordUnary(out, "clamp", saved: x) { g, x in (!hasLow || x > l) && (!hasHigh || x < h) && !x.isNaN ? g : 0 }
         return out
     }

@@ -270,6 +270,6 @@ final class ReductionTests: XCTestCase {
         assertThrowsMessage("var: expected a float32 tensor, got int64 (var is defined for floating point only, as in PyTorch; convert with .float())") { try ints([1, 2]).variance() }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0, 3])") { try Tensor.zeros([0, 3]).max(dim: 0) }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0])") { try Tensor.zeros([0]).max() }
-        assertThrowsMessage("max: expected a float32 or int64 tensor, got bool") { try bools([true]).max(dim: 0) }
+        assertThrowsMessage("argmax: expected a float32 or int64 tensor, got bool (PyTorch refuses bool too)") { try bools([true]).argmax(dim: 0) }
     }
 }
