@@ -42,6 +42,9 @@ enum Device {
         switch a["dtype"] {
         case .none: break
         case .string(let s): dtype = try Self.dtype(named: s, "to")
+        // x.to(torch.long, False): PyTorch's to(dtype, non_blocking) puts the flag second.
+        case .bool:
+            guard case .string = a["device"] else { throw NativeError("to: argument 'dtype' must be a dtype, got bool") }
         default: throw NativeError("to: argument 'dtype' must be a dtype, got \(a["dtype"].typeName)")
         }
         switch a["device"] {

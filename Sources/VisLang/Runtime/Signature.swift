@@ -11,7 +11,8 @@ public indirect enum ParamType: CustomStringConvertible {
     case bool
     case string
     case tensor
-    /// A tensor, or a number or nested list converted to a float32 tensor.
+    /// A tensor, or a number or nested list converted as `tensor()` converts it (ints to
+    /// int64, floats to float32, bools to bool).
     case tensorLike
     case list
     /// An int or a list of ints (kernel sizes, shapes).
