@@ -46,19 +46,28 @@ enum CreationBuiltins {
     static func cast(_ t: Tensor, _ dtype: DType) throws -> Tensor { t.dtype == dtype ? t : try t.to(dtype) }
 
     /// A fill value and the dtype PyTorch infers from it: bool for a bool, int64 for an
-    /// int, float32 for a float, a one-element tensor's own dtype.
-    static func fillValue(_ v: Value, _ fn: String) throws -> (value: Double, dtype: DType) {
+    /// int, float32 for a float, a one-element tensor's own dtype. `exact` keeps an
+    /// integer whole (a Double rounds ints past 2^53).
+    static func fillValue(_ v: Value, _ fn: String) throws -> (value: Double, dtype: DType, exact: Int64?) {
         switch v {
-        case .bool(let b): return (b ? 1 : 0, .bool)
-        case .int(let i): return (Double(i), .int64)
-        case .float(let d): return (d, .float32)
-        case .tensor(let t) where t.count == 1 && t.ndim == 0: return (try t.item(), t.dtype)
+        case .bool(let b): return (b ? 1 : 0, .bool, b ? 1 : 0)
+        case .int(let i): return (Double(i), .int64, Int64(i))
+        case .float(let d): return (d, .float32, nil)
+        case .tensor(let t) where t.count == 1 && t.ndim == 0:
+            let exact: Int64? = t.dtype == .int64 ? Int64(try Convert.intItem(t)) : nil
+            return (try t.item(), t.dtype, exact)
         default: throw NativeError("\(fn): argument 'fill_value' must be a number, got \(v.typeName)\(Repr.briefValue(v))")
         }
     }
 
-    /// `Tensor.full` of a fill value in `dtype`, refusing a value int64 cannot hold.
-    static func filled(_ shape: [Int], _ value: Double, _ dtype: DType, _ fn: String) throws -> Tensor {
+    /// `Tensor.full` of a fill value in `dtype`, refusing a value int64 cannot hold; an
+    /// integer fill of an int64 tensor is written exactly.
+    static func filled(_ shape: [Int], _ fill: (value: Double, dtype: DType, exact: Int64?), _ dtype: DType, _ fn: String) throws -> Tensor {
+        if dtype == .int64, let exact = fill.exact {
+            try Shape.validate(shape, op: fn)
+            return try Tensor(literal: .int(exact), dtype: .int64).expand(shape).contiguous()
+        }
+        let value = fill.value
         guard dtype != .int64 || (value.isFinite && Swift.abs(value) < 9.2e18) else {
             throw NativeError("\(fn): fill value \(Repr.float(value)) does not fit int64")
         }
@@ -132,8 +141,8 @@ enum CreationBuiltins {
         t.function("full", [Param("size", .ints), Param("fill_value", .any)] + kwOptions,
                    "full(size, fill_value, dtype=none, device=none, requires_grad=false): a tensor filled with one value; the dtype follows fill_value as in PyTorch (int: int64, float: float32, bool: bool).\n  full([2, 2], 7)  full([3], 0.5)") { a, _ in
             try checkDevice(a)
-            let (value, inferred) = try fillValue(a["fill_value"], "full")
-            return try finish(filled(a.ints("size"), value, a.dtype("dtype") ?? inferred, "full"), a)
+            let fill = try fillValue(a["fill_value"], "full")
+            return try finish(filled(a.ints("size"), fill, a.dtype("dtype") ?? fill.dtype, "full"), a)
         }
         t.function("arange", [Param("start", .number), Param("end", .optional(.number), default: Value.none), Param("step", .number, default: .int(1))] + kwOptions,
                    "arange(start, end=none, step=1, dtype=none, device=none, requires_grad=false): values from start up to end (exclusive). Integer arguments give int64, as in PyTorch.\n  arange(5)  arange(0, 1, 0.25)") { a, _ in
@@ -194,8 +203,8 @@ enum CreationBuiltins {
                    "full_like(input, fill_value, dtype=none, device=none, requires_grad=false): fill_value in input's shape and dtype (or the dtype given).\n  full_like(x, 7)") { a, _ in
             try checkDevice(a)
             let x = try a.tensor("input")
-            let (value, _) = try fillValue(a["fill_value"], "full_like")
-            return try finish(filled(x.shape, value, a.dtype("dtype") ?? x.dtype, "full_like"), a)
+            let fill = try fillValue(a["fill_value"], "full_like")
+            return try finish(filled(x.shape, fill, a.dtype("dtype") ?? x.dtype, "full_like"), a)
         }
         for (name, normal) in [("rand_like", false), ("randn_like", true)] {
             let what = normal ? "standard normal samples" : "uniform samples in [0, 1)"
