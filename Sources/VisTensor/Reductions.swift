@@ -260,7 +260,7 @@ extension Tensor {
         let out = try rows.reshape(keepdim ? layout.keepShape : layout.outShape)
         if Autograd.needsGraph(self) {
             let keep = layout.keepShape
-            Autograd.record(out, "var", [self]) { [self] g in
+            Autograd.record(out, "var", [self], saving: [self]) { [self] g in
                 // d var / dx = 2 (x - mean) / (n - correction)
                 let centered = try self.detach().sub(self.detach().mean(dims: d, keepdim: true))
                 return [try centered.mul(g.reshape(keep)).mul(2.0 / Double(denom))]

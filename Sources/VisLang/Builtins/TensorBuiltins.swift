@@ -214,6 +214,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
+        TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)
 
