@@ -80,10 +80,11 @@ extension Tensor {
         let out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32, kernel: DivF())
         if Autograd.needsGraph(self, other) {
             let ra = requiresGrad, rb = other.requiresGrad
-            let result = out.detach()  // not `out` itself: the node must not retain its own output
-            Autograd.record(out, "div", [self, other], saving: rb ? [other, out] : [other]) { g in
+            // PyTorch's rule, -g * a / b^2, reads the inputs and not the output, so that
+            // writing into the quotient in place (q = a / b; q += 1) leaves it valid.
+            Autograd.record(out, "div", [self, other], saving: rb ? [a, b] : [b]) { g in
                 [ra ? try Autograd.reduceToShape(g.div(b), a.shape) : nil,
-                 rb ? try Autograd.reduceToShape(g.mul(result).div(b).neg(), b.shape) : nil]
+                 rb ? try Autograd.reduceToShape(g.mul(a).div(b.mul(b)).neg(), b.shape) : nil]
             }
         }
         return out

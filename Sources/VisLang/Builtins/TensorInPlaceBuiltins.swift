@@ -115,6 +115,25 @@ enum TensorInPlaceBuiltins {
             return .tensor(x)
         }
 
+        t.method("index_put_", [Param("indices", .any), Param("values", .tensorLike), Param("accumulate", .bool, default: .bool(false))],
+                 "x.index_put_(indices, values, accumulate=false): x[indices] = values for a tuple of index tensors, or x[indices] += values with accumulate (duplicates add up); returns x.\n  x.index_put_((rows, cols), vals, accumulate=true)") { a, _ in
+            let x = try a.tensor("self")
+            let parts: [Value]
+            switch a["indices"] {
+            case .tuple(let items): parts = items
+            case .list(let l): parts = l.items
+            default: throw NativeError("index_put_: indices must be a tuple of tensors, got \(a["indices"].typeName)", kind: .typeError)
+            }
+            let indices: [TensorIndex] = try parts.enumerated().map { i, v in
+                guard case .tensor(let t) = v, t.dtype == .int64 || t.dtype == .bool else {
+                    throw NativeError("index_put_: indices[\(i)] must be an int64 or bool tensor, got \(v.typeName)", kind: .typeError)
+                }
+                return .tensor(t)
+            }
+            try x.indexPut(indices, a.tensor("values"), accumulate: a.bool("accumulate"))
+            return .tensor(x)
+        }
+
         // MARK: Random fills (the global generator, as rand and randn)
         func floatOnly(_ op: String, _ x: Tensor) throws {
             guard x.dtype.isFloatingPoint else { throw NativeError("\(op): \"\(op)\" is not implemented for \(x.dtype) tensors (it fills with floating-point samples)") }
