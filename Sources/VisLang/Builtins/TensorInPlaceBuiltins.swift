@@ -95,7 +95,7 @@ enum TensorInPlaceBuiltins {
                  "x.fill_(value): sets every element to value (a number or a 0-d tensor, which may require grad) in place; returns x.\n  mask.fill_(1)") { a, _ in
             let x = try a.tensor("self"), v = try a.tensor("value")
             guard v.ndim == 0 else {
-                throw NativeError("fill_: only supports 0-dimension value tensor but got tensor with \(v.ndim) dimensions")
+                throw NativeError("fill_: only supports a 0-dimension value tensor but got a tensor with \(v.ndim) dimensions")
             }
             try x.writeInPlace("fill_", others: [v], savesSelf: false) { input in
                 try v.to(input.dtype).expand(input.shape).contiguous()
@@ -125,8 +125,11 @@ enum TensorInPlaceBuiltins {
             default: throw NativeError("index_put_: indices must be a tuple of tensors, got \(a["indices"].typeName)", kind: .typeError)
             }
             let indices: [TensorIndex] = try parts.enumerated().map { i, v in
-                guard case .tensor(let t) = v, t.dtype == .int64 || t.dtype == .bool else {
-                    throw NativeError("index_put_: indices[\(i)] must be an int64 or bool tensor, got \(v.typeName)", kind: .typeError)
+                guard case .tensor(let t) = v else {
+                    throw NativeError("index_put_: indices[\(i)] must be an int64 or bool tensor, got \(v.typeNameWithArticle) value", kind: .typeError)
+                }
+                guard t.dtype == .int64 || t.dtype == .bool else {
+                    throw NativeError("index_put_: tensors used as indices must be int64 or bool tensors, got \(t.dtype) for indices[\(i)]", kind: .indexError)
                 }
                 return .tensor(t)
             }
@@ -142,7 +145,7 @@ enum TensorInPlaceBuiltins {
                  "x.uniform_(from=0, to=1): fills x with samples uniform in [from, to); returns x.\n  w.uniform_(-0.1, 0.1)") { a, _ in
             let x = try a.tensor("self"), lo = try a.double("from"), hi = try a.double("to")
             try floatOnly("uniform_", x)
-            guard lo <= hi else { throw NativeError("uniform_: expects from <= to, but found from=\(lo) > to=\(hi)") }
+            guard lo <= hi else { throw NativeError("uniform_: expects to return a [from, to) range, but found from=\(lo) > to=\(hi)") }
             try x.writeInPlace("uniform_", savesSelf: false) { input in
                 try Tensor.rand(input.shape).mul(hi - lo).add(lo).to(input.dtype)
             }
@@ -161,7 +164,7 @@ enum TensorInPlaceBuiltins {
         t.method("bernoulli_", [Param("p", .float, default: .float(0.5))],
                  "x.bernoulli_(p=0.5): fills x with 1 (probability p) or 0; returns x.\n  mask.bernoulli_(0.9)") { a, _ in
             let x = try a.tensor("self"), p = try a.double("p")
-            guard p >= 0 && p <= 1 else { throw NativeError("bernoulli_: expects 0 <= p <= 1, but got p=\(p)") }
+            guard p >= 0 && p <= 1 else { throw NativeError("bernoulli_: expects p to be in [0, 1], but got p=\(p)") }
             try x.writeInPlace("bernoulli_", savesSelf: false) { input in
                 try Tensor.rand(input.shape).lt(Tensor.scalar(p)).to(input.dtype)
             }
