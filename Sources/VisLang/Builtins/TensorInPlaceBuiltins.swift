@@ -12,7 +12,7 @@ enum TensorInPlaceBuiltins {
         "neg", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "sin", "cos", "tan", "asin", "acos", "atan",
         "sinh", "cosh", "asinh", "acosh", "atanh", "floor", "ceil", "trunc", "frac", "sign", "sgn", "erf", "erfc",
         "erfinv", "log1p", "expm1", "log2", "log10", "exp2", "rsqrt", "reciprocal", "square", "logical_not",
-        "negative", "absolute", "arcsin", "arccos", "arctan", "fix", "silu", "gelu",
+        "negative", "absolute", "arcsin", "arccos", "arctan", "fix",
     ]
     /// Unary ops whose backward does not read their input, so the old values need no copy.
     static let savesNothing: Set<String> = ["neg", "negative", "floor", "ceil", "trunc", "sign", "sgn", "frac", "fix", "logical_not"]
