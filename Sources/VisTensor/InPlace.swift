@@ -109,11 +109,13 @@ extension Tensor {
             throw TensorError(op, "unsupported operation: more than one element of the written-to tensor (shape \(shapeString(shape)), strides \(strides)) refers to a single memory location; clone() the tensor before performing the operation")
         }
         guard GradMode.isEnabled else { return }
-        if let b = viewBase {
-            if b.requiresGrad && b.gradFn == nil {
-                throw TensorError(op, "a view of a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
-            }
-        } else if requiresGrad && gradFn == nil {
+        // A view made a leaf of its own (requires_grad_() on a view of a plain tensor)
+        // counts as a view of a leaf, as in PyTorch.
+        let leaf = requiresGrad && gradFn == nil
+        if let b = viewBase, leaf || b.requiresGrad && b.gradFn == nil {
+            throw TensorError(op, "a view of a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
+        }
+        if leaf {
             throw TensorError(op, "a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
         }
     }

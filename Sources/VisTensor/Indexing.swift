@@ -176,10 +176,13 @@ extension Tensor {
         let op = "index_put_"
         let base = viewBase ?? self
         let recording = GradMode.isEnabled && (base.requiresGrad || value.requiresGrad)
-        if GradMode.isEnabled && base.requiresGrad && base.gradFn == nil {
-            throw TensorError(op, "a view of a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
-        }
         let r = try detach().resolveIndices(indices, op: op)
+        if GradMode.isEnabled && (base.requiresGrad && base.gradFn == nil || requiresGrad && gradFn == nil) {
+            // PyTorch writes a basic index through a view (x[0] = v is x[0].copy_(v)), an
+            // index tensor into x itself (index_put_), and names the leaf accordingly.
+            let what = r.tensors.isEmpty || self !== base ? "a view of a leaf Variable" : "a leaf Variable"
+            throw TensorError(op, "\(what) that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
+        }
         if accumulate && dtype == .bool { throw TensorError(op, "accumulate is not supported for bool tensors") }
         if r.tensors.isEmpty {
             // A basic index is a view: the write is an in-place op on that view.
