@@ -7,8 +7,12 @@ final class Node {
     /// Where each input's gradient goes, in the order `backward` returns them. An edge
     /// is taken when the op is recorded (PyTorch's `next_functions`): an input that is
     /// later modified in place gets a new node, but this op still sends its gradient
-    /// to the node that produced the value it read.
-    var edges: [Edge]
+    /// to the node that produced the value it read. The first two are stored inline
+    /// (almost every op has one or two inputs), so recording allocates no array.
+    private var edge0: Edge = .none, edge1: Edge = .none
+    private var moreEdges: [Edge] = []
+    /// The number of edges.
+    private(set) var edgeCount: Int
     /// The tensors the backward rule reads, with the storage version each was saved
     /// at: backward refuses to run the rule once one of them was written in place.
     var saved: [SavedVersion]
@@ -17,9 +21,38 @@ final class Node {
 
     init(name: String, edges: [Edge], saved: [SavedVersion], backward: @escaping (Tensor) throws -> [Tensor?]) {
         self.name = name
-        self.edges = edges
+        self.edgeCount = edges.count
+        if edges.count > 0 { edge0 = edges[0] }
+        if edges.count > 1 { edge1 = edges[1] }
+        if edges.count > 2 { moreEdges = Array(edges[2...]) }
         self.saved = saved
         self.backward = backward
+    }
+
+    /// A node whose edges are taken from `inputs` now (`Autograd.edge`).
+    @inline(__always)
+    init(name: String, inputs: [Tensor], saved: [SavedVersion], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        self.name = name
+        self.edgeCount = inputs.count
+        if inputs.count > 0 { edge0 = Autograd.edge(inputs[0]) }
+        if inputs.count > 1 { edge1 = Autograd.edge(inputs[1]) }
+        if inputs.count > 2 { moreEdges = inputs[2...].map(Autograd.edge) }
+        self.saved = saved
+        self.backward = backward
+    }
+
+    /// Edge `i` (0 ..< edgeCount).
+    @inline(__always)
+    func edge(_ i: Int) -> Edge {
+        i == 0 ? edge0 : (i == 1 ? edge1 : moreEdges[i - 2])
+    }
+
+    /// Drops the edges (after a backward that does not retain the graph).
+    func clearEdges() {
+        edge0 = .none
+        edge1 = .none
+        moreEdges = []
+        edgeCount = 0
     }
 }
 
@@ -69,13 +102,12 @@ public enum Autograd {
     @discardableResult
     public static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], saving: [Tensor] = [],
                        _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
-        let edges = inputs.map(edge)
         let saved = saving.isEmpty ? [] : saving.map { t in
             SavedVersion(storage: t.storage, version: t.storage.version, shape: t.shape, dtype: t.dtype,
                          producer: t.storage === output.storage ? name : t.gradFn?.name)
         }
         output.requiresGrad = true
-        output.gradFn = Node(name: name, edges: edges, saved: saved, backward: backward)
+        output.gradFn = Node(name: name, inputs: inputs, saved: saved, backward: backward)
         return output
     }
 
@@ -132,8 +164,8 @@ public enum Autograd {
             if visited.contains(id) { continue }
             visited.insert(id)
             stack.append((n, true))
-            for case .node(let m) in n.edges where !visited.contains(ObjectIdentifier(m)) {
-                stack.append((m, false))
+            for i in 0..<n.edgeCount {
+                if case .node(let m) = n.edge(i), !visited.contains(ObjectIdentifier(m)) { stack.append((m, false)) }
             }
         }
 
@@ -148,9 +180,9 @@ public enum Autograd {
                 }
                 try checkSaved(node)
                 let inputGrads = try rule(g)
-                for (edge, ig) in zip(node.edges, inputGrads) {
-                    guard let ig else { continue }
-                    switch edge {
+                for i in 0..<Swift.min(node.edgeCount, inputGrads.count) {
+                    guard let ig = inputGrads[i] else { continue }
+                    switch node.edge(i) {
                     case .none: continue
                     case .node(let m):
                         let key = ObjectIdentifier(m)
@@ -169,7 +201,7 @@ public enum Autograd {
                     // intermediate of its step alive. A later backward that reaches this
                     // node still finds `backward == nil` and reports the freed graph.
                     node.backward = nil
-                    node.edges = []
+                    node.clearEdges()
                     node.saved = []
                 }
             }
