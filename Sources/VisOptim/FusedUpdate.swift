@@ -20,6 +20,9 @@ enum FusedUpdate {
                     _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void) throws {
         let gc = g.isContiguous ? g : g.detach().contiguous()
         if p.isContiguous {
+            // A step is an in-place write: a graph that saved the parameter (a loss
+            // computed before the step) refuses backward afterwards, as in PyTorch.
+            p.storage.bumpVersion()
             body(p.floatPointer, UnsafePointer(gc.floatPointer), p.count)
             return
         }

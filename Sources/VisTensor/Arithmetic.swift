@@ -65,7 +65,7 @@ extension Tensor {
         let out = try arithmetic("mul", other, float: MulF(), int: MulI())
         if Autograd.needsGraph(self, other) {
             let ra = requiresGrad, rb = other.requiresGrad
-            Autograd.record(out, "mul", [self, other]) { [self] g in
+            Autograd.record(out, "mul", [self, other], saving: (ra ? [other] : []) + (rb ? [self] : [])) { [self] g in
                 [ra ? try Autograd.reduceToShape(g.mul(other), self.shape) : nil,
                  rb ? try Autograd.reduceToShape(g.mul(self), other.shape) : nil]
             }
@@ -80,10 +80,11 @@ extension Tensor {
         let out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32, kernel: DivF())
         if Autograd.needsGraph(self, other) {
             let ra = requiresGrad, rb = other.requiresGrad
-            let result = out.detach()  // not `out` itself: the node must not retain its own output
-            Autograd.record(out, "div", [self, other]) { g in
+            // PyTorch's rule, -g * a / b^2, reads the inputs and not the output, so that
+            // writing into the quotient in place (q = a / b; q += 1) leaves it valid.
+            Autograd.record(out, "div", [self, other], saving: rb ? [a, b] : [b]) { g in
                 [ra ? try Autograd.reduceToShape(g.div(b), a.shape) : nil,
-                 rb ? try Autograd.reduceToShape(g.mul(result).div(b).neg(), b.shape) : nil]
+                 rb ? try Autograd.reduceToShape(g.mul(a).div(b.mul(b)).neg(), b.shape) : nil]
             }
         }
         return out
@@ -109,7 +110,7 @@ extension Tensor {
         if Autograd.needsGraph(self, exponent) {
             let ra = requiresGrad, rb = exponent.requiresGrad
             let result = out.detach()
-            Autograd.record(out, "pow", [self, exponent]) { g in
+            Autograd.record(out, "pow", [self, exponent], saving: rb ? [self, exponent, out] : [self, exponent]) { g in
                 var ga: Tensor? = nil, gb: Tensor? = nil
                 if ra {
                     // d/da a^b = b * a^(b-1)
@@ -196,7 +197,7 @@ extension Tensor {
                 out = Elementwise.unary(self, outDType: .float32) { (x: Float) -> Float in Foundation.pow(x, e) }
             }
             if Autograd.needsGraph(self) {
-                Autograd.record(out, "pow", [self]) { [self] g in
+                Autograd.record(out, "pow", [self], saving: [self]) { [self] g in
                     let d = Elementwise.unary(self, outDType: .float32) { (x: Float) -> Float in
                         e == 0 ? 0 : e * Foundation.pow(x, e - 1)
                     }

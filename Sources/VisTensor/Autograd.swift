@@ -1,19 +1,83 @@
-/// One recorded op in the autograd graph: its inputs and the rule that turns the
-/// gradient of its output into gradients of those inputs. The rule closure holds the
-/// tensors the op saved; it is dropped once used, freeing them.
+/// One recorded op in the autograd graph: where its inputs' gradients go and the rule
+/// that turns the gradient of its output into gradients of those inputs. The rule
+/// closure holds the tensors the op saved; it is dropped once used, freeing them.
 final class Node {
     /// The op's name, shown in errors and in `grad_fn` (`"mul"`, `"conv2d"`).
     let name: String
-    /// The op's tensor inputs, in the order `backward` returns their gradients.
-    var inputs: [Tensor]
-    /// Gradient of the output -> gradients of `inputs` (nil where an input needs none).
+    /// Where each input's gradient goes, in the order `backward` returns them. An edge
+    /// is taken when the op is recorded (PyTorch's `next_functions`): an input that is
+    /// later modified in place gets a new node, but this op still sends its gradient
+    /// to the node that produced the value it read. The first two are stored inline
+    /// (almost every op has one or two inputs), so recording allocates no array.
+    private var edge0: Edge = .none, edge1: Edge = .none
+    private var moreEdges: [Edge] = []
+    /// The number of edges.
+    private(set) var edgeCount: Int
+    /// The tensors the backward rule reads, with the storage version each was saved
+    /// at: backward refuses to run the rule once one of them was written in place.
+    var saved: [SavedVersion]
+    /// Gradient of the output -> gradients of the inputs (nil where an input needs none).
     var backward: ((Tensor) throws -> [Tensor?])?
 
-    init(name: String, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+    init(name: String, edges: [Edge], saved: [SavedVersion], backward: @escaping (Tensor) throws -> [Tensor?]) {
         self.name = name
-        self.inputs = inputs
+        self.edgeCount = edges.count
+        if edges.count > 0 { edge0 = edges[0] }
+        if edges.count > 1 { edge1 = edges[1] }
+        if edges.count > 2 { moreEdges = Array(edges[2...]) }
+        self.saved = saved
         self.backward = backward
     }
+
+    /// A node whose edges are taken from `inputs` now (`Autograd.edge`).
+    @inline(__always)
+    init(name: String, inputs: [Tensor], saved: [SavedVersion], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        self.name = name
+        self.edgeCount = inputs.count
+        if inputs.count > 0 { edge0 = Autograd.edge(inputs[0]) }
+        if inputs.count > 1 { edge1 = Autograd.edge(inputs[1]) }
+        if inputs.count > 2 { moreEdges = inputs[2...].map(Autograd.edge) }
+        self.saved = saved
+        self.backward = backward
+    }
+
+    /// Edge `i` (0 ..< edgeCount).
+    @inline(__always)
+    func edge(_ i: Int) -> Edge {
+        i == 0 ? edge0 : (i == 1 ? edge1 : moreEdges[i - 2])
+    }
+
+    /// Drops the edges (after a backward that does not retain the graph).
+    func clearEdges() {
+        edge0 = .none
+        edge1 = .none
+        moreEdges = []
+        edgeCount = 0
+    }
+}
+
+/// Where one input's gradient goes: the node that produced it, a leaf that
+/// accumulates it into `.grad`, or nowhere (an input that does not require grad).
+enum Edge {
+    case none
+    case node(Node)
+    case leaf(Tensor)
+}
+
+/// A tensor an op's backward rule reads, remembered by its storage and the storage's
+/// version when it was saved (PyTorch's SavedVariable version check). Only the
+/// storage is kept, not the tensor: a node saving its own output would otherwise
+/// keep itself alive.
+struct SavedVersion {
+    /// The memory the rule reads (shared by all views of it).
+    let storage: Storage
+    /// `storage.version` when the op was recorded.
+    let version: Int
+    /// Shape and dtype of the saved tensor, for the error.
+    let shape: [Int]
+    let dtype: DType
+    /// The op that produced the saved tensor (nil for a leaf), for the error.
+    let producer: String?
 }
 
 /// Recording and running the autograd tape.
@@ -31,13 +95,27 @@ public enum Autograd {
 
     /// Attaches a node to `output` when any input requires grad and recording is on.
     /// `backward` receives the output's gradient and returns one gradient per input.
+    /// `saving` lists the tensors (inputs or `output` itself) whose values `backward`
+    /// reads: writing one of them in place before backward makes backward throw, as in
+    /// PyTorch, instead of computing a gradient from the new values.
     @inline(__always)
     @discardableResult
-    public static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor],
+    public static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], saving: [Tensor] = [],
                        _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        let saved = saving.isEmpty ? [] : saving.map { t in
+            SavedVersion(storage: t.storage, version: t.storage.version, shape: t.shape, dtype: t.dtype,
+                         producer: t.storage === output.storage ? name : t.gradFn?.name)
+        }
         output.requiresGrad = true
-        output.gradFn = Node(name: name, inputs: inputs, backward: backward)
+        output.gradFn = Node(name: name, inputs: inputs, saved: saved, backward: backward)
         return output
+    }
+
+    /// Where a gradient for `t`, used as an input now, must go.
+    @inline(__always)
+    static func edge(_ t: Tensor) -> Edge {
+        if let n = t.currentGradFn() { return .node(n) }
+        return t.requiresGrad ? .leaf(t) : .none
     }
 
     /// Marks `t`, a gradient a backward rule has just created in storage of its own, as
@@ -67,52 +145,79 @@ public enum Autograd {
         return g
     }
 
-    /// Runs backward from `root` with `gradient` as d(out)/d(root).
+    /// Runs backward from `root` with `gradient` as d(out)/d(root): every node reachable
+    /// from the root's node runs once, in reverse topological order, after all the
+    /// gradients of its output have been summed; leaves accumulate theirs at the end.
     static func run(_ root: Tensor, gradient: Tensor, retainGraph: Bool) throws {
-        // Reverse topological order by iterative depth-first search over tensors.
-        var order: [Tensor] = []
+        guard let rootNode = root.currentGradFn() else {
+            var g = gradient
+            try accumulate(into: root, &g)
+            return
+        }
+        // Reverse topological order by iterative depth-first search over nodes.
+        var order: [Node] = []
         var visited = Set<ObjectIdentifier>()
-        var stack: [(Tensor, Bool)] = [(root, false)]
-        while let (t, expanded) = stack.popLast() {
-            if expanded { order.append(t); continue }
-            let id = ObjectIdentifier(t)
+        var stack: [(Node, Bool)] = [(rootNode, false)]
+        while let (n, expanded) = stack.popLast() {
+            if expanded { order.append(n); continue }
+            let id = ObjectIdentifier(n)
             if visited.contains(id) { continue }
             visited.insert(id)
-            stack.append((t, true))
-            if let node = t.gradFn {
-                for input in node.inputs where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
-                    stack.append((input, false))
-                }
+            stack.append((n, true))
+            for i in 0..<n.edgeCount {
+                if case .node(let m) = n.edge(i), !visited.contains(ObjectIdentifier(m)) { stack.append((m, false)) }
             }
         }
 
-        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): gradient]
+        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(rootNode): gradient]
+        var leaves: [ObjectIdentifier: Tensor] = [:]
+        var leafGrads: [ObjectIdentifier: Tensor] = [:]
         try GradMode.with(enabled: false) {
-            for t in order.reversed() {
-                let id = ObjectIdentifier(t)
-                guard var g = grads.removeValue(forKey: id) else { continue }
-                guard let node = t.gradFn else {
-                    try accumulate(into: t, &g)
-                    continue
-                }
+            for node in order.reversed() {
+                guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 guard let rule = node.backward else {
                     throw TensorError("backward", "the graph through '\(node.name)' was already used by an earlier backward() and freed; compute the loss again (or pass retain_graph=true to the first backward)")
                 }
+                try checkSaved(node)
                 let inputGrads = try rule(g)
-                for (input, ig) in zip(node.inputs, inputGrads) {
-                    guard let ig, input.requiresGrad else { continue }
-                    let key = ObjectIdentifier(input)
-                    if let existing = grads[key] { grads[key] = try existing.add(ig) } else { grads[key] = ig }
+                for i in 0..<Swift.min(node.edgeCount, inputGrads.count) {
+                    guard let ig = inputGrads[i] else { continue }
+                    switch node.edge(i) {
+                    case .none: continue
+                    case .node(let m):
+                        let key = ObjectIdentifier(m)
+                        if let existing = grads[key] { grads[key] = try existing.add(ig) } else { grads[key] = ig }
+                    case .leaf(let t):
+                        let key = ObjectIdentifier(t)
+                        if let existing = leafGrads[key] { leafGrads[key] = try existing.add(ig) } else {
+                            leafGrads[key] = ig
+                            leaves[key] = t
+                        }
+                    }
                 }
                 if !retainGraph {
                     // Free what the node holds: its saved tensors (in the closure) and its
-                    // inputs, so that a loss kept after backward does not keep every
+                    // edges, so that a loss kept after backward does not keep every
                     // intermediate of its step alive. A later backward that reaches this
                     // node still finds `backward == nil` and reports the freed graph.
                     node.backward = nil
-                    node.inputs = []
+                    node.clearEdges()
+                    node.saved = []
                 }
             }
+            for (key, leaf) in leaves {
+                guard var g = leafGrads.removeValue(forKey: key) else { continue }
+                try accumulate(into: leaf, &g)
+            }
+        }
+    }
+
+    /// Throws PyTorch's error when a tensor `node` saved was modified in place after it
+    /// was saved: its rule would compute the gradient from the new values.
+    static func checkSaved(_ node: Node) throws {
+        for s in node.saved where s.storage.version != s.version {
+            let which = s.producer.map { ", which is output 0 of \(Tensor.backwardName($0))," } ?? ""
+            throw TensorError("backward", "one of the variables needed for gradient computation has been modified by an inplace operation: [\(s.dtype) tensor of shape \(shapeString(s.shape))]\(which) is at version \(s.storage.version); expected version \(s.version) instead (the backward of '\(node.name)' needs its old values: clone() the tensor before modifying it, or use the out-of-place op)")
         }
     }
 

@@ -89,7 +89,7 @@ extension Tensor {
         }
         if Autograd.needsGraph(self) {
             let inShape = shape
-            Autograd.record(out, "gather", [self]) { g in
+            Autograd.record(out, "gather", [self], saving: [index]) { g in
                 let z = Tensor.full(inShape, 0)
                 try z.scatterAddKernel(dim: d, index: idx, source: g, op: "gather")
                 return [z]
@@ -148,7 +148,7 @@ extension Tensor {
         if Autograd.needsGraph(self, source) {
             let ra = requiresGrad, rb = source.requiresGrad, srcShape = source.shape
             let idx = index.contiguous()
-            Autograd.record(out, "scatter_add", [self, source]) { g in
+            Autograd.record(out, "scatter_add", [self, source], saving: [index]) { g in
                 var gs: Tensor? = nil
                 if rb {
                     // d out / d source: the gradient at the positions each source

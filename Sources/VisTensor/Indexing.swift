@@ -151,36 +151,85 @@ extension Tensor {
         return try v.to(dtype).expand(target).copyData()
     }
 
+    /// `value` shaped for writing into a region of `target` shape as an autograd op:
+    /// converted to this tensor's dtype, leading size-1 dimensions dropped, broadcast and
+    /// copied (so it cannot alias the destination), each step recorded when `value`
+    /// requires grad.
+    private func fitTrackedValue(_ value: Tensor, to target: [Int], op: String) throws -> Tensor {
+        var v = try value.to(dtype)
+        while v.ndim > target.count, v.shape.first == 1 { v = try v.squeeze(0) }
+        guard let b = try? Shape.broadcast(v.shape, target, op: op), b == target else {
+            throw TensorError(op, "value of shape \(shapeString(value.shape)) cannot be broadcast to the indexed shape \(shapeString(target))")
+        }
+        return try v.expand(target).clone()
+    }
+
     /// `x[indices] = value`, in place: `value` is broadcast to the indexed shape and
     /// converted to this tensor's dtype. With index tensors and duplicate positions the
     /// last write wins, or with `accumulate` every value is added (PyTorch's
-    /// `index_put_(..., accumulate=True)`). Follows the in-place rules: a tensor the
-    /// graph depends on, or a leaf requiring grad outside no_grad, cannot be written;
-    /// and a value that requires grad is refused (its gradient would be lost).
+    /// `index_put_(..., accumulate=True)`). PyTorch's in-place rules apply: a leaf that
+    /// requires grad (or a view of one) cannot be written while gradients are recorded;
+    /// writing into a tensor in the graph, or writing a value that requires grad, is
+    /// recorded (CopySlices: the written elements get their gradient from the value, the
+    /// others from the tensor's old history).
     public func indexPut(_ indices: [TensorIndex], _ value: Tensor, accumulate: Bool = false) throws {
         let op = "index_put_"
-        try checkInPlace(op)
-        if GradMode.isEnabled && value.requiresGrad {
-            throw TensorError(op, "the value requires grad, but writing it into a tensor in place does not carry gradients; build the result with cat, stack or where, or write value.detach()")
-        }
+        let base = viewBase ?? self
+        let recording = GradMode.isEnabled && (base.requiresGrad || value.requiresGrad)
         let r = try detach().resolveIndices(indices, op: op)
+        if GradMode.isEnabled && (base.requiresGrad && base.gradFn == nil || requiresGrad && gradFn == nil) {
+            // PyTorch writes a basic index through a view (x[0] = v is x[0].copy_(v)), an
+            // index tensor into x itself (index_put_), and names the leaf accordingly.
+            let what = r.tensors.isEmpty || self !== base ? "a view of a leaf Variable" : "a leaf Variable"
+            throw TensorError(op, "\(what) that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)")
+        }
+        if accumulate && dtype == .bool { throw TensorError(op, "accumulate is not supported for bool tensors") }
         if r.tensors.isEmpty {
-            let v = r.view
-            let val = try fitValue(value, to: v.shape, op: op)
-            if accumulate {
-                guard dtype != .bool else { throw TensorError(op, "accumulate is not supported for bool tensors") }
-                try v.assign(v.add(val))
+            // A basic index is a view: the write is an in-place op on that view.
+            let region = Tensor(storage: storage, shape: r.view.shape, strides: r.view.strides, offset: r.view.offset, dtype: dtype)
+            region.viewBase = base
+            region.viewVersion = storage.version
+            if recording {
+                let val = try fitTrackedValue(value, to: region.shape, op: op)
+                try region.writeInPlace(op, others: [val], savesSelf: false) { old in accumulate ? try old.add(val) : val }
+                if self !== base { ViewHistory.recordView(self, of: base) }
             } else {
-                try v.assign(val)
+                let val = try fitValue(value, to: region.shape, op: op)
+                try region.writeInPlace(op, savesSelf: false) { old in accumulate ? try old.add(val) : val }
             }
             return
         }
         let (v, first) = try gatherIndexedDims(r)
         let plan = try AdvancedIndexPlan(viewShape: v.shape, first: first, indices: r.tensors, inRange: r.inRange,
                                          sourceDims: r.sourceDims, op: op)
-        // A single value is written to every position without being broadcast first.
-        let val = value.count == 1 ? try value.detach().to(dtype).contiguous()
-                                   : try fitValue(value, to: plan.outShape, op: op)
-        try plan.write(v, val, accumulate: accumulate, op: op)
+        if v.hasInternalOverlap {
+            throw TensorError(op, "unsupported operation: more than one element of the written-to tensor refers to a single memory location; clone() the tensor before performing the operation")
+        }
+        guard recording else {
+            // A single value is written to every position without being broadcast first.
+            let val = value.count == 1 ? try value.detach().to(dtype).contiguous()
+                                       : try fitValue(value, to: plan.outShape, op: op)
+            try plan.write(v, val, accumulate: accumulate, op: op)
+            storage.bumpVersion()
+            return
+        }
+        let val = try fitTrackedValue(value, to: plan.outShape, op: op)
+        try plan.write(v, val.detach(), accumulate: accumulate, op: op)
+        storage.bumpVersion()
+        // The base's new history: the written positions' gradient goes to the value
+        // (all of it with accumulate), the rest (or all, with accumulate) to the old history.
+        let vg = ViewHistory.Geometry(v), bg = ViewHistory.Geometry(base)
+        let elements = base.storage.byteCount / Swift.max(base.dtype.size, 1)
+        let hasValue = val.requiresGrad
+        let node = Node(name: "index_put", edges: [Autograd.edge(base), Autograd.edge(val)], saved: [], backward: { g in
+            let (buf, region) = ViewHistory.buffers(bg, vg, elements: elements, dtype: g.dtype)
+            try ViewHistory.rawCopy(into: buf, from: g)
+            let gValue = hasValue ? plan.read(region) : nil
+            if !accumulate { try plan.write(region, Tensor.full([1], 0, dtype: g.dtype), accumulate: false, op: op) }
+            return [buf.contiguous(), gValue]
+        })
+        base.gradFn = node
+        base.requiresGrad = true
+        if self !== base { ViewHistory.recordView(self, of: base) }
     }
 }

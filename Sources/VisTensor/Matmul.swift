@@ -67,7 +67,7 @@ extension Tensor {
         try Interrupt.check()
         if Autograd.needsGraph(a, b) {
             let ra = a.requiresGrad, rb = b.requiresGrad
-            Autograd.record(out, "matmul", [a, b]) { g in
+            Autograd.record(out, "matmul", [a, b], saving: (ra ? [b] : []) + (rb ? [a] : [])) { g in
                 // dA = g @ B^T, dB = A^T @ g, summed over broadcast batch dimensions.
                 [ra ? try Autograd.reduceToShape(g.matmul(b.detach().transpose(-1, -2)), a.shape) : nil,
                  rb ? try Autograd.reduceToShape(a.detach().transpose(-1, -2).matmul(g), b.shape) : nil]

@@ -244,7 +244,7 @@ extension Tensor {
     public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
         let (out, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "var")
         if Autograd.needsGraph(self) {
-            Autograd.record(out, "var", [self]) { [self] g in
+            Autograd.record(out, "var", [self], saving: [self]) { [self] g in
                 [try self.varianceGrad(g.reshape(keep), dims: d, denom: denom)]
             }
         }
@@ -290,7 +290,7 @@ extension Tensor {
         let out = try v.sqrt()  // v has no graph, so neither has out
         if Autograd.needsGraph(self) {
             let saved = out.detach()
-            Autograd.record(out, "std", [self]) { [self] g in
+            Autograd.record(out, "std", [self], saving: [self]) { [self] g in
                 let scale = Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32) { (g: Float, s: Float) -> Float in
                     s == 0 ? 0 : g / (2 * s)
                 }
@@ -364,7 +364,7 @@ extension Tensor {
         if Autograd.needsGraph(self) && dtype == .float32 {
             let best = Float(try result.item()), bestIsNaN = best.isNaN
             let x = detach()
-            Autograd.record(result, op, [self]) { g in
+            Autograd.record(result, op, [self], saving: [self]) { g in
                 let mask = Elementwise.unary(x, outDType: .float32) { (v: Float) -> Float in
                     v == best || (bestIsNaN && v.isNaN) ? 1 : 0
                 }

@@ -36,7 +36,7 @@ extension Tensor {
         }
         if Autograd.needsGraph(self) {
             let y = out.detach()
-            Autograd.record(out, "softmax", [self]) { g in
+            Autograd.record(out, "softmax", [self], saving: [out]) { g in
                 // dx = y * (g - sum(g * y))
                 let gy = try g.mul(y)
                 return [try gy.sub(y.mul(gy.sum(dims: [d], keepdim: true)))]
@@ -57,7 +57,7 @@ extension Tensor {
         }
         if Autograd.needsGraph(self) {
             let y = out.detach()
-            Autograd.record(out, "log_softmax", [self]) { g in
+            Autograd.record(out, "log_softmax", [self], saving: [out]) { g in
                 // dx = g - exp(y) * sum(g)
                 return [try g.sub(y.exp().mul(g.sum(dims: [d], keepdim: true)))]
             }

@@ -6,6 +6,9 @@ public final class Storage {
     /// Bytes requested (the usable size).
     public let byteCount: Int
     private let capacity: Int
+    /// How many in-place writes this memory has had (PyTorch's version counter, shared
+    /// by every view of it). Autograd compares it with the version a saved tensor had.
+    public internal(set) var version = 0
 
     /// Memory for `byteCount` bytes, uninitialised.
     public init(byteCount: Int) {
@@ -18,6 +21,9 @@ public final class Storage {
         self.init(byteCount: count * dtype.size)
         data.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
     }
+
+    /// Counts one in-place write (every write into existing memory calls it).
+    @inline(__always) public func bumpVersion() { version &+= 1 }
 
     deinit { BufferCache.shared.release(data, capacity: capacity) }
 

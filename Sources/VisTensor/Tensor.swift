@@ -26,6 +26,13 @@ public final class Tensor {
     /// Set by `Autograd.fresh`: a gradient no other tensor or closure refers to, which a
     /// leaf may keep as its `.grad` instead of a copy.
     var isFreshGradient = false
+    /// For a view (`view(shape:strides:offset:)`): the tensor that owns the memory it
+    /// views (PyTorch's `_base`), so that an in-place write through the view updates
+    /// the base's autograd history. Nil for a tensor that is not a view.
+    var viewBase: Tensor?
+    /// `storage.version` when this view's `gradFn` was made: a write since then made
+    /// it stale (see `currentGradFn`).
+    var viewVersion = 0
 
     /// A view of `storage`. The caller guarantees the view stays inside the storage.
     public init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {
@@ -121,6 +128,9 @@ public final class Tensor {
     /// A view with new geometry over the same storage (no autograd; ops record their own node).
     @inline(__always)
     func view(shape: [Int], strides: [Int], offset: Int) -> Tensor {
-        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+        let t = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+        t.viewBase = viewBase ?? self
+        t.viewVersion = storage.version
+        return t
     }
 }

@@ -27,7 +27,7 @@ extension Tensor {
     func recordUnary<K: BinaryKernel>(_ out: Tensor, _ name: String, saved: Tensor, kernel: K)
     where K.A == Float, K.B == Float, K.R == Float {
         guard Autograd.needsGraph(self) else { return }
-        Autograd.record(out, name, [self]) { g in
+        Autograd.record(out, name, [self], saving: [saved]) { g in
             [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, kernel: kernel)]
         }
     }
@@ -37,7 +37,7 @@ extension Tensor {
     func recordUnary(_ out: Tensor, _ name: String, saved: Tensor,
                      _ rule: @escaping (Float, Float) -> Float) {
         guard Autograd.needsGraph(self) else { return }
-        Autograd.record(out, name, [self]) { g in
+        Autograd.record(out, name, [self], saving: [saved]) { g in
             [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, rule)]
         }
     }

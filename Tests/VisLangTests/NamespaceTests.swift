@@ -14,14 +14,14 @@ final class NamespaceTests: XCTestCase {
     func testNamesRegisteredLaterAppearUnderTheirModule() throws {
         let session = Session(output: { _ in })
         let torch = try module(session, "torch")
-        XCTAssertFalse(torch.memberNames.contains("multinomial"))
-        XCTAssertThrowsError(try torch.member("multinomial")) { XCTAssertTrue("\($0)".contains("PyTorch's torch.multinomial is not in vis yet"), "\($0)") }
+        XCTAssertFalse(torch.memberNames.contains("stft"))
+        XCTAssertThrowsError(try torch.member("stft")) { XCTAssertTrue("\($0)".contains("PyTorch's torch.stft is not in vis yet"), "\($0)") }
         var t = BuiltinTable()
-        t.function("multinomial", [], "multinomial(): test stand-in.") { _, _ in .int(7) }
+        t.function("stft", [], "stft(): test stand-in.") { _, _ in .int(7) }
         session.interpreter.registry.add(t)
-        XCTAssertTrue(torch.memberNames.contains("multinomial"))
-        guard case .function(let f)? = try torch.member("multinomial") else { return XCTFail("torch.multinomial resolves to the new builtin") }
-        XCTAssertEqual(f.name, "multinomial")
+        XCTAssertTrue(torch.memberNames.contains("stft"))
+        guard case .function(let f)? = try torch.member("stft") else { return XCTFail("torch.stft resolves to the new builtin") }
+        XCTAssertEqual(f.name, "stft")
     }
 
     func testEachModuleListsOnlyPyTorchsMembersForCompletion() throws {

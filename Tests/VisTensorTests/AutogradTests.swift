@@ -273,7 +273,7 @@ final class AutogradTests: XCTestCase {
 
     func testInPlaceModificationOfALeafRequiringGradFails() throws {
         let x = leaf([1, 2], [2])
-        let suffix = "a leaf tensor that requires grad cannot be modified in place; wrap the update in no_grad"
+        let suffix = "a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad)"
         assertThrowsMessage("fill_: " + suffix) { try x.fill(0) }
         assertThrowsMessage("fill_: " + suffix) { try x.zero() }
         assertThrowsMessage("assign: " + suffix) { try x.assign(tensor([5, 6], [2])) }

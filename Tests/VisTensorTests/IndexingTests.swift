@@ -281,21 +281,29 @@ final class IndexingTests: XCTestCase {
 
     func testIndexPutFollowsInPlaceRules() throws {
         let w = try Tensor([1, 2, 3]).setRequiresGrad()
-        assertIndexingError("index_put_: a leaf tensor that requires grad cannot be modified in place; wrap the update in no_grad") {
+        assertIndexingError("index_put_: a view of a leaf Variable that requires grad is being used in an in-place operation (wrap the update in no_grad, or write into a clone)") {
             try w.indexPut([.int(0)], Tensor.scalar(0))
         }
         try withNoGrad { try w.indexPut([.tensor(self.ints([0, 2]))], Tensor.scalar(0)) }
         XCTAssertEqual(w.toFloatArray(), [0, 2, 0])
+        XCTAssertEqual(w.version, 1)
+        // Writing into a tensor in the graph is recorded (PyTorch's CopySlices): the
+        // overwritten element gets no gradient from its old history.
         let y = try w.mul(2)
-        assertIndexingError("index_put_: this tensor was computed by 'mul' and is part of the autograd graph; modifying it in place would corrupt the gradients (use an out-of-place op, or .detach() it first)") {
-            try y.indexPut([.int(0)], Tensor.scalar(0))
-        }
+        try y.indexPut([.int(0)], Tensor.scalar(0))
+        XCTAssertEqual(y.toFloatArray(), [0, 4, 0])
+        try y.sum().backward()
+        XCTAssertEqual(w.grad?.toFloatArray(), [0, 2, 2])
+        // A value that requires grad makes a plain tensor part of the graph.
+        w.grad = nil
         let plain = try Tensor.zeros([3])
-        assertIndexingError("index_put_: the value requires grad, but writing it into a tensor in place does not carry gradients; build the result with cat, stack or where, or write value.detach()") {
-            try plain.indexPut([.int(0)], w.index([.int(1)]))
-        }
-        try plain.indexPut([.int(0)], w.index([.int(1)]).detach())
-        XCTAssertEqual(plain.toFloatArray(), [2, 0, 0])
+        try plain.indexPut([.tensor(self.ints([0, 2]))], w.index([.int(1)]).mul(3))
+        XCTAssertEqual(plain.toFloatArray(), [6, 0, 6])
+        XCTAssertTrue(plain.requiresGrad)
+        try plain.sum().backward()
+        XCTAssertEqual(w.grad?.toFloatArray(), [0, 6, 0])
+        try plain.detach().indexPut([.int(0)], w.index([.int(1)]).detach())
+        XCTAssertEqual(plain.toFloatArray(), [2, 0, 6])
     }
 
     // MARK: Errors

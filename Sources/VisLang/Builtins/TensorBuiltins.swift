@@ -150,6 +150,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
+        TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)
 

@@ -104,15 +104,5 @@ enum TensorShapeBuiltins {
                  "x.requires_grad_(requires_grad=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
             .tensor(try a.tensor("self").setRequiresGrad(a.bool("requires_grad")))
         }
-        t.method("zero_", [], "x.zero_(): sets every element to 0 in place; returns x.") { a, _ in
-            let x = try a.tensor("self")
-            try x.zero()
-            return .tensor(x)
-        }
-        t.method("fill_", [Param("value", .float)], "x.fill_(value): sets every element to value in place; returns x.") { a, _ in
-            let x = try a.tensor("self")
-            try x.fill(a.double("value"))
-            return .tensor(x)
-        }
     }
 }

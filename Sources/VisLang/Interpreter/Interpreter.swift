@@ -315,9 +315,11 @@ public final class Interpreter: Runtime {
     /// The new value of `old op= rhs`. As in Python and PyTorch, lists and tensors are
     /// updated in place, so every name for them sees the change (`w -= lr * w.grad`
     /// inside no_grad updates the parameter itself): a list `+=` extends it, and a
-    /// tensor that is not part of the autograd graph gets the result written into it,
-    /// which must keep its shape and dtype. Tensors computed by the graph are replaced
-    /// instead (`loss += l2` keeps its gradients).
+    /// tensor gets the result written into it with PyTorch's in-place rules
+    /// (`Tensor.writeInPlace`: it keeps its shape and dtype, a leaf that requires grad
+    /// cannot be updated outside no_grad, and a tensor in the graph records the update,
+    /// so `loss += l2` keeps its gradients). `@=` is not in place (torch tensors have
+    /// no `__imatmul__`): `x @= y` is `x = x @ y`.
     func updated(_ op: Arith.Op, _ old: Value, _ rhs: Value, _ range: SourceRange) throws -> Value {
         if op == .add, case .list(let l) = old {
             let items = try at(range) { try Iteration.elements(rhs, runtime: self) }
@@ -325,19 +327,19 @@ public final class Interpreter: Runtime {
             l.items += items
             return old
         }
-        let new = try binary(op, old, rhs, range)
-        guard case .tensor(let t) = old, t.isLeaf, case .tensor(let result) = new else { return new }
+        guard case .tensor(let t) = old, op != .matmul else { return try binary(op, old, rhs, range) }
+        var others: [Tensor] = []
+        if case .tensor(let r) = rhs { others.append(r) }
+        // add and sub read only the other operand; the rest may save the old values.
+        let savesSelf = op != .add && op != .sub
         try at(range) {
-            guard !(t.requiresGrad && GradMode.isEnabled) else {
-                throw NativeError("\(op.rawValue)=: a leaf tensor that requires grad cannot be updated in place; wrap the update in no_grad { }")
+            try t.writeInPlace("\(op.rawValue)=", others: others, savesSelf: savesSelf) { current in
+                let new = try binary(op, .tensor(current), rhs, range)
+                guard case .tensor(let result) = new else {
+                    throw NativeError("\(op.rawValue)=: the result is \(new.typeNameWithArticle) value, not a tensor")
+                }
+                return result
             }
-            guard result.shape == t.shape else {
-                throw NativeError("\(op.rawValue)=: the result has shape \(shapeString(result.shape)) but the tensor updated in place has shape \(shapeString(t.shape)) (write x = x \(op.rawValue) y for a new tensor)")
-            }
-            guard result.dtype == t.dtype else {
-                throw NativeError("\(op.rawValue)=: the result is \(result.dtype) but the tensor updated in place is \(t.dtype) (write x = x \(op.rawValue) y for a new tensor)")
-            }
-            try t.assign(result)
         }
         return old
     }

@@ -56,6 +56,7 @@ public enum Members {
         case "grad": return t.grad.map { .tensor($0) } ?? Value.none  // Value.none: a bare .none would be Optional.none here
         case "T": return .tensor(t.ndim < 2 ? t : try t.permute(Array((0..<t.ndim).reversed())))
         case "is_leaf": return .bool(t.isLeaf)
+        case "_version": return .int(t.version)  // in-place writes into its memory (PyTorch's version counter)
         case "grad_fn": return t.gradFnName.map { .string(Tensor.backwardName($0)) } ?? Value.none  // "MulBackward0", as printed
         case "data": return .tensor(t.detach())
         case "device": return .string("cpu")

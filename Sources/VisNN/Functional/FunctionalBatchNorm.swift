@@ -48,7 +48,7 @@ extension Functional {
 
         if Autograd.needsGraph(recorded.inputs) {
             let shape = x.shape
-            Autograd.record(out, op, recorded.inputs) { g in
+            Autograd.record(out, op, recorded.inputs, saving: [x] + (weight.map { [$0] } ?? [])) { g in
                 // g: [N, C, ...] like x; see BatchNormStatistics for the formulas.
                 let gc = g.contiguous()
                 let pg = UnsafePointer(gc.floatPointer)

@@ -100,7 +100,7 @@ extension Functional {
         if Autograd.needsGraph(inputs) {
             let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
             let xShape = x.shape, wShape = weight.shape, hasBias = bias != nil
-            Autograd.record(out, "conv2d", inputs) { g in
+            Autograd.record(out, "conv2d", inputs, saving: (needW ? [x] : []) + (needX ? [weight] : [])) { g in
                 // g: [N, O, Ho, Wo] -> dx [N, C, H, W], dW [O, C/groups, kh, kw], db [O]
                 let gc = g.contiguous()
                 let dx = needX ? Tensor(uninitialized: xShape) : nil

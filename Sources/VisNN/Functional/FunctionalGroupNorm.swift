@@ -77,7 +77,7 @@ extension Functional {
 
         if Autograd.needsGraph(recorded.inputs) {
             let shape = x.shape
-            Autograd.record(out, op, recorded.inputs) { g in
+            Autograd.record(out, op, recorded.inputs, saving: [x] + (weight.map { [$0] } ?? [])) { g in
                 // Per (sample, channel): sg = sum(g), sgx = sum(g * (x - mean)). Per block
                 // of m elements, with gw = g * w[c] and xhat = (x - mean) * invstd:
                 //   dx = invstd * (gw - sum(gw) / m - xhat * sum(gw * xhat) / m);

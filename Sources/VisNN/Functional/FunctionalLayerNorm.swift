@@ -64,7 +64,7 @@ extension Functional {
 
         if Autograd.needsGraph(recorded.inputs) {
             let shape = x.shape
-            Autograd.record(out, op, recorded.inputs) { g in
+            Autograd.record(out, op, recorded.inputs, saving: [x] + (weight.map { [$0] } ?? [])) { g in
                 // g: [rows, m]. Per row, with xhat = (x - mean) * invstd and gw = g * w:
                 //   dx = invstd * (gw - sum(gw) / m - xhat * sum(gw * xhat) / m)
                 // and per column: dweight = sum_rows(g * xhat), dbias = sum_rows(g).

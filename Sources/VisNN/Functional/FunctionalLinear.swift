@@ -52,7 +52,7 @@ extension Functional {
         if Autograd.needsGraph(inputs) {
             let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
             let xShape = x.shape, hasBias = bias != nil
-            Autograd.record(out, "linear", inputs) { g in
+            Autograd.record(out, "linear", inputs, saving: (needW ? [x] : []) + (needX ? [weight] : [])) { g in
                 // g: [*, out] -> dx [*, in] = g @ W, dW [out, in] = g^T @ x, db [out] = sum of g's rows
                 let g2 = matrixView(g, rows: rows, cols: outF)
                 var dx: Tensor? = nil, dW: Tensor? = nil, db: Tensor? = nil

@@ -42,7 +42,7 @@ extension Functional {
         try Interrupt.check()
         if let indices {
             let xShape = x.shape
-            Autograd.record(out, "max_pool2d", [x]) { grad in
+            Autograd.record(out, "max_pool2d", [x], saving: [x]) { grad in
                 [PoolBackward.scatter(grad, indices: indices, inputShape: xShape)]
             }
         }

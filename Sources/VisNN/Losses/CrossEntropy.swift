@@ -119,7 +119,7 @@ extension Functional {
         var totalWeight = Float(C)
         if let pw { totalWeight = 0; for c in 0..<C { totalWeight += pw[c] } }
         let inputShape = input.shape
-        Autograd.record(out, "cross_entropy", [input]) { g in
+        Autograd.record(out, "cross_entropy", [input], saving: [targets]) { g in
             // g: [N, d1, ...] for none, a scalar otherwise.
             let gc = g.contiguous()
             let pg = UnsafePointer(gc.floatPointer)

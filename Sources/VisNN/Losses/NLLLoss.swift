@@ -46,7 +46,7 @@ extension Functional {
         }
         guard Autograd.needsGraph(input) else { return out }
         let inputShape = input.shape
-        Autograd.record(out, op, [input]) { g in
+        Autograd.record(out, op, [input], saving: [target]) { g in
             // g: [N, d1, ...] for none, a scalar otherwise.
             let gc = g.contiguous()
             let pg = UnsafePointer(gc.floatPointer)

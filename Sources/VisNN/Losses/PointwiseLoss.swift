@@ -62,7 +62,7 @@ extension Functional {
         guard Autograd.needsGraph(input, target) else { return out }
         let needInput = input.requiresGrad, needTarget = target.requiresGrad
         let inputShape = input.shape, targetShape = target.shape
-        Autograd.record(out, op, [input, target]) { g in
+        Autograd.record(out, op, [input, target], saving: [input, target]) { g in
             // g: [shape] for reduction none, a scalar otherwise.
             let gc = g.contiguous()
             let pg = UnsafePointer(gc.floatPointer)
