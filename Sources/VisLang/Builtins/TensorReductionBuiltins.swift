@@ -13,7 +13,7 @@ enum TensorReductionBuiltins {
         case .int, .bool:
             guard let d = arg.asInt else { throw NativeError("\(greater ? "max" : "min"): dim must be an int, got \(arg.typeName)") }
             let r = greater ? try x.max(dim: d, keepdim: keepdim) : try x.min(dim: d, keepdim: keepdim)
-            return .tuple([.tensor(r.values), .tensor(r.indices)])
+            return ReturnTuple.valuesIndices(greater ? "max" : "min", .tensor(r.values), .tensor(r.indices))
         default:
             // PyTorch's torch.max(x, 1.5) is an error too: the second argument is a dim or
             // a tensor, never a number to compare with.
