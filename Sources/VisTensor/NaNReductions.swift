@@ -1,0 +1,21 @@
+// nansum and nanmean: sum and mean that treat NaN as missing. Built from
+// differentiable ops, so the gradient is zero at the NaN elements.
+
+extension Tensor {
+    /// The sum over `dims` (all when empty) with NaN counted as 0. int64 / bool sum to int64.
+    public func nansum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+        if dtype == .int64 || dtype == .bool { return try sum(dims: dims, keepdim: keepdim) }
+        guard dtype == .float32 else { throw TensorError("nansum", "not supported for dtype \(dtype)") }
+        return try Tensor.where(isnan(), Tensor.scalar(0), self).sum(dims: dims, keepdim: keepdim)
+    }
+
+    /// The mean of the non-NaN elements over `dims` (all when empty); NaN where there are
+    /// none. Float only, as in PyTorch.
+    public func nanmean(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+        guard dtype == .float32 else {
+            throw TensorError("nanmean", "expected a floating point tensor, got \(dtype)")
+        }
+        let present = try isnan().logicalNot().sum(dims: dims, keepdim: keepdim)
+        return try nansum(dims: dims, keepdim: keepdim).div(present)
+    }
+}
