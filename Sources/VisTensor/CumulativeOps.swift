@@ -142,12 +142,12 @@ extension Tensor {
         return (v, idx)
     }
 
-    /// log(cumsum(exp(x))) along `dim`, computed stably in double. Integers give float32.
+    /// log(cumsum(exp(x))) along `dim`, computed stably in double; float only, as in PyTorch.
     /// The gradient of x_i is sum_(j >= i) g_j exp(x_i - y_j), run backwards as
     /// U_i = g_i + exp(y_i - y_(i+1)) U_(i+1) so that no exponential overflows.
     public func logcumsumexp(dim: Int) throws -> Tensor {
-        let x = try floatOperand("logcumsumexp")
-        let rows = try x.dimRows(dim, op: "logcumsumexp")
+        guard dtype == .float32 else { throw TensorError("logcumsumexp", "not supported for dtype \(dtype)") }
+        let rows = try dimRows(dim, op: "logcumsumexp")
         let out = try scanRows(rows, "logcumsumexp", inType: Float.self, outDType: .float32) { (s: UnsafePointer<Float>, o: UnsafeMutablePointer<Float>, n: Int) in
             var acc = -Double.infinity
             for i in 0..<n {

@@ -1,12 +1,19 @@
-// nansum and nanmean: sum and mean that treat NaN as missing. Built from
-// differentiable ops, so the gradient is zero at the NaN elements.
+// nansum and nanmean: sum and mean that treat NaN as missing. The gradient is the
+// output gradient times "not NaN", as PyTorch's (so an infinite gradient, as nanmean's
+// of an all-NaN row, becomes NaN there rather than 0).
 
 extension Tensor {
     /// The sum over `dims` (all when empty) with NaN counted as 0. int64 / bool sum to int64.
     public func nansum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
         if dtype == .int64 || dtype == .bool { return try sum(dims: dims, keepdim: keepdim) }
         guard dtype == .float32 else { throw TensorError("nansum", "not supported for dtype \(dtype)") }
-        return try Tensor.where(isnan(), Tensor.scalar(0), self).sum(dims: dims, keepdim: keepdim)
+        let d = try reductionDims(dims, op: "nansum")
+        let out = try Tensor.where(isnan(), Tensor.scalar(0), detach()).sum(dims: d, keepdim: keepdim)
+        if Autograd.needsGraph(self) {
+            let present = try isnan().logicalNot().to(.float32), keep = keepShape(d)
+            Autograd.record(out, "nansum", [self]) { g in [try g.reshape(keep).mul(present)] }
+        }
+        return out
     }
 
     /// The mean of the non-NaN elements over `dims` (all when empty); NaN where there are

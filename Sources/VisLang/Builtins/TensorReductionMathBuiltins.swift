@@ -28,7 +28,7 @@ extension TensorMathBuiltins {
             }
         }
         t.functionAndMethod("logcumsumexp", [x, requiredDim],
-                            "logcumsumexp(input, dim): log(cumsum(exp(input))) along dim, computed stably; integers give float32.\n  logcumsumexp(tensor([0.0, 0.0]), 0)") { a, _ in
+                            "logcumsumexp(input, dim): log(cumsum(exp(input))) along dim, computed stably; float only.\n  logcumsumexp(tensor([0.0, 0.0]), 0)") { a, _ in
             .tensor(try a.tensor("input").logcumsumexp(dim: a.int("dim")))
         }
         t.functionAndMethod("logsumexp", [x, Param("dim", .ints), keepdim],
