@@ -142,7 +142,7 @@ public enum BasicBuiltins {
         }
         for (name, isAny) in [("any", true), ("all", false)] {
             t.function(name, [Param("iterable"), Param("dim", .optional(.ints), default: Value.none), Param("keepdim", .bool, default: .bool(false))],
-                       "\(name)(iterable): true when \(isAny ? "any element is" : "every element is (or the iterable is empty)") true, stopping at the first \(isAny ? "true" : "false") one; on a tensor, torch.\(name)(input, dim=none, keepdim=false) (a bool tensor).\n\(name)(x > 0 for x in xs)") { a, rt in
+                       "\(name)(iterable, dim=none, keepdim=false): true when \(isAny ? "any element is" : "every element is (or the iterable is empty)") true, stopping at the first \(isAny ? "true" : "false") one; on a tensor, torch.\(name)(input, dim=none, keepdim=false) (a bool tensor).\n\(name)(x > 0 for x in xs)") { a, rt in
                 let v = a["iterable"]
                 if case .tensor(let x) = v {
                     return try TensorMathBuiltins.truth(x, isAny: isAny, dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim"))
@@ -178,7 +178,7 @@ public enum BasicBuiltins {
             return .bool(d.isFinite)
         }
         t.function("round", [Param("x"), Param("ndigits", .optional(.int), default: Value.none), Param("decimals", .optional(.int), default: Value.none, keywordOnly: true)],
-                   "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits. On a tensor, torch.round(input, *, decimals=0) elementwise (ndigits counts as decimals).\n  round(2.675, 2)  round(tensor([0.5, 1.5]))") { a, _ in
+                   "round(x, ndigits=none, *, decimals=none): rounds half to even, as Python does; an int without ndigits. On a tensor, torch.round(input, *, decimals=0) elementwise (ndigits counts as decimals).\n  round(2.675, 2)  round(tensor([0.5, 1.5]))") { a, _ in
             if case .tensor(let t) = a["x"] {
                 guard a["ndigits"].isNone || a["decimals"].isNone else { throw NativeError("round(): give ndigits or decimals, not both") }
                 return try TensorMathBuiltins.round(t, decimals: a.optionalInt("decimals") ?? a.optionalInt("ndigits") ?? 0)
