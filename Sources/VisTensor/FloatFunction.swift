@@ -35,6 +35,33 @@ extension Tensor {
         return out
     }
 
+    /// `floatFunction` with a vectorised kernel `fast` that is exact only where
+    /// `inRange(x)`: on contiguous data the other elements are recomputed with `slow`
+    /// (libm) in a second pass; strided data goes through `slow` alone.
+    @inline(__always)
+    func floatFunction<K: UnaryKernel>(_ op: String, fast: K, inRange: @escaping (Float) -> Bool, slow: @escaping (Float) -> Float,
+                                       fromOutput: Bool, _ derivative: @escaping (Float, Float) -> Float) throws -> Tensor
+    where K.A == Float, K.R == Float {
+        let x = try floatOperand(op)
+        let out: Tensor
+        if x.isContiguous {
+            out = Elementwise.unary(x, outDType: .float32, kernel: fast)
+            VectorMath.fixUp(x, out, fast: inRange, slow: slow)
+        } else {
+            out = Elementwise.unary(x, outDType: .float32, slow)
+        }
+        if Autograd.needsGraph(self) {
+            let saved = fromOutput ? out.detach() : x.detach()
+            Autograd.record(out, op, [self]) { g in
+                if fromOutput {
+                    return [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32) { (g: Float, y: Float) in g * derivative(0, y) }]
+                }
+                return [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32) { (g: Float, x: Float) in g * derivative(x, 0) }]
+            }
+        }
+        return out
+    }
+
     /// A float function without a gradient in PyTorch's sense that matters here: the
     /// derivative is zero almost everywhere (floor, sign...), so backward sends zeros.
     @inline(__always)

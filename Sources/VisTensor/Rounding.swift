@@ -46,7 +46,8 @@ extension Tensor {
         if decimals == 0 { return try rounding("round", RoundF()) }
         guard dtype == .float32 else { throw TensorError("round", "decimals is not supported for dtype \(dtype)") }
         // 10^d overflows float32 beyond 38 digits: x * inf / inf is NaN, as PyTorch's is.
-        let scale = Float(Foundation.pow(10.0, Double(Swift.min(Swift.abs(decimals), 400))))
+        // magnitude, not abs: abs(Int.min) traps.
+        let scale = Float(Foundation.pow(10.0, Double(Swift.min(decimals.magnitude, 400))))
         return try piecewiseConstant("round", RoundDecimalsF(scale: scale, negative: decimals < 0))
     }
 

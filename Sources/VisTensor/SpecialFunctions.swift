@@ -1,17 +1,15 @@
 import Foundation
 
-// The error function family, the exp/log variants (base 2 and 10, log1p, expm1),
+// The error function family (erf and exp2 with the vectorised kernels of VectorMath.swift), the exp/log variants (base 2 and 10, log1p, expm1),
 // rsqrt, reciprocal and square. Integer and bool inputs give float32 (square keeps
 // integers, as PyTorch's does), and each gradient is PyTorch's formula.
 
-struct ErfF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { erff(x) } }
 struct ErfcF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { erfcf(x) } }
 struct ErfinvF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Float(SpecialMath.erfinv(Double(x))) } }
 struct Log1pF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.log1p(x) } }
 struct Expm1F: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.expm1(x) } }
 struct Log2F: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.log2(x) } }
 struct Log10F: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.log10(x) } }
-struct Exp2F: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.exp2(x) } }
 struct RsqrtF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { 1 / x.squareRoot() } }
 struct ReciprocalF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { 1 / x } }
 
@@ -52,7 +50,7 @@ enum SpecialMath {
 extension Tensor {
     /// Elementwise error function; d/dx = 2/sqrt(pi) e^(-x^2).
     public func erf() throws -> Tensor {
-        try floatFunction("erf", ErfF(), fromOutput: false) { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) }
+        try floatFunction("erf", FastErfF(), fromOutput: false) { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) }
     }
     /// Elementwise complementary error function 1 - erf(x), accurate for large x.
     public func erfc() throws -> Tensor {
@@ -75,7 +73,7 @@ extension Tensor {
         try floatFunction("log10", Log10F(), fromOutput: false) { x, _ in 1 / (x * 2.302585092994046) }
     }
     /// Elementwise 2^x.
-    public func exp2() throws -> Tensor { try floatFunction("exp2", Exp2F(), fromOutput: true) { _, y in y * 0.6931471805599453 } }
+    public func exp2() throws -> Tensor { try floatFunction("exp2", FastExp2F(), fromOutput: true) { _, y in y * 0.6931471805599453 } }
     /// Elementwise 1 / sqrt(x); d/dx = -y^3 / 2.
     public func rsqrt() throws -> Tensor { try floatFunction("rsqrt", RsqrtF(), fromOutput: true) { _, y in -0.5 * y * y * y } }
     /// Elementwise 1 / x (integers give float32); d/dx = -y^2.

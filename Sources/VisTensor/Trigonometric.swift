@@ -5,8 +5,7 @@ import Foundation
 // each derivative is PyTorch's formula, so the values at the domain edges (asin at
 // ±1 gives inf, acosh below 1 gives nan) agree as well.
 
-struct SinF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.sin(x) } }
-struct CosF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.cos(x) } }
+// sin and cos use the vectorised kernel of VectorMath.swift.
 struct TanF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.tan(x) } }
 struct AsinF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.asin(x) } }
 struct AcosF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.acos(x) } }
@@ -19,9 +18,15 @@ struct AtanhF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -
 
 extension Tensor {
     /// Elementwise sine (radians).
-    public func sin() throws -> Tensor { try floatFunction("sin", SinF(), fromOutput: false) { x, _ in Foundation.cos(x) } }
+    public func sin() throws -> Tensor {
+        try floatFunction("sin", fast: FastSinCosF(cosine: false), inRange: { Swift.abs($0) <= VectorMath.trigLimit },
+                          slow: { Foundation.sin($0) }, fromOutput: false) { x, _ in Foundation.cos(x) }
+    }
     /// Elementwise cosine.
-    public func cos() throws -> Tensor { try floatFunction("cos", CosF(), fromOutput: false) { x, _ in -Foundation.sin(x) } }
+    public func cos() throws -> Tensor {
+        try floatFunction("cos", fast: FastSinCosF(cosine: true), inRange: { Swift.abs($0) <= VectorMath.trigLimit },
+                          slow: { Foundation.cos($0) }, fromOutput: false) { x, _ in -Foundation.sin(x) }
+    }
     /// Elementwise tangent; d/dx = 1 + tan^2.
     public func tan() throws -> Tensor { try floatFunction("tan", TanF(), fromOutput: true) { _, y in 1 + y * y } }
     /// Elementwise arcsine; d/dx = 1 / sqrt(1 - x^2).
