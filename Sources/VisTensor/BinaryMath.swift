@@ -48,7 +48,7 @@ extension Tensor {
         let dt = DType.promote(dtype, other.dtype)
         let zeroDivisor = dt == .int64 ? try other.to(.int64).toInt64Array().contains(0) : false
         if zeroDivisor {
-            throw TensorError(op, "integer division by zero (ZeroDivisionError)")
+            throw TensorError(op, "integer modulo by zero")
         }
         return dt
     }
