@@ -145,22 +145,6 @@ extension Tensor {
         return try detach().arithmetic("floor_divide", other.detach(), float: { ($0 / $1).rounded(.down) }, int: { $0 / $1 })
     }
 
-    /// Remainder with the sign of the divisor (`%`, Python's and PyTorch's rule). Not differentiable.
-    public func remainder(_ other: Tensor) throws -> Tensor {
-        if dtype != .float32 && other.dtype != .float32 {
-            if try other.to(.int64).toInt64Array().contains(0) {
-                throw TensorError("remainder", "integer modulo by zero")
-            }
-        }
-        return try detach().arithmetic("remainder", other.detach(), float: { x, y in
-            let r = fmodf(x, y)
-            return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
-        }, int: { x, y in
-            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
-            return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
-        })
-    }
-
     /// `-self`.
     public func neg() throws -> Tensor {
         if dtype == .bool { throw TensorError("neg", "negation is not defined for bool tensors; use logical_not") }

@@ -3,11 +3,15 @@ import Foundation
 /// Elementwise math functions and activations. Each forward kernel sits next to its
 /// backward rule, which is one fused pass over (grad, saved tensor).
 extension Tensor {
+    /// The ops that refuse bool input, as PyTorch's do; its other float functions read
+    /// bool as 0 / 1 (`torch.exp(bool_tensor)` is float32).
+    static let boolRefused: Set<String> = ["abs", "relu", "gelu", "leaky_relu", "clamp"]
+
     /// Applies a float function, converting integer input to float32 first (as
     /// PyTorch's `exp(int_tensor)` does).
     @inline(__always)
     func mapFloat(_ op: String, _ f: (Float) -> Float) throws -> (input: Tensor, output: Tensor) {
-        if dtype == .bool && op != "abs" {
+        if dtype == .bool && Tensor.boolRefused.contains(op) {
             throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())")
         }
         let x = try to(.float32)
@@ -17,7 +21,7 @@ extension Tensor {
     /// `mapFloat` with a kernel type, for the hot activations.
     @inline(__always)
     func mapFloat<K: UnaryKernel>(_ op: String, kernel: K) throws -> (input: Tensor, output: Tensor) where K.A == Float, K.R == Float {
-        if dtype == .bool { throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())") }
+        if dtype == .bool && Tensor.boolRefused.contains(op) { throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())") }
         let x = try to(.float32)
         return (x, Elementwise.unary(x, outDType: .float32, kernel: kernel))
     }

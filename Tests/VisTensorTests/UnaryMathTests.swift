@@ -109,10 +109,15 @@ final class UnaryMathTests: XCTestCase {
         XCTAssertFalse(try ints([1]).relu().requiresGrad)
     }
 
-    func testBoolInputsAreRejected() {
+    /// As in PyTorch: exp, log, sigmoid (and the other float functions) read bool as
+    /// 0 / 1 and give float32; relu, gelu, leaky_relu and abs refuse bool.
+    func testBoolInputsFollowPyTorch() throws {
         let b = bools([true, false])
-        assertThrowsMessage("log: expected a float32 tensor, got bool (convert with .float())") { try b.log() }
-        assertThrowsMessage("exp: expected a float32 tensor, got bool (convert with .float())") { try b.exp() }
-        assertThrowsMessage("sigmoid: expected a float32 tensor, got bool (convert with .float())") { try b.sigmoid() }
+        assertTensor(try b.exp(), [2], [2.7182817, 1], tol: 1e-6)
+        XCTAssertEqual(try b.log().toFloatArray(), [0, -.infinity])
+        assertTensor(try b.sigmoid(), [2], [0.7310586, 0.5], tol: 1e-6)
+        assertThrowsMessage("relu: expected a float32 tensor, got bool (convert with .float())") { try b.relu() }
+        assertThrowsMessage("gelu: expected a float32 tensor, got bool (convert with .float())") { try b.gelu() }
+        assertThrowsMessage("abs: expected a float32 tensor, got bool (convert with .float())") { try b.abs() }
     }
 }

@@ -141,13 +141,13 @@ public enum BasicBuiltins {
             return acc
         }
         for (name, isAny) in [("any", true), ("all", false)] {
-            t.function(name, [Param("iterable")],
-                       "\(name)(iterable): true when \(isAny ? "any element is" : "every element is (or the iterable is empty)") true, stopping at the first \(isAny ? "true" : "false") one; on a tensor, x.\(name)() (a bool tensor, as torch.\(name)).\n\(name)(x > 0 for x in xs)") { a, rt in
+            t.function(name, [Param("iterable"), Param("dim", .optional(.ints), default: Value.none), Param("keepdim", .bool, default: .bool(false))],
+                       "\(name)(iterable, dim=none, keepdim=false): true when \(isAny ? "any element is" : "every element is (or the iterable is empty)") true, stopping at the first \(isAny ? "true" : "false") one; on a tensor, torch.\(name)(input, dim=none, keepdim=false) (a bool tensor).\n\(name)(x > 0 for x in xs)") { a, rt in
                 let v = a["iterable"]
                 if case .tensor(let x) = v {
-                    let s = try x.to(.bool).to(.int64).sum().item()
-                    return .tensor(Tensor.scalar(isAny ? (s > 0 ? 1 : 0) : (Int(s) == x.count ? 1 : 0), dtype: .bool))
+                    return try TensorMathBuiltins.truth(x, isAny: isAny, dims: TensorBuiltins.dims(a, "dim"), keepdim: a.bool("keepdim"))
                 }
+                guard a["dim"].isNone else { throw NativeError("\(name)(): dim= is for tensors, got \(v.typeNameWithArticle) value") }
                 // Lazily, so a generator stops being pulled at the deciding element.
                 let it = try Iteration.iterator(v)
                 while let x = try it.next() {
@@ -172,13 +172,19 @@ public enum BasicBuiltins {
             let message = try a.string("message")
             throw NativeError(message.isEmpty ? "fail() was called (with an empty message)" : message)
         }
-        t.function("isfinite", [Param("x")], "isfinite(x): true when a number (or every element of a tensor) is finite.") { a, _ in
-            if case .tensor(let t) = a["x"] { return .bool(t.allFinite()) }
+        t.function("isfinite", [Param("x")], "isfinite(x): true when a number is finite; on a tensor, torch.isfinite: the elementwise bool tensor (isfinite(t).all() asks about every element).\n  isfinite(1e308 * 10)") { a, _ in
+            if case .tensor(let t) = a["x"] { return .tensor(try t.isfinite()) }
             guard let d = a["x"].asDouble else { throw NativeError("isfinite(): expected a number or tensor, got \(a["x"].typeName)") }
             return .bool(d.isFinite)
         }
-        t.function("round", [Param("x", .float), Param("ndigits", .optional(.int), default: Value.none)],
-                   "round(x, ndigits=none): rounds half to even, as Python does; an int without ndigits.") { a, _ in
+        t.function("round", [Param("x"), Param("ndigits", .optional(.int), default: Value.none), Param("decimals", .optional(.int), default: Value.none, keywordOnly: true)],
+                   "round(x, ndigits=none, *, decimals=none): rounds half to even, as Python does; an int without ndigits. On a tensor, torch.round(input, *, decimals=0) elementwise (ndigits counts as decimals).\n  round(2.675, 2)  round(tensor([0.5, 1.5]))") { a, _ in
+            if case .tensor(let t) = a["x"] {
+                guard a["ndigits"].isNone || a["decimals"].isNone else { throw NativeError("round(): give ndigits or decimals, not both") }
+                return try TensorMathBuiltins.round(t, decimals: a.optionalInt("decimals") ?? a.optionalInt("ndigits") ?? 0)
+            }
+            guard a["decimals"].isNone else { throw NativeError("round(): decimals= is for tensors (numbers take ndigits)") }
+            guard a["x"].asDouble != nil else { throw NativeError("round: argument 'x' must be a number or tensor, got \(a["x"].typeName)") }
             let x = try a.double("x")
             guard let n = try a.optionalInt("ndigits") else {
                 let r = x.rounded(.toNearestOrEven)

@@ -15,8 +15,7 @@ enum Namespaces {
 
     /// Names of module-level functions in `torch` (PyTorch's spelling, when vis has it).
     /// Left out on purpose: `torch.batch_norm` (its positional order differs from
-    /// `F.batch_norm`, vis's), `torch.round` (vis's `round` is Python's, for numbers) and
-    /// `torch.isfinite` (vis's `isfinite` answers for the whole tensor; torch's is elementwise).
+    /// `F.batch_norm`, vis's).
     static let torchFunctions = [
         "tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
         "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
@@ -33,6 +32,12 @@ enum Namespaces {
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
         "set_printoptions", "multinomial", "normal", "bernoulli", "stft",
+        // Elementwise math and reductions (TensorMathBuiltins).
+        "round", "isfinite", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
+        "arctan", "arcsinh", "arccosh", "arctanh", "erfc", "erfinv", "exp2", "reciprocal", "frac", "sgn", "fix",
+        "isposinf", "isneginf", "nan_to_num", "clamp_min", "clamp_max", "lerp", "hypot", "atan2", "arctan2", "fmod",
+        "cummax", "cummin", "logcumsumexp", "aminmax", "nansum", "nanmean", "nanmedian", "mode", "quantile",
+        "nanquantile",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
@@ -187,8 +192,6 @@ enum Namespaces {
         torchLazy["concat"] = "cat"
         torchLazy["clip"] = "clamp"
         var torchMissing = otherDtypes
-        torchMissing["isfinite"] = "the elementwise form is x.isfinite() (vis's isfinite(x) is true when every element is finite)"
-        torchMissing["round"] = "not in vis for tensors yet (vis's round(x, ndigits) is Python's, for numbers)"
         torchMissing["batch_norm"] = "use F.batch_norm (torch.batch_norm takes its arguments in another order)"
         torchMissing["amp"] = noAcceleration
         for name in ["jit", "onnx", "quantization", "hub", "distributed", "compile"] {

@@ -58,7 +58,6 @@ public enum TensorBuiltins {
         ("silu", "x * sigmoid(x) (swish).", { try $0.silu() }),
         ("sigmoid", "1 / (1 + e^-x), elementwise.", { try $0.sigmoid() }),
         ("tanh", "Hyperbolic tangent, elementwise.", { try $0.tanh() }),
-        ("logical_not", "Elementwise not of a bool tensor.", { try $0.logicalNot() }),
     ]
 
     public static func table() -> BuiltinTable {
@@ -86,7 +85,6 @@ public enum TensorBuiltins {
             ("sub", "Elementwise difference (broadcasting).", { try $0.sub($1) }),
             ("mul", "Elementwise product (broadcasting).", { try $0.mul($1) }),
             ("div", "Elementwise true division (broadcasting).", { try $0.div($1) }),
-            ("pow", "Elementwise power (broadcasting).", { try $0.pow($1) }),
             ("matmul", "Matrix product with broadcast batch dimensions (the @ operator).", { try $0.matmul($1) }),
             ("eq", "Elementwise ==, a bool tensor.", { try $0.eq($1) }),
             ("ne", "Elementwise !=, a bool tensor.", { try $0.ne($1) }),
@@ -94,8 +92,6 @@ public enum TensorBuiltins {
             ("le", "Elementwise <=, a bool tensor.", { try $0.le($1) }),
             ("gt", "Elementwise >, a bool tensor.", { try $0.gt($1) }),
             ("ge", "Elementwise >=, a bool tensor.", { try $0.ge($1) }),
-            ("logical_and", "Elementwise and of bool tensors.", { try $0.logicalAnd($1) }),
-            ("logical_or", "Elementwise or of bool tensors.", { try $0.logicalOr($1) }),
             ("maximum", "Elementwise maximum of two tensors (broadcast); NaN if either is NaN, the gradient split evenly at ties, as in PyTorch.", { try $0.maximum($1) }),
             ("minimum", "Elementwise minimum of two tensors (broadcast); NaN if either is NaN, the gradient split evenly at ties, as in PyTorch.", { try $0.minimum($1) }),
         ]
@@ -105,13 +101,6 @@ public enum TensorBuiltins {
             }
             t.method(name, [Param("other", .tensorLike)], "x.\(name)(other): \(doc)") { a, _ in
                 .tensor(try f(a.tensor("self"), a.tensor("other")))
-            }
-        }
-        for (name, test) in [("isfinite", { (x: Float) -> Bool in x.isFinite }), ("isnan", { (x: Float) -> Bool in x.isNaN })] {
-            t.method(name, [], "x.\(name)(): a bool tensor, true where the element is \(name == "isnan" ? "NaN" : "finite (not NaN or infinite)").") { a, _ in
-                let x = try a.tensor("self")
-                guard x.dtype == .float32 else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
-                return .tensor(try Tensor(bools: x.toFloatArray().map(test), shape: x.shape))
             }
         }
         let absDoc = "Elementwise absolute value."
@@ -150,6 +139,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
+        TensorMathBuiltins.add(to: &t)
         TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)

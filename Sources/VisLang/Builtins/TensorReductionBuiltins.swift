@@ -1,6 +1,7 @@
 import VisTensor
 
-/// Bindings of reductions: sum, mean, var, std, max, min, argmax, argmin, any, all.
+/// Bindings of reductions: sum, mean, var, std, max, min, argmax, argmin (any, all and
+/// the other reductions are in TensorMathBuiltins).
 /// `sum`, `max`, `min` as global functions live in BasicBuiltins, which dispatch
 /// tensors here.
 enum TensorReductionBuiltins {
@@ -89,13 +90,6 @@ enum TensorReductionBuiltins {
             t.functionAndMethod(name, [Param("input", .tensor), Param("dim", .optional(.int), default: Value.none), keep], doc) { a, _ in
                 let x = try a.tensor("input"), d = try a.optionalInt("dim"), k = try a.bool("keepdim")
                 return .tensor(isMax ? try x.argmax(dim: d, keepdim: k) : try x.argmin(dim: d, keepdim: k))
-            }
-        }
-        for (name, isAny) in [("any", true), ("all", false)] {
-            t.method(name, [], "x.\(name)(): true when \(isAny ? "any" : "every") element is non-zero (a bool tensor).") { a, _ in
-                let x = try a.tensor("self").to(.bool).to(.int64)
-                let s = try x.sum().item()
-                return .tensor(Tensor.scalar(isAny ? (s > 0 ? 1 : 0) : (Int(s) == x.count ? 1 : 0), dtype: .bool))
             }
         }
     }

@@ -1,0 +1,184 @@
+import Foundation
+
+// Scans along one dim: cumsum, cumprod, cummax / cummin (values and indices) and
+// logcumsumexp, with PyTorch's dtypes (int64 / bool sums and products give int64),
+// NaN rules (a NaN propagates to the end of cummax / cummin and takes the index) and
+// gradients (cumprod's exact with zeros).
+
+extension Tensor {
+    /// Runs `scan(src row, dst row, length)` over every row along `dim` and returns
+    /// the result in this tensor's shape.
+    private func scanRows<A, R>(_ rows: DimRows, _ op: String, inType: A.Type, outDType: DType,
+                                _ scan: (UnsafePointer<A>, UnsafeMutablePointer<R>, Int) -> Void) throws -> Tensor {
+        let out = Tensor(uninitialized: [rows.outer * rows.length], dtype: outDType)
+        let src = UnsafePointer(rows.rows.storage.data.assumingMemoryBound(to: A.self) + rows.rows.offset)
+        let dst = out.storage.data.assumingMemoryBound(to: R.self)
+        let n = rows.length
+        Parallel.forRange(rows.outer, costPerElement: Swift.max(n, 1)) { r0, r1 in
+            var r = r0
+            let poll = Tensor.rowsPerPoll(n)
+            while r < r1 {
+                let stop = Swift.min(r1, r + poll)
+                for i in r..<stop { scan(src + i * n, dst + i * n, n) }
+                if Interrupt.requested { return }
+                r = stop
+            }
+        }
+        try Tensor.checkInterrupt()
+        return try rows.restore(out)
+    }
+
+    /// The running sum along `dim`. Float32 is accumulated in double (as PyTorch's CPU
+    /// kernel does); int64 and bool give int64. The gradient is the reversed running sum.
+    public func cumsum(dim: Int) throws -> Tensor {
+        if dtype == .int64 || dtype == .bool {
+            let rows = try to(.int64).dimRows(dim, op: "cumsum")
+            return try scanRows(rows, "cumsum", inType: Int64.self, outDType: .int64) { (s: UnsafePointer<Int64>, o: UnsafeMutablePointer<Int64>, n: Int) in
+                var acc: Int64 = 0
+                for i in 0..<n { acc = acc &+ s[i]; o[i] = acc }
+            }
+        }
+        guard dtype == .float32 else { throw TensorError("cumsum", "not supported for dtype \(dtype)") }
+        let rows = try dimRows(dim, op: "cumsum")
+        let out = try scanRows(rows, "cumsum", inType: Float.self, outDType: .float32) { (s: UnsafePointer<Float>, o: UnsafeMutablePointer<Float>, n: Int) in
+            var acc = 0.0
+            for i in 0..<n { acc += Double(s[i]); o[i] = Float(acc) }
+        }
+        if Autograd.needsGraph(self) {
+            let d = rows.dim
+            Autograd.record(out, "cumsum", [self]) { g in
+                let gr = try g.detach().dimRows(d, op: "cumsum")
+                return [try g.scanRows(gr, "cumsum", inType: Float.self, outDType: .float32) { (s: UnsafePointer<Float>, o: UnsafeMutablePointer<Float>, n: Int) in
+                    var acc = 0.0
+                    for i in stride(from: n - 1, through: 0, by: -1) { acc += Double(s[i]); o[i] = Float(acc) }
+                }]
+            }
+        }
+        return out
+    }
+
+    /// The running product along `dim` (int64 / bool give int64). The gradient of x_i is
+    /// prefix(i - 1) * S_i with S_i = g_i + x_(i+1) * S_(i+1): exact when x holds zeros.
+    public func cumprod(dim: Int) throws -> Tensor {
+        if dtype == .int64 || dtype == .bool {
+            let rows = try to(.int64).dimRows(dim, op: "cumprod")
+            return try scanRows(rows, "cumprod", inType: Int64.self, outDType: .int64) { (s: UnsafePointer<Int64>, o: UnsafeMutablePointer<Int64>, n: Int) in
+                var acc: Int64 = 1
+                for i in 0..<n { acc = acc &* s[i]; o[i] = acc }
+            }
+        }
+        guard dtype == .float32 else { throw TensorError("cumprod", "not supported for dtype \(dtype)") }
+        let rows = try dimRows(dim, op: "cumprod")
+        let out = try scanRows(rows, "cumprod", inType: Float.self, outDType: .float32) { (s: UnsafePointer<Float>, o: UnsafeMutablePointer<Float>, n: Int) in
+            var acc = 1.0
+            for i in 0..<n { acc *= Double(s[i]); o[i] = Float(acc) }
+        }
+        if Autograd.needsGraph(self) {
+            let d = rows.dim, xr = rows
+            Autograd.record(out, "cumprod", [self]) { g in
+                let gr = try g.detach().dimRows(d, op: "cumprod")
+                let res = Tensor(uninitialized: [xr.outer * xr.length])
+                let px = xr.rows.floatPointer, pg = gr.rows.floatPointer, po = res.floatPointer, n = xr.length
+                for r in 0..<xr.outer {
+                    let x = px + r * n, gg = pg + r * n, o = po + r * n
+                    var s = 0.0
+                    // o[i] = S_i first, then multiplied by the prefix product before i.
+                    for i in stride(from: n - 1, through: 0, by: -1) {
+                        s = Double(gg[i]) + (i + 1 < n ? Double(x[i + 1]) * s : 0)
+                        o[i] = Float(s)
+                    }
+                    var prefix = 1.0
+                    for i in 0..<n { o[i] = Float(Double(o[i]) * prefix); prefix *= Double(x[i]) }
+                }
+                return [try xr.restore(res)]
+            }
+        }
+        return out
+    }
+
+    /// The running maximum (`greater`) or minimum along `dim` and the index where it was
+    /// reached: the last index on ties, and a NaN takes over (with its index) from where
+    /// it appears, as PyTorch's cummax / cummin. The gradient goes to those indices.
+    public func cumulativeExtreme(dim: Int, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
+        let op = greater ? "cummax" : "cummin"
+        guard dtype == .float32 || dtype == .int64 || dtype == .bool else { throw TensorError(op, "not supported for dtype \(dtype)") }
+        let source = dtype == .bool ? try to(.int64) : self
+        let rows = try source.dimRows(dim, op: op)
+        let n = rows.length
+        let values = Tensor(uninitialized: [rows.outer * n], dtype: source.dtype)
+        let indices = Tensor(uninitialized: [rows.outer * n], dtype: .int64)
+        let pi = indices.int64Pointer
+        if source.dtype == .float32 {
+            let ps = rows.rows.floatPointer, pv = values.floatPointer
+            for r in 0..<rows.outer {
+                let b = r * n
+                var best = Float.nan, at: Int64 = 0
+                for i in 0..<n {
+                    let v = ps[b + i]
+                    if i == 0 || v.isNaN || (!best.isNaN && (greater ? v >= best : v <= best)) { best = v; at = Int64(i) }
+                    pv[b + i] = best; pi[b + i] = at
+                }
+            }
+        } else {
+            let ps = rows.rows.int64Pointer, pv = values.int64Pointer
+            for r in 0..<rows.outer {
+                let b = r * n
+                var best: Int64 = 0, at: Int64 = 0
+                for i in 0..<n {
+                    let v = ps[b + i]
+                    if i == 0 || (greater ? v >= best : v <= best) { best = v; at = Int64(i) }
+                    pv[b + i] = best; pi[b + i] = at
+                }
+            }
+        }
+        let v = try rows.restore(dtype == .bool ? try values.to(.bool) : values)
+        let idx = try rows.restore(indices)
+        if Autograd.needsGraph(self) {
+            let d = rows.dim, inShape = shape
+            Autograd.record(v, op, [self]) { g in
+                [try Tensor.full(inShape, 0).scatterAdd(dim: d, index: idx, source: g.contiguous())]
+            }
+        }
+        return (v, idx)
+    }
+
+    /// log(cumsum(exp(x))) along `dim`, computed stably in double; float only, as in PyTorch.
+    /// The gradient of x_i is sum_(j >= i) g_j exp(x_i - y_j), run backwards as
+    /// U_i = g_i + exp(y_i - y_(i+1)) U_(i+1) so that no exponential overflows.
+    public func logcumsumexp(dim: Int) throws -> Tensor {
+        guard dtype == .float32 else { throw TensorError("logcumsumexp", "not supported for dtype \(dtype)") }
+        let rows = try dimRows(dim, op: "logcumsumexp")
+        let out = try scanRows(rows, "logcumsumexp", inType: Float.self, outDType: .float32) { (s: UnsafePointer<Float>, o: UnsafeMutablePointer<Float>, n: Int) in
+            var acc = -Double.infinity
+            for i in 0..<n {
+                let v = Double(s[i])
+                if v.isNaN || acc.isNaN { acc = .nan } else {
+                    let hi = Swift.max(acc, v), lo = Swift.min(acc, v)
+                    // Equal infinities: adding exp(0) terms would make inf - inf.
+                    acc = hi.isInfinite && lo == hi ? hi : hi + Foundation.log1p(Foundation.exp(lo - hi))
+                }
+                o[i] = Float(acc)
+            }
+        }
+        if Autograd.needsGraph(self) {
+            let d = rows.dim, xr = rows, yd = out.detach()
+            Autograd.record(out, "logcumsumexp", [self]) { g in
+                let gr = try g.detach().dimRows(d, op: "logcumsumexp"), yr = try yd.dimRows(d, op: "logcumsumexp")
+                let res = Tensor(uninitialized: [xr.outer * xr.length])
+                let px = xr.rows.floatPointer, pg = gr.rows.floatPointer, py = yr.rows.floatPointer, po = res.floatPointer, n = xr.length
+                func expDiff(_ a: Double, _ b: Double) -> Double { a == b ? 1 : Foundation.exp(a - b) }
+                for r in 0..<xr.outer {
+                    let b = r * n
+                    var u = 0.0
+                    for i in stride(from: n - 1, through: 0, by: -1) {
+                        let yi = Double(py[b + i])
+                        u = Double(pg[b + i]) + (i + 1 < n ? expDiff(yi, Double(py[b + i + 1])) * u : 0)
+                        po[b + i] = Float(expDiff(Double(px[b + i]), yi) * u)
+                    }
+                }
+                return [try xr.restore(res)]
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+// nansum and nanmean: sum and mean that treat NaN as missing. The gradient is the
+// output gradient times "not NaN", as PyTorch's (so an infinite gradient, as nanmean's
+// of an all-NaN row, becomes NaN there rather than 0).
+
+extension Tensor {
+    /// The sum over `dims` (all when empty) with NaN counted as 0. int64 / bool sum to int64.
+    public func nansum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+        if dtype == .int64 || dtype == .bool { return try sum(dims: dims, keepdim: keepdim) }
+        guard dtype == .float32 else { throw TensorError("nansum", "not supported for dtype \(dtype)") }
+        let d = try reductionDims(dims, op: "nansum")
+        let out = try Tensor.where(isnan(), Tensor.scalar(0), detach()).sum(dims: d, keepdim: keepdim)
+        if Autograd.needsGraph(self) {
+            let present = try isnan().logicalNot().to(.float32), keep = keepShape(d)
+            Autograd.record(out, "nansum", [self]) { g in [try g.reshape(keep).mul(present)] }
+        }
+        return out
+    }
+
+    /// The mean of the non-NaN elements over `dims` (all when empty); NaN where there are
+    /// none. Float only, as in PyTorch.
+    public func nanmean(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+        guard dtype == .float32 else {
+            throw TensorError("nanmean", "expected a floating point tensor, got \(dtype)")
+        }
+        let present = try isnan().logicalNot().sum(dims: dims, keepdim: keepdim)
+        return try nansum(dims: dims, keepdim: keepdim).div(present)
+    }
+}
