@@ -33,6 +33,12 @@ enum Namespaces {
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
         "set_printoptions", "multinomial", "normal", "bernoulli",
+        // Products and shapes (issue 16).
+        "vdot", "inner", "ger", "addmm", "addmv", "baddbmm", "addbmm", "tensordot", "kron", "dist", "diag_embed",
+        "diagonal", "trace", "fliplr", "flipud", "rot90", "movedim", "moveaxis", "swapaxes", "swapdims", "unflatten",
+        "unbind", "tile", "repeat_interleave", "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d",
+        "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "hsplit", "vsplit", "dsplit",
+        "tensor_split",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
@@ -179,6 +185,7 @@ enum Namespaces {
         torchFixed["backends"] = .object(backends)
         torchFixed["random"] = .object(random)
         torchFixed["seed"] = .function(nondeterministicSeed)
+        torchFixed["linalg"] = .object(module("torch.linalg", [:], fixed: TensorProductBuiltins.linalgMembers()))
         torchFixed["testing"] = .object(module("torch.testing", same(["assert_close"])))
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"

@@ -114,5 +114,6 @@ enum TensorShapeBuiltins {
             try x.fill(a.double("value"))
             return .tensor(x)
         }
+        TensorShapeOpsBuiltins.add(to: &t)
     }
 }
