@@ -52,6 +52,8 @@ extension Tensor {
         guard lhs.count == operands.count else {
             throw TensorError("einsum", "\"\(equation)\" has \(lhs.count) operand\(lhs.count == 1 ? "" : "s") but \(operands.count) tensor\(operands.count == 1 ? " was" : "s were") given")
         }
+        // Sizes are multiplied below (M, K, N of each product): bound them first.
+        for (i, x) in operands.enumerated() { try Shape.validateExtent(x.shape, op: "einsum", name: "operand \(i)") }
         var terms = try lhs.map { try parseTerm($0, equation) }
 
         // Expand each ellipsis into labels aligned from the right (they broadcast).
@@ -100,6 +102,12 @@ extension Tensor {
             output = (0..<ellipsisRank).map { ellipsisBase + $0 } + counts.keys.filter { counts[$0] == 1 }.sorted()
         }
 
+        // A label repeated in one operand names a diagonal: its sizes must be equal.
+        for (i, t) in terms.enumerated() {
+            if let (p, q) = firstMismatchedRepeat(t, operands[i].shape) {
+                throw TensorError("einsum", "subscript \(labelName(t[p])) is repeated for operand \(i) but the sizes don't match, \(operands[i].shape[q]) != \(operands[i].shape[p])")
+            }
+        }
         // Sizes of each label must agree (a size of 1 broadcasts).
         var sizes = [Int: Int]()
         for (i, t) in terms.enumerated() {
@@ -157,6 +165,14 @@ extension Tensor {
         let full = output.map { sizes[$0] ?? 1 }
         if result.shape != full { result = try result.expand(full) }
         return result
+    }
+
+    /// The first two positions holding the same label with different sizes, if any.
+    private static func firstMismatchedRepeat(_ labels: [Int], _ shape: [Int]) -> (Int, Int)? {
+        for q in labels.indices {
+            for p in 0..<q where labels[p] == labels[q] && shape[p] != shape[q] { return (p, q) }
+        }
+        return nil
     }
 
     /// The first two positions holding the same label, if any.

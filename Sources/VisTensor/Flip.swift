@@ -9,7 +9,8 @@ extension Tensor {
         if let twice = d.indices.first(where: { d[..<$0].contains(d[$0]) }) {
             throw TensorError("flip", "dim \(d[twice]) appears multiple times in the list of dims")
         }
-        if ndim == 0 { return clone() }
+        // Empty tensors (whose other sizes may be huge, [0, 2**62]) have nothing to reverse.
+        if ndim == 0 || count == 0 { return clone() }
         var newStrides = strides, start = offset
         for k in d where shape[k] > 1 {
             start += (shape[k] - 1) * strides[k]
@@ -52,8 +53,10 @@ extension Tensor {
             guard ndim > 0 else { throw TensorError("roll", "dimension \(dim) is out of range for a 0-d tensor") }
             let d = try Shape.normalizeDim(dim, ndim, op: "roll")
             let n = shape[d]
-            if n == 0 { continue }
-            let s = ((shift % n) + n) % n
+            if n == 0 || out.count == 0 { continue }
+            // Not (shift % n + n) % n: n may be near Int.max for an empty tensor.
+            var s = shift % n
+            if s < 0 { s += n }
             if s == 0 { continue }
             out = try Tensor.cat([out.narrow(d, n - s, s), out.narrow(d, 0, n - s)], dim: d)
         }

@@ -68,6 +68,7 @@ extension Tensor {
         }
         guard dtype == .float32 else { throw TensorError(op, "not supported for dtype \(dtype)") }
         guard !ord.isNaN else { throw TensorError(op, "ord must be a number, got nan") }
+        try Shape.validateExtent(shape, op: op)
         let reduced = try normDims(dims, op: op)
         let kept = (0..<ndim).filter { !reduced.contains($0) }
         let length = Shape.numel(reduced.map { shape[$0] })

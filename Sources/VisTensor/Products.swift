@@ -156,6 +156,8 @@ extension Tensor {
         guard Set(da).count == da.count, Set(db).count == db.count else {
             throw TensorError(op, "a dimension is listed twice in \(shapeString(dimsA)) or \(shapeString(dimsB))")
         }
+        try Shape.validateExtent(a.shape, op: op, name: "the first tensor")
+        try Shape.validateExtent(b.shape, op: op, name: "the second tensor")
         if a.ndim == 0 || b.ndim == 0 {
             guard da.isEmpty else { throw TensorError(op, "cannot contract dimensions of a 0-d tensor") }
             return try a.mul(b)

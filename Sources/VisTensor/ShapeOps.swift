@@ -108,6 +108,8 @@ extension Tensor {
         var outShape = x.shape
         outShape[d] = total
         try Shape.validate(outShape, op: "repeat_interleave")
+        // The index list has `total` entries even when another dimension is 0.
+        try Shape.validate([total], op: "repeat_interleave")
         var index: [Int64] = []
         index.reserveCapacity(total)
         for (i, c) in counts.enumerated() { for _ in 0..<Int(c) { index.append(Int64(i)) } }

@@ -22,6 +22,8 @@ extension Tensor {
     private func triangle(_ diagonal: Int, lower: Bool) throws -> Tensor {
         let op = lower ? "tril" : "triu"
         guard ndim >= 2 else { throw TensorError(op, "input tensor must have at least 2 dimensions, got shape \(shapeString(shape))") }
+        // An empty tensor's other sizes may be huge ([0, 2**62]): no mask to build.
+        if count == 0 { return clone() }
         try Shape.validateExtent(shape, op: op)
         let mask = Tensor.triangleMask(rows: shape[ndim - 2], cols: shape[ndim - 1], diagonal: diagonal, lower: lower)
         return try Tensor.where(mask, self, Tensor.scalar(0, dtype: dtype))
@@ -58,9 +60,12 @@ extension Tensor {
             newStrides.append(strides[i])
         }
         newShape.append(length)
-        newStrides.append(strides[d1] + strides[d2])
-        let first = start >= 0 ? start * strides[d2] : -start * strides[d1]
-        let out = view(shape: newShape, strides: newStrides, offset: self.offset + first)
+        // Wrapping arithmetic: for a view with elements these are exact (they address
+        // storage that exists); an empty tensor's strides may have wrapped already
+        // (zeros(0, 2**40, 2**40)), and an empty view never reads its offset.
+        newStrides.append(strides[d1] &+ strides[d2])
+        let first = start >= 0 ? start &* strides[d2] : (0 &- start) &* strides[d1]
+        let out = view(shape: newShape, strides: newStrides, offset: self.offset &+ first)
         if Autograd.needsGraph(self) {
             let inShape = shape, dt = dtype
             Autograd.record(out, "diagonal", [self]) { g in
@@ -85,6 +90,8 @@ extension Tensor {
         var outShape = Array(src.shape.dropLast())
         for d in [d1, d2].sorted() { outShape.insert(side, at: d) }
         try Shape.validate(outShape, op: "diag_embed")
+        // A size-0 batch passes `validate` however large the planes; their strides must not overflow.
+        try Shape.validateExtent(outShape, op: "diag_embed", name: "the result")
         let out = Tensor.full(outShape, 0, dtype: dtype)
         // The diagonal view orders the remaining dimensions as they were: move the
         // source's diagonal dimension last to match.
