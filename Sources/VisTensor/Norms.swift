@@ -131,13 +131,15 @@ extension Tensor {
         guard dtype.isFloatingPoint else { throw TensorError(op, "expected a floating point tensor as input, got \(dtype)") }
         switch ord {
         case .fro: return try vectorNorm(2, dims: [d0, d1], keepdim: keepdim, op: op)
-        case .nuc: throw TensorError(op, "the nuclear norm needs a singular value decomposition, which vis does not have")
+        case .nuc: throw TensorError(op, "the nuclear norm ('nuc', the sum of all singular values) is not in vis (ord 2 and -2, the largest and smallest, are)")
         case .number(let p):
+            if p == 2 || p == -2 {
+                // The largest / smallest singular value of the planes (dims[0] rows, dims[1] columns).
+                let sigma = try movedim([d0, d1], [ndim - 2, ndim - 1]).extremeSingularValue(largest: p > 0, op: op)
+                return keepdim ? try sigma.unsqueeze(Swift.min(d0, d1)).unsqueeze(Swift.max(d0, d1)) : sigma
+            }
             guard p == 1 || p == -1 || p.isInfinite else {
-                if p == 2 || p == -2 {
-                    throw TensorError(op, "ord=\(Int(p)) (the spectral norm) needs a singular value decomposition, which vis does not have")
-                }
-                throw TensorError(op, "order \(p) not supported (use 'fro', 1, -1, inf or -inf)")
+                throw TensorError(op, "order \(p) not supported (use 'fro', 1, -1, 2, -2, inf or -inf)")
             }
             // ord +-1: sum over rows (d0) then the extreme over columns (d1); +-inf the other way.
             let (sumDim, extremeDim) = p.isInfinite ? (d1, d0) : (d0, d1)

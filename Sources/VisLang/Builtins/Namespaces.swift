@@ -38,7 +38,7 @@ enum Namespaces {
         "diagonal", "trace", "fliplr", "flipud", "rot90", "movedim", "moveaxis", "swapaxes", "swapdims", "unflatten",
         "unbind", "tile", "repeat_interleave", "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d",
         "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "hsplit", "vsplit", "dsplit",
-        "tensor_split",
+        "tensor_split", "det", "inverse",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
@@ -185,9 +185,9 @@ enum Namespaces {
         torchFixed["backends"] = .object(backends)
         torchFixed["random"] = .object(random)
         torchFixed["seed"] = .function(nondeterministicSeed)
-        let linalgMissing = Dictionary(uniqueKeysWithValues: ["det", "inv", "svd", "svdvals", "eig", "eigh", "eigvals", "eigvalsh", "solve",
+        let linalgMissing = Dictionary(uniqueKeysWithValues: ["svd", "svdvals", "eig", "eigh", "eigvals", "eigvalsh", "solve",
                                                               "qr", "cholesky", "lstsq", "pinv", "matrix_rank", "slogdet", "cond", "lu"].map {
-            ($0, "not in vis: torch.linalg has norm, vector_norm and matrix_norm (vis has no matrix decompositions)")
+            ($0, "not in vis: torch.linalg has norm, vector_norm, matrix_norm, det and inv (vis has no matrix decompositions)")
         })
         torchFixed["linalg"] = .object(module("torch.linalg", [:], fixed: TensorProductBuiltins.linalgMembers(), missing: linalgMissing))
         torchFixed["testing"] = .object(module("torch.testing", same(["assert_close"])))

@@ -57,6 +57,13 @@ enum TensorProductBuiltins {
             return .tensor(try Tensor.einsum(a.string("equation"), TensorBuiltins.tensors(values, "einsum")))
         }
 
+        t.functionAndMethod("det", [Param("input", .tensor)], "det(input): the determinant of each square matrix in the last two dimensions (torch.linalg.det).\n  det(a)") { a, _ in
+            .tensor(try a.tensor("input").det())
+        }
+        t.functionAndMethod("inverse", [Param("input", .tensor)], "inverse(input): the inverse of each square matrix in the last two dimensions (torch.linalg.inv); a singular matrix is an error.\n  inverse(a)") { a, _ in
+            .tensor(try a.tensor("input").inv())
+        }
+
         // MARK: Norms
         t.functionAndMethod("norm", [Param("input", .tensor), Param("p", .any, default: .string("fro")), Param("dim", .optional(.ints), default: Value.none),
                                      TensorBuiltins.keepdimParam],
@@ -109,9 +116,16 @@ enum TensorProductBuiltins {
             .tensor(try a.tensor("x").vectorNorm(a.double("ord"), dims: a["dim"].isNone ? [] : a.ints("dim"), keepdim: a.bool("keepdim")))
         }
         let matrixNorm = NativeFunction("matrix_norm", [Param("A", .tensor), Param("ord", .any, default: .string("fro")), Param("dim", .ints, default: .list(ListBox([.int(-2), .int(-1)]))), keepdim],
-                                        doc: "linalg.matrix_norm(A, ord=\"fro\", dim=(-2, -1), keepdim=false): the Frobenius norm, or ord 1 / -1 (max / min column sum of |A|) or inf / -inf (max / min row sum). ord 2, -2 and \"nuc\" need an SVD and are errors.\n  torch.linalg.matrix_norm(w, ord=1)") { a, _ in
+                                        doc: "linalg.matrix_norm(A, ord=\"fro\", dim=(-2, -1), keepdim=false): the Frobenius norm, or ord 1 / -1 (max / min column sum of |A|) or inf / -inf (max / min row sum). ord 2 / -2 (the largest / smallest singular value); \"nuc\" is an error.\n  torch.linalg.matrix_norm(w, ord=1)") { a, _ in
             .tensor(try a.tensor("A").matrixNorm(order(a["ord"], "linalg.matrix_norm") ?? .fro, dims: a.ints("dim", count: 2), keepdim: a.bool("keepdim")))
         }
-        return ["norm": .function(norm), "vector_norm": .function(vectorNorm), "matrix_norm": .function(matrixNorm)]
+        let det = NativeFunction("det", [Param("A", .tensor)], doc: "linalg.det(A): the determinant of each square matrix in the last two dimensions (LU with partial pivoting in double). Differentiable for invertible matrices.\n  torch.linalg.det(a)") { a, _ in
+            .tensor(try a.tensor("A").det())
+        }
+        let inv = NativeFunction("inv", [Param("A", .tensor)], doc: "linalg.inv(A): the inverse of each square matrix in the last two dimensions (Gauss-Jordan in double); a singular matrix is an error. Differentiable.\n  torch.linalg.inv(a)") { a, _ in
+            .tensor(try a.tensor("A").inv())
+        }
+        return ["norm": .function(norm), "vector_norm": .function(vectorNorm), "matrix_norm": .function(matrixNorm),
+                "det": .function(det), "inv": .function(inv)]
     }
 }

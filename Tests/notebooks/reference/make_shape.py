@@ -162,6 +162,23 @@ nb.comment("linalg.matrix_norm, linalg.norm, torch.norm / x.norm, dist, cdist")
 for ord_ in ["fro", 1, -1, inf, -inf]:
     ordlit = {"fro": '"fro"', inf: "inf", -inf: "-inf"}.get(ord_, repr(ord_))
     case(f"torch.linalg.matrix_norm({{0}}, ord={ordlit})", lambda a, o=ord_: torch.linalg.matrix_norm(a, ord=o), [rnd(2, 3, 4)])
+# ord 2 / -2 (singular values from the eigenvalues of the Gram matrix in double), on
+# matrices with distinct singular values (the gradient u v^T is defined there).
+for shape in [(3, 3), (4, 2), (2, 5), (2, 3, 3)]:
+    case("torch.linalg.matrix_norm({0}, ord=2)", lambda a: torch.linalg.matrix_norm(a, ord=2), [rnd(*shape)], tol=dict(rtol=1e-4, atol=1e-4))
+    case("torch.linalg.matrix_norm({0}, ord=-2)", lambda a: torch.linalg.matrix_norm(a, ord=-2), [rnd(*shape)], tol=dict(rtol=1e-4, atol=1e-4))
+case("torch.linalg.matrix_norm({0}, ord=2, dim=[2, 0], keepdim=true)", lambda a: torch.linalg.matrix_norm(a, ord=2, dim=(2, 0), keepdim=True), [rnd(3, 2, 4)], tol=dict(rtol=1e-4, atol=1e-4))
+case("torch.linalg.norm({0}, ord=2)", lambda a: torch.linalg.norm(a, ord=2), [rnd(3, 4)], tol=dict(rtol=1e-4, atol=1e-4))
+
+nb.comment("linalg.det, linalg.inv, det, inverse (batched; gradients of invertible matrices)")
+case("torch.linalg.det({0})", torch.linalg.det, [rnd(3, 3)], tol=dict(rtol=1e-4, atol=1e-4))
+case("det({0})", torch.det, [rnd(2, 4, 4)], tol=dict(rtol=1e-4, atol=1e-4))
+case("{0}.det()", torch.det, [rnd(1, 1)], tol=dict(rtol=1e-4, atol=1e-4))
+case("det({0})", torch.det, [torch.tensor([[1.0, 2.0], [2.0, 4.0]])], grad=False)
+case("det({0})", torch.det, [rnd(2, 0, 0)], grad=False)
+case("torch.linalg.inv({0})", torch.linalg.inv, [rnd(3, 3) + 3 * torch.eye(3)], tol=dict(rtol=1e-4, atol=1e-4))
+case("inverse({0})", torch.inverse, [rnd(2, 2, 2) + 2 * torch.eye(2)], tol=dict(rtol=1e-4, atol=1e-4))
+case("{0}.inverse()", torch.inverse, [torch.tensor([[0.0, 1.0], [1.0, 0.0]])], tol=dict(rtol=1e-4, atol=1e-4))
 case("torch.linalg.matrix_norm({0}, dim=[0, 2], keepdim=true)", lambda a: torch.linalg.matrix_norm(a, dim=(0, 2), keepdim=True), [rnd(2, 3, 4)])
 case("torch.linalg.matrix_norm({0}, ord=1, dim=[2, 0])", lambda a: torch.linalg.matrix_norm(a, ord=1, dim=(2, 0)), [rnd(2, 3, 4)])
 case("torch.linalg.norm({0})", lambda a: torch.linalg.norm(a), [rnd(2, 3, 4)])
