@@ -12,11 +12,13 @@ enum ShapeBench {
     static func run() throws {
         for (batch, n) in cases {
             let x = try Tensor.randn([batch, n, n]), y = try Tensor.randn([batch, n, n])
-            // Alternate the two and keep the best median of 3, as the machine is shared.
+            // Alternate the two call by call and keep each one's fastest run: on a shared,
+            // loaded machine the minimum is the figure other processes disturb least.
             var bmm = Double.infinity, einsum = Double.infinity
-            for _ in 0..<3 {
-                bmm = min(bmm, try TensorBench.time(repeats: 7) { _ = try x.bmm(y) })
-                einsum = min(einsum, try TensorBench.time(repeats: 7) { _ = try Tensor.einsum("bij,bjk->bik", [x, y]) })
+            _ = try x.bmm(y)
+            for _ in 0..<21 {
+                bmm = min(bmm, try TensorBench.time(repeats: 1) { _ = try x.bmm(y) })
+                einsum = min(einsum, try TensorBench.time(repeats: 1) { _ = try Tensor.einsum("bij,bjk->bik", [x, y]) })
             }
             TensorBench.line("bmm \(batch)x\(n)x\(n)", String(format: "%8.3f ms", bmm * 1e3))
             TensorBench.line("einsum bij,bjk->bik \(batch)x\(n)x\(n)", String(format: "%8.3f ms  (%.2fx bmm)", einsum * 1e3, einsum / bmm))

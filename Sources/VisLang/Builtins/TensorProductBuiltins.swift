@@ -74,9 +74,15 @@ enum TensorProductBuiltins {
                             "dist(input, other, p=2): the p-norm of input - other (broadcast), a 0-d tensor.\n  dist(a, b)") { a, _ in
             .tensor(try a.tensor("input").dist(a.tensor("other"), p: a.double("p")))
         }
-        t.function("cdist", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .float, default: .float(2))],
-                   "cdist(x1, x2, p=2.0): the p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]: [..., P, R].\n  cdist(points, centers)") { a, _ in
-            .tensor(try Tensor.cdist(a.tensor("x1"), a.tensor("x2"), p: a.double("p")))
+        let cdistModes = ["use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"]
+        t.function("cdist", [Param("x1", .tensor), Param("x2", .tensor), Param("p", .float, default: .float(2)),
+                             Param("compute_mode", .string, default: .string(cdistModes[0]))],
+                   "cdist(x1, x2, p=2.0, compute_mode=\"use_mm_for_euclid_dist_if_necessary\"): the p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]: [..., P, R]. vis always computes from the differences (PyTorch's exact mode), whatever compute_mode says.\n  cdist(points, centers)") { a, _ in
+            let mode = try a.string("compute_mode")
+            guard cdistModes.contains(mode) else {
+                throw NativeError("cdist: \(mode) is not a valid value for compute_mode (expected one of \(cdistModes.joined(separator: ", ")))")
+            }
+            return .tensor(try Tensor.cdist(a.tensor("x1"), a.tensor("x2"), p: a.double("p")))
         }
     }
 
