@@ -44,6 +44,11 @@ def case(template, fn, inputs, tol=SUM_TOL, grad=True, contiguous_too=True, nc=T
         for n, t in zip(names, inputs):
             nb.line(f"{n} = {lit(t)}")
         nb.check(template.format(*names), expected, **tol)
+        if counter[0] % 5 == 0:
+            # A visible `#>` expectation now and then (the notebook tests require some in
+            # every notebook): the result's shape, as vis prints it.
+            nb.line(f"{template.format(*names)}.shape")
+            nb.line(f"#> {list(expected.shape)}")
     if nc and any(t.dim() >= 1 and t.numel() > 1 for t in inputs):
         for n, t in zip(names, inputs):
             nb.line(f"{n} = {noncontig(t)}")
