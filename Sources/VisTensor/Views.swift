@@ -209,8 +209,11 @@ extension Tensor {
         newShape[d] = length
         // With one element the step is irrelevant, and a huge step would overflow here;
         // with two or more, step < n and the product stays inside the storage.
-        newStrides[d] = length <= 1 ? strides[d] : strides[d] * step
-        let out = view(shape: newShape, strides: newStrides, offset: offset + s * strides[d])
+        // Wrapping: exact for a view with elements (it addresses storage that exists); an
+        // empty tensor's strides may have wrapped already (zeros(0, 2**40, 2**40)), and an
+        // empty view never reads them.
+        newStrides[d] = length <= 1 ? strides[d] : strides[d] &* step
+        let out = view(shape: newShape, strides: newStrides, offset: offset &+ s &* strides[d])
         if Autograd.needsGraph(self) {
             let inShape = shape
             Autograd.record(out, "slice", [self]) { g in
@@ -234,7 +237,8 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.remove(at: d)
         newStrides.remove(at: d)
-        let out = view(shape: newShape, strides: newStrides, offset: offset + i * strides[d])
+        // Wrapping, as in `slice`: an empty tensor's strides may have wrapped.
+        let out = view(shape: newShape, strides: newStrides, offset: offset &+ i &* strides[d])
         if Autograd.needsGraph(self) {
             let inShape = shape
             Autograd.record(out, "select", [self]) { g in

@@ -110,5 +110,6 @@ enum TensorBench {
         for _ in 0..<50 { try step() }
         line("steady-state loop: new system allocations", "\(BufferCache.shared.systemAllocations - before) over 50 iterations")
         try MathBench.run()
+        try ShapeBench.run()
     }
 }

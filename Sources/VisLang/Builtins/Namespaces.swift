@@ -38,6 +38,12 @@ enum Namespaces {
         "isposinf", "isneginf", "nan_to_num", "clamp_min", "clamp_max", "lerp", "hypot", "atan2", "arctan2", "fmod",
         "cummax", "cummin", "logcumsumexp", "aminmax", "nansum", "nanmean", "nanmedian", "mode", "quantile",
         "nanquantile",
+        // Products and shapes (issue 16).
+        "vdot", "inner", "ger", "addmm", "addmv", "baddbmm", "addbmm", "tensordot", "kron", "dist", "diag_embed",
+        "diagonal", "trace", "fliplr", "flipud", "rot90", "movedim", "moveaxis", "swapaxes", "swapdims", "unflatten",
+        "unbind", "tile", "repeat_interleave", "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d",
+        "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "hsplit", "vsplit", "dsplit",
+        "tensor_split", "det", "inverse",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
@@ -185,6 +191,11 @@ enum Namespaces {
         torchFixed["backends"] = .object(backends)
         torchFixed["random"] = .object(random)
         torchFixed["seed"] = .function(nondeterministicSeed)
+        let linalgMissing = Dictionary(uniqueKeysWithValues: ["svd", "svdvals", "eig", "eigh", "eigvals", "eigvalsh", "solve",
+                                                              "qr", "cholesky", "lstsq", "pinv", "matrix_rank", "slogdet", "cond", "lu"].map {
+            ($0, "not in vis: torch.linalg has norm, vector_norm, matrix_norm, det and inv (vis has no matrix decompositions)")
+        })
+        torchFixed["linalg"] = .object(module("torch.linalg", [:], fixed: TensorProductBuiltins.linalgMembers(), missing: linalgMissing))
         torchFixed["testing"] = .object(module("torch.testing", same(["assert_close"])))
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"

@@ -140,6 +140,7 @@ public enum TensorBuiltins {
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
         TensorMathBuiltins.add(to: &t)
+        TensorProductBuiltins.add(to: &t)
         TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)

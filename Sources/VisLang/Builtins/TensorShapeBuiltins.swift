@@ -104,5 +104,6 @@ enum TensorShapeBuiltins {
                  "x.requires_grad_(requires_grad=true): marks x as a leaf whose gradient backward() computes; returns x.") { a, _ in
             .tensor(try a.tensor("self").setRequiresGrad(a.bool("requires_grad")))
         }
+        TensorShapeOpsBuiltins.add(to: &t)
     }
 }
