@@ -33,6 +33,9 @@ enum Namespaces {
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
         "set_printoptions", "multinomial", "normal", "bernoulli",
+        // Sorting and selection (TensorSelectionBuiltins).
+        "msort", "kthvalue", "unique_consecutive", "argwhere", "index_add", "index_copy", "index_fill", "scatter_add",
+        "scatter_reduce", "take_along_dim", "take", "searchsorted", "bucketize", "histc",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).

@@ -214,6 +214,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
+        TensorSelectionBuiltins.add(to: &t)
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)
 
