@@ -116,6 +116,10 @@ extension Tensor {
         }
         guard lo <= hi else { throw TensorError(op, "max must be larger than min, got min \(lo0) and max \(hi0)") }
         if lo == hi { lo -= 1; hi += 1 }
+        // PyTorch's float32 bin arithmetic overflows here and counts nothing; say so instead.
+        guard (hi - lo).isFinite else {
+            throw TensorError(op, "the range [\(lo), \(hi)] is too wide: its width overflows float32")
+        }
         // The bin edges as linspace(lo, hi, bins + 1) computes them in float32.
         let steps = bins + 1
         let step = (hi - lo) / Float(bins)
@@ -126,7 +130,8 @@ extension Tensor {
         for i in 0..<n {
             let v = p[i]
             guard v >= lo && v <= hi else { continue }  // also skips NaN
-            var pos = Int(Double(v - lo) * Double(bins) / Double(hi - lo))
+            // In Double: v - lo may overflow float32 near the ends of the range.
+            var pos = Int((Double(v) - Double(lo)) * Double(bins) / (Double(hi) - Double(lo)))
             pos = Swift.min(Swift.max(pos, 0), bins - 1)
             if pos > 0 && v < edges[pos] { pos -= 1 } else if pos < bins - 1 && v >= edges[pos + 1] { pos += 1 }
             o[pos] += 1

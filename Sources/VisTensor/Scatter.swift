@@ -109,12 +109,11 @@ extension Tensor {
 
     /// `scatter` with one value at every indexed position. Differentiable in self.
     public func scatter(dim: Int, index: Tensor, value: Double, reduce: String? = nil) throws -> Tensor {
-        let src = Tensor.full(index.shape, value, dtype: dtype)
         if dtype == .int64 && !(value.isFinite && Swift.abs(value) < 9.2e18) {
             throw TensorError("scatter", "value \(value) does not fit int64")
         }
         let plan = try scatterPlan("scatter", dim: dim, index: index, srcShape: nil)
-        _ = plan
+        let src = Tensor.full(index.shape, value, dtype: dtype)
         // The value broadcast to the index's shape is a src the index fits exactly.
         let out = try detach().scatter(dim: dim, index: index, src: src, reduce: reduce)
         if Autograd.needsGraph(self) {
@@ -139,7 +138,9 @@ extension Tensor {
     /// of the other contributors (exact with zeros).
     public func scatterReduce(dim: Int, index: Tensor, src: Tensor, reduce: String, includeSelf: Bool = true) throws -> Tensor {
         let op = "scatter_reduce"
-        guard let mode = ScatterReduction(rawValue: reduce) else {
+        // PyTorch also takes "max" and "min" for amax and amin (undocumented aliases).
+        let name = reduce == "max" ? "amax" : reduce == "min" ? "amin" : reduce
+        guard let mode = ScatterReduction(rawValue: name) else {
             throw TensorError(op, "reduce must be one of \"sum\", \"prod\", \"mean\", \"amax\", \"amin\", got \"\(reduce)\"")
         }
         guard src.dtype == dtype else {

@@ -195,7 +195,7 @@ enum TensorSelectionBuiltins {
                                        reduce: a.string("reduce"), includeSelf: a.bool("include_self"))
         }
         t.functionAndMethod("scatter_reduce", reduceParams, """
-            scatter_reduce(input, dim, index, src, reduce, include_self=true): a copy with src's elements combined where the int64 index points along dim by reduce: "sum", "prod", "mean", "amax" or "amin" (with include_self=false a position that receives values starts from them alone). NaN propagates through amax / amin; integer means round down. Differentiable: ties of amax / amin share the gradient evenly.
+            scatter_reduce(input, dim, index, src, reduce, include_self=true): a copy with src's elements combined where the int64 index points along dim by reduce: "sum", "prod", "mean", "amax" or "amin" ("max" / "min" are accepted for them, as PyTorch does) (with include_self=false a position that receives values starts from them alone). NaN propagates through amax / amin; integer means round down. Differentiable: ties of amax / amin share the gradient evenly.
               class_max = full([10], -inf).scatter_reduce(0, labels, scores, "amax")
             """) { a, _ in .tensor(try reduceBody(a)) }
         t.method("scatter_reduce_", Array(reduceParams.dropFirst()), """

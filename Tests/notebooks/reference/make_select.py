@@ -249,7 +249,7 @@ RI = torch.tensor([0, 0, 2, 3, 3, 3, 0])
 RX = torch.tensor([1.0, -2.0, 3.0, 4.0, 0.5])
 RS = torch.tensor([5.0, 0.0, 7.0, 3.0, 3.0, nan, -1.0])
 RS2 = torch.tensor([5.0, 0.0, 7.0, 3.0, 3.0, 2.0, -1.0])
-for red in ["sum", "prod", "mean", "amax", "amin"]:
+for red in ["sum", "prod", "mean", "amax", "amin", "max", "min"]:
     for inc in [True, False]:
         it = "true" if inc else "false"
         for src in [RS, RS2]:
@@ -358,6 +358,57 @@ for f in [lit, noncontig]:
 nb.check(f"histc({lit(torch.tensor([2.0, 2.0]))}, bins=4)", torch.histc(torch.tensor([2.0, 2.0]), bins=4), **EXACT)
 nb.check(f"histc({lit(torch.zeros(0))}, bins=3)", torch.histc(torch.zeros(0), bins=3), **EXACT)
 nb.check(f"histc({lit(torch.arange(10.0).reshape(2, 5))}, bins=3)", torch.histc(torch.arange(10.0).reshape(2, 5), bins=3), **EXACT)
+
+nb.comment("errors: calls PyTorch refuses, which vis refuses too (vis's own words)")
+
+
+def both_refuse(code, torch_call, message):
+    """`code` must fail in vis with `message`; `torch_call` checks PyTorch fails too."""
+    try:
+        torch_call()
+    except (RuntimeError, IndexError, ValueError, TypeError, NotImplementedError):
+        nb.error(code, message + " ...")
+        return
+    raise AssertionError(f"PyTorch accepts what vis refuses: {code}")
+
+
+V5 = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
+both_refuse(f"topk({lit(V5)}, 6)", lambda: torch.topk(V5, 6), "topk: k (6) is out of range for dimension -1 of size 5")
+both_refuse(f"kthvalue({lit(V5)}, 0)", lambda: torch.kthvalue(V5, 0), "kthvalue: k (0) is out of range for dimension -1 of size 5 (expected 1...5)")
+both_refuse(f"sort({lit(V5)}, dim=1)", lambda: torch.sort(V5, dim=1), "sort: dimension 1 is out of range for a tensor with 1 dimension (expected -1...0)")
+both_refuse(f"masked_select({lit(V5)}, {lit(torch.tensor([1, 0, 1, 0, 1]))})",
+            lambda: torch.masked_select(V5, torch.tensor([1, 0, 1, 0, 1])), "masked_select: expected a bool mask, got int64")
+both_refuse(f"index_select({lit(V5)}, 0, {lit(torch.tensor([5]))})", lambda: torch.index_select(V5, 0, torch.tensor([5])),
+            "index_select: index 5 is out of range for dimension of size 5")
+both_refuse(f"index_select({lit(V5)}, 0, {lit(torch.tensor([-1]))})", lambda: torch.index_select(V5, 0, torch.tensor([-1])),
+            "index_select: index -1 is out of range for dimension of size 5")
+both_refuse(f"{lit(V5)}.index_add(0, {lit(torch.tensor([0, 1]))}, {lit(torch.ones(3))})",
+            lambda: V5.index_add(0, torch.tensor([0, 1]), torch.ones(3)),
+            "index_add: source has shape [3] but must be [2]: the tensor's shape with dimension 0 the index's length (2)")
+both_refuse(f"{lit(V5)}.index_copy(0, {lit(torch.tensor([-1]))}, {lit(torch.ones(1))})",
+            lambda: V5.index_copy(0, torch.tensor([-1]), torch.ones(1)), "index_copy: index -1 is out of range for dimension of size 5")
+both_refuse(f"scatter({lit(X)}, 0, {lit(torch.tensor([[0, 3]]))}, {lit(SRC)})", lambda: torch.scatter(X, 0, torch.tensor([[0, 3]]), SRC),
+            "scatter: index 3 is out of bounds for dimension 0 with size 3")
+both_refuse(f"scatter({lit(X)}, 0, {lit(torch.tensor([[0, 1, 0, 1, 0, 1]]))}, {lit(SRC)})",
+            lambda: torch.scatter(X, 0, torch.tensor([[0, 1, 0, 1, 0, 1]]), SRC),
+            "scatter: index shape [1, 6] must be no larger than the tensor's [3, 5] apart from dimension 0 and no larger than src's [2, 5]")
+both_refuse(f"scatter_reduce({lit(V5)}, 0, {lit(torch.tensor([0]))}, {lit(torch.ones(1))}, \"add\")",
+            lambda: torch.scatter_reduce(V5, 0, torch.tensor([0]), torch.ones(1), "add"),
+            "scatter_reduce: reduce must be one of \"sum\", \"prod\", \"mean\", \"amax\", \"amin\", got \"add\"")
+both_refuse(f"take({lit(V5)}, {lit(torch.tensor([5]))})", lambda: torch.take(V5, torch.tensor([5])),
+            "take: index 5 is out of range for a tensor of 5 elements")
+both_refuse(f"take_along_dim({lit(V5)}, {lit(torch.tensor([-1]))})", lambda: torch.take_along_dim(V5, torch.tensor([-1])),
+            "gather: index -1 is out of bounds for dimension 0 with size 5")
+both_refuse(f"bincount({lit(torch.tensor([0, -1]))})", lambda: torch.bincount(torch.tensor([0, -1])),
+            "bincount: only supports non-negative inputs, got -1")
+both_refuse(f"bincount({lit(V5)})", lambda: torch.bincount(V5), "bincount: only supports 1-d non-negative integer inputs, got float32 of shape [5]")
+both_refuse(f"histc({lit(V5)}, bins=0)", lambda: torch.histc(V5, bins=0), "histc: bins must be > 0, got 0")
+both_refuse(f"histc({lit(V5)}, bins=3, min=3, max=1)", lambda: torch.histc(V5, bins=3, min=3, max=1),
+            "histc: max must be larger than min, got min 3.0 and max 1.0")
+both_refuse(f"searchsorted({lit(V5)}, {lit(V5)}, side=\"left\", right=true)", lambda: torch.searchsorted(V5, V5, side="left", right=True),
+            "searchsorted: side=\"left\" and right=true contradict each other")
+both_refuse(f"unique({lit(torch.tensor(1.0))}, dim=0)", lambda: torch.unique(torch.tensor(1.0), dim=0),
+            "unique: dim 0 needs a tensor with at least 1 dimension, got a 0-d tensor")
 
 nb.write()
 print(f"wrote {nb.path}: {sum(1 for l in nb.lines if l.startswith('torch.testing'))} checks")
