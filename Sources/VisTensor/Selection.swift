@@ -114,7 +114,6 @@ extension Tensor {
     /// source.
     public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
         let op = "index_add"
-        guard dtype != .bool else { throw TensorError(op, "not supported for bool tensors") }
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: false)
         try checkIndexSource(op, d, source, count: idx.count)
@@ -127,6 +126,10 @@ extension Tensor {
             guard alpha.isFinite && Swift.abs(alpha) < 9.2e18 else { throw TensorError(op, "alpha \(alpha) does not fit int64") }
             let o = out.int64Pointer, s = src.int64Pointer, al = Int64(alpha)
             for (j, p) in pos.enumerated() { o[p] = o[p] &+ al &* s[j] }
+        } else if dtype == .bool {
+            // PyTorch adds bools as a logical or (alpha 0 adds nothing).
+            let o = out.boolPointer, s = src.boolPointer, on = alpha != 0
+            for (j, p) in pos.enumerated() { o[p] = o[p] || (on && s[j]) }
         } else {
             throw TensorError(op, "not supported for dtype \(dtype)")
         }

@@ -206,6 +206,8 @@ nb.check(f"index_select({lit(A)}, 0, {lit(torch.zeros(0, dtype=torch.int64))})",
 SI = ints(2, 7)
 nb.check(f"{lit(I)}.index_add(0, {lit(torch.tensor([1, 1]))}, {lit(SI)}, alpha=3)", I.index_add(0, torch.tensor([1, 1]), SI, alpha=3), **EXACT)
 nb.check(f"{lit(B)}.index_fill(1, {lit(torch.tensor([1]))}, 1)", B.index_fill(1, torch.tensor([1]), True), **EXACT)
+BS = torch.tensor([[True, False], [False, False]])
+nb.check(f"{lit(B)}.index_add(1, {lit(torch.tensor([1, 1]))}, {lit(BS)})", B.index_add(1, torch.tensor([1, 1]), BS), **EXACT)
 # Gradients (index with a repeat: index_copy's source gets the gradient at its target twice).
 rep = torch.tensor([2, 0, 2])
 x = A.clone().requires_grad_(True)
