@@ -150,10 +150,10 @@ enum SortRows {
                                             _ indices: UnsafeMutablePointer<Int64>, _ rowCount: Int, _ n: Int, _ descending: Bool) {
         if rowCount == 0 || n == 0 { return }
         Parallel.forRange(rowCount, costPerElement: n &* 8) { r0, r1 in
-            let keys = UnsafeMutablePointer<T.Key>.allocate(capacity: 2 * n)
-            let pos = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * n)
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: 256 * 8)
-            defer { keys.deallocate(); pos.deallocate(); counts.deallocate() }
+            let (ks, keys) = SortKernel.scratch(2 * n, T.Key.self)
+            let (ps, pos) = SortKernel.scratch(2 * n, UInt32.self)
+            let (cs, counts) = SortKernel.scratch(256 * 8, Int.self)
+            defer { withExtendedLifetime((ks, ps, cs)) {} }
             for r in r0..<r1 {
                 if Interrupt.requested { return }
                 let row = src + r * n, vo = values + r * n, io = indices + r * n
@@ -186,21 +186,23 @@ enum SortRows {
                                                 _ indices: UnsafeMutablePointer<Int64>, _ rowCount: Int, _ n: Int, _ k: Int, _ largest: Bool) {
         if rowCount == 0 || n == 0 { return }
         Parallel.forRange(rowCount, costPerElement: n &* 4) { r0, r1 in
-            let keys = UnsafeMutablePointer<T.Key>.allocate(capacity: n)
-            let scratch = UnsafeMutablePointer<T.Key>.allocate(capacity: n)
-            let sk = UnsafeMutablePointer<T.Key>.allocate(capacity: 2 * k)
-            let sp = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * k)
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: 256 * 8)
-            defer { keys.deallocate(); scratch.deallocate(); sk.deallocate(); sp.deallocate(); counts.deallocate() }
+            let (ks, keys) = SortKernel.scratch(n, T.Key.self)
+            let (ss, scratch) = SortKernel.scratch(n, T.Key.self)
+            let (sks, sk) = SortKernel.scratch(2 * k, T.Key.self)
+            let (sps, sp) = SortKernel.scratch(2 * k, UInt32.self)
+            let (cs, counts) = SortKernel.scratch(256 * 8, Int.self)
+            defer { withExtendedLifetime((ks, ss, sks, sps, cs)) {} }
             for r in r0..<r1 {
                 if Interrupt.requested { return }
                 let row = src + r * n, vo = values + r * k, io = indices + r * k
+                // The keys, and the histogram of their top bytes for the select.
+                counts.initialize(repeating: 0, count: 256)
                 if largest {
-                    for j in 0..<n { keys[j] = ~T.sortKey(row[j]) }
+                    for j in 0..<n { let key = ~T.sortKey(row[j]); keys[j] = key; counts[SortKernel.topByte(key)] &+= 1 }
                 } else {
-                    for j in 0..<n { keys[j] = T.sortKey(row[j]) }
+                    for j in 0..<n { let key = T.sortKey(row[j]); keys[j] = key; counts[SortKernel.topByte(key)] &+= 1 }
                 }
-                let (threshold, less) = SortKernel.select(keys, n, k, scratch)
+                let (threshold, less) = SortKernel.select(keys, n, k, scratch, counts)
                 var ties = k - less, w = 0
                 for j in 0..<n {
                     let key = keys[j]
@@ -226,14 +228,16 @@ enum SortRows {
                                            _ indices: UnsafeMutablePointer<Int64>, _ rowCount: Int, _ n: Int, _ k: Int) {
         if rowCount == 0 || n == 0 { return }
         Parallel.forRange(rowCount, costPerElement: n &* 4) { r0, r1 in
-            let keys = UnsafeMutablePointer<T.Key>.allocate(capacity: n)
-            let scratch = UnsafeMutablePointer<T.Key>.allocate(capacity: n)
-            defer { keys.deallocate(); scratch.deallocate() }
+            let (ks, keys) = SortKernel.scratch(n, T.Key.self)
+            let (ss, scratch) = SortKernel.scratch(n, T.Key.self)
+            let (cs, counts) = SortKernel.scratch(256, Int.self)
+            defer { withExtendedLifetime((ks, ss, cs)) {} }
             for r in r0..<r1 {
                 if Interrupt.requested { return }
                 let row = src + r * n
-                for j in 0..<n { keys[j] = T.sortKey(row[j]) }
-                let (threshold, less) = SortKernel.select(keys, n, k, scratch)
+                counts.initialize(repeating: 0, count: 256)
+                for j in 0..<n { let key = T.sortKey(row[j]); keys[j] = key; counts[SortKernel.topByte(key)] &+= 1 }
+                let (threshold, less) = SortKernel.select(keys, n, k, scratch, counts)
                 var ties = k - less, p = 0
                 for j in 0..<n where keys[j] == threshold {
                     ties -= 1

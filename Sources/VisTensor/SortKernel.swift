@@ -113,23 +113,33 @@ enum SortKernel {
         }
     }
 
+    /// The top byte of a key (the first digit of `select`).
+    @inline(__always)
+    static func topByte<K: FixedWidthInteger & UnsignedInteger>(_ key: K) -> Int {
+        Int(truncatingIfNeeded: key >> K(K.bitWidth - 8))
+    }
+
     /// The k-th smallest key (1-based) of `keys[0..<n]` and how many keys are
     /// smaller, by a radix select from the top byte down: each round keeps only the
     /// keys that share the prefix found so far (`scratch` holds them, `n` elements).
+    /// `c` holds 256 counts: on entry, the histogram of the keys' top bytes (the
+    /// caller counts them while it writes the keys, saving a pass).
     @inline(__always)
     static func select<K: FixedWidthInteger & UnsignedInteger>(
-        _ keys: UnsafePointer<K>, _ n: Int, _ k: Int, _ scratch: UnsafeMutablePointer<K>
+        _ keys: UnsafePointer<K>, _ n: Int, _ k: Int, _ scratch: UnsafeMutablePointer<K>, _ c: UnsafeMutablePointer<Int>
     ) -> (threshold: K, less: Int) {
-        var counts = [Int](repeating: 0, count: 256)
         var prefix: K = 0, remaining = k, m = n
         var src = keys
         var shift = K.bitWidth - 8
-        return counts.withUnsafeMutableBufferPointer { cb in
-            let c = cb.baseAddress!
+        do {
+            var first = true
             while true {
-                c.initialize(repeating: 0, count: 256)
                 let sh = K(shift)
-                for i in 0..<m { c[Int(truncatingIfNeeded: (src[i] >> sh) & 0xFF)] &+= 1 }
+                if !first {
+                    c.initialize(repeating: 0, count: 256)
+                    for i in 0..<m { c[Int(truncatingIfNeeded: (src[i] >> sh) & 0xFF)] &+= 1 }
+                }
+                first = false
                 var b = 0, below = 0
                 while below + c[b] < remaining { below += c[b]; b += 1 }
                 remaining -= below
@@ -144,5 +154,12 @@ enum SortKernel {
             }
             return (prefix, k - remaining)
         }
+    }
+
+    /// Scratch memory for a kernel, from the buffer cache (a warm buffer: no page
+    /// faults on every call), kept alive by the returned storage.
+    static func scratch<T>(_ count: Int, _ type: T.Type) -> (Storage, UnsafeMutablePointer<T>) {
+        let s = Storage(byteCount: Swift.max(count, 1) * MemoryLayout<T>.stride)
+        return (s, s.data.bindMemory(to: T.self, capacity: Swift.max(count, 1)))
     }
 }
