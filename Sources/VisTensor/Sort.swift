@@ -180,64 +180,37 @@ enum SortRows {
     }
 
     /// The first `k` elements of each row's stable sort (ascending, or descending when
-    /// `largest`), in two reads of the row: the first counts the keys' top bytes (four
-    /// interleaved histograms, so equal bytes do not wait on each other) and finds the
-    /// byte b of the k-th key; the second keeps the keys below b (all in the result) and
-    /// the candidates with top byte b. A radix select among the candidates finds the
-    /// k-th key; then only the k picked are sorted. Keys of the two groups differ, and
-    /// each group is in index order, so the stable sort keeps ties in index order.
+    /// `largest`): a radix select finds the k-th key, one pass collects the keys below
+    /// it and the first tied ones in index order, and only those k are sorted.
     static func smallestAll<T: SortableElement>(_ src: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
                                                 _ indices: UnsafeMutablePointer<Int64>, _ rowCount: Int, _ n: Int, _ k: Int, _ largest: Bool) {
         if rowCount == 0 || n == 0 { return }
         Parallel.forRange(rowCount, costPerElement: n &* 4) { r0, r1 in
-            let (cks, candKeys) = SortKernel.scratch(n, T.Key.self)
-            let (cps, candPos) = SortKernel.scratch(n, UInt32.self)
+            let (ks, keys) = SortKernel.scratch(n, T.Key.self)
             let (ss, scratch) = SortKernel.scratch(n, T.Key.self)
             let (sks, sk) = SortKernel.scratch(2 * k, T.Key.self)
             let (sps, sp) = SortKernel.scratch(2 * k, UInt32.self)
             let (cs, counts) = SortKernel.scratch(256 * 8, Int.self)
-            defer { withExtendedLifetime((cks, cps, ss, sks, sps, cs)) {} }
-            let flip: T.Key = largest ? ~0 : 0
+            defer { withExtendedLifetime((ks, ss, sks, sps, cs)) {} }
             for r in r0..<r1 {
                 if Interrupt.requested { return }
                 let row = src + r * n, vo = values + r * k, io = indices + r * k
-                counts.initialize(repeating: 0, count: 1024)
-                var j = 0
-                while j + 4 <= n {
-                    counts[SortKernel.topByte(T.sortKey(row[j]) ^ flip)] &+= 1
-                    counts[256 + SortKernel.topByte(T.sortKey(row[j + 1]) ^ flip)] &+= 1
-                    counts[512 + SortKernel.topByte(T.sortKey(row[j + 2]) ^ flip)] &+= 1
-                    counts[768 + SortKernel.topByte(T.sortKey(row[j + 3]) ^ flip)] &+= 1
-                    j += 4
-                }
-                while j < n { counts[SortKernel.topByte(T.sortKey(row[j]) ^ flip)] &+= 1; j += 1 }
-                var b = 0, below = 0
-                while true {
-                    let c = counts[b] + counts[256 + b] + counts[512 + b] + counts[768 + b]
-                    if below + c >= k { break }
-                    below += c
-                    b += 1
-                }
-                var w = 0, m = 0
-                for j in 0..<n {
-                    let key = T.sortKey(row[j]) ^ flip
-                    let tb = SortKernel.topByte(key)
-                    if tb < b {
-                        sk[w] = key; sp[w] = UInt32(truncatingIfNeeded: j); w += 1
-                    } else if tb == b {
-                        candKeys[m] = key; candPos[m] = UInt32(truncatingIfNeeded: j); m += 1
-                    }
-                }
-                let remaining = k - below
+                // The keys, and the histogram of their top bytes for the select.
                 counts.initialize(repeating: 0, count: 256)
-                counts[b] = m
-                let (threshold, less) = SortKernel.select(candKeys, m, remaining, scratch, counts)
-                var ties = remaining - less
-                for i in 0..<m {
-                    let key = candKeys[i]
+                if largest {
+                    for j in 0..<n { let key = ~T.sortKey(row[j]); keys[j] = key; counts[SortKernel.topByte(key)] &+= 1 }
+                } else {
+                    for j in 0..<n { let key = T.sortKey(row[j]); keys[j] = key; counts[SortKernel.topByte(key)] &+= 1 }
+                }
+                let (threshold, less) = SortKernel.select(keys, n, k, scratch, counts)
+                var ties = k - less, w = 0
+                for j in 0..<n {
+                    let key = keys[j]
                     if key < threshold || (key == threshold && ties > 0) {
                         if key == threshold { ties -= 1 }
-                        sk[w] = key; sp[w] = candPos[i]; w += 1
+                        sk[w] = key
+                        sp[w] = UInt32(truncatingIfNeeded: j)
+                        w += 1
                     }
                 }
                 guard SortKernel.sort(sk, sp, k, sk + k, sp + k, counts) else { return }
