@@ -111,5 +111,6 @@ enum TensorBench {
         line("steady-state loop: new system allocations", "\(BufferCache.shared.systemAllocations - before) over 50 iterations")
         try MathBench.run()
         try ShapeBench.run()
+        try SelectBench.run()
     }
 }

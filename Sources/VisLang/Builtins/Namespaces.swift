@@ -44,6 +44,9 @@ enum Namespaces {
         "unbind", "tile", "repeat_interleave", "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d",
         "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "hsplit", "vsplit", "dsplit",
         "tensor_split", "det", "inverse",
+        // Sorting and selection (TensorSelectionBuiltins).
+        "msort", "kthvalue", "unique_consecutive", "argwhere", "index_add", "index_copy", "index_fill", "scatter_add",
+        "scatter_reduce", "take_along_dim", "take", "searchsorted", "bucketize", "histc",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).

@@ -141,6 +141,7 @@ public enum TensorBuiltins {
         TensorTestingBuiltins.add(to: &t)
         TensorMathBuiltins.add(to: &t)
         TensorProductBuiltins.add(to: &t)
+        TensorSelectionBuiltins.add(to: &t)
         TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)

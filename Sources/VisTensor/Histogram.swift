@@ -1,0 +1,142 @@
+/// Counting and binning: searchsorted, bucketize, bincount and histc, with PyTorch's
+/// rules (NaN sorts as the largest value; bin edges as `linspace`; values outside the
+/// range and NaN are not counted).
+extension Tensor {
+    /// The int64 positions at which `values` would be inserted into this sorted
+    /// sequence to keep it sorted (PyTorch's `searchsorted`): the first position whose
+    /// element is >= the value, or > with `right`. A 1-D sequence serves every value; an
+    /// N-D one has one sequence per leading index, matching the values' leading
+    /// dimensions. `sorter` gives the positions that sort an unsorted sequence.
+    public func searchsorted(_ values: Tensor, right: Bool = false, sorter: Tensor? = nil) throws -> Tensor {
+        let op = "searchsorted"
+        guard ndim >= 1 else { throw TensorError(op, "the sorted sequence must have at least 1 dimension, got a 0-d tensor") }
+        if ndim > 1 {
+            guard values.ndim == ndim, Array(values.shape.dropLast()) == Array(shape.dropLast()) else {
+                throw TensorError(op, "the sorted sequence must be 1-D, or its leading dimensions must match the values': got shapes \(shapeString(shape)) and \(shapeString(values.shape))")
+            }
+        }
+        var seq = detach()
+        if let sorter {
+            guard sorter.dtype == .int64, sorter.shape == shape else {
+                throw TensorError(op, "sorter must be an int64 tensor of the sequence's shape \(shapeString(shape)), got \(sorter.dtype) of shape \(shapeString(sorter.shape))")
+            }
+            seq = try seq.gather(dim: ndim - 1, index: sorter)
+        }
+        // Compare in one dtype, as PyTorch promotes: float if either is float.
+        let common: DType = (dtype == .float32 || values.dtype == .float32) ? .float32 : .int64
+        let s = try seq.to(common).contiguous(), v = try values.detach().to(common).contiguous()
+        let m = shape[ndim - 1]
+        let rows = ndim == 1 ? 1 : s.count / Swift.max(m, 1)
+        let perRow = ndim == 1 ? v.count : (values.shape.last ?? 1)
+        let out = Tensor(uninitialized: values.shape, dtype: .int64)
+        if common == .float32 {
+            Tensor.search(s.floatPointer, v.floatPointer, out.int64Pointer, rows, m, perRow, right)
+        } else {
+            Tensor.search(s.int64Pointer, v.int64Pointer, out.int64Pointer, rows, m, perRow, right)
+        }
+        withExtendedLifetime((s, v)) {}
+        return out
+    }
+
+    /// Binary search of each value of `rows` rows of `perRow` values in its row of `m`
+    /// sorted elements, by sort key (NaN largest).
+    static func search<T: SortableElement>(_ s: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<Int64>,
+                                           _ rows: Int, _ m: Int, _ perRow: Int, _ right: Bool) {
+        for r in 0..<rows {
+            let seq = s + r * m
+            for j in 0..<perRow {
+                let key = T.sortKey(v[r * perRow + j])
+                var lo = 0, hi = m
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let k = T.sortKey(seq[mid])
+                    if right ? k <= key : k < key { lo = mid + 1 } else { hi = mid }
+                }
+                o[r * perRow + j] = Int64(lo)
+            }
+        }
+    }
+
+    /// The int64 count of each value 0, 1, ... in this 1-D tensor of non-negative ints
+    /// (PyTorch's `bincount`), or the sum of `weights` (float32, same length) per value;
+    /// at least `minlength` bins.
+    public func bincount(weights: Tensor? = nil, minlength: Int = 0) throws -> Tensor {
+        let op = "bincount"
+        guard dtype == .int64, ndim == 1 else {
+            throw TensorError(op, "only supports 1-d non-negative integer inputs, got \(dtype) of shape \(shapeString(shape))")
+        }
+        guard minlength >= 0 else { throw TensorError(op, "minlength must be >= 0, got \(minlength)") }
+        let x = toInt64Array()
+        var hi: Int64 = -1
+        for v in x {
+            guard v >= 0 else { throw TensorError(op, "only supports non-negative inputs, got \(v)") }
+            hi = Swift.max(hi, v)
+        }
+        guard hi < Int64(Shape.maxElements) else { throw TensorError(op, "value \(hi) needs too many bins") }
+        let bins = Swift.max(Int(hi) + 1, minlength)
+        try Shape.validate([bins], op: op)
+        guard let weights else {
+            let out = Tensor.full([bins], 0, dtype: .int64), o = out.int64Pointer
+            for v in x { o[Int(v)] += 1 }
+            return out
+        }
+        guard weights.ndim == 1 && weights.count == x.count else {
+            throw TensorError(op, "weights must be 1-d with the input's length \(x.count), got shape \(shapeString(weights.shape))")
+        }
+        guard weights.dtype == .float32 else {
+            throw TensorError(op, "weights of dtype \(weights.dtype) are not supported (PyTorch sums them in float64); pass float32 weights (weights.float())")
+        }
+        let wc = weights.detach().contiguous(), w = wc.floatPointer
+        let out = Tensor.full([bins], 0), o = out.floatPointer
+        for (i, v) in x.enumerated() { o[Int(v)] += w[i] }
+        withExtendedLifetime(wc) {}
+        return out
+    }
+
+    /// A float32 histogram of `bins` equal-width bins over [min, max] (PyTorch's
+    /// `histc`); min == max (the default 0, 0) takes the data's range. Values outside
+    /// the range and NaN are not counted; max falls in the last bin.
+    public func histc(bins: Int = 100, min lo0: Double = 0, max hi0: Double = 0) throws -> Tensor {
+        let op = "histc"
+        guard dtype == .float32 else { throw TensorError(op, "not supported for dtype \(dtype) (histc takes float tensors)") }
+        guard bins > 0 else { throw TensorError(op, "bins must be > 0, got \(bins)") }
+        try Shape.validate([bins], op: op)
+        let x = detach().contiguous()
+        let p = x.floatPointer, n = x.count
+        var lo = Float(lo0), hi = Float(hi0)
+        if lo == hi && n > 0 {
+            lo = .infinity; hi = -.infinity
+            for i in 0..<n { lo = Swift.min(lo, p[i]); hi = Swift.max(hi, p[i]) }
+            var anyNaN = false
+            for i in 0..<n where p[i].isNaN { anyNaN = true; break }
+            if anyNaN { lo = .nan; hi = .nan }
+        }
+        guard lo.isFinite && hi.isFinite else {
+            throw TensorError(op, "range of [\(lo), \(hi)] is not finite")
+        }
+        guard lo <= hi else { throw TensorError(op, "max must be larger than min, got min \(lo0) and max \(hi0)") }
+        if lo == hi { lo -= 1; hi += 1 }
+        // PyTorch's float32 bin arithmetic overflows here and counts nothing; say so instead.
+        guard (hi - lo).isFinite else {
+            throw TensorError(op, "the range [\(lo), \(hi)] is too wide: its width overflows float32")
+        }
+        // The bin edges as linspace(lo, hi, bins + 1) computes them in float32.
+        let steps = bins + 1
+        let step = (hi - lo) / Float(bins)
+        var edges = [Float](repeating: 0, count: steps)
+        let half = steps / 2
+        for i in 0..<steps { edges[i] = i < half ? lo + step * Float(i) : hi - step * Float(steps - 1 - i) }
+        let out = Tensor.full([bins], 0), o = out.floatPointer
+        for i in 0..<n {
+            let v = p[i]
+            guard v >= lo && v <= hi else { continue }  // also skips NaN
+            // In Double: v - lo may overflow float32 near the ends of the range.
+            var pos = Int((Double(v) - Double(lo)) * Double(bins) / (Double(hi) - Double(lo)))
+            pos = Swift.min(Swift.max(pos, 0), bins - 1)
+            if pos > 0 && v < edges[pos] { pos -= 1 } else if pos < bins - 1 && v >= edges[pos + 1] { pos += 1 }
+            o[pos] += 1
+        }
+        withExtendedLifetime(x) {}
+        return out
+    }
+}
