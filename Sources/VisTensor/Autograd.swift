@@ -100,7 +100,10 @@ public enum Autograd {
                 }
                 let inputGrads = try rule(g)
                 for (input, ig) in zip(node.inputs, inputGrads) {
-                    guard let ig, input.requiresGrad else { continue }
+                    guard var ig, input.requiresGrad else { continue }
+                    // A gradient has its input's dtype (PyTorch's rule): an op that mixed
+                    // float32 with float64 computed in float64; the float32 input gets float32.
+                    if ig.dtype != input.dtype { ig = ig.cast(input.dtype) }
                     let key = ObjectIdentifier(input)
                     if let existing = grads[key] { grads[key] = try existing.add(ig) } else { grads[key] = ig }
                 }
@@ -144,12 +147,12 @@ extension Tensor {
             guard gradient.shape == shape else {
                 throw TensorError("backward", "gradient has shape \(shapeString(gradient.shape)) but the tensor has shape \(shapeString(shape))")
             }
-            g = gradient.dtype == .float32 ? gradient.detach() : try gradient.to(.float32)
+            g = gradient.dtype == dtype ? gradient.detach() : gradient.cast(dtype)
         } else {
             guard count == 1 else {
                 throw TensorError("backward", "a gradient can be created implicitly only for a scalar output; this tensor has shape \(shapeString(shape)) (pass a gradient of that shape, or reduce with .sum() or .mean())")
             }
-            g = Tensor.full(shape, 1.0)
+            g = Tensor.full(shape, 1.0).cast(dtype)
         }
         try Autograd.run(self, gradient: g, retainGraph: retainGraph)
     }

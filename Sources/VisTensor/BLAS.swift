@@ -151,6 +151,50 @@ public enum BLAS {
         }
     }
 
+    /// C[m, n] = op(A) @ op(B) in float64 (cblas_dgemm), row-major, split across the
+    /// cores in blocks of C's rows like `split` does for sgemm. A large product runs as
+    /// bands of C's rows of at most about `chunkWork` multiply-adds per core, with a
+    /// look at the Ctrl-C flag between bands (the op then discards the result).
+    public static func dgemm(m: Int, n: Int, k: Int,
+                             a: UnsafePointer<Double>, _ aOp: Operand,
+                             b: UnsafePointer<Double>, _ bOp: Operand,
+                             c: UnsafeMutablePointer<Double>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } }
+            return
+        }
+        _ = openBLASSingleThreaded
+        func one(_ m: Int, _ a: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>) {
+            cblas_dgemm(CblasRowMajor, aOp.transpose ? CblasTrans : CblasNoTrans, bOp.transpose ? CblasTrans : CblasNoTrans,
+                        Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k), 1,
+                        a, Int32(truncatingIfNeeded: aOp.ld), b, Int32(truncatingIfNeeded: bOp.ld),
+                        0, c, Int32(truncatingIfNeeded: ldc))
+        }
+        /// Rows lo..<hi of C, split across the cores in 16-row panels when large.
+        func band(_ lo: Int, _ hi: Int) {
+            let rows = hi - lo
+            let panels = (rows + 15) / 16
+            let parts = rows &* n &* k >= splitWork ? Swift.min(Parallel.cores, panels) : 1
+            if parts < 2 { one(rows, a + (aOp.transpose ? lo : lo * aOp.ld), c + lo * ldc); return }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let s = lo + panels * part / parts * 16, e = Swift.min(hi, lo + panels * (part + 1) / parts * 16)
+                if s >= e { return }
+                one(e - s, a + (aOp.transpose ? s : s * aOp.ld), c + s * ldc)
+            }
+        }
+        // In Double: three sizes up to 2^31 each overflow Int.
+        let budget = Double(chunkWork) * Double(Parallel.cores)
+        let bandRows = Swift.max(16, Int(Swift.min(Double(m), budget / (Double(n) * Double(k)))) / 16 * 16)
+        var lo = 0
+        while lo < m {
+            let hi = Swift.min(m, lo + bandRows)
+            band(lo, hi)
+            if Interrupt.requested { return }
+            lo = hi
+        }
+    }
+
     /// Multiply-adds (m * n * k) from which `gemm` splits a product across the cores:
     /// below it, waking the other cores costs more than they save.
     public static let splitWork = 1 << 21

@@ -161,7 +161,27 @@ extension Tensor {
     /// Sum over `dims` (all when empty). Integer and bool tensors sum to int64.
     public func sum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
         let d = try reductionDims(dims, op: "sum")
+        if dtype == .float16 || dtype == .bfloat16 {
+            // Half precision sums in float32 and converts back (PyTorch accumulates in
+            // float32 too); such tensors never require grad in vis.
+            return try cast(.float32).sum(dims: dims, keepdim: keepdim).cast(dtype)
+        }
+        if dtype == .float64 {
+            let layout = try reductionLayout(d)
+            let sums = Tensor(uninitialized: [layout.rowCount], dtype: .float64)
+            let src = layout.rows.doublePointer, inner = layout.rowLength, reps = Double(layout.repeats)
+            Tensor.forRowBlocks(layout.rowCount, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    var acc = 0.0
+                    for i in 0..<inner { acc += src[r * inner + i] }
+                    sums.doublePointer[r] = acc * reps
+                }
+            }
+            try Tensor.checkInterrupt()
+            return recordSum(try layout.expandRows(sums).reshape(keepdim ? layout.keepShape : layout.outShape), d, keepdim)
+        }
         if dtype != .float32 {
+            // The integers and bool (the float dtypes returned above) sum in int64.
             let layout = try to(.int64).reductionLayout(d)
             let sums = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
             let src = layout.rows.int64Pointer, inner = layout.rowLength, reps = Int64(truncatingIfNeeded: layout.repeats)
@@ -227,8 +247,8 @@ extension Tensor {
 
     /// Mean over `dims` (all when empty). Needs a float32 tensor, as in PyTorch.
     public func mean(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        guard dtype == .float32 else {
-            throw TensorError("mean", "expected a float32 tensor, got \(dtype) (convert with .float())")
+        guard dtype.isFloatingPoint else {
+            throw TensorError("mean", "expected a floating-point tensor, got \(dtype) (convert with .float())")
         }
         let d = try reductionDims(dims, op: "mean")
         // In Double: the sizes of an empty tensor's other dimensions may overflow an Int.
@@ -242,7 +262,18 @@ extension Tensor {
     /// Variance over `dims` with Bessel's correction by default (`correction` = 1,
     /// PyTorch's `unbiased=True`).
     public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
-        guard dtype == .float32 else { throw TensorError("var", "expected a float32 tensor, got \(dtype)") }
+        if dtype == .float64 {
+            // float64: composed from differentiable float64 ops (the mean, the squared
+            // deviations, their sum over n - correction).
+            let d = try reductionDims(dims, op: "var")
+            let n = d.reduce(1.0) { $0 * Double(shape[$1]) }
+            let centered = try sub(mean(dims: d, keepdim: true))
+            return try centered.mul(centered).sum(dims: d, keepdim: keepdim).div(Swift.max(n - Double(correction), 0))
+        }
+        if dtype == .float16 || dtype == .bfloat16 {
+            return try cast(.float32).variance(dims: dims, correction: correction, keepdim: keepdim).cast(dtype)
+        }
+        guard dtype == .float32 else { throw TensorError("var", "expected a floating-point tensor, got \(dtype)") }
         let d = try reductionDims(dims, op: "var")
         let layout = try reductionLayout(d)
         let n = layout.inner
@@ -288,6 +319,7 @@ extension Tensor {
     /// One pass in SIMD lanes, split across the cores: fit checks every gradient with it
     /// each step. A lane accumulates x * 0, which is ±0 for a finite x and NaN otherwise.
     public func allFinite() -> Bool {
+        if dtype == .float64 || dtype == .float16 || dtype == .bfloat16 { return toDoubleArray().allSatisfy { $0.isFinite } }
         guard dtype == .float32, count > 0 else { return true }
         let c = contiguous()
         let p = UnsafePointer(c.floatPointer), n = c.count
@@ -340,8 +372,9 @@ extension Tensor {
             let inShape = shape
             let flat = zip(coords, inShape).reduce(0) { $0 * $1.1 + $1.0 }
             Autograd.record(result, op, [self]) { g in
-                let z = Tensor.full(inShape, 0)
-                z.floatPointer[flat] = try Float(g.item())
+                // item() is exact for float32 and float64 alike; full converts to the dtype.
+                let z = Tensor.full(inShape, 0, dtype: g.dtype == .float64 ? .float64 : .float32)
+                if z.dtype == .float64 { z.doublePointer[flat] = try g.item() } else { z.floatPointer[flat] = try Float(g.item()) }
                 return [z]
             }
         }
@@ -380,6 +413,11 @@ extension Tensor {
             throw TensorError(op, "cannot reduce over dimension \(dim) of size 0 (shape \(shapeString(shape)))")
         }
         if dtype == .bool { throw TensorError(op, "expected a float32 or int64 tensor, got bool") }
+        if dtype != .float32 && dtype != .int64 && dtype != .float64 {
+            // Storage dtypes: found in their compute dtype (exact), values converted back.
+            let (v, i) = try cast(dtype.computeDType).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
+            return (v.cast(dtype), i)
+        }
         // int64 is compared as int64: through float32, values above 2^24 would round and
         // both the value and the index could come out wrong.
         _ = try x.reductionDims([d], op: op)
@@ -395,6 +433,15 @@ extension Tensor {
                 for r in r0..<r1 {
                     let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { _ in false }
                     compactValues.int64Pointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
+            }
+        } else if dtype == .float64 {
+            let p = layout.rows.doublePointer
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { $0.isNaN }
+                    compactValues.doublePointer[r] = p[r * rowLength + i]
                     compactIndices.int64Pointer[r] = Int64(i)
                 }
             }
@@ -414,13 +461,17 @@ extension Tensor {
         let shapeOut = ndim == 0 ? [] : (keepdim ? layout.keepShape : layout.outShape)
         let outValues = try values.reshape(shapeOut)
         let outIndices = try indices.reshape(shapeOut)
-        if Autograd.needsGraph(self) && dtype == .float32 {
+        if Autograd.needsGraph(self) && (dtype == .float32 || dtype == .float64) {
             let outer = layout.outer, movedShape = layout.perm.map { x.shape[$0] }, inv = layout.inversePerm
-            let inShape = shape
+            let inShape = shape, dt = dtype
             Autograd.record(outValues, op, [self]) { g in
-                let gc = g.contiguous()
-                let z = Tensor.full([outer, inner], 0)
-                for r in 0..<outer { z.floatPointer[r * inner + Int(indices.int64Pointer[r])] = gc.floatPointer[r] }
+                let gc = g.cast(dt).contiguous()
+                let z = Tensor.full([outer, inner], 0, dtype: dt)
+                if dt == .float64 {
+                    for r in 0..<outer { z.doublePointer[r * inner + Int(indices.int64Pointer[r])] = gc.doublePointer[r] }
+                } else {
+                    for r in 0..<outer { z.floatPointer[r * inner + Int(indices.int64Pointer[r])] = gc.floatPointer[r] }
+                }
                 return [try z.reshape(movedShape).permute(inv).reshape(inShape)]
             }
         }

@@ -109,5 +109,6 @@ enum TensorBench {
         let before = BufferCache.shared.systemAllocations
         for _ in 0..<50 { try step() }
         line("steady-state loop: new system allocations", "\(BufferCache.shared.systemAllocations - before) over 50 iterations")
+        try DTypeBench.run()
     }
 }

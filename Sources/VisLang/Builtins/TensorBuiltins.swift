@@ -174,8 +174,9 @@ public enum TensorBuiltins {
         for (name, test) in [("isfinite", { (x: Float) -> Bool in x.isFinite }), ("isnan", { (x: Float) -> Bool in x.isNaN })] {
             t.method(name, [], "x.\(name)(): a bool tensor, true where the element is \(name == "isnan" ? "NaN" : "finite (not NaN or infinite)").") { a, _ in
                 let x = try a.tensor("self")
-                guard x.dtype == .float32 else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
-                return .tensor(try Tensor(bools: x.toFloatArray().map(test), shape: x.shape))
+                guard x.dtype.isFloatingPoint else { return .tensor(Tensor.full(x.shape, name == "isfinite" ? 1 : 0, dtype: .bool)) }
+                // Every float dtype's values are exact as Double (and keep NaN / inf).
+                return .tensor(try Tensor(bools: x.toDoubleArray().map { test(Float($0)) }, shape: x.shape))
             }
         }
         let absDoc = "Elementwise absolute value."
@@ -214,6 +215,7 @@ public enum TensorBuiltins {
         TensorShapeBuiltins.add(to: &t)
         TensorReductionBuiltins.add(to: &t)
         TensorTestingBuiltins.add(to: &t)
+        DTypeBuiltins.add(to: &t)
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)
 
