@@ -152,9 +152,11 @@ public enum BLAS {
     }
 
     /// C[m, n] = op(A) @ op(B) in float64 (cblas_dgemm), row-major, split across the
-    /// cores in blocks of C's rows like `split` does for sgemm. A large product runs as
-    /// bands of C's rows of at most about `chunkWork` multiply-adds per core, with a
-    /// look at the Ctrl-C flag between bands (the op then discards the result).
+    /// cores in blocks of C's rows as `split` does for sgemm. A large product runs in
+    /// pieces of at most about `chunkWork` multiply-adds per core, as `chunked` does
+    /// (slices of k over all of C, accumulating with beta = 1; blocks of rows when C
+    /// itself is too large), with a look at the Ctrl-C flag between pieces (the op then
+    /// discards the result).
     public static func dgemm(m: Int, n: Int, k: Int,
                              a: UnsafePointer<Double>, _ aOp: Operand,
                              b: UnsafePointer<Double>, _ bOp: Operand,
@@ -165,32 +167,49 @@ public enum BLAS {
             return
         }
         _ = openBLASSingleThreaded
-        func one(_ m: Int, _ a: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>) {
-            cblas_dgemm(CblasRowMajor, aOp.transpose ? CblasTrans : CblasNoTrans, bOp.transpose ? CblasTrans : CblasNoTrans,
-                        Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k), 1,
-                        a, Int32(truncatingIfNeeded: aOp.ld), b, Int32(truncatingIfNeeded: bOp.ld),
-                        0, c, Int32(truncatingIfNeeded: ldc))
+        /// Element (row, col) of an operand.
+        func at(_ p: UnsafePointer<Double>, _ op: Operand, _ row: Int, _ col: Int) -> UnsafePointer<Double> {
+            op.transpose ? p + col * op.ld + row : p + row * op.ld + col
         }
-        /// Rows lo..<hi of C, split across the cores in 16-row panels when large.
-        func band(_ lo: Int, _ hi: Int) {
-            let rows = hi - lo
+        func one(_ rows: Int, _ depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                 _ c: UnsafeMutablePointer<Double>, _ beta: Double) {
+            cblas_dgemm(CblasRowMajor, aOp.transpose ? CblasTrans : CblasNoTrans, bOp.transpose ? CblasTrans : CblasNoTrans,
+                        Int32(truncatingIfNeeded: rows), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: depth), 1,
+                        a, Int32(truncatingIfNeeded: aOp.ld), b, Int32(truncatingIfNeeded: bOp.ld),
+                        beta, c, Int32(truncatingIfNeeded: ldc))
+        }
+        /// Rows lo..<hi of C += A[lo..<hi, k0..<k1] @ B[k0..<k1, :], split across the cores.
+        func piece(_ lo: Int, _ hi: Int, _ k0: Int, _ k1: Int, _ beta: Double) {
+            let rows = hi - lo, depth = k1 - k0
+            let bk = at(b, bOp, k0, 0)
             let panels = (rows + 15) / 16
-            let parts = rows &* n &* k >= splitWork ? Swift.min(Parallel.cores, panels) : 1
-            if parts < 2 { one(rows, a + (aOp.transpose ? lo : lo * aOp.ld), c + lo * ldc); return }
+            let parts = rows &* n &* depth >= splitWork ? Swift.min(Parallel.cores, panels) : 1
+            if parts < 2 { one(rows, depth, at(a, aOp, lo, k0), bk, c + lo * ldc, beta); return }
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let s = lo + panels * part / parts * 16, e = Swift.min(hi, lo + panels * (part + 1) / parts * 16)
                 if s >= e { return }
-                one(e - s, a + (aOp.transpose ? s : s * aOp.ld), c + s * ldc)
+                one(e - s, depth, at(a, aOp, s, k0), bk, c + s * ldc, beta)
             }
         }
         // In Double: three sizes up to 2^31 each overflow Int.
         let budget = Double(chunkWork) * Double(Parallel.cores)
-        let bandRows = Swift.max(16, Int(Swift.min(Double(m), budget / (Double(n) * Double(k)))) / 16 * 16)
+        if Double(m) * Double(n) * Double(k) <= budget { piece(0, m, 0, k, 0); return }
+        var rowBlock = m
+        var kStep = Int(Swift.min(Double(k), budget / (Double(m) * Double(n))))
+        if kStep < Swift.min(k, minimumSlice) {
+            kStep = Swift.min(k, minimumSlice)
+            rowBlock = Swift.min(m, Swift.max(16, Int(Swift.min(Double(m), budget / (Double(n) * Double(kStep)))) / 16 * 16))
+        }
         var lo = 0
         while lo < m {
-            let hi = Swift.min(m, lo + bandRows)
-            band(lo, hi)
-            if Interrupt.requested { return }
+            let hi = Swift.min(m, lo + rowBlock)
+            var k0 = 0
+            while k0 < k {
+                let k1 = Swift.min(k, k0 + kStep)
+                piece(lo, hi, k0, k1, k0 == 0 ? 0 : 1)
+                if Interrupt.requested { return }
+                k0 = k1
+            }
             lo = hi
         }
     }

@@ -49,6 +49,9 @@ extension Tensor {
     }
 
     /// Converts a floating-point tensor whose elements `read` as Double (exactly) to `dtype`.
+    /// Inlined so that each (source, target) pair gets its own loop with `read` inlined
+    /// (called through the closure, a float32 -> float16 conversion ran at 0.3 GB/s).
+    @inline(__always)
     private func castFromFloat<S>(_: S.Type, to dtype: DType, _ read: (S) -> Double) -> Tensor {
         let x = self
         switch dtype {
@@ -66,6 +69,7 @@ extension Tensor {
     }
 
     /// Converts an integer or bool tensor whose elements `read` as Int64 (exactly) to `dtype`.
+    @inline(__always)
     private func castFromInt<S>(_: S.Type, to dtype: DType, _ read: (S) -> Int64) -> Tensor {
         let x = self
         switch dtype {

@@ -32,7 +32,7 @@ enum Namespaces {
         "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf",
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
-        "set_printoptions", "multinomial", "normal", "bernoulli",
+        "set_printoptions", "multinomial", "normal", "bernoulli", "promote_types", "result_type",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
