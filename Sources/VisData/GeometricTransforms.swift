@@ -15,6 +15,11 @@ extension GeometricTransform {
 
 func checkImage(_ x: Tensor, _ op: String) throws {
     guard x.ndim == 3 else { throw TensorError(op, "expected an image [C, H, W], got shape \(shapeString(x.shape))") }
+    // The transforms compute in float32 and return float32: a float64 or half image would
+    // come back float32 without a word (torchvision keeps its dtype), so refuse it.
+    if x.dtype == .float64 || x.dtype == .float16 || x.dtype == .bfloat16 {
+        throw TensorError(op, "vis's image transforms compute in float32; got a \(x.dtype) image (convert with .float())")
+    }
 }
 
 /// Refuses an image with no pixels where the transform needs some (to scale or to

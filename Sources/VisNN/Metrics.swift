@@ -6,6 +6,7 @@ public enum Metrics {
     /// when it already holds int64 class indices.
     public static func predictions(_ scores: Tensor) throws -> Tensor {
         if scores.dtype == .int64 { return scores }
+        if scores.dtype.isInteger { return scores.cast(.int64) }
         guard scores.ndim >= 2 else { throw TensorError("accuracy", "expected scores [N, C] or int64 class indices, got \(scores.dtype) \(shapeString(scores.shape))") }
         return try scores.argmax(dim: 1)
     }
@@ -95,7 +96,7 @@ public enum Metrics {
         // The per-class result is a list: bounded like lists are (Tensor.maxPieces).
         let most = Swift.min(Shape.maxElements, Tensor.maxPieces)
         guard c <= most else { throw TensorError(op, "num_classes \(c) is too large (at most \(most))") }
-        let p = try (pred.dtype == .float32 && pred.ndim == target.ndim + 1 ? pred.argmax(dim: 1) : pred.to(.int64)).toInt64Array()
+        let p = try (pred.dtype.isFloatingPoint && pred.ndim == target.ndim + 1 ? pred.argmax(dim: 1) : pred.to(.int64)).toInt64Array()
         let t = try target.to(.int64).toInt64Array()
         guard p.count == t.count else { throw TensorError(op, "predictions have \(p.count) pixels but targets \(t.count)") }
         var inter = [Double](repeating: 0, count: c), union = [Double](repeating: 0, count: c)

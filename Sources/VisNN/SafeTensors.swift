@@ -4,13 +4,20 @@ import VisTensor
 /// The safetensors format (Hugging Face; what `safetensors.torch.save_file` writes):
 /// an 8-byte little-endian header length, a JSON header mapping each name to
 /// `{"dtype", "shape", "data_offsets"}` (plus optional `"__metadata__"`), then the
-/// raw little-endian data. vis writes F32, I64 and BOOL; it reads those and converts
-/// F64, F16, BF16, I32 and U8 on load. Files are written atomically.
+/// raw little-endian data. vis reads and writes every dtype it has (F64, F32, F16, BF16,
+/// I64, I32, I16, I8, U8, BOOL), each as itself. Files are written atomically.
 public enum SafeTensors {
     static func code(_ d: DType) -> String {
         switch d {
         case .float32: return "F32"
+        case .float64: return "F64"
+        case .float16: return "F16"
+        case .bfloat16: return "BF16"
         case .int64: return "I64"
+        case .int32: return "I32"
+        case .int16: return "I16"
+        case .int8: return "I8"
+        case .uint8: return "U8"
         case .bool: return "BOOL"
         }
     }
@@ -98,35 +105,33 @@ public enum SafeTensors {
                 throw fail("entry '\(key)' has data offsets [\(begin), \(end)] outside the \(dataSize) data bytes")
             }
             let count = Shape.numel(shape)
-            let (elementSize, target): (Int, DType)
+            let target: DType
             switch dtype {
-            case "F32": (elementSize, target) = (4, .float32)
-            case "F64": (elementSize, target) = (8, .float32)
-            case "F16", "BF16": (elementSize, target) = (2, .float32)
-            case "I64": (elementSize, target) = (8, .int64)
-            case "I32": (elementSize, target) = (4, .int64)
-            case "U8", "I8": (elementSize, target) = (1, .int64)
-            case "BOOL": (elementSize, target) = (1, .bool)
-            default: throw fail("entry '\(key)' has unsupported dtype \(dtype) (supported: F32, F64, F16, BF16, I64, I32, U8, I8, BOOL)")
+            case "F32": target = .float32
+            case "F64": target = .float64
+            case "F16": target = .float16
+            case "BF16": target = .bfloat16
+            case "I64": target = .int64
+            case "I32": target = .int32
+            case "I16": target = .int16
+            case "I8": target = .int8
+            case "U8": target = .uint8
+            case "BOOL": target = .bool
+            default: throw fail("entry '\(key)' has unsupported dtype \(dtype) (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)")
             }
+            let elementSize = target.size
             guard end - begin == count * elementSize else {
                 throw fail("entry '\(key)' has \(end - begin) bytes of data but \(dtype) shape \(shapeString(shape)) needs \(count * elementSize)")
             }
             let t = Tensor(uninitialized: shape, dtype: target)
             bytes.withUnsafeBytes { raw in
                 guard let base = raw.baseAddress else { return }
-                let p = base + headerEnd + begin
-                switch dtype {
-                case "F32", "I64", "BOOL": t.storage.data.copyMemory(from: p, byteCount: count * elementSize)
-                case "F64": for i in 0..<count { t.floatPointer[i] = Float(p.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
-                case "F16":
-                    for i in 0..<count { t.floatPointer[i] = Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))) }
-                case "BF16":
-                    for i in 0..<count { t.floatPointer[i] = Float(bitPattern: UInt32(p.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) << 16) }
-                case "I32": for i in 0..<count { t.int64Pointer[i] = Int64(p.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
-                case "U8": for i in 0..<count { t.int64Pointer[i] = Int64(p.load(fromByteOffset: i, as: UInt8.self)) }
-                default: for i in 0..<count { t.int64Pointer[i] = Int64(p.load(fromByteOffset: i, as: Int8.self)) }
-                }
+                t.storage.data.copyMemory(from: base + headerEnd + begin, byteCount: count * elementSize)
+            }
+            if target == .bool {
+                // Swift's Bool must be exactly 0 or 1: normalise other bytes of a crafted file.
+                let p = t.storage.uint8s
+                for i in 0..<count where p[i] > 1 { p[i] = 1 }
             }
             out.append((key, t, begin))
         }

@@ -80,10 +80,12 @@ struct AdvancedIndexPlan {
     /// A new contiguous tensor of `outShape` with the planned elements of `view`.
     func read(_ view: Tensor) -> Tensor {
         let out = Tensor(uninitialized: outShape, dtype: view.dtype)
-        switch view.dtype {
-        case .float32: copy(view, from: view.floatPointer, to: out.floatPointer)
-        case .int64: copy(view, from: view.int64Pointer, to: out.int64Pointer)
-        case .bool: copy(view, from: view.boolPointer, to: out.boolPointer)
+        // Reading moves bytes: one loop per element size serves every dtype.
+        switch view.dtype.size {
+        case 8: copy(view, from: view.pointer(as: UInt64.self), to: out.pointer(as: UInt64.self))
+        case 4: copy(view, from: view.pointer(as: UInt32.self), to: out.pointer(as: UInt32.self))
+        case 2: copy(view, from: view.pointer(as: UInt16.self), to: out.pointer(as: UInt16.self))
+        default: copy(view, from: view.pointer(as: UInt8.self), to: out.pointer(as: UInt8.self))
         }
         return out
     }
@@ -127,9 +129,20 @@ struct AdvancedIndexPlan {
         case .int64:
             let d = view.int64Pointer, s = values.int64Pointer
             if accumulate { store(view, n, d, s) { $0 &+= $1 } } else { store(view, n, d, s) { $0 = $1 } }
+        case .float64:
+            let d = view.doublePointer, s = values.doublePointer
+            if accumulate { store(view, n, d, s) { $0 += $1 } } else { store(view, n, d, s) { $0 = $1 } }
         case .bool:
             guard !accumulate else { throw TensorError(op, "accumulate is not supported for bool tensors") }
             store(view, values.count, view.boolPointer, values.boolPointer) { $0 = $1 }
+        default:
+            // Storage dtypes: plain writes move bytes; accumulating would need their arithmetic.
+            guard !accumulate else { throw TensorError(op, "accumulate is not supported for \(view.dtype) tensors (convert with .float() or .long())") }
+            switch view.dtype.size {
+            case 4: store(view, n, view.pointer(as: UInt32.self), values.pointer(as: UInt32.self)) { $0 = $1 }
+            case 2: store(view, n, view.pointer(as: UInt16.self), values.pointer(as: UInt16.self)) { $0 = $1 }
+            default: store(view, n, view.pointer(as: UInt8.self), values.pointer(as: UInt8.self)) { $0 = $1 }
+            }
         }
     }
 

@@ -18,6 +18,9 @@ final class Node {
     var saved: [SavedVersion]
     /// Gradient of the output -> gradients of the inputs (nil where an input needs none).
     var backward: ((Tensor) throws -> [Tensor?])?
+    /// The dtype of the tensor the op produced, which its incoming gradient takes (nil:
+    /// left as it arrives).
+    var outputDType: DType?
 
     init(name: String, edges: [Edge], saved: [SavedVersion], backward: @escaping (Tensor) throws -> [Tensor?]) {
         self.name = name
@@ -107,7 +110,9 @@ public enum Autograd {
                          producer: t.storage === output.storage ? name : t.gradFn?.name)
         }
         output.requiresGrad = true
-        output.gradFn = Node(name: name, inputs: inputs, saved: saved, backward: backward)
+        let node = Node(name: name, inputs: inputs, saved: saved, backward: backward)
+        node.outputDType = output.dtype
+        output.gradFn = node
         return output
     }
 
@@ -181,13 +186,17 @@ public enum Autograd {
                 try checkSaved(node)
                 let inputGrads = try rule(g)
                 for i in 0..<Swift.min(node.edgeCount, inputGrads.count) {
-                    guard let ig = inputGrads[i] else { continue }
+                    guard var ig = inputGrads[i] else { continue }
                     switch node.edge(i) {
                     case .none: continue
                     case .node(let m):
+                        // A gradient has its input's dtype (PyTorch's rule): an op that mixed
+                        // float32 with float64 computed in float64; a float32 input gets float32.
+                        if let dt = m.outputDType, ig.dtype != dt { ig = ig.cast(dt) }
                         let key = ObjectIdentifier(m)
                         if let existing = grads[key] { grads[key] = try existing.add(ig) } else { grads[key] = ig }
                     case .leaf(let t):
+                        if ig.dtype != t.dtype { ig = ig.cast(t.dtype) }
                         let key = ObjectIdentifier(t)
                         if let existing = leafGrads[key] { leafGrads[key] = try existing.add(ig) } else {
                             leafGrads[key] = ig
@@ -249,12 +258,12 @@ extension Tensor {
             guard gradient.shape == shape else {
                 throw TensorError("backward", "gradient has shape \(shapeString(gradient.shape)) but the tensor has shape \(shapeString(shape))")
             }
-            g = gradient.dtype == .float32 ? gradient.detach() : try gradient.to(.float32)
+            g = gradient.dtype == dtype ? gradient.detach() : gradient.cast(dtype)
         } else {
             guard count == 1 else {
                 throw TensorError("backward", "a gradient can be created implicitly only for a scalar output; this tensor has shape \(shapeString(shape)) (pass a gradient of that shape, or reduce with .sum() or .mean())")
             }
-            g = Tensor.full(shape, 1.0)
+            g = Tensor.full(shape, 1.0).cast(dtype)
         }
         try Autograd.run(self, gradient: g, retainGraph: retainGraph)
     }

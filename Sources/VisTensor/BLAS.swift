@@ -151,6 +151,69 @@ public enum BLAS {
         }
     }
 
+    /// C[m, n] = op(A) @ op(B) in float64 (cblas_dgemm), row-major, split across the
+    /// cores in blocks of C's rows as `split` does for sgemm. A large product runs in
+    /// pieces of at most about `chunkWork` multiply-adds per core, as `chunked` does
+    /// (slices of k over all of C, accumulating with beta = 1; blocks of rows when C
+    /// itself is too large), with a look at the Ctrl-C flag between pieces (the op then
+    /// discards the result).
+    public static func dgemm(m: Int, n: Int, k: Int,
+                             a: UnsafePointer<Double>, _ aOp: Operand,
+                             b: UnsafePointer<Double>, _ bOp: Operand,
+                             c: UnsafeMutablePointer<Double>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } }
+            return
+        }
+        _ = openBLASSingleThreaded
+        /// Element (row, col) of an operand.
+        func at(_ p: UnsafePointer<Double>, _ op: Operand, _ row: Int, _ col: Int) -> UnsafePointer<Double> {
+            op.transpose ? p + col * op.ld + row : p + row * op.ld + col
+        }
+        func one(_ rows: Int, _ depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                 _ c: UnsafeMutablePointer<Double>, _ beta: Double) {
+            cblas_dgemm(CblasRowMajor, aOp.transpose ? CblasTrans : CblasNoTrans, bOp.transpose ? CblasTrans : CblasNoTrans,
+                        Int32(truncatingIfNeeded: rows), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: depth), 1,
+                        a, Int32(truncatingIfNeeded: aOp.ld), b, Int32(truncatingIfNeeded: bOp.ld),
+                        beta, c, Int32(truncatingIfNeeded: ldc))
+        }
+        /// Rows lo..<hi of C += A[lo..<hi, k0..<k1] @ B[k0..<k1, :], split across the cores.
+        func piece(_ lo: Int, _ hi: Int, _ k0: Int, _ k1: Int, _ beta: Double) {
+            let rows = hi - lo, depth = k1 - k0
+            let bk = at(b, bOp, k0, 0)
+            let panels = (rows + 15) / 16
+            let parts = rows &* n &* depth >= splitWork ? Swift.min(Parallel.cores, panels) : 1
+            if parts < 2 { one(rows, depth, at(a, aOp, lo, k0), bk, c + lo * ldc, beta); return }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let s = lo + panels * part / parts * 16, e = Swift.min(hi, lo + panels * (part + 1) / parts * 16)
+                if s >= e { return }
+                one(e - s, depth, at(a, aOp, s, k0), bk, c + s * ldc, beta)
+            }
+        }
+        // In Double: three sizes up to 2^31 each overflow Int.
+        let budget = Double(chunkWork) * Double(Parallel.cores)
+        if Double(m) * Double(n) * Double(k) <= budget { piece(0, m, 0, k, 0); return }
+        var rowBlock = m
+        var kStep = Int(Swift.min(Double(k), budget / (Double(m) * Double(n))))
+        if kStep < Swift.min(k, minimumSlice) {
+            kStep = Swift.min(k, minimumSlice)
+            rowBlock = Swift.min(m, Swift.max(16, Int(Swift.min(Double(m), budget / (Double(n) * Double(kStep)))) / 16 * 16))
+        }
+        var lo = 0
+        while lo < m {
+            let hi = Swift.min(m, lo + rowBlock)
+            var k0 = 0
+            while k0 < k {
+                let k1 = Swift.min(k, k0 + kStep)
+                piece(lo, hi, k0, k1, k0 == 0 ? 0 : 1)
+                if Interrupt.requested { return }
+                k0 = k1
+            }
+            lo = hi
+        }
+    }
+
     /// Multiply-adds (m * n * k) from which `gemm` splits a product across the cores:
     /// below it, waking the other cores costs more than they save.
     public static let splitWork = 1 << 21

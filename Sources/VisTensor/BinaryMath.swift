@@ -57,7 +57,7 @@ extension Tensor {
     /// dividend (`fmod(-3, 2) == -1`). Gradients: 1 for self, -trunc(self / other) for other.
     public func fmod(_ other: Tensor) throws -> Tensor {
         _ = try modOperands("fmod", other)
-        let out = try detach().arithmetic("fmod", other.detach(), float: { fmodf($0, $1) }, int: { x, y in
+        let out = try detach().arithmetic("fmod", other.detach(), float: { fmodf($0, $1) }, double: { Foundation.fmod($0, $1) }, int: { x, y in
             x.remainderReportingOverflow(dividingBy: y).partialValue
         })
         return try recordModulo(out, "fmod", other, rounding: .towardZero)
@@ -69,6 +69,9 @@ extension Tensor {
         _ = try modOperands("remainder", other)
         let out = try detach().arithmetic("remainder", other.detach(), float: { x, y in
             let r = fmodf(x, y)
+            return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+        }, double: { x, y in
+            let r = Foundation.fmod(x, y)
             return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
         }, int: { x, y in
             let r = x.remainderReportingOverflow(dividingBy: y).partialValue
@@ -137,7 +140,7 @@ extension Tensor {
         let op = greater ? "clamp_min" : "clamp_max"
         if dtype != .float32 && bound.dtype != .float32 {
             if dtype == .bool && bound.dtype == .bool { throw TensorError(op, "not supported for bool tensors") }
-            return try detach().arithmetic(op, bound.detach(), float: { a, _ in a }, int: { a, b in greater ? Swift.max(a, b) : Swift.min(a, b) })
+            return try detach().arithmetic(op, bound.detach(), float: { a, _ in a }, double: { a, _ in a }, int: { a, b in greater ? Swift.max(a, b) : Swift.min(a, b) })
         }
         let (a, b, shape) = try floatOperands(op, bound)
         let out = Elementwise.binary(a, b, outShape: shape, outDType: .float32) { (x: Float, y: Float) -> Float in

@@ -5,10 +5,10 @@
 extension Tensor {
     /// Checks that both operands are integer or bool tensors and gives the result's dtype.
     func bitwiseDType(_ op: String, _ other: Tensor) throws -> DType {
-        guard dtype != .float32, other.dtype != .float32 else {
-            throw TensorError(op, "bitwise operators need bool or int64 tensors, got \(dtype) and \(other.dtype)")
+        guard !dtype.isFloatingPoint, !other.dtype.isFloatingPoint else {
+            throw TensorError(op, "bitwise operators need bool or integer tensors, got \(dtype) and \(other.dtype)")
         }
-        return dtype == .bool && other.dtype == .bool ? .bool : .int64
+        return Tensor.resultType(self, other)
     }
 
     /// `self op other` on bool (logical) or int64 (bitwise) tensors, broadcast.
@@ -16,7 +16,10 @@ extension Tensor {
         let dt = try bitwiseDType(op, other)
         let outShape = try Shape.broadcast(shape, other.shape, op: op)
         if dt == .bool { return Elementwise.binary(self, other, outShape: outShape, outDType: .bool, b) }
-        return Elementwise.binary(try to(.int64), try other.to(.int64), outShape: outShape, outDType: .int64, i)
+        // Integers compute in int64 and convert back to the promoted dtype (exact: the
+        // low bits of a bitwise result depend only on the low bits of the operands).
+        let out = Elementwise.binary(cast(.int64), other.cast(.int64), outShape: outShape, outDType: .int64, i)
+        return out.dtype == dt ? out : out.cast(dt)
     }
 
     /// Elementwise `&`: logical and of bool tensors, bitwise and of int64 tensors.
@@ -31,7 +34,9 @@ extension Tensor {
         switch dtype {
         case .bool: return Elementwise.unary(self, outDType: .bool) { (x: Bool) in !x }
         case .int64: return Elementwise.unary(self, outDType: .int64) { (x: Int64) in ~x }
-        case .float32: throw TensorError("bitwise_not", "bitwise operators need bool or int64 tensors, got float32")
+        default:
+            guard dtype.isInteger else { throw TensorError("bitwise_not", "bitwise operators need bool or integer tensors, got \(dtype)") }
+            return Elementwise.unary(cast(.int64), outDType: .int64) { (x: Int64) in ~x }.cast(dtype)
         }
     }
 
@@ -40,16 +45,22 @@ extension Tensor {
     /// right), as PyTorch does; a negative count is an error.
     public func shift(left: Bool, _ counts: Tensor) throws -> Tensor {
         let op = left ? "bitwise_left_shift" : "bitwise_right_shift"
-        _ = try bitwiseDType(op, counts)
+        var dt = try bitwiseDType(op, counts)
+        if dt == .bool { dt = .int64 }
         let outShape = try Shape.broadcast(shape, counts.shape, op: op)
         let c = try counts.to(.int64).contiguous()
         let pc = c.int64Pointer
         for k in 0..<c.count where pc[k] < 0 {
             throw TensorError(op, "negative shift count \(pc[k])")
         }
+        // Computed in int64 and converted to the promoted dtype. (For narrow types
+        // PyTorch shifts within the type's width; a shift past it differs here.)
+        let out: Tensor
         if left {
-            return Elementwise.binary(try to(.int64), c, outShape: outShape, outDType: .int64) { (x: Int64, n: Int64) in n >= 64 ? 0 : x << n }
+            out = Elementwise.binary(cast(.int64), c, outShape: outShape, outDType: .int64) { (x: Int64, n: Int64) in n >= 64 ? 0 : x << n }
+        } else {
+            out = Elementwise.binary(cast(.int64), c, outShape: outShape, outDType: .int64) { (x: Int64, n: Int64) in n >= 64 ? (x < 0 ? -1 : 0) : x >> n }
         }
-        return Elementwise.binary(try to(.int64), c, outShape: outShape, outDType: .int64) { (x: Int64, n: Int64) in n >= 64 ? (x < 0 ? -1 : 0) : x >> n }
+        return out.dtype == dt ? out : out.cast(dt)
     }
 }

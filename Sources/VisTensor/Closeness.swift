@@ -44,9 +44,16 @@ extension Tensor {
     }
 
     /// PyTorch's default tolerances of `assert_close` for a dtype: float32 (1.3e-6, 1e-5),
-    /// exact for integers and bools.
+    /// float64 (1e-7, 1e-7), float16 (1e-3, 1e-5), bfloat16 (1.6e-2, 1e-5), exact for
+    /// integers and bools.
     public static func defaultTolerances(_ dtype: DType) -> (rtol: Double, atol: Double) {
-        dtype.isFloatingPoint ? (1.3e-6, 1e-5) : (0, 0)
+        switch dtype {
+        case .float32: return (1.3e-6, 1e-5)
+        case .float64: return (1e-7, 1e-7)
+        case .float16: return (1e-3, 1e-5)
+        case .bfloat16: return (1.6e-2, 1e-5)
+        default: return (0, 0)
+        }
     }
 
     /// Why `self` (actual) is not close to `expected`, in `torch.testing.assert_close`'s

@@ -1,26 +1,31 @@
 /// Comparisons (giving bool tensors), logical ops, `where` and `masked_fill`.
 extension Tensor {
     @inline(__always)
-    func compare(_ op: String, _ other: Tensor, _ f: (Float, Float) -> Bool, _ fi: (Int64, Int64) -> Bool) throws -> Tensor {
+    func compare(_ op: String, _ other: Tensor, _ f: (Float, Float) -> Bool, _ fd: (Double, Double) -> Bool,
+                 _ fi: (Int64, Int64) -> Bool) throws -> Tensor {
         let outShape = try Shape.broadcast(shape, other.shape, op: op)
-        let dt = DType.promote(dtype, other.dtype)
-        let a = try to(dt), b = try other.to(dt)
-        if dt == .float32 { return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, f) }
+        // Compared in the promoted dtype's compute dtype (PyTorch compares in the
+        // promoted dtype; float16/bfloat16 values are exact in float32).
+        let dt = Tensor.resultType(self, other)
+        let ct: DType = dt == .bool ? .int64 : dt.computeDType
+        let a = cast(ct), b = other.cast(ct)
+        if ct == .float32 { return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, f) }
+        if ct == .float64 { return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, fd) }
         return Elementwise.binary(a, b, outShape: outShape, outDType: .bool, fi)
     }
 
     /// Elementwise `==`, a bool tensor.
-    public func eq(_ o: Tensor) throws -> Tensor { try compare("eq", o, { $0 == $1 }, { $0 == $1 }) }
+    public func eq(_ o: Tensor) throws -> Tensor { try compare("eq", o, { $0 == $1 }, { $0 == $1 }, { $0 == $1 }) }
     /// Elementwise `!=`, a bool tensor.
-    public func ne(_ o: Tensor) throws -> Tensor { try compare("ne", o, { $0 != $1 }, { $0 != $1 }) }
+    public func ne(_ o: Tensor) throws -> Tensor { try compare("ne", o, { $0 != $1 }, { $0 != $1 }, { $0 != $1 }) }
     /// Elementwise `<`, a bool tensor.
-    public func lt(_ o: Tensor) throws -> Tensor { try compare("lt", o, { $0 < $1 }, { $0 < $1 }) }
+    public func lt(_ o: Tensor) throws -> Tensor { try compare("lt", o, { $0 < $1 }, { $0 < $1 }, { $0 < $1 }) }
     /// Elementwise `<=`, a bool tensor.
-    public func le(_ o: Tensor) throws -> Tensor { try compare("le", o, { $0 <= $1 }, { $0 <= $1 }) }
+    public func le(_ o: Tensor) throws -> Tensor { try compare("le", o, { $0 <= $1 }, { $0 <= $1 }, { $0 <= $1 }) }
     /// Elementwise `>`, a bool tensor.
-    public func gt(_ o: Tensor) throws -> Tensor { try compare("gt", o, { $0 > $1 }, { $0 > $1 }) }
+    public func gt(_ o: Tensor) throws -> Tensor { try compare("gt", o, { $0 > $1 }, { $0 > $1 }, { $0 > $1 }) }
     /// Elementwise `>=`, a bool tensor.
-    public func ge(_ o: Tensor) throws -> Tensor { try compare("ge", o, { $0 >= $1 }, { $0 >= $1 }) }
+    public func ge(_ o: Tensor) throws -> Tensor { try compare("ge", o, { $0 >= $1 }, { $0 >= $1 }, { $0 >= $1 }) }
 
     /// Comparison with a number.
     public func eq(_ v: Double) throws -> Tensor { try eq(scalarOperand(v)) }
@@ -53,25 +58,18 @@ extension Tensor {
         }
         let abShape = try Shape.broadcast(a.shape, b.shape, op: "where")
         let outShape = try Shape.broadcast(condition.shape, abShape, op: "where")
-        // Two bool operands give bool (DType.promote would make arithmetic's int64).
-        let dt = a.dtype == b.dtype ? a.dtype : DType.promote(a.dtype, b.dtype)
-        let x = try a.to(dt).expand(outShape).contiguous().detach()
-        let y = try b.to(dt).expand(outShape).contiguous().detach()
+        // PyTorch's result type of the two values (two bool operands give bool).
+        let dt = Tensor.resultType(a, b)
+        let x = try a.cast(dt).expand(outShape).contiguous().detach()
+        let y = try b.cast(dt).expand(outShape).contiguous().detach()
         let c = try condition.expand(outShape).contiguous()
         let out: Tensor
-        switch dt {
-        case .float32:
-            out = Elementwise.binary(c, x, outShape: outShape, outDType: .float32) { (_: Bool, v: Float) in v }
-            let po = out.floatPointer, py = y.floatPointer, pc = c.boolPointer
-            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
-        case .int64:
-            out = Elementwise.binary(c, x, outShape: outShape, outDType: .int64) { (_: Bool, v: Int64) in v }
-            let po = out.int64Pointer, py = y.int64Pointer, pc = c.boolPointer
-            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
-        case .bool:
-            out = Elementwise.binary(c, x, outShape: outShape, outDType: .bool) { (_: Bool, v: Bool) in v }
-            let po = out.boolPointer, py = y.boolPointer, pc = c.boolPointer
-            for i in 0..<out.count where !pc[i] { po[i] = py[i] }
+        // A selection moves bytes: one loop per element size serves every dtype.
+        switch dt.size {
+        case 8: out = selectElements(c, x, y, UInt64.self)
+        case 4: out = selectElements(c, x, y, UInt32.self)
+        case 2: out = selectElements(c, x, y, UInt16.self)
+        default: out = selectElements(c, x, y, UInt8.self)
         }
         if Autograd.needsGraph(a, b) {
             let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.shape, sb = b.shape
@@ -81,6 +79,14 @@ extension Tensor {
                         rb ? try Autograd.reduceToShape(Tensor.where(c, zero, g), sb) : nil]
             }
         }
+        return out
+    }
+
+    /// `c ? x : y` elementwise for contiguous operands of one shape, as elements of `T`'s size.
+    private static func selectElements<T>(_ c: Tensor, _ x: Tensor, _ y: Tensor, _: T.Type) -> Tensor {
+        let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
+        let po = out.pointer(as: T.self), px = x.pointer(as: T.self), py = y.pointer(as: T.self), pc = c.boolPointer
+        for i in 0..<out.count { po[i] = pc[i] ? px[i] : py[i] }
         return out
     }
 

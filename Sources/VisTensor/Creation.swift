@@ -19,6 +19,15 @@ extension Tensor {
         case .float32: t.floatPointer.initialize(repeating: Float(value), count: n)
         case .int64: t.int64Pointer.initialize(repeating: Int64(exactly: value.rounded(.towardZero)) ?? 0, count: n)
         case .bool: t.boolPointer.initialize(repeating: value != 0, count: n)
+        case .float64: t.doublePointer.initialize(repeating: value, count: n)
+        default:
+            // The other dtypes: one element converted by `cast` (its rounding and
+            // saturation rules), then its bytes repeated.
+            let one = Tensor(uninitialized: [], dtype: .float64)
+            one.doublePointer[0] = value
+            let e = one.cast(dtype)
+            let size = dtype.size
+            for i in 0..<n { (t.storage.data + i * size).copyMemory(from: e.storage.data, byteCount: size) }
         }
         return t
     }
@@ -46,10 +55,12 @@ extension Tensor {
     public func zerosLike(dtype: DType? = nil) -> Tensor { Tensor.full(shape, 0, dtype: dtype ?? self.dtype) }
     /// Ones with this tensor's shape (and dtype unless given).
     public func onesLike(dtype: DType? = nil) -> Tensor { Tensor.full(shape, 1, dtype: dtype ?? self.dtype) }
-    /// Standard normal samples with this tensor's shape.
-    public func randnLike() -> Tensor { Tensor.randnUnchecked(shape) }
-    /// Uniform [0, 1) samples with this tensor's shape.
-    public func randLike() -> Tensor { Tensor.randUnchecked(shape) }
+    /// Standard normal samples with this tensor's shape. A float input keeps its dtype, as PyTorch's `*_like` do (float64 / half samples are
+    /// float32 draws converted); integer and bool inputs give float32 (vis's rule).
+    public func randnLike() -> Tensor { Tensor.randnUnchecked(shape).cast(dtype.isFloatingPoint ? dtype : .float32) }
+    /// Uniform [0, 1) samples with this tensor's shape. A float input keeps its dtype, as PyTorch's `*_like` do (float64 / half samples are
+    /// float32 draws converted); integer and bool inputs give float32 (vis's rule).
+    public func randLike() -> Tensor { Tensor.randUnchecked(shape).cast(dtype.isFloatingPoint ? dtype : .float32) }
 
     // MARK: Ranges
 
@@ -75,6 +86,10 @@ extension Tensor {
         case .float32: for i in 0..<n { t.floatPointer[i] = Float(start + Double(i) * step) }
         case .int64: for i in 0..<n { t.int64Pointer[i] = Int64(start + Double(i) * step) }
         case .bool: throw TensorError("arange", "dtype bool is not supported")
+        case .float64: for i in 0..<n { t.doublePointer[i] = start + Double(i) * step }
+        default:
+            // Computed in float64 (or int64 for integer dtypes) and converted, as PyTorch does.
+            return try arange(start, end, step: step, dtype: dtype.isInteger ? .int64 : .float64).cast(dtype)
         }
         return t
     }
@@ -129,12 +144,19 @@ extension Tensor {
     /// The `n` x `m` identity matrix (m defaults to n).
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
         let cols = m ?? n
+        if dtype != .float32 && dtype != .int64 && dtype != .bool && dtype != .float64 {
+            return try eye(n, m, dtype: .float32).cast(dtype)
+        }
         let t = try full(checked: [n, cols], 0, dtype: dtype, op: "eye")
         for i in 0..<Swift.min(n, cols) {
             switch dtype {
             case .float32: t.floatPointer[i * cols + i] = 1
             case .int64: t.int64Pointer[i * cols + i] = 1
             case .bool: t.boolPointer[i * cols + i] = true
+            case .float64: t.doublePointer[i * cols + i] = 1
+            default:
+                // Converted from float32 below (every dtype represents 0 and 1 exactly).
+                break
             }
         }
         return t
@@ -290,6 +312,17 @@ extension Tensor {
         try walk(literal, 0)
         let allBool = !flat.isEmpty && flat.allSatisfy { if case .bool = $0 { return true } else { return false } }
         let dt = dtype ?? (allBool ? .bool : .float32)
+        if dt != .float32 && dt != .int64 && dt != .bool && dt != .float64 {
+            // Other dtypes: built exactly in float64 (int64 for integer dtypes given
+            // integers), then converted. An integer that the target cannot hold is an
+            // error, as in PyTorch ("value cannot be converted to type uint8 without overflow").
+            let allInt = flat.allSatisfy { if case .list = $0 { return false }; if case .float = $0 { return false }; return true }
+            let wide = try Tensor(literal: literal, dtype: dt.isInteger && allInt ? .int64 : .float64)
+            try Tensor.checkFits(wide, dt, integers: allInt)
+            let out = wide.dtype == .int64 || !dt.isInteger || !allInt ? wide.cast(dt) : wide.cast(.int64).cast(dt)
+            self.init(storage: out.storage, shape: out.shape, strides: out.strides, dtype: dt)
+            return
+        }
         let storage = Storage(byteCount: Swift.max(flat.count, 1) * dt.size)
         for (i, v) in flat.enumerated() {
             let d: Double
@@ -307,8 +340,30 @@ extension Tensor {
                     storage.int64s[i] = Int64(d)
                 }
             case .bool: storage.bools[i] = d != 0
+            case .float64: storage.doubles[i] = d
+            default: break  // handled above
             }
         }
         self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dt)
+    }
+
+    /// Throws unless every value of `wide` (float64 or int64) converts to the integer
+    /// dtype `dt` without overflow, by PyTorch's rule for `tensor(data, dtype=...)`
+    /// (c10::overflows): floats must lie in [lo, hi + 1), integers
+    /// inside [lo, hi], where uint8 also takes -255...-1 (wrapping, as PyTorch does).
+    /// Float dtypes take every value.
+    public static func checkFits(_ wide: Tensor, _ dt: DType, integers: Bool) throws {
+        guard dt.isInteger && dt != .int64 else { return }
+        let (lo, hi): (Double, Double)
+        switch dt {
+        case .uint8: (lo, hi) = (0, 255)
+        case .int8: (lo, hi) = (-128, 127)
+        case .int16: (lo, hi) = (-32768, 32767)
+        default: (lo, hi) = (-2147483648, 2147483647)
+        }
+        for v in wide.toDoubleArray() where integers ? !(v >= (dt == .uint8 ? -hi : lo) && v <= hi) : !(v >= lo && v < hi + 1) {
+            let shown = integers && Swift.abs(v) < 9e18 ? String(Int64(v)) : "\(v)"
+            throw TensorError("tensor", "value \(shown) cannot be converted to type \(dt) without overflow")
+        }
     }
 }

@@ -79,10 +79,12 @@ extension Tensor {
                 return true
             }
         }
-        switch dtype {
-        case .float32: run(x.floatPointer, out.floatPointer)
-        case .int64: run(x.int64Pointer, out.int64Pointer)
-        case .bool: run(x.boolPointer, out.boolPointer)
+        // Gathering moves bytes: one loop per element size serves every dtype.
+        switch dtype.size {
+        case 8: run(x.pointer(as: UInt64.self), out.pointer(as: UInt64.self))
+        case 4: run(x.pointer(as: UInt32.self), out.pointer(as: UInt32.self))
+        case 2: run(x.pointer(as: UInt16.self), out.pointer(as: UInt16.self))
+        default: run(x.pointer(as: UInt8.self), out.pointer(as: UInt8.self))
         }
         if let bad {
             throw TensorError("gather", "index \(bad) is out of bounds for dimension \(d) with size \(size)")
@@ -90,7 +92,7 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             let inShape = shape
             Autograd.record(out, "gather", [self], saving: [index]) { g in
-                let z = Tensor.full(inShape, 0)
+                let z = Tensor.full(inShape, 0, dtype: g.dtype)
                 try z.scatterAddKernel(dim: d, index: idx, source: g, op: "gather")
                 return [z]
             }
@@ -119,7 +121,8 @@ extension Tensor {
         switch dtype {
         case .float32: run(src.floatPointer, x.floatPointer)
         case .int64: run(src.int64Pointer, x.int64Pointer)
-        case .bool: throw TensorError(op, "bool tensors are not supported")
+        case .float64: run(src.doublePointer, x.doublePointer)
+        default: throw TensorError(op, "\(dtype) tensors are not supported (float32, float64 and int64 are)")
         }
         if let bad {
             throw TensorError(op, "index \(bad) is out of bounds for dimension \(d) with size \(size)")

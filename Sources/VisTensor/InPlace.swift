@@ -42,10 +42,12 @@ extension Tensor {
                 for i in 0..<inner { dr[i * step] = sr[i] }
             }
         }
-        switch dtype {
-        case .float32: copy(floatPointer, flat.floatPointer)
-        case .int64: copy(int64Pointer, flat.int64Pointer)
-        case .bool: copy(boolPointer, flat.boolPointer)
+        // A copy moves bytes: one loop per element size serves every dtype.
+        switch dtype.size {
+        case 8: copy(pointer(as: UInt64.self), flat.pointer(as: UInt64.self))
+        case 4: copy(pointer(as: UInt32.self), flat.pointer(as: UInt32.self))
+        case 2: copy(pointer(as: UInt16.self), flat.pointer(as: UInt16.self))
+        default: copy(pointer(as: UInt8.self), flat.pointer(as: UInt8.self))
         }
     }
 
@@ -61,11 +63,17 @@ extension Tensor {
     /// `self += other` in place (other broadcast to this shape). Used for gradient
     /// accumulation and by optimizers.
     public func addInPlace(_ other: Tensor, alpha: Float = 1) throws {
-        guard dtype == .float32, other.dtype == .float32 else {
-            throw TensorError("add_", "in-place add needs float32 tensors, got \(dtype) and \(other.dtype)")
+        guard (dtype == .float32 || dtype == .float64) && (other.dtype == .float32 || other.dtype == .float64) else {
+            throw TensorError("add_", "in-place add needs float32 or float64 tensors, got \(dtype) and \(other.dtype)")
         }
         try checkInPlace("add_")
-        if isContiguous && other.isContiguous && other.shape == shape {
+        if dtype == .float64 && other.dtype == .float64 && isContiguous && other.isContiguous && other.shape == shape {
+            storage.bumpVersion()
+            let d = doublePointer, s = other.doublePointer, a = Double(alpha)
+            Parallel.forRange(count) { lo, hi in for i in lo..<hi { d[i] += a * s[i] } }
+            return
+        }
+        if dtype == .float32 && other.dtype == .float32 && isContiguous && other.isContiguous && other.shape == shape {
             storage.bumpVersion()
             let d = floatPointer, s = other.floatPointer
             Parallel.forRange(count) { a, b in for i in a..<b { d[i] += alpha * s[i] } }

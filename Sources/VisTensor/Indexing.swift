@@ -38,6 +38,11 @@ extension Tensor {
     /// Applies ints, slices, `...` and new axes to this tensor (recording the view ops
     /// in the graph when it requires grad) and turns masks into coordinate tensors.
     func resolveIndices(_ indices: [TensorIndex], op: String) throws -> ResolvedIndex {
+        // int8 / int16 / int32 index tensors index as int64 does (PyTorch takes them too).
+        let indices = indices.map { ix -> TensorIndex in
+            if case .tensor(let t) = ix, t.dtype == .int32 || t.dtype == .int16 || t.dtype == .int8 { return .tensor(t.cast(.int64)) }
+            return ix
+        }
         let items = Array(indices.enumerated())
         var consumed = 0, ellipses = 0
         for (pos, ix) in items {
@@ -49,8 +54,8 @@ extension Tensor {
                 switch t.dtype {
                 case .bool: consumed += t.ndim
                 case .int64: consumed += 1
-                case .float32:
-                    throw TensorError(op, "tensors used as indices must be int64 or bool, got float32 at index position \(pos) (convert with .long())")
+                default:
+                    throw TensorError(op, "tensors used as indices must be int64 or bool, got \(t.dtype) at index position \(pos) (convert with .long())")
                 }
             }
         }

@@ -8,7 +8,7 @@ extension Tensor {
     static func joinDType(_ tensors: [Tensor]) -> DType {
         guard let first = tensors.first?.dtype else { return .float32 }
         if tensors.allSatisfy({ $0.dtype == first }) { return first }
-        return tensors.contains { $0.dtype == .float32 } ? .float32 : .int64
+        return tensors.dropFirst().reduce(first) { DType.promote($0, $1.dtype) }
     }
 
     /// Concatenates `tensors` along `dim` (a copy). Every tensor must have the same

@@ -4,15 +4,22 @@ import Foundation
 // kernel types (see BinaryKernel in Elementwise.swift): each one becomes its own
 // specialised, vectorisable loop.
 
-struct AddF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
-struct SubF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
-struct MulF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
-struct DivF: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+// Float kernels are generic over the element type (float32 and float64 share them);
+// the `F` names are their float32 instances, as the hot paths use them.
+struct AddFP<T: BinaryFloatingPoint>: BinaryKernel { @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a + b } }
+struct SubFP<T: BinaryFloatingPoint>: BinaryKernel { @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a - b } }
+struct MulFP<T: BinaryFloatingPoint>: BinaryKernel { @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a * b } }
+struct DivFP<T: BinaryFloatingPoint>: BinaryKernel { @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a / b } }
+struct NegFP<T: BinaryFloatingPoint>: UnaryKernel { @inline(__always) func callAsFunction(_ x: T) -> T { -x } }
+typealias AddF = AddFP<Float>
+typealias SubF = SubFP<Float>
+typealias MulF = MulFP<Float>
+typealias DivF = DivFP<Float>
+typealias NegF = NegFP<Float>
 struct AddI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &+ b } }
 struct SubI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &- b } }
 struct MulI: BinaryKernel { @inline(__always) func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 { a &* b } }
 
-struct NegF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { -x } }
 struct SquareF: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x * x } }
 struct ScaleF: UnaryKernel {
     let factor: Float

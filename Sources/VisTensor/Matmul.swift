@@ -7,8 +7,9 @@ extension Tensor {
     /// vectors, matrix-vector and vector-matrix products, and batched products whose
     /// batch dimensions broadcast.
     public func matmul(_ other: Tensor) throws -> Tensor {
-        guard dtype == .float32 && other.dtype == .float32 else {
-            throw TensorError("matmul", "expected float32 tensors, got \(dtype) and \(other.dtype)")
+        guard (dtype == .float32 || dtype == .float64) && other.dtype == dtype else {
+            // PyTorch refuses mixed dtypes here too ("expected m1 and m2 to have the same dtype").
+            throw TensorError("matmul", "expected two float32 or two float64 tensors (the same dtype, as PyTorch requires), got \(dtype) and \(other.dtype)")
         }
         guard ndim >= 1 && other.ndim >= 1 else {
             throw TensorError("matmul", "both arguments need at least 1 dimension, got shapes \(shapeString(shape)) and \(shapeString(other.shape))")
@@ -36,13 +37,16 @@ extension Tensor {
         }
         let outShape = batch + [m, n]
         try Shape.validate(outShape, op: "matmul")
-        let out = Tensor(uninitialized: outShape)
+        let out = Tensor(uninitialized: outShape, dtype: a.dtype)
         let batchCount = Shape.numel(batch)
+        let isDouble = a.dtype == .float64
 
         // A batch of rows times one matrix: fold the batch into M (Linear on [B, T, F]).
         if batchB.isEmpty && !batchA.isEmpty && a.isContiguous {
             let a2 = a.detach().view(shape: [batchCount * m, k], strides: [k, 1], offset: a.offset)
-            try gemm2D(a2, b.detach(), into: out.floatPointer, ldc: n)
+            if isDouble { gemm2DDouble(a2, b.detach(), into: out.doublePointer, ldc: n) } else {
+                try gemm2D(a2, b.detach(), into: out.floatPointer, ldc: n)
+            }
         } else {
             let sa = Shape.broadcastStrides(batchA, Array(a.strides.dropLast(2)), to: batch)
             let sb = Shape.broadcastStrides(batchB, Array(b.strides.dropLast(2)), to: batch)
@@ -51,7 +55,9 @@ extension Tensor {
             for bi in 0..<batchCount {
                 let av = a.detach().view(shape: [m, k], strides: Array(a.strides.suffix(2)), offset: offA)
                 let bv = b.detach().view(shape: [k, n], strides: Array(b.strides.suffix(2)), offset: offB)
-                try gemm2D(av, bv, into: out.floatPointer + bi * m * n, ldc: n)
+                if isDouble { gemm2DDouble(av, bv, into: out.doublePointer + bi * m * n, ldc: n) } else {
+                    try gemm2D(av, bv, into: out.floatPointer + bi * m * n, ldc: n)
+                }
                 if Interrupt.requested { break }
                 var d = batch.count - 1
                 while d >= 0 {
@@ -86,6 +92,19 @@ extension Tensor {
         if bOp == nil { b = b.copyData(); bOp = BLAS.plain(n) }
         guard let aOp, let bOp else { return }
         BLAS.gemm(m: m, n: n, k: k, a: a.floatPointer, aOp, b: b.floatPointer, bOp, c: c, ldc: ldc, beta: beta)
+    }
+
+    /// One dgemm for 2-D float64 views (copying an operand BLAS cannot read), split
+    /// across the cores in blocks of C's rows for large products.
+    static func gemm2DDouble(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Double>, ldc: Int) {
+        let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+        var a = a, b = b
+        var aOp = BLAS.operand(rows: m, cols: k, rowStride: a.strides[0], colStride: a.strides[1])
+        if aOp == nil { a = a.copyData(); aOp = BLAS.plain(k) }
+        var bOp = BLAS.operand(rows: k, cols: n, rowStride: b.strides[0], colStride: b.strides[1])
+        if bOp == nil { b = b.copyData(); bOp = BLAS.plain(n) }
+        guard let aOp, let bOp else { return }
+        BLAS.dgemm(m: m, n: n, k: k, a: a.doublePointer, aOp, b: b.doublePointer, bOp, c: c, ldc: ldc)
     }
 
     /// `a @ b` (PyTorch's `@`).

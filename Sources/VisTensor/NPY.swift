@@ -1,8 +1,9 @@
 import Foundation
 
-/// NumPy `.npy` files: float32 (`<f4`), int64 (`<i8`) and bool (`|b1`) arrays, in C
-/// order (Fortran-order files, which NumPy writes for transposed arrays, are read too). Reading accepts format versions 1, 2 and 3 and also converts `<f8` to
-/// float32 and `<i4` / `|u1` to int64; anything else is a clear error. Writing is
+/// NumPy `.npy` files of every vis dtype but bfloat16 (which NumPy lacks): `<f8`, `<f4`,
+/// `<f2`, `<i8`, `<i4`, `<i2`, `|i1`, `|u1`, `|b1`, each read as that dtype, in C order
+/// (Fortran-order files, which NumPy writes for transposed arrays, are read too).
+/// Reading accepts format versions 1, 2 and 3; big-endian and other dtypes are a clear error. Writing is
 /// atomic (temporary file, fsync, rename).
 extension Tensor {
     static let npyMagic: [UInt8] = [0x93] + Array("NUMPY".utf8)
@@ -38,38 +39,41 @@ extension Tensor {
         // Fortran order (what NumPy writes for a transposed array) is read as the
         // C-order array of the reversed shape, then transposed back.
         let shape = fortran ? Array(headerShape.reversed()) : headerShape
-        let source: (size: Int, read: (UnsafeRawPointer, Int) -> Double)
+        // Every dtype vis has is read as itself; little-endian ('<' or '=' on this
+        // little-endian machine, '|' for single bytes).
         let dtype: DType
         switch descr {
-        case "<f4", "=f4": dtype = .float32; source = (4, { p, i in Double(p.loadUnaligned(fromByteOffset: i * 4, as: Float.self)) })
-        case "<f8", "=f8": dtype = .float32; source = (8, { p, i in p.loadUnaligned(fromByteOffset: i * 8, as: Double.self) })
-        case "<i8", "=i8": dtype = .int64; source = (8, { _, _ in 0 })
-        case "<i4", "=i4": dtype = .int64; source = (4, { p, i in Double(p.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) })
-        case "|u1": dtype = .int64; source = (1, { p, i in Double(p.load(fromByteOffset: i, as: UInt8.self)) })
-        case "|b1": dtype = .bool; source = (1, { p, i in p.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 })
+        case "<f4", "=f4": dtype = .float32
+        case "<f8", "=f8": dtype = .float64
+        case "<f2", "=f2": dtype = .float16
+        case "<i8", "=i8": dtype = .int64
+        case "<i4", "=i4": dtype = .int32
+        case "<i2", "=i2": dtype = .int16
+        case "|i1", "<i1", "=i1": dtype = .int8
+        case "|u1", "<u1", "=u1": dtype = .uint8
+        case "|b1", "<b1", "=b1": dtype = .bool
         default:
             if descr.hasPrefix(">") { throw fail("big-endian data ('\(descr)') is not supported; convert with arr.astype(arr.dtype.newbyteorder('<'))") }
-            throw fail("unsupported dtype '\(descr)' (supported: float32 '<f4', int64 '<i8', bool '|b1'; also read: '<f8', '<i4', '|u1')")
+            throw fail("unsupported dtype '\(descr)' (supported: '<f8', '<f4', '<f2', '<i8', '<i4', '<i2', '|i1', '|u1', '|b1'; NumPy has no bfloat16)")
         }
         // The size check's error names the file, as the others here do.
         do { try Shape.validate(shape, op: "load_npy") } catch let e as TensorError { throw fail(e.reason) }
         let count = Shape.numel(shape)
         let dataStart = headerStart + headerLength
-        let needed = count * source.size
+        let needed = count * dtype.size
         guard bytes.count - dataStart >= needed else {
             throw fail("data is truncated: shape \(shapeString(shape)) needs \(needed) bytes, the file has \(bytes.count - dataStart)")
         }
         let t = Tensor(uninitialized: shape, dtype: dtype)
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
-            let p = base + dataStart
-            switch (dtype, source.size) {
-            case (.float32, 4): t.storage.data.copyMemory(from: p, byteCount: count * 4)
-            case (.int64, 8) where descr.hasSuffix("i8"): t.storage.data.copyMemory(from: p, byteCount: count * 8)
-            case (.float32, _): for i in 0..<count { t.floatPointer[i] = Float(source.read(p, i)) }
-            case (.int64, _): for i in 0..<count { t.int64Pointer[i] = Int64(source.read(p, i)) }
-            case (.bool, _): for i in 0..<count { t.boolPointer[i] = source.read(p, i) != 0 }
-            }
+            t.storage.data.copyMemory(from: base + dataStart, byteCount: count * dtype.size)
+        }
+        if dtype == .bool {
+            // NumPy bools are 0 or 1, but a crafted file may hold other bytes: Swift's
+            // Bool must be exactly 0 or 1, so normalise.
+            let p = t.storage.uint8s
+            for i in 0..<count where p[i] > 1 { p[i] = 1 }
         }
         if fortran && t.ndim > 1 { return try t.permute(Array((0..<t.ndim).reversed())).contiguous() }
         return t
@@ -106,12 +110,19 @@ extension Tensor {
     }
 
     /// The bytes of this tensor as a version 1.0 `.npy` file (C order).
-    func npyBytes() -> [UInt8] {
+    func npyBytes() throws -> [UInt8] {
         let descr: String
         switch dtype {
         case .float32: descr = "<f4"
+        case .float64: descr = "<f8"
+        case .float16: descr = "<f2"
         case .int64: descr = "<i8"
+        case .int32: descr = "<i4"
+        case .int16: descr = "<i2"
+        case .int8: descr = "|i1"
+        case .uint8: descr = "|u1"
         case .bool: descr = "|b1"
+        case .bfloat16: throw TensorError("save_npy", "NumPy has no bfloat16 dtype; convert with .float() first")
         }
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
@@ -130,6 +141,6 @@ extension Tensor {
 
     /// Writes this tensor as a `.npy` file, atomically.
     public func saveNPY(path: String) throws {
-        try AtomicFile.write(npyBytes(), to: path, op: "save_npy")
+        try AtomicFile.write(try npyBytes(), to: path, op: "save_npy")
     }
 }

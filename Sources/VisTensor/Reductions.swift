@@ -161,7 +161,27 @@ extension Tensor {
     /// Sum over `dims` (all when empty). Integer and bool tensors sum to int64.
     public func sum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
         let d = try reductionDims(dims, op: "sum")
+        if dtype == .float16 || dtype == .bfloat16 {
+            // Half precision sums in float32 and converts back (PyTorch accumulates in
+            // float32 too); such tensors never require grad in vis.
+            return try cast(.float32).sum(dims: dims, keepdim: keepdim).cast(dtype)
+        }
+        if dtype == .float64 {
+            let layout = try reductionLayout(d)
+            let sums = Tensor(uninitialized: [layout.rowCount], dtype: .float64)
+            let src = layout.rows.doublePointer, inner = layout.rowLength, reps = Double(layout.repeats)
+            Tensor.forRowBlocks(layout.rowCount, rowLength: inner) { r0, r1 in
+                for r in r0..<r1 {
+                    var acc = 0.0
+                    for i in 0..<inner { acc += src[r * inner + i] }
+                    sums.doublePointer[r] = acc * reps
+                }
+            }
+            try Tensor.checkInterrupt()
+            return recordSum(try layout.expandRows(sums).reshape(keepdim ? layout.keepShape : layout.outShape), d, keepdim)
+        }
         if dtype != .float32 {
+            // The integers and bool (the float dtypes returned above) sum in int64.
             let layout = try to(.int64).reductionLayout(d)
             let sums = Tensor(uninitialized: [layout.rowCount], dtype: .int64)
             let src = layout.rows.int64Pointer, inner = layout.rowLength, reps = Int64(truncatingIfNeeded: layout.repeats)
@@ -227,8 +247,8 @@ extension Tensor {
 
     /// Mean over `dims` (all when empty). Needs a float32 tensor, as in PyTorch.
     public func mean(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        guard dtype == .float32 else {
-            throw TensorError("mean", "expected a float32 tensor, got \(dtype) (convert with .float())")
+        guard dtype.isFloatingPoint else {
+            throw TensorError("mean", "expected a floating-point tensor, got \(dtype) (convert with .float())")
         }
         let d = try reductionDims(dims, op: "mean")
         // In Double: the sizes of an empty tensor's other dimensions may overflow an Int.
@@ -242,6 +262,17 @@ extension Tensor {
     /// Variance over `dims` with Bessel's correction by default (`correction` = 1,
     /// PyTorch's `unbiased=True`).
     public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
+        if dtype == .float64 {
+            // float64: composed from differentiable float64 ops (the mean, the squared
+            // deviations, their sum over n - correction).
+            let d = try reductionDims(dims, op: "var")
+            let n = d.reduce(1.0) { $0 * Double(shape[$1]) }
+            let centered = try sub(mean(dims: d, keepdim: true))
+            return try centered.mul(centered).sum(dims: d, keepdim: keepdim).div(Swift.max(n - Double(correction), 0))
+        }
+        if dtype == .float16 || dtype == .bfloat16 {
+            return try cast(.float32).variance(dims: dims, correction: correction, keepdim: keepdim).cast(dtype)
+        }
         let (out, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "var")
         if Autograd.needsGraph(self) {
             Autograd.record(out, "var", [self], saving: [self]) { [self] g in
@@ -256,7 +287,7 @@ extension Tensor {
     private func varianceForward(dims: [Int], correction: Int, keepdim: Bool, op: String) throws
         -> (out: Tensor, dims: [Int], keepShape: [Int], denom: Float) {
         guard dtype == .float32 else {
-            throw TensorError(op, "expected a float32 tensor, got \(dtype) (\(op) is defined for floating point only, as in PyTorch; convert with .float())")
+            throw TensorError(op, "expected a floating-point tensor, got \(dtype) (\(op) is defined for floating point only, as in PyTorch; convert with .float())")
         }
         let d = try reductionDims(dims, op: op)
         let layout = try reductionLayout(d)
@@ -286,6 +317,10 @@ extension Tensor {
     /// variance's times g / (2 std), and 0 where the std is 0 (all values equal), as
     /// PyTorch's std_backward masks it: the chain rule through sqrt would give 0 * inf = NaN.
     public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
+        if dtype == .float16 || dtype == .bfloat16 {
+            return try cast(.float32).std(dims: dims, correction: correction, keepdim: keepdim).cast(dtype)
+        }
+        if dtype == .float64 { return try std64(dims: dims, correction: correction, keepdim: keepdim) }
         let (v, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "std")
         let out = try v.sqrt()  // v has no graph, so neither has out
         if Autograd.needsGraph(self) {
@@ -295,6 +330,25 @@ extension Tensor {
                     s == 0 ? 0 : g / (2 * s)
                 }
                 return [try self.varianceGrad(scale.reshape(keep), dims: d, denom: denom)]
+            }
+        }
+        return out
+    }
+
+    /// `std` of a float64 tensor, from float64 tensor ops, with the same gradient rule
+    /// (0 where the std is 0).
+    private func std64(dims: [Int], correction: Int, keepdim: Bool) throws -> Tensor {
+        let d = try reductionDims(dims, op: "std")
+        var keep = shape
+        for k in d { keep[k] = 1 }
+        let n = d.reduce(1.0) { $0 * Double(shape[$1]) }
+        let out = try detach().variance(dims: d, correction: correction, keepdim: keepdim).sqrt()
+        if Autograd.needsGraph(self) {
+            let saved = try out.detach().reshape(keep), denom = Swift.max(n - Double(correction), 0)
+            Autograd.record(out, "std", [self], saving: [self]) { [self] g in
+                let scale = try Tensor.where(saved.eq(0), Tensor.scalar(0, dtype: .float64), g.reshape(keep).div(saved.mul(2)))
+                let centered = try self.detach().sub(self.detach().mean(dims: d, keepdim: true))
+                return [try centered.mul(scale).mul(2.0 / denom)]
             }
         }
         return out
@@ -314,6 +368,7 @@ extension Tensor {
     /// One pass in SIMD lanes, split across the cores: fit checks every gradient with it
     /// each step. A lane accumulates x * 0, which is ±0 for a finite x and NaN otherwise.
     public func allFinite() -> Bool {
+        if dtype == .float64 || dtype == .float16 || dtype == .bfloat16 { return toDoubleArray().allSatisfy { $0.isFinite } }
         guard dtype == .float32, count > 0 else { return true }
         let c = contiguous()
         let p = UnsafePointer(c.floatPointer), n = c.count
@@ -361,13 +416,13 @@ extension Tensor {
             source = detach()
         }
         let result = try source.flatten().extreme(dim: 0, keepdim: false, op: op, greater: greater).values.reshape([])
-        if Autograd.needsGraph(self) && dtype == .float32 {
-            let best = Float(try result.item()), bestIsNaN = best.isNaN
-            let x = detach()
+        if Autograd.needsGraph(self) {
+            let x = detach(), best = result.detach()
+            let bestIsNaN = try best.item().isNaN
             Autograd.record(result, op, [self], saving: [self]) { g in
-                let mask = Elementwise.unary(x, outDType: .float32) { (v: Float) -> Float in
-                    v == best || (bestIsNaN && v.isNaN) ? 1 : 0
-                }
+                // The winners: the elements equal to the result, or the NaNs of a NaN result
+                // (x != x only there); in the gradient's dtype (float32 or float64).
+                let mask = try (bestIsNaN ? x.ne(x) : x.eq(best)).to(g.dtype)
                 let ties = try mask.sum().item()
                 return [try mask.mul(g.div(ties))]
             }
@@ -418,6 +473,11 @@ extension Tensor {
             let r = try to(.int64).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
             return (try r.values.to(.bool), r.indices)
         }
+        if dtype != .float32 && dtype != .int64 && dtype != .float64 {
+            // Storage dtypes: found in their compute dtype (exact), values converted back.
+            let (v, i) = try cast(dtype.computeDType).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
+            return (v.cast(dtype), i)
+        }
         // int64 is compared as int64: through float32, values above 2^24 would round and
         // both the value and the index could come out wrong.
         _ = try x.reductionDims([d], op: op)
@@ -433,6 +493,15 @@ extension Tensor {
                 for r in r0..<r1 {
                     let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { _ in false }
                     compactValues.int64Pointer[r] = p[r * rowLength + i]
+                    compactIndices.int64Pointer[r] = Int64(i)
+                }
+            }
+        } else if dtype == .float64 {
+            let p = layout.rows.doublePointer
+            Tensor.forRowBlocks(layout.rowCount, rowLength: rowLength) { r0, r1 in
+                for r in r0..<r1 {
+                    let i = Tensor.extremeIndex(p + r * rowLength, rowLength, greater: greater) { $0.isNaN }
+                    compactValues.doublePointer[r] = p[r * rowLength + i]
                     compactIndices.int64Pointer[r] = Int64(i)
                 }
             }
@@ -452,13 +521,17 @@ extension Tensor {
         let shapeOut = ndim == 0 ? [] : (keepdim ? layout.keepShape : layout.outShape)
         let outValues = try values.reshape(shapeOut)
         let outIndices = try indices.reshape(shapeOut)
-        if Autograd.needsGraph(self) && dtype == .float32 {
+        if Autograd.needsGraph(self) && (dtype == .float32 || dtype == .float64) {
             let outer = layout.outer, movedShape = layout.perm.map { x.shape[$0] }, inv = layout.inversePerm
-            let inShape = shape
+            let inShape = shape, dt = dtype
             Autograd.record(outValues, op, [self]) { g in
-                let gc = g.contiguous()
-                let z = Tensor.full([outer, inner], 0)
-                for r in 0..<outer { z.floatPointer[r * inner + Int(indices.int64Pointer[r])] = gc.floatPointer[r] }
+                let gc = g.cast(dt).contiguous()
+                let z = Tensor.full([outer, inner], 0, dtype: dt)
+                if dt == .float64 {
+                    for r in 0..<outer { z.doublePointer[r * inner + Int(indices.int64Pointer[r])] = gc.doublePointer[r] }
+                } else {
+                    for r in 0..<outer { z.floatPointer[r * inner + Int(indices.int64Pointer[r])] = gc.floatPointer[r] }
+                }
                 return [try z.reshape(movedShape).permute(inv).reshape(inShape)]
             }
         }

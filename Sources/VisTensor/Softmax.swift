@@ -26,6 +26,15 @@ extension Tensor {
 
     /// exp(x) / sum(exp(x)) along `dim`.
     public func softmax(dim: Int) throws -> Tensor {
+        if dtype == .float64 {
+            // float64: composed from differentiable float64 ops (the row maximum,
+            // detached as in the fused kernel, is subtracted for stability).
+            let d = try Shape.normalizeDim(dim, ndim, op: "softmax")
+            if count == 0 { return self.detach() }
+            let e = try sub(max(dim: d, keepdim: true).values.detach()).exp()
+            return try e.div(e.sum(dims: [d], keepdim: true))
+        }
+        if dtype == .float16 || dtype == .bfloat16 { return try cast(.float32).softmax(dim: dim).cast(dtype) }
         let (out, d) = try rowwise(dim, op: "softmax") { x, y, n in
             var m = -Float.infinity
             for i in 0..<n { m = Swift.max(m, x[i]) }
@@ -47,6 +56,13 @@ extension Tensor {
 
     /// x - max - log(sum(exp(x - max))) along `dim`.
     public func logSoftmax(dim: Int) throws -> Tensor {
+        if dtype == .float64 {
+            let d = try Shape.normalizeDim(dim, ndim, op: "log_softmax")
+            if count == 0 { return self.detach() }
+            let shifted = try sub(max(dim: d, keepdim: true).values.detach())
+            return try shifted.sub(shifted.exp().sum(dims: [d], keepdim: true).log())
+        }
+        if dtype == .float16 || dtype == .bfloat16 { return try cast(.float32).logSoftmax(dim: dim).cast(dtype) }
         let (out, d) = try rowwise(dim, op: "log_softmax") { x, y, n in
             var m = -Float.infinity
             for i in 0..<n { m = Swift.max(m, x[i]) }

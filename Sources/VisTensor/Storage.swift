@@ -33,4 +33,18 @@ public final class Storage {
     @inline(__always) public var int64s: UnsafeMutablePointer<Int64> { data.assumingMemoryBound(to: Int64.self) }
     /// The buffer as bool elements (one byte each, 0 or 1).
     @inline(__always) public var bools: UnsafeMutablePointer<Bool> { data.assumingMemoryBound(to: Bool.self) }
+    /// The buffer as float64 elements.
+    @inline(__always) public var doubles: UnsafeMutablePointer<Double> { data.assumingMemoryBound(to: Double.self) }
+    /// The buffer as float16 elements.
+    @inline(__always) public var halfs: UnsafeMutablePointer<Float16> { data.assumingMemoryBound(to: Float16.self) }
+    /// The buffer as bfloat16 elements.
+    @inline(__always) public var bfloat16s: UnsafeMutablePointer<BFloat16> { data.assumingMemoryBound(to: BFloat16.self) }
+    /// The buffer as uint8 elements.
+    @inline(__always) public var uint8s: UnsafeMutablePointer<UInt8> { data.assumingMemoryBound(to: UInt8.self) }
+    /// The buffer as int8 elements.
+    @inline(__always) public var int8s: UnsafeMutablePointer<Int8> { data.assumingMemoryBound(to: Int8.self) }
+    /// The buffer as int16 elements.
+    @inline(__always) public var int16s: UnsafeMutablePointer<Int16> { data.assumingMemoryBound(to: Int16.self) }
+    /// The buffer as int32 elements.
+    @inline(__always) public var int32s: UnsafeMutablePointer<Int32> { data.assumingMemoryBound(to: Int32.self) }
 }

@@ -1,4 +1,4 @@
-/// An n-dimensional array of float32, int64 or bool values: a view (shape, strides,
+/// An n-dimensional array of elements of one `DType`: a view (shape, strides,
 /// offset) into a shared `Storage`, with optional autograd state.
 ///
 /// Views (reshape of contiguous data, transpose, permute, slicing, expand, squeeze)
@@ -33,6 +33,10 @@ public final class Tensor {
     /// `storage.version` when this view's `gradFn` was made: a write since then made
     /// it stale (see `currentGradFn`).
     var viewVersion = 0
+    /// True for a 0-d tensor made from a Python number operand (`x + 2.5`): PyTorch's
+    /// "wrapped number", which takes part in type promotion with the lowest priority
+    /// (`int32_tensor + 5` stays int32, `float16_tensor + 2.5` stays float16).
+    public var isWrappedNumber = false
 
     /// A view of `storage`. The caller guarantees the view stays inside the storage.
     public init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, dtype: DType) {
@@ -100,18 +104,44 @@ public final class Tensor {
     /// The name of the op that produced this tensor (`"mul"`), or nil for leaves.
     public var gradFnName: String? { gradFn?.name }
 
+    // The typed pointers assert the dtype in debug builds (the tests run them), so a
+    // kernel that would misread another dtype's bytes stops there instead of computing
+    // a silent wrong result; release builds pay nothing.
     /// Pointer to the first float32 element of this view.
-    @inline(__always) public var floatPointer: UnsafeMutablePointer<Float> { storage.floats + offset }
+    @inline(__always) public var floatPointer: UnsafeMutablePointer<Float> {
+        assert(dtype == .float32, "floatPointer of a \(dtype) tensor")
+        return storage.floats + offset
+    }
     /// Pointer to the first int64 element of this view.
-    @inline(__always) public var int64Pointer: UnsafeMutablePointer<Int64> { storage.int64s + offset }
+    @inline(__always) public var int64Pointer: UnsafeMutablePointer<Int64> {
+        assert(dtype == .int64, "int64Pointer of a \(dtype) tensor")
+        return storage.int64s + offset
+    }
     /// Pointer to the first bool element of this view.
-    @inline(__always) public var boolPointer: UnsafeMutablePointer<Bool> { storage.bools + offset }
+    @inline(__always) public var boolPointer: UnsafeMutablePointer<Bool> {
+        assert(dtype == .bool, "boolPointer of a \(dtype) tensor")
+        return storage.bools + offset
+    }
+    /// Pointer to the first float64 element of this view.
+    @inline(__always) public var doublePointer: UnsafeMutablePointer<Double> {
+        assert(dtype == .float64, "doublePointer of a \(dtype) tensor")
+        return storage.doubles + offset
+    }
+    /// Pointer to the first element of this view as `T` (the caller has checked the dtype).
+    @inline(__always) public func pointer<T>(as: T.Type) -> UnsafeMutablePointer<T> {
+        storage.data.assumingMemoryBound(to: T.self) + offset
+    }
 
     /// Marks a floating-point tensor as a leaf whose gradient `backward()` computes.
     @discardableResult
     public func setRequiresGrad(_ flag: Bool = true) throws -> Tensor {
-        if flag && !dtype.isFloatingPoint {
-            throw TensorError("requires_grad", "only float32 tensors can require gradients (this one is \(dtype))")
+        if flag && !(dtype == .float32 || dtype == .float64) {
+            if dtype.isFloatingPoint {
+                // PyTorch allows half-precision leaves; vis's kernels compute float16 and
+                // bfloat16 in float32 and keep no half-precision gradients.
+                throw TensorError("requires_grad", "vis computes gradients in float32 and float64 only (this tensor is \(dtype)); convert it first with .float()")
+            }
+            throw TensorError("requires_grad", "only floating-point tensors can require gradients (this one is \(dtype))")
         }
         if !flag && gradFn != nil {
             throw TensorError("requires_grad", "cannot turn off requires_grad on a tensor computed by \(gradFn?.name ?? "an op"); use .detach()")

@@ -46,6 +46,8 @@ extension Tensor: CustomStringConvertible {
             body = "[]"
         } else {
             body = TensorPrinter(self, options).render(indent: indent)
+            // PyTorch names the dtype unless the values imply it (float32, int64, bool).
+            if dtype != .float32 && dtype != .int64 && dtype != .bool { suffixes.append("dtype=\(dtype)") }
             // A summary hides the sizes, so vis states them (PyTorch does not).
             if count > options.threshold { suffixes.append("shape=\(shapeString(shape))") }
         }
@@ -151,13 +153,12 @@ struct TensorPrinter {
 
     private mutating func chooseFormat() {
         let offsets = shownOffsets()
-        switch t.dtype {
-        case .int64:
-            for o in offsets { width = Swift.max(width, String(t.storage.int64s[o]).count) }
-        case .bool:
+        if t.dtype == .bool {
             for o in offsets { width = Swift.max(width, t.storage.bools[o] ? 4 : 5) }
-        case .float32:
-            let values = offsets.map { Double(t.storage.floats[$0]) }.filter { $0.isFinite && $0 != 0 }
+        } else if !t.dtype.isFloatingPoint {
+            for o in offsets { width = Swift.max(width, String(t.integerElement(atStorageOffset: o)).count) }
+        } else {
+            let values = offsets.map { t.element(atStorageOffset: $0) }.filter { $0.isFinite && $0 != 0 }
             if !values.isEmpty {
                 let magnitudes = values.map { Swift.abs($0) }
                 let lo = magnitudes.min() ?? 1, hi = magnitudes.max() ?? 1
@@ -198,11 +199,12 @@ struct TensorPrinter {
     /// One element, right-aligned to the shared width.
     private func format(at o: Int) -> String {
         let s: String
-        switch t.dtype {
-        case .int64: s = String(t.storage.int64s[o])
-        case .bool: s = t.storage.bools[o] ? "true" : "false"  // vis spells bools as its language does
-        case .float32:
-            let v = Double(t.storage.floats[o])
+        if t.dtype == .bool {
+            s = t.storage.bools[o] ? "true" : "false"  // vis spells bools as its language does
+        } else if !t.dtype.isFloatingPoint {
+            s = String(t.integerElement(atStorageOffset: o))
+        } else {
+            let v = t.element(atStorageOffset: o)
             if sciMode {
                 s = scientific(v)
             } else if intMode {

@@ -9,21 +9,43 @@ extension Tensor {
 
     /// Applies a float function, converting integer input to float32 first (as
     /// PyTorch's `exp(int_tensor)` does).
+    /// float16 and bfloat16 compute in float32 and the result converts back (as
+    /// PyTorch's CPU kernels do); float64 must take the caller's float64 path
+    /// (`mapDouble`) and is refused here rather than computed in float32.
     @inline(__always)
     func mapFloat(_ op: String, _ f: (Float) -> Float) throws -> (input: Tensor, output: Tensor) {
         if dtype == .bool && Tensor.boolRefused.contains(op) {
             throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())")
         }
-        let x = try to(.float32)
-        return (x, Elementwise.unary(x, outDType: .float32, f))
+        if dtype == .float64 { throw TensorError(op, "not supported for dtype float64 yet; convert with .float()") }
+        let x = cast(.float32)
+        let out = Elementwise.unary(x, outDType: .float32, f)
+        return (x, dtype == .float16 || dtype == .bfloat16 ? out.cast(dtype) : out)
+    }
+
+    /// The float64 form of `mapFloat`: `f` over a float64 tensor, giving float64.
+    @inline(__always)
+    func mapDouble(_ f: (Double) -> Double) -> (input: Tensor, output: Tensor) {
+        (self, Elementwise.unary(self, outDType: .float64, f))
+    }
+
+    /// The float64 form of `recordUnary`: the gradient `rule(grad, saved)`, elementwise.
+    @inline(__always)
+    func recordUnaryDouble(_ out: Tensor, _ name: String, saved: Tensor, _ rule: @escaping (Double, Double) -> Double) {
+        guard Autograd.needsGraph(self) else { return }
+        Autograd.record(out, name, [self], saving: [saved]) { g in
+            [Elementwise.binary(g.cast(.float64), saved, outShape: g.shape, outDType: .float64, rule)]
+        }
     }
 
     /// `mapFloat` with a kernel type, for the hot activations.
     @inline(__always)
     func mapFloat<K: UnaryKernel>(_ op: String, kernel: K) throws -> (input: Tensor, output: Tensor) where K.A == Float, K.R == Float {
         if dtype == .bool && Tensor.boolRefused.contains(op) { throw TensorError(op, "expected a float32 tensor, got bool (convert with .float())") }
-        let x = try to(.float32)
-        return (x, Elementwise.unary(x, outDType: .float32, kernel: kernel))
+        if dtype == .float64 { throw TensorError(op, "not supported for dtype float64 yet; convert with .float()") }
+        let x = cast(.float32)
+        let out = Elementwise.unary(x, outDType: .float32, kernel: kernel)
+        return (x, dtype == .float16 || dtype == .bfloat16 ? out.cast(dtype) : out)
     }
 
     /// `recordUnary` with a kernel type for the backward pass.
@@ -48,6 +70,14 @@ extension Tensor {
 
     /// Elementwise |x|.
     public func abs() throws -> Tensor {
+        if dtype == .float64 {
+            let (x, out) = mapDouble { Swift.abs($0) }
+            recordUnaryDouble(out, "abs", saved: x) { g, x in x > 0 ? g : (x < 0 ? -g : 0) }
+            return out
+        }
+        if dtype.isInteger && dtype != .int64 {
+            return Elementwise.unary(cast(.int64), outDType: .int64) { (x: Int64) -> Int64 in x < 0 ? 0 &- x : x }.cast(dtype)
+        }
         if dtype == .int64 { return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in x < 0 ? 0 &- x : x } }
         let (x, out) = try mapFloat("abs") { Swift.abs($0) }
         recordUnary(out, "abs", saved: x) { g, x in x > 0 ? g : (x < 0 ? -g : 0) }
@@ -56,6 +86,11 @@ extension Tensor {
 
     /// Elementwise e^x.
     public func exp() throws -> Tensor {
+        if dtype == .float64 {
+            let (_, out) = mapDouble { Foundation.exp($0) }
+            recordUnaryDouble(out, "exp", saved: out.detach()) { g, y in g * y }
+            return out
+        }
         let (_, out) = try mapFloat("exp", kernel: ExpF())
         recordUnary(out, "exp", saved: out.detach()) { g, y in g * y }
         return out
@@ -63,6 +98,11 @@ extension Tensor {
 
     /// Elementwise natural logarithm.
     public func log() throws -> Tensor {
+        if dtype == .float64 {
+            let (x, out) = mapDouble { Foundation.log($0) }
+            recordUnaryDouble(out, "log", saved: x) { g, x in g / x }
+            return out
+        }
         let (x, out) = try mapFloat("log") { Foundation.log($0) }
         recordUnary(out, "log", saved: x) { g, x in g / x }
         return out
@@ -70,6 +110,11 @@ extension Tensor {
 
     /// Elementwise square root.
     public func sqrt() throws -> Tensor {
+        if dtype == .float64 {
+            let (_, out) = mapDouble { $0.squareRoot() }
+            recordUnaryDouble(out, "sqrt", saved: out.detach()) { g, y in g / (2 * y) }
+            return out
+        }
         let (_, out) = try mapFloat("sqrt") { $0.squareRoot() }
         recordUnary(out, "sqrt", saved: out.detach()) { g, y in g / (2 * y) }
         return out
@@ -84,6 +129,19 @@ extension Tensor {
             let l = lo.map { Tensor.int64Bound($0.rounded(.up), ifNaN: .min) } ?? Int64.min
             let h = hi.map { Tensor.int64Bound($0.rounded(.down), ifNaN: .max) } ?? Int64.max
             return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in Swift.min(Swift.max(x, l), h) }
+        }
+        if dtype.isInteger {
+            // The narrow integers clamp in int64 (the bounds saturate) and convert back.
+            return try cast(.int64).clamp(min: lo, max: hi).cast(dtype)
+        }
+        if dtype == .float64 {
+            // PyTorch's rules, as for float32 below: NaN in, NaN out; a NaN bound makes
+            // every element NaN; no gradient at a bound.
+            let l = lo ?? -Double.infinity, h = hi ?? Double.infinity
+            let hasLow = lo != nil, hasHigh = hi != nil, boundIsNaN = l.isNaN || h.isNaN
+            let (x, out) = mapDouble { boundIsNaN ? .nan : Swift.min(Swift.max($0, l), h) }
+            recordUnaryDouble(out, "clamp", saved: x) { g, x in (!hasLow || x > l) && (!hasHigh || x < h) && !x.isNaN ? g : 0 }
+            return out
         }
         let l = lo.map(Float.init) ?? -Float.infinity, h = hi.map(Float.init) ?? Float.infinity
         let hasLow = lo != nil, hasHigh = hi != nil
@@ -107,6 +165,11 @@ extension Tensor {
 
     /// max(x, 0).
     public func relu() throws -> Tensor {
+        if dtype == .float64 {
+            let (_, out) = mapDouble { $0 <= 0 ? 0 : $0 }  // NaN stays NaN, as PyTorch
+            recordUnaryDouble(out, "relu", saved: out.detach()) { g, y in y > 0 ? g : 0 }
+            return out
+        }
         let (_, out) = try mapFloat("relu", kernel: ReluF())
         recordUnary(out, "relu", saved: out.detach(), kernel: ReluBackF())
         return out
@@ -114,6 +177,11 @@ extension Tensor {
 
     /// x for x > 0, slope * x otherwise.
     public func leakyRelu(_ slope: Double = 0.01) throws -> Tensor {
+        if dtype == .float64 {
+            let (x, out) = mapDouble { $0 > 0 ? $0 : slope * $0 }
+            recordUnaryDouble(out, "leaky_relu", saved: x) { g, x in x > 0 ? g : slope * g }
+            return out
+        }
         let s = Float(slope)
         let (x, out) = try mapFloat("leaky_relu") { $0 > 0 ? $0 : s * $0 }
         recordUnary(out, "leaky_relu", saved: x) { g, x in x > 0 ? g : s * g }
@@ -123,6 +191,13 @@ extension Tensor {
     /// Gaussian error linear unit, the exact erf form (PyTorch's default):
     /// x * Phi(x) with Phi(x) = (1 + erf(x / sqrt 2)) / 2.
     public func gelu() throws -> Tensor {
+        if dtype == .float64 {
+            let (x, out) = mapDouble { 0.5 * $0 * (1 + Foundation.erf($0 * 0.70710678118654752)) }
+            recordUnaryDouble(out, "gelu", saved: x) { g, x in
+                g * (0.5 * (1 + Foundation.erf(x * 0.70710678118654752)) + x * Foundation.exp(-0.5 * x * x) * 0.3989422804014327)
+            }
+            return out
+        }
         let (x, out) = try mapFloat("gelu") { 0.5 * $0 * (1 + erff($0 * 0.70710678118654752)) }
         recordUnary(out, "gelu", saved: x) { g, x in
             let cdf = 0.5 * (1 + erff(x * 0.70710678118654752))
@@ -134,6 +209,11 @@ extension Tensor {
 
     /// 1 / (1 + e^-x), computed without overflow for large |x|.
     public func sigmoid() throws -> Tensor {
+        if dtype == .float64 {
+            let (_, out) = mapDouble { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }
+            recordUnaryDouble(out, "sigmoid", saved: out.detach()) { g, s in g * s * (1 - s) }
+            return out
+        }
         let (_, out) = try mapFloat("sigmoid", kernel: SigmoidF())
         recordUnary(out, "sigmoid", saved: out.detach(), kernel: SigmoidBackF())
         return out
@@ -141,6 +221,11 @@ extension Tensor {
 
     /// Hyperbolic tangent.
     public func tanh() throws -> Tensor {
+        if dtype == .float64 {
+            let (_, out) = mapDouble { Foundation.tanh($0) }
+            recordUnaryDouble(out, "tanh", saved: out.detach()) { g, t in g * (1 - t * t) }
+            return out
+        }
         let (_, out) = try mapFloat("tanh", kernel: TanhF())
         recordUnary(out, "tanh", saved: out.detach(), kernel: TanhBackF())
         return out

@@ -112,5 +112,6 @@ enum TensorBench {
         try MathBench.run()
         try ShapeBench.run()
         try SelectBench.run()
+        try DTypeBench.run()
     }
 }

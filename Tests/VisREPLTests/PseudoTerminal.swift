@@ -100,13 +100,14 @@ final class PseudoTerminal {
         return String(decoding: got, as: UTF8.self)
     }
 
-    /// Waits until the screen text (escape sequences removed) since `mark` contains
-    /// `needle`, or fails the test after `timeout` seconds.
+    /// Waits until the screen text (escape sequences removed) contains `needle` at least
+    /// `occurrences` times (a second prompt is the second `>>> `), or fails the test after
+    /// `timeout` seconds.
     @discardableResult
-    func expect(_ needle: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+    func expect(_ needle: String, occurrences: Int = 1, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if PseudoTerminal.plain(transcript).contains(needle) { return true }
+            if PseudoTerminal.plain(transcript).components(separatedBy: needle).count > occurrences { return true }
             read(for: 0.1)
         }
         XCTFail("timed out waiting for \(needle.debugDescription) (\(processState)); screen so far:\n\(PseudoTerminal.plain(transcript).debugDescription)", file: file, line: line)

@@ -150,7 +150,10 @@ final class ArithmeticTests: XCTestCase {
     }
 
     func testBoolArithmeticPromotesToInt64() throws {
-        assertInt64(try bools([true, false]) + bools([true, true]), [2], [2, 1])
+        // bool + bool stays bool (logical or), as in PyTorch; a number makes int64.
+        let both = try bools([true, false]) + bools([true, true])
+        XCTAssertEqual(both.dtype, .bool)
+        XCTAssertEqual(both.toBoolArray(), [true, true])
         assertInt64(try bools([true, false]) + 1, [2], [2, 1])
         let f = try bools([true, false]) * tensor([2.5, 2.5], [2])
         XCTAssertEqual(f.dtype, .float32)

@@ -35,13 +35,13 @@ final class BitwiseTests: XCTestCase {
     }
 
     func testFloatTensorsHaveNoBitwiseOperators() {
-        assertThrowsMessage("bitwise_and: bitwise operators need bool or int64 tensors, got float32 and int64") {
+        assertThrowsMessage("bitwise_and: bitwise operators need bool or integer tensors, got float32 and int64") {
             try tensor([1, 2], [2]).bitwiseAnd(ints([1, 1]))
         }
-        assertThrowsMessage("bitwise_not: bitwise operators need bool or int64 tensors, got float32") {
+        assertThrowsMessage("bitwise_not: bitwise operators need bool or integer tensors, got float32") {
             try tensor([1, 2], [2]).bitwiseNot()
         }
-        assertThrowsMessage("bitwise_right_shift: bitwise operators need bool or int64 tensors, got int64 and float32") {
+        assertThrowsMessage("bitwise_right_shift: bitwise operators need bool or integer tensors, got int64 and float32") {
             try ints([1, 2]).shift(left: false, tensor([1, 1], [2]))
         }
     }

@@ -159,7 +159,7 @@ final class MatmulTests: XCTestCase {
         assertThrowsMessage("matmul: batch dimensions [2] and [3] cannot be broadcast (shapes [2, 3, 4] and [3, 4, 5])") {
             try Tensor.full([2, 3, 4], 1).matmul(Tensor.full([3, 4, 5], 1))
         }
-        assertThrowsMessage("matmul: expected float32 tensors, got int64 and float32") {
+        assertThrowsMessage("matmul: expected two float32 or two float64 tensors (the same dtype, as PyTorch requires), got int64 and float32") {
             try ints([1, 2]).matmul(Tensor.full([2], 1))
         }
         assertThrowsMessage("matmul: both arguments need at least 1 dimension, got shapes [] and [3]") {

@@ -68,8 +68,8 @@ final class NPYTests: XCTestCase {
         XCTAssertEqual(b1.dtype, .bool)
         XCTAssertEqual(b1.toBoolArray(), [true, false, true])
         let f8 = try Tensor.loadNPY(path: fixture("npy_f8"))
-        XCTAssertEqual(f8.dtype, .float32)
-        XCTAssertEqual(f8.toFloatArray(), [0.5, -1.25])
+        XCTAssertEqual(f8.dtype, .float64)  // read as itself since vis has float64
+        XCTAssertEqual(f8.toDoubleArray(), [0.5, -1.25])
         let scalar = try Tensor.loadNPY(path: fixture("npy_scalar"))
         XCTAssertEqual(scalar.shape, [])
         XCTAssertEqual(try scalar.item(), 3.5)
@@ -77,6 +77,27 @@ final class NPYTests: XCTestCase {
         let fortran = try Tensor.loadNPY(path: fixture("npy_fortran"))
         XCTAssertEqual(fortran.shape, [2, 3])
         XCTAssertEqual(fortran.toFloatArray(), [0, 1, 2, 3, 4, 5])
+    }
+
+    /// Files NumPy wrote (Tests/notebooks/reference/make_dtype.py) load as their own dtype,
+    /// and vis writes them back byte for byte.
+    func testReadsAndWritesEveryDType() throws {
+        let floats: [Double] = [-1, -0.5, 0, 0.5, 49, 62.5], ints: [Double] = [0, 1, 2, 3, 100, 127]
+        for (name, dtype, values) in [("float64", DType.float64, floats), ("float16", .float16, floats), ("int32", .int32, ints),
+                                      ("int16", .int16, ints), ("int8", .int8, ints), ("uint8", .uint8, ints)] {
+            let path = try fixture("npy_dtype_" + name)
+            let t = try Tensor.loadNPY(path: path)
+            XCTAssertEqual(t.dtype, dtype, name)
+            XCTAssertEqual(t.shape, [2, 3], name)
+            XCTAssertEqual(t.toDoubleArray(), values, name)
+            let copy = dir + "/\(name).npy"
+            try t.saveNPY(path: copy)
+            XCTAssertEqual(try Tensor.loadNPY(path: copy).toDoubleArray(), values, name)
+            XCTAssertEqual(try Tensor.loadNPY(path: copy).dtype, dtype, name)
+        }
+        XCTAssertThrowsError(try Tensor.full([2], 1, dtype: .bfloat16).saveNPY(path: dir + "/b.npy")) {
+            XCTAssertEqual("\($0)", "save_npy: NumPy has no bfloat16 dtype; convert with .float() first")
+        }
     }
 
     func testErrorsForBadFiles() throws {
@@ -87,7 +108,7 @@ final class NPYTests: XCTestCase {
         let big = try fixture("npy_bigendian")
         assertLoadError(big, "load_npy: '\(big)': big-endian data ('>f4') is not supported; convert with arr.astype(arr.dtype.newbyteorder('<'))")
         let complex = try fixture("npy_complex")
-        assertLoadError(complex, "load_npy: '\(complex)': unsupported dtype '<c8' (supported: float32 '<f4', int64 '<i8', bool '|b1'; also read: '<f8', '<i4', '|u1')")
+        assertLoadError(complex, "load_npy: '\(complex)': unsupported dtype '<c8' (supported: '<f8', '<f4', '<f2', '<i8', '<i4', '<i2', '|i1', '|u1', '|b1'; NumPy has no bfloat16)")
         // Truncated data: cut the last 4 bytes off a valid file.
         let good = try Data(contentsOf: URL(fileURLWithPath: try fixture("npy_f4")))
         let cut = dir + "/cut.npy"

@@ -266,8 +266,8 @@ final class ReductionTests: XCTestCase {
         assertThrowsMessage("sum: dimension 1 is out of range for a tensor with 0 dimensions (expected -1...0)") {
             try Tensor.scalar(1).sum(dim: 1)
         }
-        assertThrowsMessage("mean: expected a float32 tensor, got int64 (convert with .float())") { try ints([1, 2]).mean() }
-        assertThrowsMessage("var: expected a float32 tensor, got int64 (var is defined for floating point only, as in PyTorch; convert with .float())") { try ints([1, 2]).variance() }
+        assertThrowsMessage("mean: expected a floating-point tensor, got int64 (convert with .float())") { try ints([1, 2]).mean() }
+        assertThrowsMessage("var: expected a floating-point tensor, got int64 (var is defined for floating point only, as in PyTorch; convert with .float())") { try ints([1, 2]).variance() }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0, 3])") { try Tensor.zeros([0, 3]).max(dim: 0) }
         assertThrowsMessage("max: cannot reduce over dimension 0 of size 0 (shape [0])") { try Tensor.zeros([0]).max() }
         assertThrowsMessage("argmax: expected a float32 or int64 tensor, got bool (PyTorch refuses bool too)") { try bools([true]).argmax(dim: 0) }

@@ -17,7 +17,7 @@ enum ConversionBuiltins {
             return i
         case .tensor(let t):
             guard t.count == 1 else { throw NativeError("int(): only one-element tensors can be converted (shape \(shapeString(t.shape)))") }
-            return t.dtype == .float32 ? try toInt(.float(t.item())) : try Convert.intItem(t)
+            return t.dtype.isFloatingPoint ? try toInt(.float(t.item())) : try Convert.intItem(t)
         default: throw NativeError("int(): cannot convert \(v.typeNameWithArticle)", kind: .typeError)
         }
     }

@@ -17,8 +17,7 @@ enum Device {
         }
     }
 
-    /// PyTorch's legacy type strings (`x.type()`), by dtype name; dtypes vis lacks are
-    /// listed too so that `x.type("torch.DoubleTensor")` names the dtype it wants.
+    /// PyTorch's legacy type strings (`x.type()`), by dtype name.
     static let typeStrings: [(dtype: String, type: String)] = [
         ("float32", "torch.FloatTensor"), ("int64", "torch.LongTensor"), ("bool", "torch.BoolTensor"),
         ("float64", "torch.DoubleTensor"), ("float16", "torch.HalfTensor"), ("bfloat16", "torch.BFloat16Tensor"),
@@ -30,7 +29,7 @@ enum Device {
     static func dtype(named name: String, _ function: String) throws -> DType {
         let dtypeName = typeStrings.first { $0.type == name }?.dtype ?? name
         guard let d = DType(name: dtypeName) else {
-            throw NativeError("\(function): unknown dtype \(Repr.quote(name)) (vis tensors are \(typeStrings.prefix(3).map(\.dtype).joined(separator: ", ")))")
+            throw NativeError("\(function): unknown dtype \(Repr.quote(name)) (expected one of \(DType.namesList))")
         }
         return d
     }

@@ -31,7 +31,7 @@ enum Namespaces {
         "set_grad_enabled", "is_grad_enabled", "inference_mode", "mul", "add", "sub", "div", "remainder", "erf", "std_mean", "var_mean",
         "logsumexp", "median", "nonzero", "count_nonzero", "bincount", "meshgrid", "masked_select", "conv2d",
         "max_pool2d", "layer_norm", "dropout", "cosine_similarity", "pixel_shuffle",
-        "set_printoptions", "multinomial", "normal", "bernoulli", "stft",
+        "set_printoptions", "multinomial", "normal", "bernoulli", "stft", "promote_types", "result_type",
         // Elementwise math and reductions (TensorMathBuiltins).
         "round", "isfinite", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
         "arctan", "arcsinh", "arccosh", "arctanh", "erfc", "erfinv", "exp2", "reciprocal", "frac", "sgn", "fix",
@@ -120,17 +120,21 @@ enum Namespaces {
         "shufflenet_v2_x1_0", "googlenet", "inception_v3", "vit_b_16", "convnext_tiny",
     ]
 
-    /// The dtype names: PyTorch's aliases of vis's three dtypes.
-    static let dtypes: [String: Value] = [
-        "float": .string("float32"), "float32": .string("float32"), "long": .string("int64"),
-        "int64": .string("int64"), "bool": .string("bool"),
-    ]
+    /// The dtype names: PyTorch's names and aliases of vis's dtypes (`torch.double` is "float64").
+    static let dtypes: [String: Value] = {
+        var d: [String: Value] = [:]
+        for name in ["float", "float32", "double", "float64", "half", "float16", "bfloat16", "byte", "uint8",
+                     "char", "int8", "short", "int16", "int", "int32", "long", "int64", "bool"] {
+            if let t = DType(name: name) { d[name] = .string(t.rawValue) }
+        }
+        return d
+    }()
 
     /// Why PyTorch's other dtypes are errors.
     static let otherDtypes: [String: String] = {
-        let why = "vis tensors are float32, int64 or bool (torch.float32, torch.int64, torch.bool)"
-        return Dictionary(uniqueKeysWithValues: ["float64", "double", "float16", "half", "bfloat16", "int32", "int", "int16",
-                                                 "int8", "uint8", "short", "complex64"].map { ($0, "vis has no such dtype: " + why) })
+        let why = "vis has real dtypes only (float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, bool)"
+        return Dictionary(uniqueKeysWithValues: ["complex64", "complex128", "cfloat", "cdouble", "uint16", "uint32", "uint64",
+                                                 "float8_e4m3fn", "float8_e5m2", "qint8", "quint8"].map { ($0, "vis has no such dtype: " + why) })
     }()
 
     /// The module table: `torch`, `nn`, `F`, `optim`, `torchvision`, `transforms`, `datasets`,

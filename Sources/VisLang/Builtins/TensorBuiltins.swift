@@ -143,6 +143,8 @@ public enum TensorBuiltins {
         TensorProductBuiltins.add(to: &t)
         TensorSelectionBuiltins.add(to: &t)
         TensorInPlaceBuiltins.add(to: &t)  // after the ops whose `_` forms it declares
+        DTypeBuiltins.add(to: &t)
+
         NPYBuiltins.add(to: &t)
         MetricBuiltins.add(to: &t)
 

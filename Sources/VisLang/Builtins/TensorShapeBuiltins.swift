@@ -78,13 +78,7 @@ enum TensorShapeBuiltins {
 
         // MARK: Values out and conversions
         t.method("item", [], "x.item(): the value of a one-element tensor as a number.") { a, _ in
-            let x = try a.tensor("self")
-            let v = try x.item()
-            switch x.dtype {
-            case .float32: return .float(v)
-            case .int64: return .int(try Convert.intItem(x))
-            case .bool: return .bool(v != 0)
-            }
+            try Convert.itemValue(try a.tensor("self"))
         }
         t.method("tolist", [], "x.tolist(): the elements as nested lists of numbers.") { a, _ in Convert.toList(try a.tensor("self")) }
         t.method("float", [], "x.float(): a float32 copy.") { a, _ in .tensor(try a.tensor("self").to(.float32)) }

@@ -39,11 +39,18 @@ enum CheckpointBuiltins {
     }
 
     static func add(to t: inout BuiltinTable) {
-        t.function("save", [Param("obj"), Param("path", .string)],
-                   "save(obj, path): writes a safetensors file with PyTorch's key names, atomically.\n  save(net, \"model.safetensors\")") { a, _ in
+        t.function("save", [Param("obj"), Param("path", .string), Param("dtype", .optional(.dtype), default: Value.none)],
+                   "save(obj, path, dtype=none): writes a safetensors file with PyTorch's key names, atomically; dtype=\"float16\" (or another float dtype) writes the floating-point tensors in that dtype (a half-precision checkpoint), leaving integer and bool tensors as they are.\n  save(net, \"model.safetensors\")  or  save(net, \"model-fp16.safetensors\", dtype=torch.float16)") { a, _ in
             let path = try a.string("path")
             try checkSafetensorsPath(path, "save")
-            try SafeTensors.save(entries(a["obj"], "save"), to: path)
+            var items = try entries(a["obj"], "save")
+            if let dt = try a.dtype("dtype") {
+                guard dt.isFloatingPoint else { throw NativeError("save: dtype must be a floating-point dtype (float16, bfloat16, float32, float64), got \(dt)") }
+                // Only float tensors convert (as model.half() does in PyTorch): counters
+                // such as BatchNorm's num_batches_tracked stay int64.
+                items = items.map { ($0.0, $0.1.dtype.isFloatingPoint ? $0.1.cast(dt) : $0.1) }
+            }
+            try SafeTensors.save(items, to: path)
             return .none
         }
         t.function("load", [Param("model"), Param("path", .string), Param("strict", .bool, default: .bool(true))],

@@ -68,9 +68,9 @@ public enum Arith {
         case (.float(let x), .float(let y)): return try floatOp(op, x, y)
         case (.tensor(let x), .tensor(let y)): return try tensorOp(op, x, y)
         case (.tensor(let x), _) where b.asDouble != nil:
-            return try tensorOp(op, x, Convert.tensor(b, context: "operand"))
+            return try tensorOp(op, x, Convert.wrappedNumber(b, beside: x))
         case (_, .tensor(let y)) where a.asDouble != nil:
-            return try tensorOp(op, Convert.tensor(a, context: "operand"), y)
+            return try tensorOp(op, Convert.wrappedNumber(a, beside: y), y)
         case (.tensor(let x), .list), (.tensor(let x), .tuple):
             return try tensorOp(op, x, Convert.tensor(b, context: "operand"))
         case (.list, .tensor(let y)), (.tuple, .tensor(let y)):

@@ -12,13 +12,7 @@ public enum Format {
         if spec.isEmpty { return try Repr.userStr(value) }
         // A 0-d tensor formats as its value, as in PyTorch: f"{loss:.4f}", f"{n:,}".
         if case .tensor(let t) = value, t.ndim == 0 {
-            let item: Value
-            switch t.dtype {
-            case .float32: item = .float(try t.item())
-            case .int64: item = .int(try Convert.intItem(t))
-            case .bool: item = .bool(try t.item() != 0)
-            }
-            return try apply(item, spec)
+            return try apply(try Convert.itemValue(t), spec)
         }
         var chars = Array(spec)
         var fill: Character = " ", align: Character? = nil
@@ -74,7 +68,7 @@ public enum Format {
         switch type {
         case "d", "b", "o", "x", "X":
             let n: Int
-            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, t.dtype != .float32 { n = try Convert.intItem(t) } else {
+            if let i = value.asInt { n = i } else if case .tensor(let t) = value, t.count == 1, !t.dtype.isFloatingPoint { n = try Convert.intItem(t) } else {
                 throw NativeError("format spec '\(spec)' needs an int, got \(value.typeName)")
             }
             negative = n < 0

@@ -40,6 +40,18 @@ enum ListTensor {
         var survey = Survey(shape: shape)
         try check(v, depth: 0, &survey, context: context)
         let dt = dtype ?? survey.inferred
+        if dt != .float32 && dt != .int64 && dt != .bool {
+            // Other dtypes: filled exactly in float64 and converted (overflow checked as
+            // PyTorch checks it; ints and floats differ there, so the filler notes floats).
+            let n = Shape.numel(shape)
+            let storage = Storage(byteCount: Swift.max(n, 1) * 8)
+            var filler = Filler(storage: storage, dtype: .float64)
+            try fill(v, &filler)
+            let wide = Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: .float64)
+            try Tensor.checkFits(wide, dt, integers: !filler.sawFloat)
+            // Integers wrap into the type (through int64, as PyTorch does for -1 -> 255).
+            return filler.sawFloat ? wide.cast(dt) : wide.cast(.int64).cast(dt)
+        }
         let n = Shape.numel(shape)
         let storage = Storage(byteCount: Swift.max(n, 1) * dt.size)
         var filler = Filler(storage: storage, dtype: dt)
@@ -139,12 +151,16 @@ enum ListTensor {
         let storage: Storage
         let dtype: DType
         var index = 0
+        /// True once a float (not an int or bool) was written.
+        var sawFloat = false
 
         mutating func put(int x: Int64) throws {
             switch dtype {
             case .float32: storage.floats[index] = Float(x)
             case .int64: storage.int64s[index] = x
             case .bool: storage.bools[index] = x != 0
+            case .float64: storage.doubles[index] = Double(x)
+            default: throw TensorError("tensor", "internal: no list filler for \(dtype)")
             }
             try ListTensor.tick(&index)
         }
@@ -156,7 +172,10 @@ enum ListTensor {
                 guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw TensorError("tensor", "value \(Repr.float(d)) does not fit int64") }
                 storage.int64s[index] = Int64(d)
             case .bool: storage.bools[index] = d != 0
+            case .float64: storage.doubles[index] = d
+            default: throw TensorError("tensor", "internal: no list filler for \(dtype)")
             }
+            sawFloat = true
             try ListTensor.tick(&index)
         }
     }
@@ -179,7 +198,7 @@ enum ListTensor {
         case .bool(let b): try f.put(int: b ? 1 : 0)
         case .float(let d): try f.put(double: d)
         case .tensor(let t):
-            if t.dtype == .int64 {
+            if !t.dtype.isFloatingPoint {
                 for x in t.toInt64Array() { try f.put(int: x) }
             } else {
                 for x in t.toDoubleArray() { try f.put(double: x) }

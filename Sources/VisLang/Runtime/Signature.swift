@@ -281,7 +281,7 @@ public struct BoundArguments {
         switch self[name] {
         case .none: return nil
         case .string(let s):
-            guard let d = DType(name: s) else { throw NativeError("\(function): unknown dtype '\(s)' (expected float32, int64 or bool)") }
+            guard let d = DType(name: s) else { throw NativeError("\(function): unknown dtype '\(s)' (expected one of \(DType.namesList))") }
             return d
         default: throw fail(name, "a dtype name")
         }
