@@ -5,20 +5,20 @@ import Foundation
 // math libraries (SLEEF, Eigen, PyTorch's Vectorized<float>::erf): on |x| < 1 an odd
 // polynomial, beyond it erfc(|x|) = e^(-x^2) Q(|x|) with a smooth Q and a vectorisable
 // exp; both halves are computed for every element and one is selected, so the loop has
-// no branch. Everything is evaluated in double and rounded to float32 once. The
-// coefficients are least-squares fits made for vis (not copied): x P(x^2) matches erf
-// on [0, 1] to a relative 6e-14, Q matches erfc(a) e^(a^2) on [1, 10.5] to 3e-11, so
-// the float32 results are the correctly rounded values except where the exact value
-// lies within ~1e-10 ulp of a rounding boundary.
+// no branch. erfc (and the reference `ErfMath.erf`) are evaluated in double and rounded
+// once: x P(x^2) matches erf on [0, 1] to a relative 6e-14, Q matches erfc(a) e^(a^2) on
+// [1, 10.5] to 3e-11. erf itself, the bandwidth target, runs in float32 (8 lanes
+// per AVX2 vector instead of 4; `FastErfF`). The coefficients are least-squares fits
+// made for vis (not copied).
 //
 // Measured against libm's double erf / erfc (scripts/reference/erf_accuracy/main.swift)
 // over 72M float32 inputs (every 61st bit pattern of all 2^32: both signs, subnormals,
 // normals, inf, NaNs; every multiple of 2^-16 on [-12, 12]; ±0, ±tiny, ±huge): max
-// error 0.5000006 ulp for erf and 0.50009 ulp for erfc (the 2-ulp budget is far off),
-// the float32 result differing from the correctly rounded one at 22 and 41 inputs; erfc
-// keeps its relative accuracy into float32's subnormals (x up to 10.06, beyond
-// which it rounds to 0; the vis process itself flushes subnormal results and inputs to
-// zero, docs/DESIGN.md). NaN gives NaN, erf(±inf) = ±1, erfc(+inf) = 0, erfc(-inf) = 2.
+// error 1.25 ulp for erf (float32 kernel; correctly rounded at 97% of the inputs) and
+// 0.50009 ulp for erfc (correctly rounded but at 41 inputs); erfc keeps its relative
+// accuracy into float32's subnormals (x up to 10.06, beyond which it rounds to 0; the
+// vis process itself flushes subnormal results and inputs to zero, docs/DESIGN.md).
+// NaN gives NaN, erf(±inf) = ±1, erfc(+inf) = 0, erfc(-inf) = 2.
 
 /// The double-precision pieces shared by the kernels below.
 enum ErfMath {
@@ -87,6 +87,25 @@ enum ErfMath {
         return p * Double(bitPattern: UInt64(bitPattern: (ki &+ 1023) &<< 52))
     }
 
+    /// e^y for -16 <= y <= 0 in float32 (for `FastErfF`): `expNegative`'s steps with
+    /// ln 2 split for float (0.693359375 has 9 significant bits, so k ln2hi is exact) and
+    /// a degree-7 Taylor series (truncation < 5e-9 relative for |r| <= ln 2 / 2).
+    @inline(__always) static func expNegativeF(_ y: Float) -> Float {
+        let magic = y * 1.442695 + 12_582_912
+        let k = magic - 12_582_912
+        let r = (y - k * 0.693359375) + k * 2.1219444e-4
+        var p: Float = 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let ki = Int32(bitPattern: magic.bitPattern) &- 0x4B40_0000
+        return p * Float(bitPattern: UInt32(bitPattern: (ki &+ 127) &<< 23))
+    }
+
     /// erf(x) in double for a float32 x that is not NaN (accurate to ~3e-11 relative,
     /// far below float32's rounding); ±inf give ±1.
     @inline(__always) static func erf(_ x: Float) -> Double {
@@ -108,12 +127,45 @@ enum ErfMath {
     }
 }
 
-/// Elementwise erf, vectorised (see the file comment for its accuracy).
+/// Elementwise erf, vectorised: the same scheme as `ErfMath.erf` evaluated in float32, so
+/// a vector holds 8 elements instead of 4 (erf is the bandwidth target; erfc, whose
+/// tail needs double's range and the exact x^2, stays on `ErfMath.erfc`). erf only needs
+/// absolute accuracy beyond |x| = 1, where e^(-x^2) Q <= 0.16, so the float32 rounding
+/// of x^2 (relative 6e-8 of x^2 in the exponent) costs at most 0.2 ulp of the result.
+/// Fits: x P(x^2) to erf on [0, 1] at 3e-9 relative, Q on [1, 4] at 1.4e-9; beyond
+/// |x| = 4 the result rounds to ±1. See the file comment for the measured error.
 struct FastErfF: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Float) -> Float {
         // NaN is replaced by 0 for the arithmetic and restored at the end, so the select
         // stays branch-free and NaN gives NaN.
-        let r = Float(ErfMath.erf(x != x ? 0 : x))
+        let v: Float = x != x ? 0 : x
+        let a = Swift.min(Swift.abs(v), 4)
+        let s = v * v
+        var p: Float = 7.878977339714766e-05
+        p = p * s - 0.0008014552877284586
+        p = p * s + 0.005188379902392626
+        p = p * s - 0.026853537186980247
+        p = p * s + 0.11283568292856216
+        p = p * s - 0.376126229763031
+        // x P(x^2) = x + x (P(x^2) - 1): the rounding errors fall on the smaller second
+        // term (|P - 1| <= 0.16), not on x P, which can cross 1 where the result does not.
+        p = p * s + 0.12837916612625122
+        // Scaled by 16 (exactly) so that x (P - 1) is not subnormal at float32's smallest
+        // normals: the vis process flushes subnormal results to zero.
+        let w = v * 16
+        let small = (w + w * p) * 0.0625
+        let b = Swift.max(a, 1)
+        let z = 12 / (2 + b) - 3
+        var q: Float = 4.292147366413701e-07
+        q = q * z - 1.148657247540541e-06
+        q = q * z - 2.8781016226275824e-05
+        q = q * z + 4.607720984495245e-05
+        q = q * z + 0.00292512821033597
+        q = q * z + 0.02685091271996498
+        q = q * z + 0.1423952877521515
+        q = q * z + 0.25539568066596985
+        let big = 1 - ErfMath.expNegativeF(-b * b) * q
+        let r = a < 1 ? small : (v < 0 ? -big : big)
         return x != x ? x : r
     }
 }
@@ -127,7 +179,7 @@ struct FastErfcF: UnaryKernel {
 }
 
 /// gelu's exact form, PyTorch's formula x / 2 (1 + erf(x / sqrt 2)) in float32, with erf
-/// from the vectorised kernel (rounded to float32 first, as PyTorch's float erf is).
+/// from the vectorised float32 kernel, as PyTorch's float gelu uses its float erf.
 struct GeluF: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Float) -> Float {
         0.5 * x * (1 + FastErfF()(x * 0.70710678118654752))
