@@ -198,12 +198,9 @@ extension Tensor {
             }
             return out
         }
-        let (x, out) = try mapFloat("gelu") { 0.5 * $0 * (1 + erff($0 * 0.70710678118654752)) }
-        recordUnary(out, "gelu", saved: x) { g, x in
-            let cdf = 0.5 * (1 + erff(x * 0.70710678118654752))
-            let pdf = Foundation.exp(-0.5 * x * x) * 0.3989422804014327
-            return g * (cdf + x * pdf)
-        }
+        // GeluF / GeluBackF (ErfKernels.swift): the vectorised erf in place of libm's erff.
+        let (x, out) = try mapFloat("gelu", kernel: GeluF())
+        recordUnary(out, "gelu", saved: x, kernel: GeluBackF())
         return out
     }
 

@@ -5,8 +5,8 @@ import Foundation
 // element cannot): each evaluates in double and rounds once, so the float32 result is
 // the correctly rounded value in practice (within 1 ulp of libm's; the reference tests
 // compare against PyTorch at rtol 1e-5). Inputs outside a kernel's fast range (sin and
-// cos beyond |x| = 2^16, NaN, inf) are recomputed by libm in a second pass. (erf stays
-// on libm's erff: a 64-term Taylor sum in double, exact as it was, ran slower than it.)
+// cos beyond |x| = 2^16, NaN, inf) are recomputed by libm in a second pass. (erf, erfc
+// and gelu's erf have their own kernels in ErfKernels.swift.)
 
 /// sin (or cos) by Cody-Waite reduction to [-pi/4, pi/4] and Taylor polynomials, all in
 /// double; valid for |x| <= 2^16 (`VectorMath.trigLimit`).
