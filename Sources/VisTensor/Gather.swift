@@ -158,7 +158,7 @@ extension Tensor {
                     // element went to; source elements the index does not cover get 0.
                     let picked = try g.gather(dim: d, index: idx)
                     if picked.shape == srcShape { gs = picked } else {
-                        let z = Tensor.full(srcShape, 0)
+                        let z = Tensor.full(srcShape, 0, dtype: picked.dtype)
                         var region = z.atLeast1D
                         for (k, n) in picked.atLeast1D.shape.enumerated() { region = try region.narrow(k, 0, n) }
                         try region.assign(picked.atLeast1D)

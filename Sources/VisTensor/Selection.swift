@@ -109,9 +109,15 @@ extension Tensor {
         try checkIndexSource(op, d, source, count: idx.count)
         let out = copyData(), src = source.detach().copyData()
         let pos = slicePositions(d, idx)
-        if dtype == .float32 {
-            let o = out.floatPointer, s = src.floatPointer, al = Float(alpha)
+        /// One float kernel for float32 and float64 (alpha rounded to the dtype, as PyTorch does).
+        func addFloat<T: VisFloat>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) {
+            let al = T(alpha)
             for (j, p) in pos.enumerated() { o[p] += al * s[j] }
+        }
+        if dtype == .float32 {
+            addFloat(out.floatPointer, src.floatPointer)
+        } else if dtype == .float64 {
+            addFloat(out.doublePointer, src.doublePointer)
         } else if dtype == .int64 {
             guard alpha.isFinite && Swift.abs(alpha) < 9.2e18 else { throw TensorError(op, "alpha \(alpha) does not fit int64") }
             let o = out.int64Pointer, s = src.int64Pointer, al = Int64(alpha)
@@ -148,6 +154,7 @@ extension Tensor {
         let pos = slicePositions(d, idx)
         func run<T>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) { for (j, p) in pos.enumerated() { o[p] = s[j] } }
         if dtype == .float32 { run(out.floatPointer, src.floatPointer) }
+        else if dtype == .float64 { run(out.doublePointer, src.doublePointer) }
         else if dtype == .int64 { run(out.int64Pointer, src.int64Pointer) }
         else if dtype == .bool { run(out.boolPointer, src.boolPointer) }
         else { throw TensorError(op, "not supported for dtype \(dtype)") }
@@ -160,8 +167,7 @@ extension Tensor {
                 var gself: Tensor? = nil
                 if ra {
                     let z = g.copyData()
-                    let p = z.floatPointer
-                    for q in Tensor.full(inShape, 0).slicePositions(d, idx) { p[q] = 0 }
+                    try z.zeroPositions(Tensor.full(inShape, 0).slicePositions(d, idx), op: op)
                     gself = z
                 }
                 // PyTorch's rule: every source slice gets the gradient at its target,
@@ -185,6 +191,9 @@ extension Tensor {
         if dtype == .float32 {
             let o = out.floatPointer, v = Float(value)
             for p in pos { o[p] = v }
+        } else if dtype == .float64 {
+            let o = out.doublePointer
+            for p in pos { o[p] = value }
         } else if dtype == .int64 {
             guard value.isFinite && Swift.abs(value) < 9.2e18 else { throw TensorError(op, "value \(value) does not fit int64") }
             let o = out.int64Pointer, v = Int64(value)
@@ -198,12 +207,25 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             Autograd.record(out, op, [self]) { g in
                 let z = g.copyData()
-                let p = z.floatPointer
-                for q in pos { p[q] = 0 }
+                try z.zeroPositions(pos, op: op)
                 return [z]
             }
         }
         return out
+    }
+
+    /// Sets the elements at flat positions `pos` of this contiguous float gradient to
+    /// zero (float32 or float64: a gradient has its input's dtype).
+    func zeroPositions(_ pos: [Int], op: String) throws {
+        if dtype == .float32 {
+            let p = floatPointer
+            for q in pos { p[q] = 0 }
+        } else if dtype == .float64 {
+            let p = doublePointer
+            for q in pos { p[q] = 0 }
+        } else {
+            throw TensorError(op, "gradients of dtype \(dtype) are not supported")
+        }
     }
 
     /// The elements at flat positions `index` (int64, any shape; negative values count
