@@ -67,6 +67,8 @@ extension Tensor {
         if let reduce, reduce != "add" && reduce != "multiply" {
             throw TensorError(op, "reduce must be \"add\" or \"multiply\", got \"\(reduce)\"")
         }
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).scatter(dim: dim, index: index, src: src.to(.float32), reduce: reduce).to(dtype) }
         let plan = try scatterPlan(op, dim: dim, index: index, srcShape: src.shape)
         let out = copyData(), s = src.detach().copyData()
         func run<T>(_ o: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ f: (inout T, T) -> Void) {
@@ -117,6 +119,8 @@ extension Tensor {
 
     /// `scatter` with one value at every indexed position. Differentiable in self.
     public func scatter(dim: Int, index: Tensor, value: Double, reduce: String? = nil) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).scatter(dim: dim, index: index, value: value, reduce: reduce).to(dtype) }
         if dtype == .int64 && !(value.isFinite && Swift.abs(value) < 9.2e18) {
             throw TensorError("scatter", "value \(value) does not fit int64")
         }
@@ -153,6 +157,10 @@ extension Tensor {
         }
         guard src.dtype == dtype else {
             throw TensorError(op, "src has dtype \(src.dtype) but the tensor has dtype \(dtype); they must match")
+        }
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf {
+            return try to(.float32).scatterReduce(dim: dim, index: index, src: src.to(.float32), reduce: reduce, includeSelf: includeSelf).to(dtype)
         }
         let plan = try scatterPlan(op, dim: dim, index: index, srcShape: src.shape)
         let out = copyData(), s = src.detach().copyData()

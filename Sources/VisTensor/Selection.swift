@@ -103,6 +103,10 @@ extension Tensor {
     /// names (duplicates accumulate; PyTorch's `index_add`). Differentiable in self and
     /// source.
     public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf && source.dtype == dtype {
+            return try to(.float32).indexAdd(dim: dim, index: index, source: source.to(.float32), alpha: alpha).to(dtype)
+        }
         let op = "index_add"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: false)
@@ -146,6 +150,8 @@ extension Tensor {
     /// `source` (with duplicate indices the last write wins; PyTorch's `index_copy`).
     /// Differentiable in self (zero gradient where overwritten) and source.
     public func indexCopy(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf && source.dtype == dtype { return try to(.float32).indexCopy(dim: dim, index: index, source: source.to(.float32)).to(dtype) }
         let op = "index_copy"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: false)
@@ -183,6 +189,8 @@ extension Tensor {
     /// (negative indices count from the end; PyTorch's `index_fill`). Differentiable
     /// in self (zero gradient at the filled slices).
     public func indexFill(dim: Int, index: Tensor, value: Double) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).indexFill(dim: dim, index: index, value: value).to(dtype) }
         let op = "index_fill"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: true)

@@ -551,6 +551,20 @@ for dt in [torch.float16, torch.bfloat16]:
     nb.check(f"kthvalue({lit(TH)}, 3)[0]", torch.kthvalue(TH, 3).values, **EXACT)
     nb.check(f"unique({lit(TH)})", torch.unique(TH), **EXACT)
     nb.check(f"histc({lit(TH)}, bins=4, min=-2, max=2)", torch.histc(TH, bins=4, min=-2, max=2), **EXACT)
+    XH, SH = X.to(dt), SRC.to(dt)
+    # Values and sums here are exact in half, so one rounding (vis) and PyTorch's agree.
+    XH4, SH4 = (X * 4).round().to(dt), (SRC * 4).round().to(dt)
+    nb.check(f"scatter({noncontig(XH)}, 1, {lit(IDX)}, {lit(SH)})", torch.scatter(XH, 1, IDX, SH), **EXACT)
+    nb.check(f"{lit(XH)}.scatter(0, {lit(IDX)}, 0.5)", XH.scatter(0, IDX, 0.5), **EXACT)
+    nb.check(f"scatter_add({lit(XH4)}, 0, {lit(IDX)}, {lit(SH4)})", torch.scatter_add(XH4, 0, IDX, SH4), **EXACT)
+    for red in ["sum", "amax", "amin"]:
+        nb.check(f"scatter_reduce({lit(XH4)}, 1, {lit(IDX)}, {lit(SH4)}, \"{red}\")", torch.scatter_reduce(XH4, 1, IDX, SH4, red), **EXACT)
+    SRC3 = (torch.randn(3, 2) * 4).round().to(dt)
+    nb.check(f"{lit(XH4)}.index_add(1, {lit(torch.tensor([4, 0]))}, {lit(SRC3)})", XH4.index_add(1, torch.tensor([4, 0]), SRC3), **EXACT)
+    nb.check(f"{lit(XH)}.index_copy(1, {lit(torch.tensor([4, 0]))}, {lit(SRC3)})", XH.index_copy(1, torch.tensor([4, 0]), SRC3), **EXACT)
+    nb.check(f"{lit(XH)}.index_fill(1, {lit(torch.tensor([4, 0]))}, 0.25)", XH.index_fill(1, torch.tensor([4, 0]), 0.25), **EXACT)
+    nb.check(f"searchsorted({lit(torch.tensor([0.5, 1.0, 2.0]).to(dt))}, {lit(XH4)})", torch.searchsorted(torch.tensor([0.5, 1.0, 2.0]).to(dt), XH4), **EXACT)
+    nb.check(f"bincount({lit(C)}, weights={lit(CW.to(dt))})", torch.bincount(C, weights=CW.to(dt)), **F64)
 
 nb.comment("errors: calls PyTorch refuses, which vis refuses too (vis's own words)")
 
