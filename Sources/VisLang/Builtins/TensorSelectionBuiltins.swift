@@ -238,7 +238,7 @@ enum TensorSelectionBuiltins {
             return .tensor(try int32Result(b.searchsorted(tensorArg(a, "input"), right: a.bool("right")), a))
         }
         t.functionAndMethod("bincount", [input, Param("weights", .optional(.tensor), default: Value.none), Param("minlength", .int, default: .int(0))], """
-            bincount(input, weights=none, minlength=0): how often each value 0, 1, ... occurs in a 1-D int64 tensor of non-negative values (int64), or the sum of the weights per value (float32 for float32 weights, float64 for any other weights, as PyTorch); at least minlength bins.
+            bincount(input, weights=none, minlength=0): how often each value 0, 1, ... occurs in a 1-D integer tensor of non-negative values (int64), or the sum of the weights per value (float32 for float32 weights, float64 for any other weights, as PyTorch); at least minlength bins.
               class_counts = bincount(labels, minlength=10)
             """) { a, _ in
             .tensor(try a.tensor("input").bincount(weights: a.optionalTensor("weights"), minlength: a.int("minlength")))
