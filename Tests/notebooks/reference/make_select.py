@@ -425,6 +425,12 @@ nb.check(f"unique({lit(UD)}, return_counts=true)[1]", cnt, **EXACT)
 out, inv, cnt = torch.unique_consecutive(UD, return_inverse=True, return_counts=True)
 nb.check(f"unique_consecutive({lit(UD)})", out, **EXACT)
 nb.check(f"unique_consecutive({lit(UD)}, return_inverse=true, return_counts=true)[2]", cnt, **EXACT)
+# int64 beyond 2^53 compares as int64 (a Double detour would merge these)
+BIG = torch.tensor([[2**53 + 1, 1], [2**53, 1], [2**53 + 1, 1]])
+nb.check(f"unique({lit(BIG)}, dim=0)", torch.unique(BIG, dim=0), **EXACT)
+nb.check(f"unique({lit(BIG)}, dim=0, return_counts=true)[1]", torch.unique(BIG, dim=0, return_counts=True)[1], **EXACT)
+nb.check(f"unique_consecutive({lit(BIG[:, 0])})", torch.unique_consecutive(BIG[:, 0]), **EXACT)
+nb.check(f"unique({lit(BIG[:, 0])})", torch.unique(BIG[:, 0]), **EXACT)
 DD = D.double() + 1e-13
 for f in [lit, noncontig]:
     nb.check(f"unique({f(DD)}, dim=1)", torch.unique(DD, dim=1), **EXACT)
