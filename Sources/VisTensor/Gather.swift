@@ -139,6 +139,8 @@ extension Tensor {
         guard source.dtype == dtype else {
             throw TensorError("scatter_add", "source has dtype \(source.dtype) but the tensor has dtype \(dtype); they must match")
         }
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).scatterAdd(dim: dim, index: index, source: source.to(.float32)).to(dtype) }
         guard Swift.max(source.ndim, 1) == Swift.max(ndim, 1) else {
             throw TensorError("scatter_add", "source has shape \(shapeString(source.shape)) but the tensor has shape \(shapeString(shape)); they must have the same number of dimensions")
         }
@@ -158,7 +160,7 @@ extension Tensor {
                     // element went to; source elements the index does not cover get 0.
                     let picked = try g.gather(dim: d, index: idx)
                     if picked.shape == srcShape { gs = picked } else {
-                        let z = Tensor.full(srcShape, 0)
+                        let z = Tensor.full(srcShape, 0, dtype: picked.dtype)
                         var region = z.atLeast1D
                         for (k, n) in picked.atLeast1D.shape.enumerated() { region = try region.narrow(k, 0, n) }
                         try region.assign(picked.atLeast1D)

@@ -22,8 +22,11 @@ extension Tensor {
             }
             seq = try seq.gather(dim: ndim - 1, index: sorter)
         }
-        // Compare in one dtype, as PyTorch promotes: float if either is float.
-        let common: DType = (dtype == .float32 || values.dtype == .float32) ? .float32 : .int64
+        // Compare in one dtype, as PyTorch promotes: float64 if either is float64, else
+        // float32 if either is another float (half values compare exactly in float32),
+        // else int64 (every integer dtype compares exactly there).
+        let common: DType = (dtype == .float64 || values.dtype == .float64) ? .float64
+            : (dtype.isFloatingPoint || values.dtype.isFloatingPoint) ? .float32 : .int64
         let s = try seq.to(common).contiguous(), v = try values.detach().to(common).contiguous()
         let m = shape[ndim - 1]
         let rows = ndim == 1 ? 1 : s.count / Swift.max(m, 1)
@@ -31,6 +34,8 @@ extension Tensor {
         let out = Tensor(uninitialized: values.shape, dtype: .int64)
         if common == .float32 {
             Tensor.search(s.floatPointer, v.floatPointer, out.int64Pointer, rows, m, perRow, right)
+        } else if common == .float64 {
+            Tensor.search(s.doublePointer, v.doublePointer, out.int64Pointer, rows, m, perRow, right)
         } else {
             Tensor.search(s.int64Pointer, v.int64Pointer, out.int64Pointer, rows, m, perRow, right)
         }
@@ -62,11 +67,12 @@ extension Tensor {
     /// at least `minlength` bins.
     public func bincount(weights: Tensor? = nil, minlength: Int = 0) throws -> Tensor {
         let op = "bincount"
-        guard dtype == .int64, ndim == 1 else {
+        guard dtype.isInteger, ndim == 1 else {
             throw TensorError(op, "only supports 1-d non-negative integer inputs, got \(dtype) of shape \(shapeString(shape))")
         }
         guard minlength >= 0 else { throw TensorError(op, "minlength must be >= 0, got \(minlength)") }
-        let x = toInt64Array()
+        // Every integer dtype counts the same (int64 result, as PyTorch's).
+        let x = (dtype == .int64 ? self : try to(.int64)).toInt64Array()
         var hi: Int64 = -1
         for v in x {
             guard v >= 0 else { throw TensorError(op, "only supports non-negative inputs, got \(v)") }
@@ -83,27 +89,52 @@ extension Tensor {
         guard weights.ndim == 1 && weights.count == x.count else {
             throw TensorError(op, "weights must be 1-d with the input's length \(x.count), got shape \(shapeString(weights.shape))")
         }
-        guard weights.dtype == .float32 else {
-            throw TensorError(op, "weights of dtype \(weights.dtype) are not supported (PyTorch sums them in float64); pass float32 weights (weights.float())")
+        // PyTorch sums float32 weights in float32 and every other dtype (float64, half,
+        // integers, bool) in float64.
+        if weights.dtype == .float32 {
+            let wc = weights.detach().contiguous(), w = wc.floatPointer
+            let out = Tensor.full([bins], 0), o = out.floatPointer
+            for (i, v) in x.enumerated() { o[Int(v)] += w[i] }
+            withExtendedLifetime(wc) {}
+            return out
         }
-        let wc = weights.detach().contiguous(), w = wc.floatPointer
-        let out = Tensor.full([bins], 0), o = out.floatPointer
+        let wc = try weights.detach().to(.float64).contiguous(), w = wc.doublePointer
+        let out = Tensor.full([bins], 0, dtype: .float64), o = out.doublePointer
         for (i, v) in x.enumerated() { o[Int(v)] += w[i] }
         withExtendedLifetime(wc) {}
         return out
     }
 
-    /// A float32 histogram of `bins` equal-width bins over [min, max] (PyTorch's
-    /// `histc`); min == max (the default 0, 0) takes the data's range. Values outside
-    /// the range and NaN are not counted; max falls in the last bin.
+    /// A histogram of `bins` equal-width bins over [min, max] (PyTorch's `histc`), of
+    /// the input's float dtype (float32 and float64 compute in their own precision;
+    /// float16 / bfloat16 in float32, converted back, as PyTorch's result dtype);
+    /// min == max (the default 0, 0) takes the data's range. Values outside the range
+    /// and NaN are not counted; max falls in the last bin.
     public func histc(bins: Int = 100, min lo0: Double = 0, max hi0: Double = 0) throws -> Tensor {
         let op = "histc"
-        guard dtype == .float32 else { throw TensorError(op, "not supported for dtype \(dtype) (histc takes float tensors)") }
+        guard dtype.isFloatingPoint else { throw TensorError(op, "not supported for dtype \(dtype) (histc takes float tensors)") }
         guard bins > 0 else { throw TensorError(op, "bins must be > 0, got \(bins)") }
         try Shape.validate([bins], op: op)
-        let x = detach().contiguous()
-        let p = x.floatPointer, n = x.count
-        var lo = Float(lo0), hi = Float(hi0)
+        if dtype == .float64 {
+            let x = detach().contiguous()
+            let out = Tensor.full([bins], 0, dtype: .float64)
+            try Tensor.histogram(x.doublePointer, x.count, out.doublePointer, bins, Double(lo0), Double(hi0), lo0, hi0)
+            withExtendedLifetime(x) {}
+            return out
+        }
+        let x = try (dtype == .float32 ? detach() : detach().to(.float32)).contiguous()
+        let out = Tensor.full([bins], 0)
+        try Tensor.histogram(x.floatPointer, x.count, out.floatPointer, bins, Float(lo0), Float(hi0), lo0, hi0)
+        withExtendedLifetime(x) {}
+        return dtype == .float32 ? out : try out.to(dtype)
+    }
+
+    /// histc's kernel in the element type `T`: the range (the data's when lo == hi),
+    /// the bin edges as `linspace` computes them in `T`, and the counts into `o`.
+    static func histogram<T: VisFloat>(_ p: UnsafeMutablePointer<T>, _ n: Int, _ o: UnsafeMutablePointer<T>, _ bins: Int,
+                                       _ lo1: T, _ hi1: T, _ lo0: Double, _ hi0: Double) throws {
+        let op = "histc"
+        var lo = lo1, hi = hi1
         if lo == hi && n > 0 {
             lo = .infinity; hi = -.infinity
             for i in 0..<n { lo = Swift.min(lo, p[i]); hi = Swift.max(hi, p[i]) }
@@ -116,27 +147,27 @@ extension Tensor {
         }
         guard lo <= hi else { throw TensorError(op, "max must be larger than min, got min \(lo0) and max \(hi0)") }
         if lo == hi { lo -= 1; hi += 1 }
-        // PyTorch's float32 bin arithmetic overflows here and counts nothing; say so instead.
+        // PyTorch's bin arithmetic overflows here and counts nothing; say so instead.
         guard (hi - lo).isFinite else {
-            throw TensorError(op, "the range [\(lo), \(hi)] is too wide: its width overflows float32")
+            throw TensorError(op, "the range [\(lo), \(hi)] is too wide: its width overflows \(T.dtype)")
         }
-        // The bin edges as linspace(lo, hi, bins + 1) computes them in float32.
+        // The bin edges as linspace(lo, hi, bins + 1) computes them in T.
         let steps = bins + 1
-        let step = (hi - lo) / Float(bins)
-        var edges = [Float](repeating: 0, count: steps)
+        let step = (hi - lo) / T(bins)
+        var edges = [T](repeating: 0, count: steps)
         let half = steps / 2
-        for i in 0..<steps { edges[i] = i < half ? lo + step * Float(i) : hi - step * Float(steps - 1 - i) }
-        let out = Tensor.full([bins], 0), o = out.floatPointer
+        for i in 0..<steps { edges[i] = i < half ? lo + step * T(i) : hi - step * T(steps - 1 - i) }
+        let dlo = Double(lo), width = Double(hi) - Double(lo)
         for i in 0..<n {
             let v = p[i]
             guard v >= lo && v <= hi else { continue }  // also skips NaN
-            // In Double: v - lo may overflow float32 near the ends of the range.
-            var pos = Int((Double(v) - Double(lo)) * Double(bins) / (Double(hi) - Double(lo)))
+            // In Double, as a fraction of the width first: v - lo may overflow float32
+            // near the ends of the range, and (v - lo) * bins may overflow float64.
+            let q = (Double(v) - dlo) / width * Double(bins)
+            var pos = q.isFinite ? Int(Swift.min(Swift.max(q, 0), Double(bins - 1))) : bins - 1
             pos = Swift.min(Swift.max(pos, 0), bins - 1)
             if pos > 0 && v < edges[pos] { pos -= 1 } else if pos < bins - 1 && v >= edges[pos + 1] { pos += 1 }
             o[pos] += 1
         }
-        withExtendedLifetime(x) {}
-        return out
     }
 }

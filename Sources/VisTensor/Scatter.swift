@@ -67,6 +67,8 @@ extension Tensor {
         if let reduce, reduce != "add" && reduce != "multiply" {
             throw TensorError(op, "reduce must be \"add\" or \"multiply\", got \"\(reduce)\"")
         }
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).scatter(dim: dim, index: index, src: src.to(.float32), reduce: reduce).to(dtype) }
         let plan = try scatterPlan(op, dim: dim, index: index, srcShape: src.shape)
         let out = copyData(), s = src.detach().copyData()
         func run<T>(_ o: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ f: (inout T, T) -> Void) {
@@ -75,6 +77,8 @@ extension Tensor {
         let mode = reduce ?? "set"
         if dtype == .float32 {
             run(out.floatPointer, s.floatPointer, mode == "add" ? { $0 += $1 } : mode == "multiply" ? { $0 *= $1 } : { $0 = $1 })
+        } else if dtype == .float64 {
+            run(out.doublePointer, s.doublePointer, mode == "add" ? { $0 += $1 } : mode == "multiply" ? { $0 *= $1 } : { $0 = $1 })
         } else if dtype == .int64 {
             run(out.int64Pointer, s.int64Pointer, mode == "add" ? { $0 = $0 &+ $1 } : mode == "multiply" ? { $0 = $0 &* $1 } : { $0 = $1 })
         } else if dtype == .bool {
@@ -89,15 +93,21 @@ extension Tensor {
             }
             let ra = requiresGrad, rb = src.requiresGrad, srcShape = src.shape
             Autograd.record(out, op, [self, src]) { g in
-                let gc = g.copyData(), gp = gc.floatPointer
+                let gc = g.copyData()
                 var gself: Tensor? = nil, gsrc: Tensor? = nil
                 if rb {
-                    let z = Tensor.full(srcShape, 0), zp = z.floatPointer
-                    for (t, q) in zip(plan.targets, plan.sources) { zp[q] = gp[t] }
+                    // The gradient's dtype: float64 for float64 tensors.
+                    let z = Tensor.full(srcShape, 0, dtype: gc.dtype)
+                    func pick<T>(_ zp: UnsafeMutablePointer<T>, _ gp: UnsafeMutablePointer<T>) {
+                        for (t, q) in zip(plan.targets, plan.sources) { zp[q] = gp[t] }
+                    }
+                    if gc.dtype == .float32 { pick(z.floatPointer, gc.floatPointer) }
+                    else if gc.dtype == .float64 { pick(z.doublePointer, gc.doublePointer) }
+                    else { throw TensorError(op, "gradients of dtype \(gc.dtype) are not supported") }
                     gsrc = z
                 }
                 if ra {
-                    for t in plan.targets { gp[t] = 0 }
+                    try gc.zeroPositions(plan.targets, op: op)
                     gself = gc
                 }
                 withExtendedLifetime(gc) {}
@@ -109,6 +119,8 @@ extension Tensor {
 
     /// `scatter` with one value at every indexed position. Differentiable in self.
     public func scatter(dim: Int, index: Tensor, value: Double, reduce: String? = nil) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).scatter(dim: dim, index: index, value: value, reduce: reduce).to(dtype) }
         if dtype == .int64 && !(value.isFinite && Swift.abs(value) < 9.2e18) {
             throw TensorError("scatter", "value \(value) does not fit int64")
         }
@@ -121,8 +133,8 @@ extension Tensor {
                 throw TensorError("scatter", "the gradient of scatter with reduce= is not implemented in PyTorch either; use scatter_reduce")
             }
             Autograd.record(out, "scatter", [self]) { g in
-                let gc = g.copyData(), gp = gc.floatPointer
-                for t in plan.targets { gp[t] = 0 }
+                let gc = g.copyData()
+                try gc.zeroPositions(plan.targets, op: "scatter")
                 return [gc]
             }
         }
@@ -146,6 +158,10 @@ extension Tensor {
         guard src.dtype == dtype else {
             throw TensorError(op, "src has dtype \(src.dtype) but the tensor has dtype \(dtype); they must match")
         }
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf {
+            return try to(.float32).scatterReduce(dim: dim, index: index, src: src.to(.float32), reduce: reduce, includeSelf: includeSelf).to(dtype)
+        }
         let plan = try scatterPlan(op, dim: dim, index: index, srcShape: src.shape)
         let out = copyData(), s = src.detach().copyData()
         let n = out.count
@@ -157,6 +173,10 @@ extension Tensor {
             Tensor.reduceInto(out.floatPointer, s.floatPointer, plan, mode, includeSelf, touched, counts,
                               lowest: -Float.infinity, highest: Float.infinity, add: { $0 + $1 }, mul: { $0 * $1 },
                               nanAware: { $0.isNaN }, mean: { $0 / Float($1) })
+        } else if dtype == .float64 {
+            Tensor.reduceInto(out.doublePointer, s.doublePointer, plan, mode, includeSelf, touched, counts,
+                              lowest: -Double.infinity, highest: Double.infinity, add: { $0 + $1 }, mul: { $0 * $1 },
+                              nanAware: { $0.isNaN }, mean: { $0 / Double($1) })
         } else if dtype == .int64 {
             Tensor.reduceInto(out.int64Pointer, s.int64Pointer, plan, mode, includeSelf, touched, counts,
                               lowest: Int64.min, highest: Int64.max, add: { $0 &+ $1 }, mul: { $0 &* $1 },
@@ -172,43 +192,17 @@ extension Tensor {
             let ra = requiresGrad, rb = src.requiresGrad
             let xs = detach().copyData(), srcShape = src.shape
             Autograd.record(out, op, [self, src]) { g in
-                let gc = g.copyData(), gp = gc.floatPointer
-                let gself = Tensor.full(xs.shape, 0), gs = Tensor.full(srcShape, 0)
-                let x = xs.floatPointer, o = out.floatPointer, sv = s.floatPointer
-                let gx = gself.floatPointer, gsp = gs.floatPointer
-                switch mode {
-                case .sum, .mean:
-                    for t in 0..<n { gx[t] = touched[t] ? (includeSelf ? gp[t] / Float(mode == .mean ? counts[t] : 1) : 0) : gp[t] }
-                    for (t, q) in zip(plan.targets, plan.sources) { gsp[q] = mode == .mean ? gp[t] / Float(counts[t]) : gp[t] }
-                case .amax, .amin:
-                    // Ties share the gradient evenly (PyTorch's rule). PyTorch 2.15 counts
-                    // self among the ties when it equals the result even with
-                    // include_self=false (self then gets none of it): so does vis.
-                    var equal = [Int](repeating: 0, count: n)
-                    for t in 0..<n where touched[t] && Tensor.same(x[t], o[t]) { equal[t] += 1 }
-                    for (t, q) in zip(plan.targets, plan.sources) where Tensor.same(sv[q], o[t]) { equal[t] += 1 }
-                    for t in 0..<n {
-                        if !touched[t] { gx[t] = gp[t] } else if includeSelf && Tensor.same(x[t], o[t]) { gx[t] = gp[t] / Float(equal[t]) }
-                    }
-                    for (t, q) in zip(plan.targets, plan.sources) where Tensor.same(sv[q], o[t]) { gsp[q] = gp[t] / Float(equal[t]) }
-                case .prod:
-                    // The product of the other contributors of each position, from
-                    // prefix and suffix products (exact when some are zero).
-                    var groups = [Int: [Int]]()  // target -> plan entries
-                    for (j, t) in plan.targets.enumerated() { groups[t, default: []].append(j) }
-                    for t in 0..<n where !touched[t] { gx[t] = gp[t] }
-                    for (t, entries) in groups {
-                        var vals: [Float] = includeSelf ? [x[t]] : []
-                        vals += entries.map { sv[plan.sources[$0]] }
-                        var prefix = [Float](repeating: 1, count: vals.count + 1)
-                        for i in 0..<vals.count { prefix[i + 1] = prefix[i] * vals[i] }
-                        var suffix: Float = 1
-                        var others = [Float](repeating: 0, count: vals.count)
-                        for i in stride(from: vals.count - 1, through: 0, by: -1) { others[i] = prefix[i] * suffix; suffix *= vals[i] }
-                        var k = 0
-                        if includeSelf { gx[t] = gp[t] * others[0]; k = 1 }
-                        for (m, j) in entries.enumerated() { gsp[plan.sources[j]] += gp[t] * others[k + m] }
-                    }
+                let gc = g.copyData()
+                let gself = Tensor.full(xs.shape, 0, dtype: gc.dtype), gs = Tensor.full(srcShape, 0, dtype: gc.dtype)
+                // One rule for both float dtypes; the gradient has the tensor's dtype.
+                if gc.dtype == .float32 && xs.dtype == .float32 {
+                    Tensor.scatterReduceBackward(gc.floatPointer, xs.floatPointer, out.floatPointer, s.floatPointer,
+                                                 gself.floatPointer, gs.floatPointer, plan, mode, includeSelf, touched, counts)
+                } else if gc.dtype == .float64 && xs.dtype == .float64 {
+                    Tensor.scatterReduceBackward(gc.doublePointer, xs.doublePointer, out.doublePointer, s.doublePointer,
+                                                 gself.doublePointer, gs.doublePointer, plan, mode, includeSelf, touched, counts)
+                } else {
+                    throw TensorError(op, "the gradient is not supported for dtype \(xs.dtype)")
                 }
                 withExtendedLifetime((gc, xs, out, s)) {}
                 return [ra ? gself : nil, rb ? gs : nil]
@@ -219,7 +213,54 @@ extension Tensor {
 
     /// Equal, with NaN equal to NaN (amax / amin results may be NaN).
     @inline(__always)
-    static func same(_ a: Float, _ b: Float) -> Bool { a == b || (a.isNaN && b.isNaN) }
+    static func same<T: VisFloat>(_ a: T, _ b: T) -> Bool { a == b || (a.isNaN && b.isNaN) }
+
+    /// The gradients of scatter_reduce (`gp` the output's gradient, `x` self, `o` the
+    /// output, `sv` src) into `gx` (self's) and `gsp` (src's), zero-filled on entry:
+    /// sum / mean pass it on (divided by the count for mean); amax / amin split it
+    /// evenly among the elements equal to the result; prod's is the product of the
+    /// other contributors (exact when some are zero).
+    static func scatterReduceBackward<T: VisFloat>(
+        _ gp: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<T>, _ sv: UnsafeMutablePointer<T>,
+        _ gx: UnsafeMutablePointer<T>, _ gsp: UnsafeMutablePointer<T>, _ plan: (d: Int, targets: [Int], sources: [Int]),
+        _ mode: ScatterReduction, _ includeSelf: Bool, _ touched: [Bool], _ counts: [Int]
+    ) {
+        let n = touched.count
+        switch mode {
+        case .sum, .mean:
+            for t in 0..<n { gx[t] = touched[t] ? (includeSelf ? gp[t] / T(mode == .mean ? counts[t] : 1) : 0) : gp[t] }
+            for (t, q) in zip(plan.targets, plan.sources) { gsp[q] = mode == .mean ? gp[t] / T(counts[t]) : gp[t] }
+        case .amax, .amin:
+            // Ties share the gradient evenly (PyTorch's rule). PyTorch 2.15 counts
+            // self among the ties when it equals the result even with
+            // include_self=false (self then gets none of it): so does vis.
+            var equal = [Int](repeating: 0, count: n)
+            for t in 0..<n where touched[t] && same(x[t], o[t]) { equal[t] += 1 }
+            for (t, q) in zip(plan.targets, plan.sources) where same(sv[q], o[t]) { equal[t] += 1 }
+            for t in 0..<n {
+                if !touched[t] { gx[t] = gp[t] } else if includeSelf && same(x[t], o[t]) { gx[t] = gp[t] / T(equal[t]) }
+            }
+            for (t, q) in zip(plan.targets, plan.sources) where same(sv[q], o[t]) { gsp[q] = gp[t] / T(equal[t]) }
+        case .prod:
+            // The product of the other contributors of each position, from
+            // prefix and suffix products (exact when some are zero).
+            var groups = [Int: [Int]]()  // target -> plan entries
+            for (j, t) in plan.targets.enumerated() { groups[t, default: []].append(j) }
+            for t in 0..<n where !touched[t] { gx[t] = gp[t] }
+            for (t, entries) in groups {
+                var vals: [T] = includeSelf ? [x[t]] : []
+                vals += entries.map { sv[plan.sources[$0]] }
+                var prefix = [T](repeating: 1, count: vals.count + 1)
+                for i in 0..<vals.count { prefix[i + 1] = prefix[i] * vals[i] }
+                var suffix: T = 1
+                var others = [T](repeating: 0, count: vals.count)
+                for i in stride(from: vals.count - 1, through: 0, by: -1) { others[i] = prefix[i] * suffix; suffix *= vals[i] }
+                var k = 0
+                if includeSelf { gx[t] = gp[t] * others[0]; k = 1 }
+                for (m, j) in entries.enumerated() { gsp[plan.sources[j]] += gp[t] * others[k + m] }
+            }
+        }
+    }
 
     /// The forward loops of scatter_reduce for one element type.
     static func reduceInto<T: Numeric & Comparable>(

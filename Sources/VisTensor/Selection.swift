@@ -103,15 +103,25 @@ extension Tensor {
     /// names (duplicates accumulate; PyTorch's `index_add`). Differentiable in self and
     /// source.
     public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf && source.dtype == dtype {
+            return try to(.float32).indexAdd(dim: dim, index: index, source: source.to(.float32), alpha: alpha).to(dtype)
+        }
         let op = "index_add"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: false)
         try checkIndexSource(op, d, source, count: idx.count)
         let out = copyData(), src = source.detach().copyData()
         let pos = slicePositions(d, idx)
-        if dtype == .float32 {
-            let o = out.floatPointer, s = src.floatPointer, al = Float(alpha)
+        /// One float kernel for float32 and float64 (alpha rounded to the dtype, as PyTorch does).
+        func addFloat<T: VisFloat>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) {
+            let al = T(alpha)
             for (j, p) in pos.enumerated() { o[p] += al * s[j] }
+        }
+        if dtype == .float32 {
+            addFloat(out.floatPointer, src.floatPointer)
+        } else if dtype == .float64 {
+            addFloat(out.doublePointer, src.doublePointer)
         } else if dtype == .int64 {
             guard alpha.isFinite && Swift.abs(alpha) < 9.2e18 else { throw TensorError(op, "alpha \(alpha) does not fit int64") }
             let o = out.int64Pointer, s = src.int64Pointer, al = Int64(alpha)
@@ -140,6 +150,8 @@ extension Tensor {
     /// `source` (with duplicate indices the last write wins; PyTorch's `index_copy`).
     /// Differentiable in self (zero gradient where overwritten) and source.
     public func indexCopy(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf && source.dtype == dtype { return try to(.float32).indexCopy(dim: dim, index: index, source: source.to(.float32)).to(dtype) }
         let op = "index_copy"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: false)
@@ -148,6 +160,7 @@ extension Tensor {
         let pos = slicePositions(d, idx)
         func run<T>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) { for (j, p) in pos.enumerated() { o[p] = s[j] } }
         if dtype == .float32 { run(out.floatPointer, src.floatPointer) }
+        else if dtype == .float64 { run(out.doublePointer, src.doublePointer) }
         else if dtype == .int64 { run(out.int64Pointer, src.int64Pointer) }
         else if dtype == .bool { run(out.boolPointer, src.boolPointer) }
         else { throw TensorError(op, "not supported for dtype \(dtype)") }
@@ -160,8 +173,7 @@ extension Tensor {
                 var gself: Tensor? = nil
                 if ra {
                     let z = g.copyData()
-                    let p = z.floatPointer
-                    for q in Tensor.full(inShape, 0).slicePositions(d, idx) { p[q] = 0 }
+                    try z.zeroPositions(Tensor.full(inShape, 0).slicePositions(d, idx), op: op)
                     gself = z
                 }
                 // PyTorch's rule: every source slice gets the gradient at its target,
@@ -177,6 +189,8 @@ extension Tensor {
     /// (negative indices count from the end; PyTorch's `index_fill`). Differentiable
     /// in self (zero gradient at the filled slices).
     public func indexFill(dim: Int, index: Tensor, value: Double) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back once (see `isHalf`).
+        if isHalf { return try to(.float32).indexFill(dim: dim, index: index, value: value).to(dtype) }
         let op = "index_fill"
         let d = try Shape.normalizeDim(dim, ndim, op: op)
         let idx = try selectionIndex(op, index, size: around(d).size, wrap: true)
@@ -185,6 +199,9 @@ extension Tensor {
         if dtype == .float32 {
             let o = out.floatPointer, v = Float(value)
             for p in pos { o[p] = v }
+        } else if dtype == .float64 {
+            let o = out.doublePointer
+            for p in pos { o[p] = value }
         } else if dtype == .int64 {
             guard value.isFinite && Swift.abs(value) < 9.2e18 else { throw TensorError(op, "value \(value) does not fit int64") }
             let o = out.int64Pointer, v = Int64(value)
@@ -198,12 +215,25 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             Autograd.record(out, op, [self]) { g in
                 let z = g.copyData()
-                let p = z.floatPointer
-                for q in pos { p[q] = 0 }
+                try z.zeroPositions(pos, op: op)
                 return [z]
             }
         }
         return out
+    }
+
+    /// Sets the elements at flat positions `pos` of this contiguous float gradient to
+    /// zero (float32 or float64: a gradient has its input's dtype).
+    func zeroPositions(_ pos: [Int], op: String) throws {
+        if dtype == .float32 {
+            let p = floatPointer
+            for q in pos { p[q] = 0 }
+        } else if dtype == .float64 {
+            let p = doublePointer
+            for q in pos { p[q] = 0 }
+        } else {
+            throw TensorError(op, "gradients of dtype \(dtype) are not supported")
+        }
     }
 
     /// The elements at flat positions `index` (int64, any shape; negative values count

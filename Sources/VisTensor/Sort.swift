@@ -29,16 +29,22 @@ extension Tensor {
         guard Autograd.needsGraph(self) else { return }
         let inShape = shape
         Autograd.record(values, name, [self]) { g in
-            let z = Tensor.full(inShape, 0)
+            // The gradient's dtype (float64 for a float64 input).
+            let z = Tensor.full(inShape, 0, dtype: g.dtype)
             try z.scatterAddKernel(dim: d, index: indices, source: g, op: name)
             return [Autograd.fresh(z)]
         }
     }
 
-    /// Throws unless this tensor's dtype has a row kernel (float32, int64, and bool
-    /// where PyTorch sorts bools).
+    /// float16 / bfloat16: these sort through float32 (every half value is exact there,
+    /// so the order and the values are the same) and convert the values back, as
+    /// PyTorch's result keeps the input's dtype. `to` is differentiable, so gradients flow.
+    var isHalf: Bool { dtype == .float16 || dtype == .bfloat16 }
+
+    /// Throws unless this tensor's dtype has a row kernel (float32, float64, int64, and
+    /// bool where PyTorch sorts bools).
     private func checkSortable(_ op: String, allowBool: Bool) throws {
-        if dtype == .float32 || dtype == .int64 || (allowBool && dtype == .bool) { return }
+        if dtype == .float32 || dtype == .float64 || dtype == .int64 || (allowBool && dtype == .bool) { return }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }
 
@@ -46,6 +52,10 @@ extension Tensor {
     /// positions they came from. NaN sorts as the largest value; ties keep index order.
     /// Differentiable in the values.
     public func sort(dim: Int = -1, descending: Bool = false, stable: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        if isHalf {
+            let r = try to(.float32).sort(dim: dim, descending: descending, stable: stable)
+            return (try r.values.to(dtype), r.indices)
+        }
         try checkSortable("sort", allowBool: true)
         let d = try Shape.normalizeDim(dim, ndim, op: "sort")
         let (rows, movedShape) = sortRows(d)
@@ -58,6 +68,8 @@ extension Tensor {
         let rowCount = n == 0 ? 0 : rows.count / n
         if dtype == .float32 {
             SortRows.sortAll(rows.floatPointer, values.floatPointer, indices.int64Pointer, rowCount, n, descending)
+        } else if dtype == .float64 {
+            SortRows.sortAll(rows.doublePointer, values.doublePointer, indices.int64Pointer, rowCount, n, descending)
         } else if dtype == .int64 {
             SortRows.sortAll(rows.int64Pointer, values.int64Pointer, indices.int64Pointer, rowCount, n, descending)
         } else {
@@ -78,6 +90,10 @@ extension Tensor {
     /// The `k` largest (or smallest) elements along `dim` and their int64 positions,
     /// in sorted order (PyTorch's `topk`; NaN counts as the largest). Differentiable.
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) throws -> (values: Tensor, indices: Tensor) {
+        if isHalf {
+            let r = try to(.float32).topk(k, dim: dim, largest: largest, sorted: sorted)
+            return (try r.values.to(dtype), r.indices)
+        }
         try checkSortable("topk", allowBool: false)
         let d = try Shape.normalizeDim(dim, ndim, op: "topk")
         let size = ndim == 0 ? 1 : shape[d]
@@ -97,6 +113,8 @@ extension Tensor {
         if k > 0 {
             if dtype == .float32 {
                 SortRows.smallestAll(rows.floatPointer, values.floatPointer, indices.int64Pointer, rowCount, n, k, largest)
+            } else if dtype == .float64 {
+                SortRows.smallestAll(rows.doublePointer, values.doublePointer, indices.int64Pointer, rowCount, n, k, largest)
             } else {
                 SortRows.smallestAll(rows.int64Pointer, values.int64Pointer, indices.int64Pointer, rowCount, n, k, largest)
             }
@@ -112,6 +130,10 @@ extension Tensor {
     /// (PyTorch's `kthvalue`; among equal values, the one a stable sort puts k-th).
     /// Differentiable.
     public func kthvalue(_ k: Int, dim: Int = -1, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        if isHalf {
+            let r = try to(.float32).kthvalue(k, dim: dim, keepdim: keepdim)
+            return (try r.values.to(dtype), r.indices)
+        }
         try checkSortable("kthvalue", allowBool: false)
         let d = try Shape.normalizeDim(dim, ndim, op: "kthvalue")
         let size = ndim == 0 ? 1 : shape[d]
@@ -127,6 +149,8 @@ extension Tensor {
         let rowCount = n == 0 ? 0 : rows.count / n
         if dtype == .float32 {
             SortRows.kthAll(rows.floatPointer, values.floatPointer, indices.int64Pointer, rowCount, n, k)
+        } else if dtype == .float64 {
+            SortRows.kthAll(rows.doublePointer, values.doublePointer, indices.int64Pointer, rowCount, n, k)
         } else {
             SortRows.kthAll(rows.int64Pointer, values.int64Pointer, indices.int64Pointer, rowCount, n, k)
         }

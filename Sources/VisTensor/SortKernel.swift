@@ -27,6 +27,18 @@ extension Float: SortableElement {
     }
 }
 
+extension Double: SortableElement {
+    /// Float's key on the 64-bit pattern: -0.0 maps to +0.0's key, every NaN to the
+    /// largest key, so float64 sorts by PyTorch's order in the same radix kernel.
+    @inline(__always)
+    static func sortKey(_ x: Double) -> UInt64 {
+        if x.isNaN { return .max }
+        if x == 0 { return 0x8000_0000_0000_0000 }
+        let b = x.bitPattern
+        return b & 0x8000_0000_0000_0000 != 0 ? ~b : b | 0x8000_0000_0000_0000
+    }
+}
+
 extension Int64: SortableElement {
     /// Two's complement with the sign bit flipped: unsigned order is signed order.
     @inline(__always)

@@ -41,9 +41,16 @@ extension Tensor {
             rows = try x.reshape([count, 1])
         }
         let n = rows.shape[0], m = rows.shape[1]
-        let data = rows.toDoubleArray()
+        // Integers compare as int64 (through Double, 2^53 + 1 would equal 2^53), floats
+        // as Double (exact for every float dtype).
+        let ints: [Int64]? = (dtype.isInteger || dtype == .bool) ? rows.toInt64Array() : nil
+        let data = ints == nil ? rows.toDoubleArray() : []
         // Row order: by sort key element by element (NaN last), ties by position.
         func less(_ a: Int, _ b: Int) -> Bool {
+            if let ints {
+                for k in 0..<m where ints[a * m + k] != ints[b * m + k] { return ints[a * m + k] < ints[b * m + k] }
+                return false
+            }
             for k in 0..<m {
                 let u = data[a * m + k], v = data[b * m + k]
                 if u == v { continue }
@@ -54,6 +61,10 @@ extension Tensor {
             return false
         }
         func same(_ a: Int, _ b: Int) -> Bool {
+            if let ints {
+                for k in 0..<m where ints[a * m + k] != ints[b * m + k] { return false }
+                return true
+            }
             for k in 0..<m where !(data[a * m + k] == data[b * m + k]) { return false }
             return true
         }

@@ -238,13 +238,13 @@ enum TensorSelectionBuiltins {
             return .tensor(try int32Result(b.searchsorted(tensorArg(a, "input"), right: a.bool("right")), a))
         }
         t.functionAndMethod("bincount", [input, Param("weights", .optional(.tensor), default: Value.none), Param("minlength", .int, default: .int(0))], """
-            bincount(input, weights=none, minlength=0): how often each value 0, 1, ... occurs in a 1-D int64 tensor of non-negative values (int64), or the sum of the float32 weights per value; at least minlength bins.
+            bincount(input, weights=none, minlength=0): how often each value 0, 1, ... occurs in a 1-D integer tensor of non-negative values (int64), or the sum of the weights per value (float32 for float32 weights, float64 for any other weights, as PyTorch); at least minlength bins.
               class_counts = bincount(labels, minlength=10)
             """) { a, _ in
             .tensor(try a.tensor("input").bincount(weights: a.optionalTensor("weights"), minlength: a.int("minlength")))
         }
         t.functionAndMethod("histc", [input, Param("bins", .int, default: .int(100)), Param("min", .float, default: .int(0)), Param("max", .float, default: .int(0))], """
-            histc(input, bins=100, min=0, max=0): a float32 histogram of bins equal-width bins over [min, max] (min == max: the data's range); values outside it and NaN are not counted, max falls in the last bin.
+            histc(input, bins=100, min=0, max=0): a histogram (of the input's float dtype) of bins equal-width bins over [min, max] (min == max: the data's range); values outside it and NaN are not counted, max falls in the last bin.
               histc(x, bins=10, min=0, max=1)
             """) { a, _ in
             .tensor(try a.tensor("input").histc(bins: a.int("bins"), min: a.double("min"), max: a.double("max")))
@@ -264,13 +264,11 @@ enum TensorSelectionBuiltins {
         return side == "right"
     }
 
-    /// The result as int32 when `out_int32` asks for it (an error until vis has int32).
+    /// The result as int32 when `out_int32` asks for it (positions fit: a row has at
+    /// most Int32.max elements in PyTorch's int32 path too).
     static func int32Result(_ r: Tensor, _ a: BoundArguments) throws -> Tensor {
         guard try a.bool("out_int32") else { return r }
-        guard let int32 = DType(name: "int32") else {
-            throw NativeError("\(a.function): out_int32=true needs the int32 dtype, which vis does not have; leave it false for int64")
-        }
-        return try r.to(int32)
+        return try r.to(.int32)
     }
 
     /// A number given as a number or a 0-d tensor (index_fill's value).

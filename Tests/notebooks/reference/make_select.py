@@ -8,6 +8,12 @@ indices are compared exactly (rtol=0, atol=0). The float arithmetic ones (gradie
 mean / prod reductions, index_add with alpha, scatter_reduce mean) use float32's
 default tolerances (rtol=1.3e-6, atol=1e-5): vis may sum in another order.
 
+float64: the section "float64" repeats the ops on float64 inputs (results and
+gradients float64, compared with dtype). Moving / counting ops are exact; the ones
+with arithmetic use rtol=1e-12, atol=1e-12: float64 computed in float64 agrees with
+PyTorch to a few ulps (1e-16 relative), while a float32 detour would miss by 1e-8,
+so these tolerances catch a silent float32 computation.
+
 Ties: vis sorts stably. PyTorch's stable=False leaves the order of ties unspecified,
 so tie cases compare against PyTorch's stable=True order (also for topk / kthvalue,
 whose documented vis result is a prefix / the k-th of that order); inputs without
@@ -360,6 +366,211 @@ for f in [lit, noncontig]:
 nb.check(f"histc({lit(torch.tensor([2.0, 2.0]))}, bins=4)", torch.histc(torch.tensor([2.0, 2.0]), bins=4), **EXACT)
 nb.check(f"histc({lit(torch.zeros(0))}, bins=3)", torch.histc(torch.zeros(0), bins=3), **EXACT)
 nb.check(f"histc({lit(torch.arange(10.0).reshape(2, 5))}, bins=3)", torch.histc(torch.arange(10.0).reshape(2, 5), bins=3), **EXACT)
+
+nb.comment("float64: every op computes in float64 (values and gradients float64)")
+F64 = dict(rtol=1e-12, atol=1e-12)
+# Values that float32 cannot hold, so a float32 detour shows.
+AD = (distinct(4, 5).double() + 1e-9 * torch.arange(20, dtype=torch.float64).reshape(4, 5))
+TD = T.double() + torch.tensor([[1e-10, 0, 0, 0, 0, 1e-10], [0, 0, 2e-11, 2e-11, 0, 0], [0, 0, 0, 0, 0, 0]], dtype=torch.float64)
+for f in [lit, noncontig]:
+    for dim in [0, 1]:
+        for desc in [False, True]:
+            r = torch.sort(TD, dim=dim, descending=desc, stable=True)
+            dd = "true" if desc else "false"
+            nb.check(f"sort({f(TD)}, dim={dim}, descending={dd})[0]", r.values, **EXACT)
+            nb.check(f"sort({f(TD)}, dim={dim}, descending={dd})[1]", r.indices, **EXACT)
+            nb.check(f"argsort({f(AD)}, dim={dim}, descending={dd})", torch.argsort(AD, dim=dim, descending=desc), **EXACT)
+    nb.check(f"msort({f(AD)})", torch.msort(AD), **EXACT)
+    for k in [1, 3]:
+        for largest in [True, False]:
+            lg = "true" if largest else "false"
+            r = torch.topk(AD, k, dim=1, largest=largest)
+            nb.check(f"topk({f(AD)}, {k}, dim=1, largest={lg})[0]", r.values, **EXACT)
+            nb.check(f"topk({f(AD)}, {k}, dim=1, largest={lg})[1]", r.indices, **EXACT)
+    for k in [1, 3]:
+        r = torch.kthvalue(AD, k, dim=0)
+        nb.check(f"kthvalue({f(AD)}, {k}, dim=0)[0]", r.values, **EXACT)
+        nb.check(f"kthvalue({f(AD)}, {k}, dim=0)[1]", r.indices, **EXACT)
+for k in [1, 2, 5]:
+    s = torch.sort(TD, dim=1, descending=True, stable=True)
+    nb.check(f"{lit(TD)}.topk({k})[0]", torch.topk(TD, k).values, **EXACT)
+    nb.check(f"{lit(TD)}.topk({k})[1]", s.indices[:, :k], **EXACT)
+    nb.check(f"{lit(TD)}.kthvalue({k})[0]", torch.kthvalue(TD, k).values, **EXACT)
+    nb.check(f"{lit(TD)}.kthvalue({k})[1]", torch.sort(TD, dim=1, stable=True).indices[:, k - 1], **EXACT)
+LD = L.double() + 1e-12
+LD[1, ::3] += 1e-9
+nb.line(f"LD = {lit(LD)}")
+nb.check("LD.sort(dim=1)[0]", torch.sort(LD, dim=1, stable=True).values, **EXACT)
+nb.check("LD.sort(dim=1)[1]", torch.sort(LD, dim=1, stable=True).indices, **EXACT)
+nb.check("LD.sort(dim=1, descending=true)[1]", torch.sort(LD, dim=1, descending=True, stable=True).indices, **EXACT)
+nb.check("LD.topk(20, dim=1)[0]", torch.topk(LD, 20, dim=1).values, **EXACT)
+nb.check("LD.topk(20, dim=1, largest=false)[1]", torch.sort(LD, dim=1, stable=True).indices[:, :20], **EXACT)
+# Gradients of sort / topk / kthvalue (float64 gradients).
+for opname, fwd, vexpr, wshape in [("sort", lambda x: torch.sort(x, dim=0, descending=True).values, "sort(x, dim=0, descending=true)[0]", (4, 5)),
+                                   ("topk", lambda x: torch.topk(x, 2, dim=1).values, "topk(x, 2, dim=1)[0]", (4, 2)),
+                                   ("kthvalue", lambda x: torch.kthvalue(x, 2, dim=0).values, "kthvalue(x, 2, dim=0)[0]", (5,))]:
+    for f in [lit, noncontig]:
+        x = AD.clone().requires_grad_(True)
+        W = torch.randn(*wshape, dtype=torch.float64)
+        (fwd(x) * W).sum().backward()
+        gx = leaf(AD, f)
+        nb.line(f"({vexpr} * {lit(W)}).sum().backward()")
+        nb.check(gx, x.grad, **EXACT)
+# unique / unique_consecutive
+UD = torch.tensor([2.0, nan, -1.0, nan, 2.0, 1e-12, 0.0, -0.0, 2.0 + 1e-15], dtype=torch.float64)
+out, inv, cnt = torch.unique(UD, return_inverse=True, return_counts=True)
+nb.check(f"unique({lit(UD)})", out, **EXACT)
+nb.check(f"unique({lit(UD)}, return_inverse=true)[1]", inv, **EXACT)
+nb.check(f"unique({lit(UD)}, return_counts=true)[1]", cnt, **EXACT)
+out, inv, cnt = torch.unique_consecutive(UD, return_inverse=True, return_counts=True)
+nb.check(f"unique_consecutive({lit(UD)})", out, **EXACT)
+nb.check(f"unique_consecutive({lit(UD)}, return_inverse=true, return_counts=true)[2]", cnt, **EXACT)
+# int64 beyond 2^53 compares as int64 (a Double detour would merge these)
+BIG = torch.tensor([[2**53 + 1, 1], [2**53, 1], [2**53 + 1, 1]])
+nb.check(f"unique({lit(BIG)}, dim=0)", torch.unique(BIG, dim=0), **EXACT)
+nb.check(f"unique({lit(BIG)}, dim=0, return_counts=true)[1]", torch.unique(BIG, dim=0, return_counts=True)[1], **EXACT)
+nb.check(f"unique_consecutive({lit(BIG[:, 0])})", torch.unique_consecutive(BIG[:, 0]), **EXACT)
+nb.check(f"unique({lit(BIG[:, 0])})", torch.unique(BIG[:, 0]), **EXACT)
+DD = D.double() + 1e-13
+for f in [lit, noncontig]:
+    nb.check(f"unique({f(DD)}, dim=1)", torch.unique(DD, dim=1), **EXACT)
+    nb.check(f"unique({f(DD)}, dim=0, return_counts=true)[1]", torch.unique(DD, dim=0, return_counts=True)[1], **EXACT)
+# masked_select, index ops, take, take_along_dim
+GD = torch.tensor([[0, 4, 4], [1, 0, 3], [2, 2, 2], [3, 1, 0]])
+for f in [lit, noncontig]:
+    nb.check(f"masked_select({f(AD)}, {lit(M)})", torch.masked_select(AD, M), **EXACT)
+    for dim in [0, 1]:
+        nb.check(f"index_select({f(AD)}, {dim}, {lit(idx)})", torch.index_select(AD, dim, idx), **EXACT)
+        src = torch.randn(*(AD.shape[:dim] + (3,) + AD.shape[dim + 1:]), dtype=torch.float64)
+        nb.check(f"{f(AD)}.index_add({dim}, {lit(idx)}, {f(src)}, alpha=0.1)", AD.index_add(dim, idx, src, alpha=0.1), **F64)
+        nb.check(f"{f(AD)}.index_fill({dim}, {lit(torch.tensor([0, -1]))}, 0.1)", AD.index_fill(dim, torch.tensor([0, -1]), 0.1), **EXACT)
+        nb.check(f"{f(AD)}.index_copy({dim}, {lit(torch.tensor([3, 0, 1]))}, {f(src)})", AD.index_copy(dim, torch.tensor([3, 0, 1]), src), **EXACT)
+    nb.check(f"take({f(AD)}, {lit(torch.tensor([[0, -1], [7, 14]]))})", torch.take(AD, torch.tensor([[0, -1], [7, 14]])), **EXACT)
+    nb.check(f"take_along_dim({f(AD)}, {lit(GD)}, 1)", torch.take_along_dim(AD, GD, 1), **EXACT)
+    nb.check(f"take_along_dim({f(AD)}, {f(AD.argsort(dim=0))}, 0)", torch.take_along_dim(AD, AD.argsort(dim=0), 0), **EXACT)
+for op in ["masked_select", "index_add", "index_copy", "index_fill", "take", "take_along_dim"]:
+    x = AD.clone().requires_grad_(True)
+    s = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    calls = {"masked_select": (lambda: torch.masked_select(x, M), f"masked_select(x, {lit(M)})"),
+             "index_add": (lambda: x.index_add(1, rep, s, alpha=-0.1), f"index_add(x, 1, {lit(rep)}, s, alpha=-0.1)"),
+             "index_copy": (lambda: x.index_copy(1, rep, s), f"index_copy(x, 1, {lit(rep)}, s)"),
+             "index_fill": (lambda: x.index_fill(1, rep, 3.0), f"index_fill(x, 1, {lit(rep)}, 3.0)"),
+             "take": (lambda: torch.take(x, TI), f"take(x, {lit(TI)})"),
+             "take_along_dim": (lambda: torch.take_along_dim(x, GD, 1), f"take_along_dim(x, {lit(GD)}, 1)")}
+    fwd, code = calls[op]
+    y = fwd()
+    W = torch.randn(*y.shape, dtype=torch.float64)
+    (y * W).sum().backward()
+    gx = leaf(AD, noncontig)
+    nb.line(f"s = {lit(s, requires_grad=True)}")
+    nb.line(f"({code} * {lit(W)}).sum().backward()")
+    nb.check(gx, x.grad, **F64)
+    if s.grad is not None:
+        nb.check("s.grad", s.grad, **F64)
+# scatter / scatter_add / scatter_reduce, values and gradients
+XD = torch.randn(3, 5, dtype=torch.float64)
+SD = torch.randn(2, 5, dtype=torch.float64)
+for f in [lit, noncontig]:
+    nb.check(f"scatter({f(XD)}, 1, {lit(IDX)}, {f(SD)})", torch.scatter(XD, 1, IDX, SD), **EXACT)
+    nb.check(f"{f(XD)}.scatter(0, {lit(IDX)}, 0.1)", XD.scatter(0, IDX, 0.1), **EXACT)
+    nb.check(f"{f(XD)}.scatter(0, {lit(IDX)}, {f(SD)}, reduce=\"multiply\")", XD.scatter(0, IDX, SD, reduce="multiply"), **F64)
+    nb.check(f"scatter_add({f(XD)}, 0, {lit(IDX)}, {f(SD)})", torch.scatter_add(XD, 0, IDX, SD), **F64)
+RXD = RX.double() + 1e-10
+RSD = RS.double() * (1 + 1e-12)
+GXD, GSD = GX.double(), GS.double()
+for red in ["sum", "prod", "mean", "amax", "amin"]:
+    for inc in [True, False]:
+        it = "true" if inc else "false"
+        nb.check(f"scatter_reduce({lit(RXD)}, 0, {lit(RI)}, {lit(RSD)}, \"{red}\", include_self={it})",
+                 torch.scatter_reduce(RXD, 0, RI, RSD, red, include_self=inc), **F64)
+        x = GXD.clone().requires_grad_(True)
+        s = GSD.clone().requires_grad_(True)
+        W = GW.double() + 1e-11
+        (torch.scatter_reduce(x, 0, RI, s, red, include_self=inc) * W).sum().backward()
+        gx = leaf(GXD, lit)
+        nb.line(f"s = {lit(GSD, requires_grad=True)}")
+        nb.line(f"(scatter_reduce(x, 0, {lit(RI)}, s, \"{red}\", include_self={it}) * {lit(W)}).sum().backward()")
+        nb.check(gx, x.grad, **F64)
+        nb.check("s.grad", s.grad, **F64)
+for f in [lit, noncontig]:
+    x = XD.clone().requires_grad_(True)
+    s = SD.clone().requires_grad_(True)
+    W = torch.randn(3, 5, dtype=torch.float64)
+    (torch.scatter(x, 0, IDX5, s) * W).sum().backward()
+    gx = leaf(XD, f)
+    nb.line(f"s = {lit(SD, requires_grad=True)}")
+    nb.line(f"(scatter(x, 0, {lit(IDX5)}, s) * {lit(W)}).sum().backward()")
+    nb.check(gx, x.grad, **EXACT)
+    nb.check("s.grad", s.grad, **EXACT)
+    x.grad = None
+    (x.scatter(1, IDX, 2.0) * W).sum().backward()
+    gx = leaf(XD, f)
+    nb.line(f"(x.scatter(1, {lit(IDX)}, 2.0) * {lit(W)}).sum().backward()")
+    nb.check(gx, x.grad, **EXACT)
+    x.grad = None
+    s.grad = None
+    (torch.scatter_add(x, 0, IDX5, s) * W).sum().backward()
+    gx = leaf(XD, f)
+    nb.line(f"s = {lit(SD, requires_grad=True)}")
+    nb.line(f"(scatter_add(x, 0, {lit(IDX5)}, s) * {lit(W)}).sum().backward()")
+    nb.check(gx, x.grad, **EXACT)
+    nb.check("s.grad", s.grad, **EXACT)
+# searchsorted / bucketize: float64 sequences and values (promotion to float64), out_int32
+SEQD = SEQ.double() + torch.tensor([0, 1e-12, 2e-12, 0, 0, 1e-12, 0], dtype=torch.float64)
+VALD = torch.tensor([[1e-12, 0.0, 1.5, 3.0 + 1e-12], [3.0, inf, nan, -inf]], dtype=torch.float64)
+for f in [lit, noncontig]:
+    for right in [False, True]:
+        r = "true" if right else "false"
+        nb.check(f"searchsorted({lit(SEQD)}, {f(VALD)}, right={r})", torch.searchsorted(SEQD, VALD, right=right), **EXACT)
+        nb.check(f"bucketize({f(VALD)}, {lit(SEQD)}, right={r})", torch.bucketize(VALD, SEQD, right=right), **EXACT)
+nb.check(f"searchsorted({lit(SEQ)}, {lit(VALD)})", torch.searchsorted(SEQ, VALD), **EXACT)
+nb.check(f"searchsorted({lit(SEQD)}, {lit(VAL)})", torch.searchsorted(SEQD, VAL), **EXACT)
+nb.check(f"searchsorted({lit(SI2)}, {lit(torch.tensor([3.5, 3.0], dtype=torch.float64))})",
+         torch.searchsorted(SI2, torch.tensor([3.5, 3.0], dtype=torch.float64)), **EXACT)
+nb.check(f"searchsorted({lit(SEQD)}, {lit(VALD)}, out_int32=true)", torch.searchsorted(SEQD, VALD, out_int32=True), **EXACT)
+nb.check(f"bucketize({lit(VALD)}, {lit(SEQD)}, out_int32=true, right=true)", torch.bucketize(VALD, SEQD, out_int32=True, right=True), **EXACT)
+nb.check(f"searchsorted({lit(SI2)}, {lit(torch.tensor([3, 9]))}, out_int32=true)", torch.searchsorted(SI2, torch.tensor([3, 9]), out_int32=True), **EXACT)
+# bincount: float64 weights sum in float64; integer and bool weights too (PyTorch's rule)
+for w in [CW.double() + 1e-12, torch.tensor([1, 2, 3, -4, 5, 6]), torch.tensor([True, False, True, True, False, True])]:
+    nb.check(f"bincount({lit(C)}, weights={lit(w)})", torch.bincount(C, weights=w), **F64)
+    nb.check(f"bincount({noncontig(C)}, weights={noncontig(w)}, minlength=10)", torch.bincount(C, weights=w, minlength=10), **F64)
+for dt in [torch.int32, torch.uint8]:
+    nb.check(f"bincount({lit(C.to(dt))})", torch.bincount(C.to(dt)), **EXACT)
+# histc in float64: edges of float64 linspace
+HD = H.double()
+HD[1] = 0.1 + 1e-12
+for bins, lo, hi in [(4, 0, 1), (10, -1, 2), (7, 0.1, 0.3)]:
+    nb.check(f"histc({lit(HD)}, bins={bins}, min={lo}, max={hi})", torch.histc(HD, bins=bins, min=lo, max=hi), **EXACT)
+RD = torch.randn(200, dtype=torch.float64)
+for f in [lit, noncontig]:
+    nb.check(f"histc({f(RD)}, bins=13)", torch.histc(RD, bins=13), **EXACT)
+nb.check(f"histc({lit(torch.tensor([2.0, 2.0], dtype=torch.float64))}, bins=4)", torch.histc(torch.tensor([2.0, 2.0], dtype=torch.float64), bins=4), **EXACT)
+
+nb.comment("float16 / bfloat16: computed in float32, results in the input's dtype (as PyTorch on the CPU)")
+for dt in [torch.float16, torch.bfloat16]:
+    TH = torch.tensor([[1.5, nan, -0.0, 2.0, 0.0, 1.5], [inf, -inf, 0.25, 0.25, nan, -2.0]]).to(dt)
+    for desc in [False, True]:
+        r = torch.sort(TH, dim=1, descending=desc, stable=True)
+        nb.check(f"sort({lit(TH)}, descending={'true' if desc else 'false'})[0]", r.values, **EXACT)
+        nb.check(f"sort({lit(TH)}, descending={'true' if desc else 'false'})[1]", r.indices, **EXACT)
+    nb.check(f"topk({lit(TH)}, 2)[0]", torch.topk(TH, 2).values, **EXACT)
+    nb.check(f"kthvalue({lit(TH)}, 3)[0]", torch.kthvalue(TH, 3).values, **EXACT)
+    nb.check(f"unique({lit(TH)})", torch.unique(TH), **EXACT)
+    nb.check(f"histc({lit(TH)}, bins=4, min=-2, max=2)", torch.histc(TH, bins=4, min=-2, max=2), **EXACT)
+    XH, SH = X.to(dt), SRC.to(dt)
+    # Values and sums here are exact in half, so one rounding (vis) and PyTorch's agree.
+    XH4, SH4 = (X * 4).round().to(dt), (SRC * 4).round().to(dt)
+    nb.check(f"scatter({noncontig(XH)}, 1, {lit(IDX)}, {lit(SH)})", torch.scatter(XH, 1, IDX, SH), **EXACT)
+    nb.check(f"{lit(XH)}.scatter(0, {lit(IDX)}, 0.5)", XH.scatter(0, IDX, 0.5), **EXACT)
+    nb.check(f"scatter_add({lit(XH4)}, 0, {lit(IDX)}, {lit(SH4)})", torch.scatter_add(XH4, 0, IDX, SH4), **EXACT)
+    for red in ["sum", "amax", "amin"]:
+        nb.check(f"scatter_reduce({lit(XH4)}, 1, {lit(IDX)}, {lit(SH4)}, \"{red}\")", torch.scatter_reduce(XH4, 1, IDX, SH4, red), **EXACT)
+    SRC3 = (torch.randn(3, 2) * 4).round().to(dt)
+    nb.check(f"{lit(XH4)}.index_add(1, {lit(torch.tensor([4, 0]))}, {lit(SRC3)})", XH4.index_add(1, torch.tensor([4, 0]), SRC3), **EXACT)
+    nb.check(f"{lit(XH)}.index_copy(1, {lit(torch.tensor([4, 0]))}, {lit(SRC3)})", XH.index_copy(1, torch.tensor([4, 0]), SRC3), **EXACT)
+    nb.check(f"{lit(XH)}.index_fill(1, {lit(torch.tensor([4, 0]))}, 0.25)", XH.index_fill(1, torch.tensor([4, 0]), 0.25), **EXACT)
+    nb.check(f"searchsorted({lit(torch.tensor([0.5, 1.0, 2.0]).to(dt))}, {lit(XH4)})", torch.searchsorted(torch.tensor([0.5, 1.0, 2.0]).to(dt), XH4), **EXACT)
+    nb.check(f"bincount({lit(C)}, weights={lit(CW.to(dt))})", torch.bincount(C, weights=CW.to(dt)), **F64)
 
 nb.comment("errors: calls PyTorch refuses, which vis refuses too (vis's own words)")
 
