@@ -74,6 +74,34 @@ extension Tensor {
         return out
     }
 
+    /// The float64 form of `floatFunction`, for a float64 tensor: `f` in double precision
+    /// giving float64 (PyTorch computes float64 in float64, never through float32), and the
+    /// gradient `grad * derivative(x, y)` in float64, reading the saved input or output as
+    /// `fromOutput` says.
+    func doubleFunction(_ op: String, _ f: @escaping (Double) -> Double, fromOutput: Bool,
+                        _ derivative: @escaping (Double, Double) -> Double) -> Tensor {
+        let out = Elementwise.unary(self, outDType: .float64, f)
+        if Autograd.needsGraph(self) {
+            let saved = fromOutput ? out.detach() : detach()
+            Autograd.record(out, op, [self]) { g in
+                if fromOutput {
+                    return [Elementwise.binary(g.cast(.float64), saved, outShape: g.shape, outDType: .float64) { (g: Double, y: Double) in g * derivative(0, y) }]
+                }
+                return [Elementwise.binary(g.cast(.float64), saved, outShape: g.shape, outDType: .float64) { (g: Double, x: Double) in g * derivative(x, 0) }]
+            }
+        }
+        return out
+    }
+
+    /// The float64 form of `piecewiseConstant`: `f` in float64, a zero float64 gradient.
+    func doublePiecewiseConstant(_ op: String, _ f: @escaping (Double) -> Double) -> Tensor {
+        let out = Elementwise.unary(self, outDType: .float64, f)
+        if Autograd.needsGraph(self) {
+            Autograd.record(out, op, [self]) { g in [Tensor.full(g.shape, 0, dtype: .float64)] }
+        }
+        return out
+    }
+
     /// Both operands of a binary float function (atan2, hypot, lerp...): each converted
     /// by `floatOperand`, with the broadcast shape.
     func floatOperands(_ op: String, _ other: Tensor) throws -> (Tensor, Tensor, [Int]) {
