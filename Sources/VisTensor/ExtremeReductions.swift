@@ -16,19 +16,9 @@ extension Tensor {
         let n = layout.rowLength
         let out = Tensor(uninitialized: [layout.rowCount], dtype: dtype)
         if dtype == .float32 {
-            let src = UnsafePointer(layout.rows.floatPointer), dst = out.floatPointer
-            Tensor.forRowBlocks(layout.rowCount, rowLength: n) { r0, r1 in
-                for r in r0..<r1 {
-                    let p = src + r * n
-                    var best = p[0]
-                    for i in 1..<Swift.max(n, 1) {
-                        let v = p[i]
-                        if v.isNaN { best = v; break }
-                        if greater ? v > best : v < best { best = v }
-                    }
-                    dst[r] = best
-                }
-            }
+            Tensor.extremeRows(layout, out, Float.self, greater: greater)
+        } else if dtype == .float64 {
+            Tensor.extremeRows(layout, out, Double.self, greater: greater)
         } else if dtype == .int64 {
             let src = UnsafePointer(layout.rows.int64Pointer), dst = out.int64Pointer
             Tensor.forRowBlocks(layout.rowCount, rowLength: n) { r0, r1 in
@@ -57,6 +47,26 @@ extension Tensor {
         return try layout.expandRows(out).reshape(keepdim ? layout.keepShape : layout.outShape)
     }
 
+    /// The float rows of `layout` reduced into `out` (NaN wins), one kernel for float32
+    /// and float64.
+    @inline(__always)
+    private static func extremeRows<T: VisFloat>(_ layout: ReductionLayout, _ out: Tensor, _: T.Type, greater: Bool) {
+        let n = layout.rowLength
+        let src = UnsafePointer(layout.rows.pointer(as: T.self)), dst = out.pointer(as: T.self)
+        Tensor.forRowBlocks(layout.rowCount, rowLength: n) { r0, r1 in
+            for r in r0..<r1 {
+                let p = src + r * n
+                var best = p[0]
+                for i in 1..<Swift.max(n, 1) {
+                    let v = p[i]
+                    if v.isNaN { best = v; break }
+                    if greater ? v > best : v < best { best = v }
+                }
+                dst[r] = best
+            }
+        }
+    }
+
     /// amax / amin with the gradient split evenly among the tied winners.
     private func extremeReduction(_ op: String, dims: [Int], keepdim: Bool, greater: Bool) throws -> Tensor {
         let d = try reductionDims(dims, op: op)
@@ -75,9 +85,14 @@ extension Tensor {
     /// PyTorch's evenly_distribute_backward does for amax, amin, median().
     static func evenlyDistributed(_ g: Tensor, input x: Tensor, value: Tensor, dims: [Int], keepShape: [Int]) throws -> [Tensor?] {
         let v = try value.reshape(keepShape)
-        let mask = Elementwise.binary(x, v, outShape: x.shape, outDType: .float32) { (a: Float, b: Float) -> Float in
-            a == b || (a.isNaN && b.isNaN) ? 1 : 0
-        }
+        // float64 compares and divides in float64, so the gradient stays float64.
+        let mask = x.dtype == .float64
+            ? Elementwise.binary(x, v, outShape: x.shape, outDType: .float64) { (a: Double, b: Double) -> Double in
+                a == b || (a.isNaN && b.isNaN) ? 1 : 0
+            }
+            : Elementwise.binary(x, v, outShape: x.shape, outDType: .float32) { (a: Float, b: Float) -> Float in
+                a == b || (a.isNaN && b.isNaN) ? 1 : 0
+            }
         let count = try mask.sum(dims: dims, keepdim: true)
         return [try mask.mul(g.reshape(keepShape)).div(count)]
     }

@@ -139,9 +139,11 @@ enum TensorMathBuiltins {
         }
         t.functionAndMethod("lerp", [Param("input", .tensor), Param("end", .tensorLike), Param("weight", .tensorLike)],
                             "lerp(input, end, weight): input + weight * (end - input) (weight a number or tensor, broadcast), evaluated from end when weight >= 0.5 as PyTorch does; float only.\n  lerp(tensor([0.0, 10.0]), tensor([10.0, 20.0]), 0.25)") { a, _ in
-            let x = try a.tensor("input"), e = try a.tensor("end")
-            var w = try a.tensor("weight")
-            if !a["weight"].isTensor && w.dtype == .int64 { w = try w.to(.float32) }
+            let x = try a.tensor("input")
+            var e = try a.tensor("end"), w = try a.tensor("weight")
+            // A number end / weight takes a float64 input's dtype (PyTorch's scalars do).
+            if !a["end"].isTensor && x.dtype == .float64 { e = try e.to(.float64) }
+            if !a["weight"].isTensor && (w.dtype == .int64 || x.dtype == .float64) { w = try w.to(x.dtype == .float64 ? .float64 : .float32) }
             return .tensor(try x.lerp(e, weight: w))
         }
         addReductions(to: &t)
