@@ -12,6 +12,8 @@ extension Tensor {
                           _ test64: @escaping (Double) -> Bool) throws -> Tensor {
         if dtype == .float32 { return Elementwise.unary(self, outDType: .bool, test) }
         if dtype == .float64 { return Elementwise.unary(self, outDType: .bool, test64) }
+        // float16 / bfloat16 widen exactly to float32, NaN and infinities included.
+        if dtype == .float16 || dtype == .bfloat16 { return Elementwise.unary(cast(.float32), outDType: .bool, test) }
         if dtype == .int64 || dtype == .bool { return Tensor.full(shape, constant ? 1 : 0, dtype: .bool) }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }

@@ -21,6 +21,7 @@ extension Tensor {
     func floatFunction<K: UnaryKernel>(_ op: String, _ k: K, fromOutput: Bool,
                                        _ derivative: @escaping (Float, Float) -> Float) throws -> Tensor
     where K.A == Float, K.R == Float {
+        if isHalf { return try to(.float32).floatFunction(op, k, fromOutput: fromOutput, derivative).to(dtype) }
         let x = try floatOperand(op)
         let out = Elementwise.unary(x, outDType: .float32, kernel: k)
         if Autograd.needsGraph(self) {
@@ -42,6 +43,9 @@ extension Tensor {
     func floatFunction<K: UnaryKernel>(_ op: String, fast: K, inRange: @escaping (Float) -> Bool, slow: @escaping (Float) -> Float,
                                        fromOutput: Bool, _ derivative: @escaping (Float, Float) -> Float) throws -> Tensor
     where K.A == Float, K.R == Float {
+        if isHalf {
+            return try to(.float32).floatFunction(op, fast: fast, inRange: inRange, slow: slow, fromOutput: fromOutput, derivative).to(dtype)
+        }
         let x = try floatOperand(op)
         let out: Tensor
         if x.isContiguous {
@@ -66,6 +70,7 @@ extension Tensor {
     /// derivative is zero almost everywhere (floor, sign...), so backward sends zeros.
     @inline(__always)
     func piecewiseConstant<K: UnaryKernel>(_ op: String, _ k: K) throws -> Tensor where K.A == Float, K.R == Float {
+        if isHalf { return try to(.float32).piecewiseConstant(op, k).to(dtype) }
         let x = try floatOperand(op)
         let out = Elementwise.unary(x, outDType: .float32, kernel: k)
         if Autograd.needsGraph(self) {
@@ -73,6 +78,11 @@ extension Tensor {
         }
         return out
     }
+
+    /// float16 and bfloat16: the float functions compute in float32 and round the result
+    /// back once, as PyTorch's CPU kernels do (through differentiable conversions, so the
+    /// gradient comes back in the input's dtype).
+    var isHalf: Bool { dtype == .float16 || dtype == .bfloat16 }
 
     /// The float64 form of `floatFunction`, for a float64 tensor: `f` in double precision
     /// giving float64 (PyTorch computes float64 in float64, never through float32), and the

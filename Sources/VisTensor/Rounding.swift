@@ -31,6 +31,7 @@ extension Tensor {
         if dtype == .int64 { return copyData() }
         if dtype == .float32 { return try piecewiseConstant(op, k) }
         if dtype == .float64 { return doublePiecewiseConstant(op) { $0.rounded(rule) } }
+        if isHalf { return try piecewiseConstant(op, k) }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }
 
@@ -62,6 +63,7 @@ extension Tensor {
 
     /// Elementwise fractional part x - trunc(x) (float only); the gradient passes unchanged.
     public func frac() throws -> Tensor {
+        if isHalf { return try to(.float32).frac().to(dtype) }
         if dtype == .float64 { return doubleFunction("frac", { $0 - $0.rounded(.towardZero) }, fromOutput: false) { _, _ in 1 } }
         guard dtype == .float32 else { throw TensorError("frac", "not supported for dtype \(dtype)") }
         return try floatFunction("frac", FracF(), fromOutput: false) { _, _ in 1 }
@@ -76,6 +78,7 @@ extension Tensor {
         if dtype == .bool { return copyData() }
         if dtype == .int64 { return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in x > 0 ? 1 : (x < 0 ? -1 : 0) } }
         if dtype == .float32 { return try piecewiseConstant(op, SignF()) }
+        if isHalf { return try piecewiseConstant(op, SignF()) }
         if dtype == .float64 { return doublePiecewiseConstant(op) { x in (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0) } }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }
