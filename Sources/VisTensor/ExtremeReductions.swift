@@ -1,7 +1,7 @@
 // amax, amin and aminmax: the largest / smallest values over one or more dims. As in
 // PyTorch: NaN wins (a row holding NaN reduces to NaN), the dtype is kept (bool gives
 // bool), reducing over a size-0 dim is an error, and the gradient is split evenly
-// among the elements equal to the result.
+// among the elements equal to the result (NaN everywhere in a row whose result is NaN).
 
 extension Tensor {
     /// The reduced values over `dims` (all when empty), without gradient.
@@ -74,7 +74,9 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             let x = detach(), keep = keepShape(d), result = out.detach()
             Autograd.record(out, op, [self]) { g in
-                try Tensor.evenlyDistributed(g, input: x, value: result, dims: d, keepShape: keep)
+                // PyTorch's amax backward compares with ==, so a NaN result matches nothing
+                // and its row's gradient is 0 * g / 0 = NaN everywhere (unlike median's).
+                try Tensor.evenlyDistributed(g, input: x, value: result, dims: d, keepShape: keep, nanMatches: false)
             }
         }
         return out
@@ -83,15 +85,17 @@ extension Tensor {
     /// The gradient of a reduction that picks values: `g` shared evenly among the
     /// elements of `input` equal to `value` (NaN counts as equal to a NaN result), as
     /// PyTorch's evenly_distribute_backward does for amax, amin, median().
-    static func evenlyDistributed(_ g: Tensor, input x: Tensor, value: Tensor, dims: [Int], keepShape: [Int]) throws -> [Tensor?] {
+    /// `nanMatches: false` is amax / amin's rule: NaN equals nothing.
+    static func evenlyDistributed(_ g: Tensor, input x: Tensor, value: Tensor, dims: [Int], keepShape: [Int],
+                                  nanMatches: Bool = true) throws -> [Tensor?] {
         let v = try value.reshape(keepShape)
         // float64 compares and divides in float64, so the gradient stays float64.
         let mask = x.dtype == .float64
             ? Elementwise.binary(x, v, outShape: x.shape, outDType: .float64) { (a: Double, b: Double) -> Double in
-                a == b || (a.isNaN && b.isNaN) ? 1 : 0
+                a == b || (nanMatches && a.isNaN && b.isNaN) ? 1 : 0
             }
             : Elementwise.binary(x, v, outShape: x.shape, outDType: .float32) { (a: Float, b: Float) -> Float in
-                a == b || (a.isNaN && b.isNaN) ? 1 : 0
+                a == b || (nanMatches && a.isNaN && b.isNaN) ? 1 : 0
             }
         let count = try mask.sum(dims: dims, keepdim: true)
         return [try mask.mul(g.reshape(keepShape)).div(count)]

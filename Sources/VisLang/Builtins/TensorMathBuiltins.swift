@@ -142,8 +142,10 @@ enum TensorMathBuiltins {
             let x = try a.tensor("input")
             var e = try a.tensor("end"), w = try a.tensor("weight")
             // A number end / weight takes a float64 input's dtype (PyTorch's scalars do).
-            if !a["end"].isTensor && x.dtype == .float64 { e = try e.to(.float64) }
-            if !a["weight"].isTensor && (w.dtype == .int64 || x.dtype == .float64) { w = try w.to(x.dtype == .float64 ? .float64 : .float32) }
+            // (from the number itself, not through a float32 tensor: 0.3 stays 0.3 in float64).
+            if !a["end"].isTensor && x.dtype == .float64 { e = Tensor.full([], try a.double("end"), dtype: .float64) }
+            if !a["weight"].isTensor && x.dtype == .float64 { w = Tensor.full([], try a.double("weight"), dtype: .float64) }
+            if !a["weight"].isTensor && w.dtype == .int64 { w = try w.to(.float32) }
             return .tensor(try x.lerp(e, weight: w))
         }
         addReductions(to: &t)
