@@ -31,6 +31,8 @@ extension Tensor {
     /// The running sum along `dim`. Float32 is accumulated in double (as PyTorch's CPU
     /// kernel does); int64 and bool give int64. The gradient is the reversed running sum.
     public func cumsum(dim: Int) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).cumsum(dim: dim).to(dtype) }
         if dtype == .int64 || dtype == .bool {
             let rows = try to(.int64).dimRows(dim, op: "cumsum")
             return try scanRows(rows, "cumsum", inType: Int64.self, outDType: .int64) { (s: UnsafePointer<Int64>, o: UnsafeMutablePointer<Int64>, n: Int) in
@@ -65,6 +67,8 @@ extension Tensor {
     /// The running product along `dim` (int64 / bool give int64). The gradient of x_i is
     /// prefix(i - 1) * S_i with S_i = g_i + x_(i+1) * S_(i+1): exact when x holds zeros.
     public func cumprod(dim: Int) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).cumprod(dim: dim).to(dtype) }
         if dtype == .int64 || dtype == .bool {
             let rows = try to(.int64).dimRows(dim, op: "cumprod")
             return try scanRows(rows, "cumprod", inType: Int64.self, outDType: .int64) { (s: UnsafePointer<Int64>, o: UnsafeMutablePointer<Int64>, n: Int) in
@@ -110,6 +114,8 @@ extension Tensor {
     /// reached: the last index on ties, and a NaN takes over (with its index) from where
     /// it appears, as PyTorch's cummax / cummin. The gradient goes to those indices.
     public func cumulativeExtreme(dim: Int, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).cumulativeExtreme(dim: dim, greater: greater); return (try r.values.to(dtype), r.indices) }
         let op = greater ? "cummax" : "cummin"
         guard dtype == .float32 || dtype == .float64 || dtype == .int64 || dtype == .bool else { throw TensorError(op, "not supported for dtype \(dtype)") }
         let source = dtype == .bool ? try to(.int64) : self
@@ -166,6 +172,8 @@ extension Tensor {
     /// The gradient of x_i is sum_(j >= i) g_j exp(x_i - y_j), run backwards as
     /// U_i = g_i + exp(y_i - y_(i+1)) U_(i+1) so that no exponential overflows.
     public func logcumsumexp(dim: Int) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).logcumsumexp(dim: dim).to(dtype) }
         guard dtype == .float32 || dtype == .float64 else { throw TensorError("logcumsumexp", "not supported for dtype \(dtype)") }
         return dtype == .float64 ? try logcumsumexpFloat(dim: dim, Double.self) : try logcumsumexpFloat(dim: dim, Float.self)
     }

@@ -69,6 +69,8 @@ extension Tensor {
 
     /// amax / amin with the gradient split evenly among the tied winners.
     private func extremeReduction(_ op: String, dims: [Int], keepdim: Bool, greater: Bool) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).extremeReduction(op, dims: dims, keepdim: keepdim, greater: greater).to(dtype) }
         let d = try reductionDims(dims, op: op)
         let out = try extremeValues(op, dims: d, keepdim: keepdim, greater: greater)
         if Autograd.needsGraph(self) {

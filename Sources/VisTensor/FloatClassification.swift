@@ -33,6 +33,11 @@ extension Tensor {
     /// default to the largest and lowest finite float32, as in PyTorch. The gradient
     /// passes where the input was finite and is zero at the replaced elements.
     public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) throws -> Tensor {
+        if isHalf {
+            // The default infinities are the half type's own largest finite values.
+            let big = dtype == .float16 ? 65504.0 : 3.3895313892515355e38
+            return try to(.float32).nanToNum(nan: nan, posinf: posinf ?? big, neginf: neginf ?? -big).to(dtype)
+        }
         if dtype == .int64 || dtype == .bool { return copyData() }
         if dtype == .float64 { return nanToNumDouble(nan: nan, posinf: posinf, neginf: neginf) }
         guard dtype == .float32 else { throw TensorError("nan_to_num", "not supported for dtype \(dtype)") }

@@ -76,14 +76,18 @@ extension Tensor {
     /// The lower median along `dim` and its index; NaN (and the first NaN's index) for
     /// a row holding NaN. On ties the index is one of the tied positions.
     public func median(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try pickAlongDim("median", dim: dim, keepdim: keepdim) { order, nans in
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).median(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
+        return try pickAlongDim("median", dim: dim, keepdim: keepdim) { order, nans in
             nans > 0 ? order[order.count - nans] : order[(order.count - 1) / 2]
         }
     }
 
     /// The lower median along `dim` ignoring NaN; NaN for an all-NaN row.
     public func nanmedian(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try pickAlongDim("nanmedian", dim: dim, keepdim: keepdim) { order, nans in
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).nanmedian(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
+        return try pickAlongDim("nanmedian", dim: dim, keepdim: keepdim) { order, nans in
             let valid = order.count - nans
             return valid == 0 ? order[0] : order[(valid - 1) / 2]
         }
@@ -96,6 +100,8 @@ extension Tensor {
     public func nanmedian() throws -> Tensor { try wholeMedian("nanmedian", skipNaN: true) }
 
     private func wholeMedian(_ op: String, skipNaN: Bool) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).wholeMedian(op, skipNaN: skipNaN).to(dtype) }
         guard dtype == .float32 || dtype == .float64 || dtype == .int64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
         if count == 0 {
             guard dtype != .int64 else { throw TensorError(op, "cannot take the median of an empty int64 tensor") }
@@ -116,6 +122,8 @@ extension Tensor {
     /// The most frequent value along `dim` (the smallest on ties; NaNs count as equal)
     /// and the last index where it occurs.
     public func mode(dim: Int = -1, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).mode(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
         let source = dtype == .bool ? try to(.int64) : self
         return try source.modeAlongDim(dim: dim, keepdim: keepdim, bool: dtype == .bool)
     }

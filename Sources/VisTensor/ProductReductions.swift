@@ -9,6 +9,8 @@ extension Tensor {
     /// is exact with zeros in the input: a row with one zero sends the product of the
     /// others to it, a row with two or more sends zeros.
     public func prod(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).prod(dim: dim, keepdim: keepdim).to(dtype) }
         let d = try reductionDims(dim.map { [$0] } ?? [], op: "prod")
         if dtype == .int64 || dtype == .bool {
             let layout = try to(.int64).reductionLayout(d)
@@ -103,6 +105,8 @@ extension Tensor {
     /// maximum (0 where the maximum is infinite, as PyTorch does). Integers give float32;
     /// an empty reduction gives -inf. Differentiable (the gradient is softmax(x) * g).
     public func logsumexp(dims: [Int], keepdim: Bool = false) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).logsumexp(dims: dims, keepdim: keepdim).to(dtype) }
         let x = dtype == .float64 ? self : try floatOperand("logsumexp")
         let d = try reductionDims(dims, op: "logsumexp")
         if d.contains(where: { shape[$0] == 0 }) || (count == 0 && d.isEmpty) {

@@ -541,5 +541,18 @@ for dt in [torch.float16, torch.bfloat16]:
     for name in ["sin", "erf", "erfinv", "expm1", "floor", "round", "sign", "frac", "isnan"]:
         nb.check(f"{name}({noncontig(hx)})", getattr(torch, name)(hx), rtol=0, atol=0)
 
+nb.comment("float16 / bfloat16 reductions and scans compute in float32 and round back once.")
+hr = torch.tensor([[0.5, -1.25, nan, 2.0], [1.5, 1.5, 3.0, -2.0], [0.125, 4.0, -0.5, 0.75]])
+for dt in [torch.float16, torch.bfloat16]:
+    hx = hr.to(dt)
+    for call, fn in [("amax({x}, 1)", lambda t: torch.amax(t, 1)), ("amin({x}, 0)", lambda t: torch.amin(t, 0)),
+                     ("prod({x}, 1)", lambda t: torch.prod(t, 1)), ("nansum({x}, 1)", lambda t: torch.nansum(t, 1)),
+                     ("nanmean({x}, 0)", lambda t: torch.nanmean(t, 0)), ("logsumexp({x}, 1)", lambda t: torch.logsumexp(t, 1)),
+                     ("cumsum({x}, 1)", lambda t: torch.cumsum(t, 1)), ("cumprod({x}, 0)", lambda t: torch.cumprod(t, 0)),
+                     ("cummax({x}, 1).values", lambda t: torch.cummax(t, 1).values), ("median({x}, 1).values", lambda t: torch.median(t, 1).values),
+                     ("nanmedian({x})", torch.nanmedian), ("mode({x}, 1).values", lambda t: torch.mode(t, 1).values),
+                     ("nan_to_num({x} / 0)", lambda t: torch.nan_to_num(t / 0))]:
+        nb.check(call.format(x=noncontig(hx)), fn(hx), rtol=0, atol=0)
+
 nb.write()
 print(f"wrote {nb.path}: {sum(1 for l in nb.lines if l.startswith('torch.testing'))} checks")
