@@ -30,7 +30,7 @@ extension Tensor {
     public func isneginf() throws -> Tensor { try classify("isneginf", constant: false, { $0 == -.infinity }, { $0 == -.infinity }) }
 
     /// NaN, +inf and -inf replaced by `nan`, `posinf` and `neginf`; the infinities
-    /// default to the largest and lowest finite float32, as in PyTorch. The gradient
+    /// default to the largest and lowest finite value of the dtype, as in PyTorch. The gradient
     /// passes where the input was finite and is zero at the replaced elements.
     public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) throws -> Tensor {
         if isHalf {

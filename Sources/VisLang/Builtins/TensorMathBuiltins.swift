@@ -125,7 +125,7 @@ enum TensorMathBuiltins {
         }
         t.functionAndMethod("nan_to_num", [Param("input", .tensor), Param("nan", .float, default: .float(0)),
                                           Param("posinf", .optional(.float), default: Value.none), Param("neginf", .optional(.float), default: Value.none)],
-                            "nan_to_num(input, nan=0.0, posinf=none, neginf=none): NaN, +inf and -inf replaced (the infinities by the largest / lowest finite float32 unless given); the gradient is 0 at replaced elements.\n  nan_to_num(tensor([nan, inf, 1.0]), posinf=100)") { a, _ in
+                            "nan_to_num(input, nan=0.0, posinf=none, neginf=none): NaN, +inf and -inf replaced (the infinities by the largest / lowest finite value of the input's dtype unless given); the gradient is 0 at replaced elements.\n  nan_to_num(tensor([nan, inf, 1.0]), posinf=100)") { a, _ in
             .tensor(try a.tensor("input").nanToNum(nan: a.double("nan"), posinf: a.optionalDouble("posinf"), neginf: a.optionalDouble("neginf")))
         }
         for (name, greater) in [("clamp_min", true), ("clamp_max", false)] {
