@@ -116,6 +116,19 @@ extension Tensor {
     }
 
     private func recordModulo(_ out: Tensor, _ op: String, _ other: Tensor, rounding: FloatingPointRoundingRule) throws -> Tensor {
+        if out.dtype == .float64 && Autograd.needsGraph(self, other) {
+            // float64: the quotient rounded in float64, gradients float64.
+            let ra = requiresGrad, rb = other.requiresGrad, a = try to(.float64).detach(), b = try other.to(.float64).detach()
+            Autograd.record(out, op, [self, other]) { g in
+                var gb: Tensor? = nil
+                if rb {
+                    let q = Elementwise.binary(a, b, outShape: g.shape, outDType: .float64) { (x: Double, y: Double) in -(x / y).rounded(rounding) }
+                    gb = try Autograd.reduceToShape(g.cast(.float64).mul(q), b.shape)
+                }
+                return [ra ? try Autograd.reduceToShape(g.cast(.float64), a.shape) : nil, gb]
+            }
+            return out
+        }
         guard out.dtype == .float32, Autograd.needsGraph(self, other) else { return out }
         let ra = requiresGrad, rb = other.requiresGrad, a = try floatOperand(op).detach(), b = try other.floatOperand(op).detach()
         Autograd.record(out, op, [self, other]) { g in

@@ -455,6 +455,12 @@ for name in ["atan2", "hypot", "maximum", "minimum", "clamp_min", "clamp_max"]:
     nb.check(f"{name}({noncontig(a64)}, {lit(b32)})", fn(a64, b32), **F64)
     nb.check(f"{name}({lit(b32)}, {lit(a64)})", fn(b32, a64), **F64)
     grad64(f"{name}({{x}}, {lit(b64)})", lambda t, fn=fn: fn(t, b64), a64)
+fa, fb = domain64(-9, 9), domain64(0.5, 3, (4,))
+for name in ["fmod", "remainder"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({noncontig(fa)}, {lit(fb)})", fn(fa, fb), **F64)
+    grad64(f"{name}({{x}}, {lit(fb)})", lambda t, fn=fn: fn(t, fb), fa)
+    grad64(f"{name}({lit(fa)}, {{x}})", lambda t, fn=fn: fn(fa, t), fb)
 tie = torch.tensor([1.0, 2.0, nan, 3.0], dtype=torch.float64)
 tie2 = torch.tensor([1.0, 5.0, 0.0, nan], dtype=torch.float64)
 for name in ["maximum", "minimum"]:
