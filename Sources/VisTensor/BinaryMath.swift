@@ -7,6 +7,7 @@ extension Tensor {
     /// Elementwise angle of the point (other, self): atan2(y=self, x=other) in (-pi, pi].
     /// Integers give float32. The gradient at the origin is 0, as PyTorch 2 defines it.
     public func atan2(_ other: Tensor) throws -> Tensor {
+        if Tensor.resultType(self, other) == .float64 { return try atan2Double(other) }
         let (a, b, shape) = try floatOperands("atan2", other)
         let out = Elementwise.binary(a, b, outShape: shape, outDType: .float32) { (y: Float, x: Float) in Foundation.atan2(y, x) }
         if Autograd.needsGraph(self, other) {
@@ -24,8 +25,42 @@ extension Tensor {
         return out
     }
 
-    /// Elementwise sqrt(self^2 + other^2) without overflow (float only, as in PyTorch).
+    /// atan2 where PyTorch's result type is float64: both operands in float64, the same
+    /// gradient rule in float64.
+    private func atan2Double(_ other: Tensor) throws -> Tensor {
+        let shape = try Shape.broadcast(self.shape, other.shape, op: "atan2")
+        let a = try to(.float64), b = try other.to(.float64)
+        let out = Elementwise.binary(a, b, outShape: shape, outDType: .float64) { (y: Double, x: Double) in Foundation.atan2(y, x) }
+        if Autograd.needsGraph(self, other) {
+            let ra = requiresGrad, rb = other.requiresGrad, ya = a.detach(), xb = b.detach()
+            Autograd.record(out, "atan2", [a, b]) { g in
+                let recip = Elementwise.binary(ya, xb, outShape: shape, outDType: .float64) { (y: Double, x: Double) -> Double in
+                    let d = y * y + x * x
+                    return d == 0 ? 0 : 1 / d
+                }
+                return [ra ? try Autograd.reduceToShape(g.mul(xb).mul(recip), ya.shape) : nil,
+                        rb ? try Autograd.reduceToShape(g.mul(ya).mul(recip).neg(), xb.shape) : nil]
+            }
+        }
+        return out
+    }
+
+    /// Elementwise sqrt(self^2 + other^2) without overflow (float only, as in PyTorch;
+    /// float64 with float32 promotes to float64).
     public func hypot(_ other: Tensor) throws -> Tensor {
+        if dtype.isFloatingPoint && other.dtype.isFloatingPoint && Tensor.resultType(self, other) == .float64 {
+            let shape = try Shape.broadcast(self.shape, other.shape, op: "hypot")
+            let a = try to(.float64), b = try other.to(.float64)
+            let out = Elementwise.binary(a, b, outShape: shape, outDType: .float64) { (x: Double, y: Double) in Foundation.hypot(x, y) }
+            if Autograd.needsGraph(a, b) {
+                let ra = a.requiresGrad, rb = b.requiresGrad, xa = a.detach(), xb = b.detach(), r = out.detach()
+                Autograd.record(out, "hypot", [a, b]) { g in
+                    [ra ? try Autograd.reduceToShape(g.mul(xa).div(r), xa.shape) : nil,
+                     rb ? try Autograd.reduceToShape(g.mul(xb).div(r), xb.shape) : nil]
+                }
+            }
+            return out
+        }
         guard dtype == .float32, other.dtype == .float32 else {
             throw TensorError("hypot", "expected float32 tensors, got \(dtype) and \(other.dtype)")
         }
@@ -81,6 +116,19 @@ extension Tensor {
     }
 
     private func recordModulo(_ out: Tensor, _ op: String, _ other: Tensor, rounding: FloatingPointRoundingRule) throws -> Tensor {
+        if out.dtype == .float64 && Autograd.needsGraph(self, other) {
+            // float64: the quotient rounded in float64, gradients float64.
+            let ra = requiresGrad, rb = other.requiresGrad, a = try to(.float64).detach(), b = try other.to(.float64).detach()
+            Autograd.record(out, op, [self, other]) { g in
+                var gb: Tensor? = nil
+                if rb {
+                    let q = Elementwise.binary(a, b, outShape: g.shape, outDType: .float64) { (x: Double, y: Double) in -(x / y).rounded(rounding) }
+                    gb = try Autograd.reduceToShape(g.cast(.float64).mul(q), b.shape)
+                }
+                return [ra ? try Autograd.reduceToShape(g.cast(.float64), a.shape) : nil, gb]
+            }
+            return out
+        }
         guard out.dtype == .float32, Autograd.needsGraph(self, other) else { return out }
         let ra = requiresGrad, rb = other.requiresGrad, a = try floatOperand(op).detach(), b = try other.floatOperand(op).detach()
         Autograd.record(out, op, [self, other]) { g in
@@ -98,14 +146,18 @@ extension Tensor {
     /// (from `end` when weight >= 0.5, so that weight 1 gives exactly end). Float only.
     /// Built from differentiable ops: gradients (1 - w), w and (end - self).
     public func lerp(_ end: Tensor, weight: Tensor) throws -> Tensor {
-        guard dtype == .float32, end.dtype == .float32 else {
-            throw TensorError("lerp", "expected float32 tensors, got \(dtype) and \(end.dtype)")
+        // float64: PyTorch requires the same dtype for self and end (and a float64 weight tensor).
+        let ft: DType = dtype == .float64 ? .float64 : .float32
+        guard dtype == ft, end.dtype == ft else {
+            throw TensorError("lerp", "expected float32 or float64 tensors of one dtype, got \(dtype) and \(end.dtype)")
         }
-        guard weight.dtype == .float32 else { throw TensorError("lerp", "weight must be float32, got \(weight.dtype)") }
+        guard weight.dtype == ft || (weight.isWrappedNumber && weight.dtype.isFloatingPoint) else {
+            throw TensorError("lerp", "weight must be \(ft), got \(weight.dtype)")
+        }
         let shape = try Shape.broadcast(try Shape.broadcast(self.shape, end.shape, op: "lerp"), weight.shape, op: "lerp")
         let diff = try end.sub(self)
         let low = try add(weight.mul(diff))
-        let high = try end.sub(diff.mul(Tensor.scalar(1).sub(weight)))
+        let high = try end.sub(diff.mul(Tensor.full([], 1, dtype: ft).sub(weight)))
         let out = try Tensor.where(weight.lt(0.5), low, high)
         return out.shape == shape ? out : try out.expand(shape)
     }
@@ -118,6 +170,12 @@ extension Tensor {
         if (dtype == .int64 || dtype == .bool) && bound == bound.rounded() && Swift.abs(bound) < 9.2e18 {
             let b = Int64(bound), x = try to(.int64)
             return Elementwise.unary(x, outDType: .int64) { (v: Int64) -> Int64 in greater ? Swift.max(v, b) : Swift.min(v, b) }
+        }
+        if dtype == .float64 {
+            let b = bound
+            let (x, out) = mapDouble { v in v.isNaN || b.isNaN ? .nan : (greater ? Swift.max(v, b) : Swift.min(v, b)) }
+            recordUnaryDouble(out, op, saved: x) { g, v in (greater ? v > b : v < b) ? g : 0 }
+            return out
         }
         let x = try floatOperand(op), b = Float(bound)
         let out = Elementwise.unary(x, outDType: .float32) { (v: Float) -> Float in
@@ -138,6 +196,7 @@ extension Tensor {
     /// PyTorch's clamp_min(Tensor) does.
     public func clampBound(_ bound: Tensor, greater: Bool) throws -> Tensor {
         let op = greater ? "clamp_min" : "clamp_max"
+        if Tensor.resultType(self, bound) == .float64 { return try maximumLikeDouble(bound, op: op, greater: greater) }
         if dtype != .float32 && bound.dtype != .float32 {
             if dtype == .bool && bound.dtype == .bool { throw TensorError(op, "not supported for bool tensors") }
             return try detach().arithmetic(op, bound.detach(), float: { a, _ in a }, double: { a, _ in a }, int: { a, b in greater ? Swift.max(a, b) : Swift.min(a, b) })
@@ -155,6 +214,27 @@ extension Tensor {
                 }
                 return [ra ? try Autograd.reduceToShape(g.mul(share), sa.shape) : nil,
                         rb ? try Autograd.reduceToShape(g.mul(Tensor.scalar(1).sub(share)), sb.shape) : nil]
+            }
+        }
+        return out
+    }
+
+    /// clamp_min / clamp_max with a tensor bound where the result type is float64: the
+    /// float64 elementwise maximum / minimum (the NaN and tie rules of `maximum`).
+    private func maximumLikeDouble(_ bound: Tensor, op: String, greater: Bool) throws -> Tensor {
+        let shape = try Shape.broadcast(self.shape, bound.shape, op: op)
+        let a = try to(.float64), b = try bound.to(.float64)
+        let out = Elementwise.binary(a, b, outShape: shape, outDType: .float64) { (x: Double, y: Double) -> Double in
+            x.isNaN || y.isNaN ? .nan : (greater ? Swift.max(x, y) : Swift.min(x, y))
+        }
+        if Autograd.needsGraph(a, b) {
+            let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.detach(), sb = b.detach()
+            Autograd.record(out, op, [a, b]) { g in
+                let share = Elementwise.binary(sa, sb, outShape: shape, outDType: .float64) { (x: Double, y: Double) -> Double in
+                    x == y ? 0.5 : ((greater ? x > y : x < y) ? 1 : 0)
+                }
+                return [ra ? try Autograd.reduceToShape(g.mul(share), sa.shape) : nil,
+                        rb ? try Autograd.reduceToShape(g.mul(Tensor.full([], 1, dtype: .float64).sub(share)), sb.shape) : nil]
             }
         }
         return out

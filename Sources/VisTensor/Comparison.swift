@@ -136,6 +136,8 @@ extension Tensor {
         let out: Tensor
         if dt == .float32 {
             out = Elementwise.binary(a, b, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in Tensor.pick(x, y, greater: greater) }
+        } else if dt == .float64 {
+            out = Elementwise.binary(a, b, outShape: outShape, outDType: .float64) { (x: Double, y: Double) in Tensor.pick(x, y, greater: greater) }
         } else if dt == .int64 {
             out = Elementwise.binary(a, b, outShape: outShape, outDType: .int64) { (x: Int64, y: Int64) in greater ? Swift.max(x, y) : Swift.min(x, y) }
         } else if dt == .bool {
@@ -143,12 +145,17 @@ extension Tensor {
         } else {
             throw TensorError(op, "not supported for dtype \(dt)")
         }
-        if dt == .float32 && Autograd.needsGraph(a, b) {
+        if (dt == .float32 || dt == .float64) && Autograd.needsGraph(a, b) {
             let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.shape, sb = b.shape
             let xa = a.detach(), xb = b.detach()
             Autograd.record(out, op, [a, b]) { g in
-                let wa = Elementwise.binary(xa, xb, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in Tensor.share(x, y, greater: greater) }
-                let wb = Elementwise.binary(xb, xa, outShape: outShape, outDType: .float32) { (y: Float, x: Float) in Tensor.share(y, x, greater: greater) }
+                // The shares are computed in the operands' dtype, so float64 gradients stay float64.
+                let wa = dt == .float64
+                    ? Elementwise.binary(xa, xb, outShape: outShape, outDType: .float64) { (x: Double, y: Double) in Tensor.share(x, y, greater: greater) }
+                    : Elementwise.binary(xa, xb, outShape: outShape, outDType: .float32) { (x: Float, y: Float) in Tensor.share(x, y, greater: greater) }
+                let wb = dt == .float64
+                    ? Elementwise.binary(xb, xa, outShape: outShape, outDType: .float64) { (y: Double, x: Double) in Tensor.share(y, x, greater: greater) }
+                    : Elementwise.binary(xb, xa, outShape: outShape, outDType: .float32) { (y: Float, x: Float) in Tensor.share(y, x, greater: greater) }
                 return [ra ? try Autograd.reduceToShape(g.mul(wa), sa) : nil,
                         rb ? try Autograd.reduceToShape(g.mul(wb), sb) : nil]
             }

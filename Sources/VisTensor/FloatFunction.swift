@@ -21,6 +21,7 @@ extension Tensor {
     func floatFunction<K: UnaryKernel>(_ op: String, _ k: K, fromOutput: Bool,
                                        _ derivative: @escaping (Float, Float) -> Float) throws -> Tensor
     where K.A == Float, K.R == Float {
+        if isHalf { return try to(.float32).floatFunction(op, k, fromOutput: fromOutput, derivative).to(dtype) }
         let x = try floatOperand(op)
         let out = Elementwise.unary(x, outDType: .float32, kernel: k)
         if Autograd.needsGraph(self) {
@@ -42,6 +43,9 @@ extension Tensor {
     func floatFunction<K: UnaryKernel>(_ op: String, fast: K, inRange: @escaping (Float) -> Bool, slow: @escaping (Float) -> Float,
                                        fromOutput: Bool, _ derivative: @escaping (Float, Float) -> Float) throws -> Tensor
     where K.A == Float, K.R == Float {
+        if isHalf {
+            return try to(.float32).floatFunction(op, fast: fast, inRange: inRange, slow: slow, fromOutput: fromOutput, derivative).to(dtype)
+        }
         let x = try floatOperand(op)
         let out: Tensor
         if x.isContiguous {
@@ -66,10 +70,44 @@ extension Tensor {
     /// derivative is zero almost everywhere (floor, sign...), so backward sends zeros.
     @inline(__always)
     func piecewiseConstant<K: UnaryKernel>(_ op: String, _ k: K) throws -> Tensor where K.A == Float, K.R == Float {
+        if isHalf { return try to(.float32).piecewiseConstant(op, k).to(dtype) }
         let x = try floatOperand(op)
         let out = Elementwise.unary(x, outDType: .float32, kernel: k)
         if Autograd.needsGraph(self) {
             Autograd.record(out, op, [self]) { g in [Tensor.full(g.shape, 0)] }
+        }
+        return out
+    }
+
+    /// True for float16 and bfloat16: the float functions, sorts and scatters compute in
+    /// float32 and round the result back once, as PyTorch's CPU kernels do (through differentiable conversions, so the
+    /// gradient comes back in the input's dtype).
+    var isHalf: Bool { dtype == .float16 || dtype == .bfloat16 }
+
+    /// The float64 form of `floatFunction`, for a float64 tensor: `f` in double precision
+    /// giving float64 (PyTorch computes float64 in float64, never through float32), and the
+    /// gradient `grad * derivative(x, y)` in float64, reading the saved input or output as
+    /// `fromOutput` says.
+    func doubleFunction(_ op: String, _ f: @escaping (Double) -> Double, fromOutput: Bool,
+                        _ derivative: @escaping (Double, Double) -> Double) -> Tensor {
+        let out = Elementwise.unary(self, outDType: .float64, f)
+        if Autograd.needsGraph(self) {
+            let saved = fromOutput ? out.detach() : detach()
+            Autograd.record(out, op, [self]) { g in
+                if fromOutput {
+                    return [Elementwise.binary(g.cast(.float64), saved, outShape: g.shape, outDType: .float64) { (g: Double, y: Double) in g * derivative(0, y) }]
+                }
+                return [Elementwise.binary(g.cast(.float64), saved, outShape: g.shape, outDType: .float64) { (g: Double, x: Double) in g * derivative(x, 0) }]
+            }
+        }
+        return out
+    }
+
+    /// The float64 form of `piecewiseConstant`: `f` in float64, a zero float64 gradient.
+    func doublePiecewiseConstant(_ op: String, _ f: @escaping (Double) -> Double) -> Tensor {
+        let out = Elementwise.unary(self, outDType: .float64, f)
+        if Autograd.needsGraph(self) {
+            Autograd.record(out, op, [self]) { g in [Tensor.full(g.shape, 0, dtype: .float64)] }
         }
         return out
     }

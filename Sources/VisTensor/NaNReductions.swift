@@ -5,12 +5,14 @@
 extension Tensor {
     /// The sum over `dims` (all when empty) with NaN counted as 0. int64 / bool sum to int64.
     public func nansum(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).nansum(dims: dims, keepdim: keepdim).to(dtype) }
         if dtype == .int64 || dtype == .bool { return try sum(dims: dims, keepdim: keepdim) }
-        guard dtype == .float32 else { throw TensorError("nansum", "not supported for dtype \(dtype)") }
+        guard dtype == .float32 || dtype == .float64 else { throw TensorError("nansum", "not supported for dtype \(dtype)") }
         let d = try reductionDims(dims, op: "nansum")
-        let out = try Tensor.where(isnan(), Tensor.scalar(0), detach()).sum(dims: d, keepdim: keepdim)
+        let out = try Tensor.where(isnan(), Tensor.full([], 0, dtype: dtype), detach()).sum(dims: d, keepdim: keepdim)
         if Autograd.needsGraph(self) {
-            let present = try isnan().logicalNot().to(.float32), keep = keepShape(d)
+            let present = try isnan().logicalNot().to(dtype), keep = keepShape(d)
             Autograd.record(out, "nansum", [self]) { g in [try g.reshape(keep).mul(present)] }
         }
         return out
@@ -19,7 +21,9 @@ extension Tensor {
     /// The mean of the non-NaN elements over `dims` (all when empty); NaN where there are
     /// none. Float only, as in PyTorch.
     public func nanmean(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        guard dtype == .float32 else {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).nanmean(dims: dims, keepdim: keepdim).to(dtype) }
+        guard dtype == .float32 || dtype == .float64 else {
             throw TensorError("nanmean", "expected a floating point tensor, got \(dtype)")
         }
         let present = try isnan().logicalNot().sum(dims: dims, keepdim: keepdim)

@@ -8,7 +8,7 @@ import Foundation
 
 extension Tensor {
     /// The positions of a row's elements in ascending order, NaN last; stable.
-    static func ascendingOrder(_ p: UnsafePointer<Float>, _ n: Int) -> [Int] {
+    static func ascendingOrder<T: VisFloat>(_ p: UnsafePointer<T>, _ n: Int) -> [Int] {
         Array(0..<n).sorted { a, b in
             let x = p[a], y = p[b]
             if x.isNaN || y.isNaN { return !x.isNaN && y.isNaN || (x.isNaN && y.isNaN && a < b) }
@@ -26,7 +26,7 @@ extension Tensor {
     /// reduced shape, with the gradient sent to the chosen elements.
     private func pickAlongDim(_ op: String, dim: Int, keepdim: Bool,
                               _ pick: ([Int], Int) -> Int) throws -> (values: Tensor, indices: Tensor) {
-        guard dtype == .float32 || dtype == .int64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
+        guard dtype == .float32 || dtype == .float64 || dtype == .int64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
         let rows = try dimRows(dim, op: op)
         let n = rows.length
         guard n > 0 else {
@@ -37,6 +37,11 @@ extension Tensor {
             if r & 0xFFF == 0xFFF { try Interrupt.check() }
             if dtype == .float32 {
                 let p = UnsafePointer(rows.rows.floatPointer + r * n)
+                var nans = 0
+                for i in 0..<n where p[i].isNaN { nans += 1 }
+                idx.int64Pointer[r] = Int64(pick(Tensor.ascendingOrder(p, n), nans))
+            } else if dtype == .float64 {
+                let p = UnsafePointer(rows.rows.doublePointer + r * n)
                 var nans = 0
                 for i in 0..<n where p[i].isNaN { nans += 1 }
                 idx.int64Pointer[r] = Int64(pick(Tensor.ascendingOrder(p, n), nans))
@@ -58,11 +63,11 @@ extension Tensor {
         }
         let values = try place(picked), indices = try place(idx)
         if Autograd.needsGraph(self) {
-            let d = rows.dim, inShape = shape, kept = keepdim, scalar = rows.scalarInput
+            let d = rows.dim, inShape = shape, kept = keepdim, scalar = rows.scalarInput, vdt = values.dtype
             Autograd.record(values, op, [self]) { g in
                 if scalar { return [g] }
-                let gi = kept ? g : try g.unsqueeze(d), ii = kept ? indices : try indices.unsqueeze(d)
-                return [try Tensor.full(inShape, 0).scatterAdd(dim: d, index: ii, source: gi.contiguous())]
+                let gi = kept ? g.cast(vdt) : try g.cast(vdt).unsqueeze(d), ii = kept ? indices : try indices.unsqueeze(d)
+                return [try Tensor.full(inShape, 0, dtype: vdt).scatterAdd(dim: d, index: ii, source: gi.contiguous())]
             }
         }
         return (values, indices)
@@ -71,14 +76,18 @@ extension Tensor {
     /// The lower median along `dim` and its index; NaN (and the first NaN's index) for
     /// a row holding NaN. On ties the index is one of the tied positions.
     public func median(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try pickAlongDim("median", dim: dim, keepdim: keepdim) { order, nans in
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).median(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
+        return try pickAlongDim("median", dim: dim, keepdim: keepdim) { order, nans in
             nans > 0 ? order[order.count - nans] : order[(order.count - 1) / 2]
         }
     }
 
     /// The lower median along `dim` ignoring NaN; NaN for an all-NaN row.
     public func nanmedian(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try pickAlongDim("nanmedian", dim: dim, keepdim: keepdim) { order, nans in
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).nanmedian(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
+        return try pickAlongDim("nanmedian", dim: dim, keepdim: keepdim) { order, nans in
             let valid = order.count - nans
             return valid == 0 ? order[0] : order[(valid - 1) / 2]
         }
@@ -91,10 +100,12 @@ extension Tensor {
     public func nanmedian() throws -> Tensor { try wholeMedian("nanmedian", skipNaN: true) }
 
     private func wholeMedian(_ op: String, skipNaN: Bool) throws -> Tensor {
-        guard dtype == .float32 || dtype == .int64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { return try to(.float32).wholeMedian(op, skipNaN: skipNaN).to(dtype) }
+        guard dtype == .float32 || dtype == .float64 || dtype == .int64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
         if count == 0 {
-            guard dtype == .float32 else { throw TensorError(op, "cannot take the median of an empty int64 tensor") }
-            return Tensor.scalar(.nan)
+            guard dtype != .int64 else { throw TensorError(op, "cannot take the median of an empty int64 tensor") }
+            return Tensor.full([], .nan, dtype: dtype)
         }
         let flat = try detach().reshape([count])
         let (values, _) = skipNaN ? try flat.nanmedian(dim: 0) : try flat.median(dim: 0)
@@ -111,13 +122,15 @@ extension Tensor {
     /// The most frequent value along `dim` (the smallest on ties; NaNs count as equal)
     /// and the last index where it occurs.
     public func mode(dim: Int = -1, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        // float16 / bfloat16: computed in float32 and rounded back, as PyTorch's CPU kernels.
+        if isHalf { let r = try to(.float32).mode(dim: dim, keepdim: keepdim); return (try r.values.to(dtype), r.indices) }
         let source = dtype == .bool ? try to(.int64) : self
         return try source.modeAlongDim(dim: dim, keepdim: keepdim, bool: dtype == .bool)
     }
 
     private func modeAlongDim(dim: Int, keepdim: Bool, bool: Bool) throws -> (values: Tensor, indices: Tensor) {
         let rows = try dimRows(dim, op: "mode")
-        let n = rows.length, isFloat = dtype == .float32
+        let n = rows.length, isFloat = dtype == .float32, isDouble = dtype == .float64
         var chosen: [Int] = []
         chosen.reserveCapacity(rows.outer)
         let (values, indices) = try pickAlongDim("mode", dim: dim, keepdim: keepdim) { order, _ in
@@ -126,6 +139,10 @@ extension Tensor {
             func same(_ a: Int, _ b: Int) -> Bool {
                 if isFloat {
                     let x = rows.rows.floatPointer[r * n + a], y = rows.rows.floatPointer[r * n + b]
+                    return x == y || (x.isNaN && y.isNaN)
+                }
+                if isDouble {
+                    let x = rows.rows.doublePointer[r * n + a], y = rows.rows.doublePointer[r * n + b]
                     return x == y || (x.isNaN && y.isNaN)
                 }
                 return rows.rows.int64Pointer[r * n + a] == rows.rows.int64Pointer[r * n + b]
@@ -155,7 +172,7 @@ extension Tensor {
     public func quantile(_ qs: [Double], scalarQ: Bool, dim: Int?, keepdim: Bool,
                          interpolation: QuantileInterpolation, skipNaN: Bool) throws -> Tensor {
         let op = skipNaN ? "nanquantile" : "quantile"
-        guard dtype == .float32 else { throw TensorError(op, "input tensor must be float32, got \(dtype)") }
+        guard dtype == .float32 || dtype == .float64 else { throw TensorError(op, "input tensor must be either float or double dtype, got \(dtype)") }
         for q in qs where !(q >= 0 && q <= 1) {
             throw TensorError(op, "q must be in the range [0, 1] but got \(q)")
         }
@@ -168,13 +185,21 @@ extension Tensor {
         let rows = try x.dimRows(d, op: op)
         let n = rows.length, outer = rows.outer, nq = qs.count
         let below = Tensor(uninitialized: [outer, nq], dtype: .int64), above = Tensor(uninitialized: [outer, nq], dtype: .int64)
-        let weight = Tensor(uninitialized: [outer, nq])
+        // The interpolation weights in the input's dtype (lerp takes one dtype).
+        let weight = Tensor(uninitialized: [outer, nq], dtype: dtype), isDouble = dtype == .float64
         for r in 0..<outer {
             if r & 0xFFF == 0xFFF { try Interrupt.check() }
-            let p = UnsafePointer(rows.rows.floatPointer + r * n)
-            let order = Tensor.ascendingOrder(p, n)
+            let order: [Int]
             var nans = 0
-            for i in 0..<n where p[i].isNaN { nans += 1 }
+            if isDouble {
+                let p = UnsafePointer(rows.rows.doublePointer + r * n)
+                order = Tensor.ascendingOrder(p, n)
+                for i in 0..<n where p[i].isNaN { nans += 1 }
+            } else {
+                let p = UnsafePointer(rows.rows.floatPointer + r * n)
+                order = Tensor.ascendingOrder(p, n)
+                for i in 0..<n where p[i].isNaN { nans += 1 }
+            }
             let valid = skipNaN ? n - nans : n
             for (k, q) in qs.enumerated() {
                 var lo: Int, hi: Int, w: Double
@@ -193,7 +218,7 @@ extension Tensor {
                 }
                 below.int64Pointer[r * nq + k] = Int64(order[lo])
                 above.int64Pointer[r * nq + k] = Int64(order[hi])
-                weight.floatPointer[r * nq + k] = Float(w)
+                if isDouble { weight.doublePointer[r * nq + k] = w } else { weight.floatPointer[r * nq + k] = Float(w) }
             }
         }
         // Differentiable from here: the rows of x (a permuted view), the picks, the lerp.

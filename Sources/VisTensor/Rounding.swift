@@ -26,24 +26,34 @@ struct SignF: UnaryKernel {
 
 extension Tensor {
     /// Shared dtype rule of floor, ceil, round and trunc: int64 unchanged (a copy), bool refused.
-    private func rounding<K: UnaryKernel>(_ op: String, _ k: K) throws -> Tensor where K.A == Float, K.R == Float {
+    /// `rule` is the same rounding for float64, computed in float64.
+    private func rounding<K: UnaryKernel>(_ op: String, _ k: K, _ rule: FloatingPointRoundingRule) throws -> Tensor where K.A == Float, K.R == Float {
         if dtype == .int64 { return copyData() }
         if dtype == .float32 { return try piecewiseConstant(op, k) }
+        if dtype == .float64 { return doublePiecewiseConstant(op) { $0.rounded(rule) } }
+        if isHalf { return try piecewiseConstant(op, k) }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }
 
     /// Elementwise largest integer <= x.
-    public func floor() throws -> Tensor { try rounding("floor", FloorF()) }
+    public func floor() throws -> Tensor { try rounding("floor", FloorF(), .down) }
     /// Elementwise smallest integer >= x.
-    public func ceil() throws -> Tensor { try rounding("ceil", CeilF()) }
+    public func ceil() throws -> Tensor { try rounding("ceil", CeilF(), .up) }
     /// Elementwise integer part (rounds toward zero).
-    public func trunc() throws -> Tensor { try rounding("trunc", TruncF()) }
+    public func trunc() throws -> Tensor { try rounding("trunc", TruncF(), .towardZero) }
 
     /// Elementwise rounding half to even; with `decimals`, to that many decimal digits
     /// (negative: to tens, hundreds...). Integers are returned unchanged without
     /// decimals and refused with them, as in PyTorch.
     public func round(decimals: Int = 0) throws -> Tensor {
-        if decimals == 0 { return try rounding("round", RoundF()) }
+        if decimals == 0 { return try rounding("round", RoundF(), .toNearestOrEven) }
+        if dtype == .float64 {
+            // The same formula in float64; 10^d overflows float64 beyond 308 digits.
+            let scale = Foundation.pow(10.0, Double(Swift.min(decimals.magnitude, 400))), negative = decimals < 0
+            return doublePiecewiseConstant("round") { x in
+                negative ? (x / scale).rounded(.toNearestOrEven) * scale : (x * scale).rounded(.toNearestOrEven) / scale
+            }
+        }
         guard dtype == .float32 else { throw TensorError("round", "decimals is not supported for dtype \(dtype)") }
         // 10^d overflows float32 beyond 38 digits: x * inf / inf is NaN, as PyTorch's is.
         // magnitude, not abs: abs(Int.min) traps.
@@ -53,6 +63,8 @@ extension Tensor {
 
     /// Elementwise fractional part x - trunc(x) (float only); the gradient passes unchanged.
     public func frac() throws -> Tensor {
+        if isHalf { return try to(.float32).frac().to(dtype) }
+        if dtype == .float64 { return doubleFunction("frac", { $0 - $0.rounded(.towardZero) }, fromOutput: false) { _, _ in 1 } }
         guard dtype == .float32 else { throw TensorError("frac", "not supported for dtype \(dtype)") }
         return try floatFunction("frac", FracF(), fromOutput: false) { _, _ in 1 }
     }
@@ -66,6 +78,8 @@ extension Tensor {
         if dtype == .bool { return copyData() }
         if dtype == .int64 { return Elementwise.unary(self, outDType: .int64) { (x: Int64) -> Int64 in x > 0 ? 1 : (x < 0 ? -1 : 0) } }
         if dtype == .float32 { return try piecewiseConstant(op, SignF()) }
+        if isHalf { return try piecewiseConstant(op, SignF()) }
+        if dtype == .float64 { return doublePiecewiseConstant(op) { x in (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0) } }
         throw TensorError(op, "not supported for dtype \(dtype)")
     }
 }

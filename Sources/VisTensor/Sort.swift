@@ -36,10 +36,9 @@ extension Tensor {
         }
     }
 
-    /// float16 / bfloat16: these sort through float32 (every half value is exact there,
-    /// so the order and the values are the same) and convert the values back, as
-    /// PyTorch's result keeps the input's dtype. `to` is differentiable, so gradients flow.
-    var isHalf: Bool { dtype == .float16 || dtype == .bfloat16 }
+    // float16 / bfloat16 (`isHalf`, FloatFunction.swift) sort through float32: every half
+    // value is exact there, so the order and the values are the same; the values are
+    // converted back, as PyTorch's result keeps the input's dtype, differentiably.
 
     /// Throws unless this tensor's dtype has a row kernel (float32, float64, int64, and
     /// bool where PyTorch sorts bools).

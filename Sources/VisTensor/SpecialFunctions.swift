@@ -50,38 +50,53 @@ extension Tensor {
     /// Elementwise error function (vectorised float32 kernel, within 1.25 ulp of the
     /// correctly rounded float32: ErfKernels.swift); d/dx = 2/sqrt(pi) e^(-x^2).
     public func erf() throws -> Tensor {
-        try floatFunction("erf", FastErfF(), fromOutput: false) { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) }
+        if dtype == .float64 { return doubleFunction("erf", { Foundation.erf($0) }, fromOutput: false) { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) } }
+        return try floatFunction("erf", FastErfF(), fromOutput: false) { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) }
     }
     /// Elementwise complementary error function 1 - erf(x), accurate for large x (its
     /// tail is computed directly, to float32's subnormals: ErfKernels.swift).
     public func erfc() throws -> Tensor {
-        try floatFunction("erfc", FastErfcF(), fromOutput: false) { x, _ in -1.1283791670955126 * Foundation.exp(-x * x) }
+        if dtype == .float64 { return doubleFunction("erfc", { Foundation.erfc($0) }, fromOutput: false) { x, _ in -1.1283791670955126 * Foundation.exp(-x * x) } }
+        return try floatFunction("erfc", FastErfcF(), fromOutput: false) { x, _ in -1.1283791670955126 * Foundation.exp(-x * x) }
     }
     /// Elementwise inverse error function on [-1, 1]; d/dx = sqrt(pi)/2 e^(y^2).
     public func erfinv() throws -> Tensor {
-        try floatFunction("erfinv", ErfinvF(), fromOutput: true) { _, y in 0.886226925452758 * Foundation.exp(y * y) }
+        if dtype == .float64 { return doubleFunction("erfinv", { SpecialMath.erfinv($0) }, fromOutput: true) { _, y in 0.886226925452758 * Foundation.exp(y * y) } }
+        return try floatFunction("erfinv", ErfinvF(), fromOutput: true) { _, y in 0.886226925452758 * Foundation.exp(y * y) }
     }
     /// Elementwise log(1 + x), accurate near 0.
-    public func log1p() throws -> Tensor { try floatFunction("log1p", Log1pF(), fromOutput: false) { x, _ in 1 / (x + 1) } }
+    public func log1p() throws -> Tensor {
+        if dtype == .float64 { return doubleFunction("log1p", { Foundation.log1p($0) }, fromOutput: false) { x, _ in 1 / (x + 1) } }
+        return try floatFunction("log1p", Log1pF(), fromOutput: false) { x, _ in 1 / (x + 1) } }
     /// Elementwise e^x - 1, accurate near 0.
-    public func expm1() throws -> Tensor { try floatFunction("expm1", Expm1F(), fromOutput: true) { _, y in y + 1 } }
+    public func expm1() throws -> Tensor {
+        if dtype == .float64 { return doubleFunction("expm1", { Foundation.expm1($0) }, fromOutput: true) { _, y in y + 1 } }
+        return try floatFunction("expm1", Expm1F(), fromOutput: true) { _, y in y + 1 } }
     /// Elementwise base-2 logarithm.
     public func log2() throws -> Tensor {
-        try floatFunction("log2", Log2F(), fromOutput: false) { x, _ in 1 / (x * 0.6931471805599453) }
+        if dtype == .float64 { return doubleFunction("log2", { Foundation.log2($0) }, fromOutput: false) { x, _ in 1 / (x * 0.6931471805599453) } }
+        return try floatFunction("log2", Log2F(), fromOutput: false) { x, _ in 1 / (x * 0.6931471805599453) }
     }
     /// Elementwise base-10 logarithm.
     public func log10() throws -> Tensor {
-        try floatFunction("log10", Log10F(), fromOutput: false) { x, _ in 1 / (x * 2.302585092994046) }
+        if dtype == .float64 { return doubleFunction("log10", { Foundation.log10($0) }, fromOutput: false) { x, _ in 1 / (x * 2.302585092994046) } }
+        return try floatFunction("log10", Log10F(), fromOutput: false) { x, _ in 1 / (x * 2.302585092994046) }
     }
     /// Elementwise 2^x.
-    public func exp2() throws -> Tensor { try floatFunction("exp2", FastExp2F(), fromOutput: true) { _, y in y * 0.6931471805599453 } }
+    public func exp2() throws -> Tensor {
+        if dtype == .float64 { return doubleFunction("exp2", { Foundation.exp2($0) }, fromOutput: true) { _, y in y * 0.6931471805599453 } }
+        return try floatFunction("exp2", FastExp2F(), fromOutput: true) { _, y in y * 0.6931471805599453 } }
     /// Elementwise 1 / sqrt(x); d/dx = -y^3 / 2.
-    public func rsqrt() throws -> Tensor { try floatFunction("rsqrt", RsqrtF(), fromOutput: true) { _, y in -0.5 * y * y * y } }
+    public func rsqrt() throws -> Tensor {
+        if dtype == .float64 { return doubleFunction("rsqrt", { 1 / $0.squareRoot() }, fromOutput: true) { _, y in -0.5 * y * y * y } }
+        return try floatFunction("rsqrt", RsqrtF(), fromOutput: true) { _, y in -0.5 * y * y * y } }
     /// Elementwise 1 / x (integers give float32); d/dx = -y^2.
-    public func reciprocal() throws -> Tensor { try floatFunction("reciprocal", ReciprocalF(), fromOutput: true) { _, y in -y * y } }
+    public func reciprocal() throws -> Tensor {
+        if dtype == .float64 { return doubleFunction("reciprocal", { 1 / $0 }, fromOutput: true) { _, y in -y * y } }
+        return try floatFunction("reciprocal", ReciprocalF(), fromOutput: true) { _, y in -y * y } }
     /// Elementwise x * x: int64 and bool give int64 (PyTorch's pow(x, 2)), float32 stays float32.
     public func square() throws -> Tensor {
-        if dtype == .float32 { return try pow(2.0) }
+        if dtype == .float32 || dtype == .float64 { return try pow(2.0) }
         if dtype == .int64 || dtype == .bool { let x = try to(.int64); return try x.mul(x) }
         throw TensorError("square", "not supported for dtype \(dtype)")
     }

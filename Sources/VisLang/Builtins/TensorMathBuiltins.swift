@@ -125,7 +125,7 @@ enum TensorMathBuiltins {
         }
         t.functionAndMethod("nan_to_num", [Param("input", .tensor), Param("nan", .float, default: .float(0)),
                                           Param("posinf", .optional(.float), default: Value.none), Param("neginf", .optional(.float), default: Value.none)],
-                            "nan_to_num(input, nan=0.0, posinf=none, neginf=none): NaN, +inf and -inf replaced (the infinities by the largest / lowest finite float32 unless given); the gradient is 0 at replaced elements.\n  nan_to_num(tensor([nan, inf, 1.0]), posinf=100)") { a, _ in
+                            "nan_to_num(input, nan=0.0, posinf=none, neginf=none): NaN, +inf and -inf replaced (the infinities by the largest / lowest finite value of the input's dtype unless given); the gradient is 0 at replaced elements.\n  nan_to_num(tensor([nan, inf, 1.0]), posinf=100)") { a, _ in
             .tensor(try a.tensor("input").nanToNum(nan: a.double("nan"), posinf: a.optionalDouble("posinf"), neginf: a.optionalDouble("neginf")))
         }
         for (name, greater) in [("clamp_min", true), ("clamp_max", false)] {
@@ -139,8 +139,12 @@ enum TensorMathBuiltins {
         }
         t.functionAndMethod("lerp", [Param("input", .tensor), Param("end", .tensorLike), Param("weight", .tensorLike)],
                             "lerp(input, end, weight): input + weight * (end - input) (weight a number or tensor, broadcast), evaluated from end when weight >= 0.5 as PyTorch does; float only.\n  lerp(tensor([0.0, 10.0]), tensor([10.0, 20.0]), 0.25)") { a, _ in
-            let x = try a.tensor("input"), e = try a.tensor("end")
-            var w = try a.tensor("weight")
+            let x = try a.tensor("input")
+            var e = try a.tensor("end"), w = try a.tensor("weight")
+            // A number end / weight takes a float64 input's dtype (PyTorch's scalars do).
+            // (from the number itself, not through a float32 tensor: 0.3 stays 0.3 in float64).
+            if !a["end"].isTensor && x.dtype == .float64 { e = Tensor.full([], try a.double("end"), dtype: .float64) }
+            if !a["weight"].isTensor && x.dtype == .float64 { w = Tensor.full([], try a.double("weight"), dtype: .float64) }
             if !a["weight"].isTensor && w.dtype == .int64 { w = try w.to(.float32) }
             return .tensor(try x.lerp(e, weight: w))
         }

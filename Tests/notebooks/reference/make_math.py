@@ -381,5 +381,184 @@ for name in ["quantile", "nanquantile"]:
     grad_check(f"{name}({{x}}, 0.4, dim=1)", lambda t, fn=fn: fn(t, 0.4, dim=1), qq)
     grad_check(f"{name}({{x}}, {lit(torch.tensor([0.2, 0.7]))})", lambda t, fn=fn: fn(t, torch.tensor([0.2, 0.7])), qq)
 
+# ---------------------------------------------------------------- float64
+# float64 computes in float64 (never through float32). Tolerances: elementwise
+# functions at rtol=1e-12, atol=1e-14 (vis calls glibc's double libm, PyTorch SLEEF's
+# 1-ulp double kernels: they may differ by a few ulp, 2.2e-16 each, and atol covers
+# results near a zero of the function); gradients, scans and reductions at rtol=1e-10,
+# atol=1e-12 (several rounded double steps in a different order). A float32 detour would
+# fail these by eight orders of magnitude.
+F64 = dict(rtol=1e-12, atol=1e-14)
+F64R = dict(rtol=1e-10, atol=1e-12)
+counter64 = [0]
+
+
+def grad64(vis_call, torch_fn, x):
+    """x.grad of sum(f(x) * w) in float64 (x and w float64), contiguous and non-contiguous x."""
+    for transposed in ([False, True] if x.dim() >= 2 else [False]):
+        counter64[0] += 1
+        name = f"d{counter64[0]}"
+        xt = x.clone().requires_grad_(True)
+        y = torch_fn(xt)
+        w = torch.randn(y.shape, dtype=torch.float64)
+        (y * w).sum().backward()
+        if transposed:
+            # The leaf holds x transposed; the op reads its non-contiguous transpose view.
+            nb.line(f"{name} = {lit(x.transpose(-1, -2).contiguous(), requires_grad=True)}")
+            nb.line(f"({vis_call.format(x=name + '.transpose(-1, -2)')} * {lit(w)}).sum().backward()")
+            nb.check(f"{name}.grad", xt.grad.transpose(-1, -2).contiguous(), **F64R)
+        else:
+            nb.line(f"{name} = {lit(x, requires_grad=True)}")
+            nb.line(f"({vis_call.format(x=name)} * {lit(w)}).sum().backward()")
+            nb.check(f"{name}.grad", xt.grad, **F64R)
+
+
+def domain64(lo, hi, shape=(3, 4)):
+    return torch.empty(shape, dtype=torch.float64).uniform_(lo, hi)
+
+
+nb.comment("float64: the unary float functions in float64 (values contiguous and not, special values, gradients).")
+for name, fn, (lo, hi), special in unary:
+    x = domain64(lo, hi)
+    nb.check(f"{name}({lit(x)})", fn(x), **F64)
+    nb.check(f"{name}({noncontig(x)})", fn(x), **F64)
+    sp = torch.tensor(special, dtype=torch.float64)
+    nb.check(f"{name}({lit(sp)})", fn(sp), **F64)
+    grad64(f"{name}({{x}})", fn, x)
+
+nb.comment("float64 rounding, sign, frac: values in float64 (2^52 + 0.5 is beyond float32), zero gradients.")
+r64 = torch.tensor([[0.5, 1.5, 2.5, -0.5], [-2.5, 4503599627370495.5, 1e300, nan], [inf, -inf, -0.0, 0.49999999999999994]], dtype=torch.float64)
+for name in ["floor", "ceil", "round", "trunc", "sign", "sgn", "frac"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(r64)})", fn(r64), **F64)
+    nb.check(f"{name}({noncontig(r64)})", fn(r64), **F64)
+for k in [1, 3, -2]:
+    xr = domain64(-500, 500)
+    nb.check(f"round({lit(xr)}, decimals={k})", torch.round(xr, decimals=k), **F64)
+grad64("round({x})", torch.round, domain64(-3, 3))
+grad64("frac({x})", torch.frac, domain64(-3, 3))
+
+nb.comment("float64 classification and nan_to_num (float64 limits by default).")
+c64 = torch.tensor([[1.0, nan, inf], [-inf, 1e308, -0.0]], dtype=torch.float64)
+for name in ["isnan", "isinf", "isfinite", "isposinf", "isneginf"]:
+    nb.check(f"{name}({noncontig(c64)})", getattr(torch, name)(c64))
+nb.check(f"nan_to_num({lit(c64)})", torch.nan_to_num(c64), **F64)
+nb.check(f"nan_to_num({lit(c64)}, nan=1.5, posinf=2e300, neginf=-3.0)", torch.nan_to_num(c64, nan=1.5, posinf=2e300, neginf=-3.0), **F64)
+grad64("nan_to_num({x})", torch.nan_to_num, c64)
+
+nb.comment("float64 binary math: atan2, hypot, maximum / minimum, clamp_min / clamp_max, lerp; float64 with float32 or int64 promotes to float64.")
+a64, b64 = domain64(-3, 3), domain64(-3, 3, (4,))
+b32 = torch.empty(4).uniform_(-3, 3)
+for name in ["atan2", "hypot", "maximum", "minimum", "clamp_min", "clamp_max"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(a64)}, {lit(b64)})", fn(a64, b64), **F64)
+    nb.check(f"{name}({noncontig(a64)}, {lit(b32)})", fn(a64, b32), **F64)
+    nb.check(f"{name}({lit(b32)}, {lit(a64)})", fn(b32, a64), **F64)
+    grad64(f"{name}({{x}}, {lit(b64)})", lambda t, fn=fn: fn(t, b64), a64)
+fa, fb = domain64(-9, 9), domain64(0.5, 3, (4,))
+for name in ["fmod", "remainder"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({noncontig(fa)}, {lit(fb)})", fn(fa, fb), **F64)
+    grad64(f"{name}({{x}}, {lit(fb)})", lambda t, fn=fn: fn(t, fb), fa)
+    grad64(f"{name}({lit(fa)}, {{x}})", lambda t, fn=fn: fn(fa, t), fb)
+tie = torch.tensor([1.0, 2.0, nan, 3.0], dtype=torch.float64)
+tie2 = torch.tensor([1.0, 5.0, 0.0, nan], dtype=torch.float64)
+for name in ["maximum", "minimum"]:
+    grad64(f"{name}({{x}}, {lit(tie2)})", lambda t, fn=getattr(torch, name): fn(t, tie2), tie)
+for name in ["clamp_min", "clamp_max"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(tie)}, 2.0)", fn(tie, 2.0), **F64)
+    grad64(f"{name}({{x}}, 2.0)", lambda t, fn=fn: fn(t, 2.0), tie)
+e64 = domain64(-3, 3)
+nb.check(f"lerp({lit(a64)}, {lit(e64)}, 0.3)", torch.lerp(a64, e64, 0.3), **F64)
+nb.check(f"lerp({noncontig(a64)}, {lit(e64)}, {lit(b64)})", torch.lerp(a64, e64, b64), **F64)
+grad64(f"lerp({{x}}, {lit(e64)}, 0.7)", lambda t: torch.lerp(t, e64, 0.7), a64)
+
+nb.comment("float64 reductions: prod (zeros in the gradient), amax / amin / aminmax (NaN, ties), nansum / nanmean, logsumexp.")
+p64 = torch.tensor([[1.5, 0.0, 2.0, -1.0], [0.5, 2.0, 3.0, 4.0], [0.0, 0.0, 1.0, 2.0]], dtype=torch.float64)
+nb.check(f"prod({lit(p64)})", torch.prod(p64), **F64R)
+for dim in [0, 1]:
+    nb.check(f"prod({noncontig(p64)}, {dim})", torch.prod(p64, dim), **F64R)
+    grad64(f"prod({{x}}, {dim})", lambda t, dim=dim: torch.prod(t, dim), p64)
+grad64("prod({x})", torch.prod, domain64(0.5, 2))
+m64 = torch.tensor([[1.0, 3.0, 3.0, -1.0], [nan, 2.0, 5.0, 5.0], [0.25, -7.0, 0.25, 1e300]], dtype=torch.float64)
+for name in ["amax", "amin"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(m64)})", fn(m64), **F64)
+    nb.check(f"{name}({noncontig(m64)}, 1)", fn(m64, 1), **F64)
+    grad64(f"{name}({{x}}, 1)", lambda t, fn=fn: fn(t, 1), m64)
+    grad64(f"{name}({{x}}, 0)", lambda t, fn=fn: fn(t, 0), m64)
+mm = torch.aminmax(m64, dim=0)
+nb.check(f"aminmax({lit(m64)}, dim=0).min", mm.min, **F64)
+nb.check(f"aminmax({lit(m64)}, dim=0).max", mm.max, **F64)
+for name in ["nansum", "nanmean"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(m64)})", fn(m64), **F64R)
+    nb.check(f"{name}({noncontig(m64)}, 1)", fn(m64, 1), **F64R)
+    grad64(f"{name}({{x}}, 1)", lambda t, fn=fn: fn(t, 1), m64)
+l64 = domain64(-5, 5, (3, 4, 2))
+for dims in [0, [0, 2], -1]:
+    nb.check(f"logsumexp({lit(l64)}, {dims})", torch.logsumexp(l64, dims), **F64R)
+grad64("logsumexp({x}, 1)", lambda t: torch.logsumexp(t, 1), domain64(-5, 5))
+nb.check(f"logsumexp({lit(torch.tensor([[inf, 1.0], [-inf, -inf]], dtype=torch.float64))}, 1)",
+         torch.logsumexp(torch.tensor([[inf, 1.0], [-inf, -inf]], dtype=torch.float64), 1), **F64R)
+
+nb.comment("float64 scans: cumsum, cumprod (zeros), logcumsumexp, cummax / cummin (NaN, ties), gradients.")
+s64 = torch.tensor([[1.5, 0.0, 2.0, -1.0], [0.5, nan, 3.0, 3.0], [1e-300, 1e300, -2.0, 2.0]], dtype=torch.float64)
+for name in ["cumsum", "cumprod", "logcumsumexp"]:
+    fn = getattr(torch, name)
+    for dim in [0, 1]:
+        nb.check(f"{name}({noncontig(s64)}, {dim})", fn(s64, dim), **F64R)
+    grad64(f"{name}({{x}}, 1)", lambda t, fn=fn: fn(t, 1), p64 if name == "cumprod" else domain64(-2, 2))
+for name in ["cummax", "cummin"]:
+    fn = getattr(torch, name)
+    r = fn(s64, 1)
+    nb.check(f"{name}({noncontig(s64)}, 1).values", r.values, **F64)
+    nb.check(f"{name}({lit(s64)}, 1).indices", r.indices)
+    grad64(f"{name}({{x}}, 1).values", lambda t, fn=fn: fn(t, 1).values, m64)
+
+nb.comment("float64 median / nanmedian / mode / quantile / nanquantile: values, indices, gradients.")
+q64 = torch.tensor([[0.5, -1.5, 2.5, 2.5, 0.1], [nan, 3.0, 1.0, 1.0, 2.0], [4.0, 4.0, 1e-300, -1e300, 4.0]], dtype=torch.float64)
+for name in ["median", "nanmedian"]:
+    fn = getattr(torch, name)
+    nb.check(f"{name}({lit(q64)})", fn(q64), **F64)
+    r = fn(q64, 1)
+    nb.check(f"{name}({noncontig(q64)}, 1).values", r.values, **F64)
+    grad64(f"{name}({{x}}, 1).values", lambda t, fn=fn: fn(t, 1).values, q64)
+    grad64(f"{name}({{x}})", fn, q64[1:])
+r = torch.mode(q64, 1)
+nb.check(f"mode({noncontig(q64)}, 1).values", r.values, **F64)
+nb.check(f"mode({lit(q64)}, 1).indices", r.indices)
+grad64("mode({x}, 1).values", lambda t: torch.mode(t, 1).values, q64)
+for name in ["quantile", "nanquantile"]:
+    fn = getattr(torch, name)
+    for interp in ["linear", "lower", "higher", "nearest", "midpoint"]:
+        nb.check(f'{name}({noncontig(q64)}, 0.35, dim=1, interpolation="{interp}")', fn(q64, 0.35, dim=1, interpolation=interp), **F64)
+    qs = torch.tensor([0.1, 0.9], dtype=torch.float64)
+    nb.check(f"{name}({lit(q64)}, {lit(qs)})", fn(q64, qs), **F64)
+    # Without ties: which of two equal elements gets the gradient is PyTorch's sort's choice.
+    grad64(f"{name}({{x}}, 0.4, dim=1)", lambda t, fn=fn: fn(t, 0.4, dim=1),
+           torch.tensor([[0.5, -1.5, 2.5, 2.25], [nan, 3.0, 1.0, 1.5], [4.0, 3.5, 1e-300, -1e300]], dtype=torch.float64))
+
+nb.comment("float16 / bfloat16 elementwise functions compute in float32 and round once, as PyTorch.")
+h = torch.empty(3, 4).uniform_(-0.9, 0.9)
+for dt in [torch.float16, torch.bfloat16]:
+    hx = h.to(dt)
+    for name in ["sin", "erf", "erfinv", "expm1", "floor", "round", "sign", "frac", "isnan"]:
+        nb.check(f"{name}({noncontig(hx)})", getattr(torch, name)(hx), rtol=0, atol=0)
+
+nb.comment("float16 / bfloat16 reductions and scans compute in float32 and round back once.")
+hr = torch.tensor([[0.5, -1.25, nan, 2.0], [1.5, 1.5, 3.0, -2.0], [0.125, 4.0, -0.5, 0.75]])
+for dt in [torch.float16, torch.bfloat16]:
+    hx = hr.to(dt)
+    for call, fn in [("amax({x}, 1)", lambda t: torch.amax(t, 1)), ("amin({x}, 0)", lambda t: torch.amin(t, 0)),
+                     ("prod({x}, 1)", lambda t: torch.prod(t, 1)), ("nansum({x}, 1)", lambda t: torch.nansum(t, 1)),
+                     ("nanmean({x}, 0)", lambda t: torch.nanmean(t, 0)), ("logsumexp({x}, 1)", lambda t: torch.logsumexp(t, 1)),
+                     ("cumsum({x}, 1)", lambda t: torch.cumsum(t, 1)), ("cumprod({x}, 0)", lambda t: torch.cumprod(t, 0)),
+                     ("cummax({x}, 1).values", lambda t: torch.cummax(t, 1).values), ("median({x}, 1).values", lambda t: torch.median(t, 1).values),
+                     ("nanmedian({x})", torch.nanmedian), ("mode({x}, 1).values", lambda t: torch.mode(t, 1).values),
+                     ("nan_to_num({x} / 0)", lambda t: torch.nan_to_num(t / 0))]:
+        nb.check(call.format(x=noncontig(hx)), fn(hx), rtol=0, atol=0)
+
 nb.write()
 print(f"wrote {nb.path}: {sum(1 for l in nb.lines if l.startswith('torch.testing'))} checks")
