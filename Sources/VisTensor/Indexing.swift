@@ -136,7 +136,7 @@ extension Tensor {
         let out = plan.read(v)
         if Autograd.needsGraph(v) {
             Autograd.record(out, "index", [v]) { g in
-                let z = Tensor.full(plan.viewShape, 0)
+                let z = Tensor.full(plan.viewShape, 0, dtype: g.dtype)
                 try plan.write(z, g.contiguous(), accumulate: true, op: "index")
                 return [z]
             }
