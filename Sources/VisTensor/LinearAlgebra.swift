@@ -6,19 +6,39 @@ import Foundation
 /// the small matrices vision code takes them of (a 3x3 transform, a 64x64 weight);
 /// no LAPACK is linked. Gradients are PyTorch's formulas through matmul.
 extension Tensor {
-    /// This tensor as [batch, m, n] float32 rows in Double, with the batch shape, for the
-    /// matrix functions; float input only.
+    /// This tensor as [batch, m, n] rows in Double (float32 or float64 input), with the
+    /// batch shape, for the matrix functions; float input only.
     private func matrixBatch(op: String, square: Bool) throws -> (values: [Double], batch: [Int], m: Int, n: Int) {
         guard ndim >= 2 else { throw TensorError(op, "the input tensor A must have at least 2 dimensions, got shape \(shapeString(shape))") }
-        guard dtype == .float32 else {
+        guard dtype == .float32 || dtype == .float64 else {
             throw TensorError(op, dtype.isFloatingPoint ? "not supported for dtype \(dtype)" : "expected a floating point tensor as input, got \(dtype)")
         }
         let m = shape[ndim - 2], n = shape[ndim - 1]
         if square && m != n { throw TensorError(op, "A must be batches of square matrices, but they are \(m) by \(n) matrices") }
         try Shape.validateExtent(shape, op: op)
         let c = contiguous()
-        let p = c.floatPointer
-        return ((0..<count).map { Double(p[$0]) }, Array(shape.dropLast(2)), m, n)
+        let values: [Double]
+        if dtype == .float64 {
+            values = Array(UnsafeBufferPointer(start: c.doublePointer, count: count))
+        } else {
+            let p = c.floatPointer
+            values = (0..<count).map { Double(p[$0]) }
+        }
+        return (values, Array(shape.dropLast(2)), m, n)
+    }
+
+    /// A tensor of `dtype` (float32 or float64) holding `values` computed in Double:
+    /// float64 keeps every bit, float32 rounds once.
+    private static func fromDoubles(_ values: [Double], shape: [Int], dtype: DType) -> Tensor {
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        if dtype == .float64 {
+            let p = out.doublePointer
+            for i in values.indices { p[i] = values[i] }
+        } else {
+            let p = out.floatPointer
+            for i in values.indices { p[i] = Float(values[i]) }
+        }
+        return out
     }
 
     /// LU decomposition with partial pivoting of the n x n matrix `a` (row-major, in place):
@@ -51,7 +71,7 @@ extension Tensor {
     public func det() throws -> Tensor {
         let (values, batch, n, _) = try matrixBatch(op: "linalg.det", square: true)
         let count = Shape.numel(batch)
-        var dets = [Float](repeating: 0, count: count)
+        var dets = [Double](repeating: 0, count: count)
         var pivots: [Int] = []
         for b in 0..<count {
             if b & 1023 == 1023 { try Interrupt.check() }
@@ -59,9 +79,9 @@ extension Tensor {
             guard let sign = Tensor.luDecompose(&a, n, pivots: &pivots) else { dets[b] = 0; continue }
             var d = sign
             for i in 0..<n { d *= a[i * n + i] }
-            dets[b] = Float(d)
+            dets[b] = d
         }
-        let out = try Tensor(dets, shape: batch)
+        let out = Tensor.fromDoubles(dets, shape: batch, dtype: dtype)
         if Autograd.needsGraph(self) {
             let x = detach()
             Autograd.record(out, "linalg_det", [self]) { g in
@@ -81,7 +101,7 @@ extension Tensor {
     public func inv() throws -> Tensor {
         let (values, batch, n, _) = try matrixBatch(op: "linalg.inv", square: true)
         let count = Shape.numel(batch)
-        var result = [Float](repeating: 0, count: values.count)
+        var result = [Double](repeating: 0, count: values.count)
         for b in 0..<count {
             if b & 1023 == 1023 { try Interrupt.check() }
             var a = Array(values[(b * n * n)..<((b + 1) * n * n)])
@@ -104,9 +124,9 @@ extension Tensor {
                     for j in 0..<n { a[i * n + j] -= f * a[k * n + j]; e[i * n + j] -= f * e[k * n + j] }
                 }
             }
-            for i in 0..<(n * n) { result[b * n * n + i] = Float(e[i]) }
+            for i in 0..<(n * n) { result[b * n * n + i] = e[i] }
         }
-        let out = try Tensor(result, shape: shape)
+        let out = Tensor.fromDoubles(result, shape: shape, dtype: dtype)
         if Autograd.needsGraph(self) {
             Autograd.record(out, "linalg_inv", [self]) { g in
                 let it = try out.detach().transpose(-1, -2)
@@ -162,8 +182,8 @@ extension Tensor {
             throw TensorError(op, "the spectral norm of an empty matrix (\(m) x \(n)) is not defined")
         }
         let k = Swift.min(m, n), tall = m >= n
-        var sigmas = [Float](repeating: 0, count: count)
-        var grads = [Float](repeating: 0, count: values.count)
+        var sigmas = [Double](repeating: 0, count: count)
+        var grads = [Double](repeating: 0, count: values.count)
         for b in 0..<count {
             if b & 255 == 255 { try Interrupt.check() }
             let a = values[(b * m * n)..<((b + 1) * m * n)], base = b * m * n
@@ -181,7 +201,7 @@ extension Tensor {
             var pick = 0
             for i in 1..<Swift.max(k, 1) where largest ? lambdas[i] > lambdas[pick] : lambdas[i] < lambdas[pick] { pick = i }
             let sigma = Swift.max(lambdas[pick], 0).squareRoot()
-            sigmas[b] = Float(sigma)
+            sigmas[b] = sigma
             guard sigma > 0 else { continue }  // no singular vectors: a zero gradient
             let e = (0..<k).map { vectors[$0 * k + pick] }
             // tall: v = e, u = A v / sigma; wide: u = e, v = A^T u / sigma.
@@ -193,11 +213,11 @@ extension Tensor {
                 u = e
                 for c in 0..<n { var s = 0.0; for r in 0..<m { s += a[base + r * n + c] * u[r] }; v[c] = s / sigma }
             }
-            for r in 0..<m { for c in 0..<n { grads[base + r * n + c] = Float(u[r] * v[c]) } }
+            for r in 0..<m { for c in 0..<n { grads[base + r * n + c] = u[r] * v[c] } }
         }
-        let out = try Tensor(sigmas, shape: batch)
+        let out = Tensor.fromDoubles(sigmas, shape: batch, dtype: dtype)
         if Autograd.needsGraph(self) {
-            let direction = try Tensor(grads, shape: shape)
+            let direction = Tensor.fromDoubles(grads, shape: shape, dtype: dtype)
             Autograd.record(out, "linalg_matrix_norm", [self]) { g in
                 [try g.unsqueeze(-1).unsqueeze(-1).mul(direction)]
             }

@@ -66,7 +66,11 @@ extension Tensor {
         guard dtype.isFloatingPoint else {
             throw TensorError(op, "expected a floating point tensor as input, got \(dtype)")
         }
-        guard dtype == .float32 else { throw TensorError(op, "not supported for dtype \(dtype)") }
+        if dtype == .float16 || dtype == .bfloat16 {
+            // PyTorch computes half norms in float32 and rounds the result back; so does vis.
+            return try to(.float32).vectorNorm(ord, dims: dims, keepdim: keepdim, op: op).to(dtype)
+        }
+        guard dtype == .float32 || dtype == .float64 else { throw TensorError(op, "not supported for dtype \(dtype)") }
         guard !ord.isNaN else { throw TensorError(op, "ord must be a number, got nan") }
         try Shape.validateExtent(shape, op: op)
         let reduced = try normDims(dims, op: op)
@@ -80,7 +84,11 @@ extension Tensor {
         var keptShape = shape
         for d in reduced { keptShape[d] = 1 }
         let out = Tensor(uninitialized: keptShape, dtype: dtype)
-        Tensor.normRows(UnsafePointer(rows.floatPointer), out.floatPointer, outer: outer, length: length, ord: ord)
+        if dtype == .float64 {
+            Tensor.normRows(UnsafePointer(rows.doublePointer), out.doublePointer, outer: outer, length: length, ord: ord)
+        } else {
+            Tensor.normRows(UnsafePointer(rows.floatPointer), out.floatPointer, outer: outer, length: length, ord: ord)
+        }
         let result = keepdim ? out : try out.reshape(kept.map { shape[$0] })
         if Autograd.needsGraph(self) {
             let x = detach()
@@ -97,28 +105,58 @@ extension Tensor {
         let n = try norm.expand(x.shape).contiguous(), g = try grad.expand(x.shape).contiguous()
         let xc = x.contiguous()
         let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
-        let px = xc.floatPointer, pn = n.floatPointer, pg = g.floatPointer, po = out.floatPointer
-        let count = x.count
         if ord.isInfinite {
             // Ties share the gradient: count the elements equal to the norm in each slice.
             let hits = Tensor(uninitialized: x.shape, dtype: .float32)
-            for i in 0..<count { hits.floatPointer[i] = Swift.abs(px[i]) == pn[i] ? 1 : 0 }
+            if x.dtype == .float64 {
+                markNormHits(xc.doublePointer, n.doublePointer, hits.floatPointer, count: x.count)
+            } else {
+                markNormHits(xc.floatPointer, n.floatPointer, hits.floatPointer, count: x.count)
+            }
             let ties = try hits.sum(dims: reduced, keepdim: true).expand(x.shape).contiguous()
-            for i in 0..<count {
-                let s: Float = px[i] > 0 ? 1 : (px[i] < 0 ? -1 : 0)
-                po[i] = hits.floatPointer[i] == 0 ? 0 : pg[i] * s / ties.floatPointer[i]
+            if x.dtype == .float64 {
+                infNormGrad(xc.doublePointer, g.doublePointer, hits.floatPointer, ties.floatPointer, out.doublePointer, count: x.count)
+            } else {
+                infNormGrad(xc.floatPointer, g.floatPointer, hits.floatPointer, ties.floatPointer, out.floatPointer, count: x.count)
             }
             return out
         }
+        if x.dtype == .float64 {
+            pNormGrad(xc.doublePointer, n.doublePointer, g.doublePointer, out.doublePointer, count: x.count, ord: ord)
+        } else {
+            pNormGrad(xc.floatPointer, n.floatPointer, g.floatPointer, out.floatPointer, count: x.count, ord: ord)
+        }
+        return out
+    }
+
+    /// 1 where |x| equals the (inf / -inf) norm of its slice, else 0, in `hits`.
+    private static func markNormHits<T: VisFloat>(_ px: UnsafeMutablePointer<T>, _ pn: UnsafeMutablePointer<T>,
+                                                  _ hits: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { hits[i] = Swift.abs(px[i]) == pn[i] ? 1 : 0 }
+    }
+
+    /// The inf-norm gradient: sign(x) * g shared evenly by the `ties` elements that hit the norm.
+    private static func infNormGrad<T: VisFloat>(_ px: UnsafeMutablePointer<T>, _ pg: UnsafeMutablePointer<T>,
+                                                 _ hits: UnsafeMutablePointer<Float>, _ ties: UnsafeMutablePointer<Float>,
+                                                 _ po: UnsafeMutablePointer<T>, count: Int) {
+        for i in 0..<count {
+            let s: T = px[i] > 0 ? 1 : (px[i] < 0 ? -1 : 0)
+            po[i] = hits[i] == 0 ? 0 : pg[i] * s / T(ties[i])
+        }
+    }
+
+    /// The p-norm gradient g * x |x|^(p-2) / ||x||^(p-1), 0 where x or the norm is 0 (PyTorch's rule).
+    private static func pNormGrad<T: VisFloat>(_ px: UnsafeMutablePointer<T>, _ pn: UnsafeMutablePointer<T>,
+                                               _ pg: UnsafeMutablePointer<T>, _ po: UnsafeMutablePointer<T>,
+                                               count: Int, ord: Double) {
         for i in 0..<count {
             let v = px[i]
             if ord == 0 || v == 0 || pn[i] == 0 { po[i] = 0; continue }
             if ord == 1 { po[i] = pg[i] * (v > 0 ? 1 : -1); continue }
             if ord == 2 { po[i] = pg[i] * v / pn[i]; continue }
             let a = Double(Swift.abs(v)), nd = Double(pn[i])
-            po[i] = Float(Double(pg[i]) * Double(v) * Foundation.pow(a, ord - 2) / Foundation.pow(nd, ord - 1))
+            po[i] = T(Double(pg[i]) * Double(v) * Foundation.pow(a, ord - 2) / Foundation.pow(nd, ord - 1))
         }
-        return out
     }
 
     /// PyTorch's `linalg.matrix_norm` over the planes of `dims` (two dimensions): 'fro',
@@ -200,6 +238,13 @@ extension Tensor {
         guard p >= 0 else { throw TensorError("cdist", "only supports non-negative p values, got \(p)") }
         guard x1.dtype.isFloatingPoint && x2.dtype.isFloatingPoint else {
             throw TensorError("cdist", "only supports floating-point dtypes, got \(x1.dtype) and \(x2.dtype)")
+        }
+        // PyTorch neither promotes here nor computes half precision on the CPU.
+        guard x1.dtype == x2.dtype else {
+            throw TensorError("cdist", "X1 and X2 must have the same dtype (PyTorch does not promote here), got \(x1.dtype) and \(x2.dtype)")
+        }
+        guard x1.dtype == .float32 || x1.dtype == .float64 else {
+            throw TensorError("cdist", "not supported for dtype \(x1.dtype) (PyTorch's cdist takes float32 or float64)")
         }
         let diff = try x1.unsqueeze(-2).sub(x2.unsqueeze(-3))
         return try diff.vectorNorm(p, dims: [-1], op: "cdist")

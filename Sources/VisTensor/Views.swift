@@ -217,7 +217,7 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             let inShape = shape
             Autograd.record(out, "slice", [self]) { g in
-                let z = Tensor.full(inShape, 0)
+                let z = Tensor.full(inShape, 0, dtype: g.dtype)
                 try z.slice(d, start: s, end: e, step: step).assign(g)
                 return [z]
             }
@@ -242,7 +242,7 @@ extension Tensor {
         if Autograd.needsGraph(self) {
             let inShape = shape
             Autograd.record(out, "select", [self]) { g in
-                let z = Tensor.full(inShape, 0)
+                let z = Tensor.full(inShape, 0, dtype: g.dtype)
                 try z.select(d, i).assign(g)
                 return [z]
             }

@@ -20,7 +20,7 @@ enum Namespaces {
         "tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
         "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
         "as_tensor", "from_numpy", "cat", "stack", "split", "chunk", "flatten", "reshape", "squeeze", "unsqueeze",
-        "permute", "transpose", "t", "gather", "scatter", "where", "masked_fill", "index_select", "narrow", "flip",
+        "permute", "transpose", "gather", "scatter", "where", "masked_fill", "index_select", "narrow", "flip",
         "roll", "tril", "triu", "diag", "clamp", "abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1",
         "sqrt", "rsqrt", "pow", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "floor",
         "ceil", "trunc", "sign", "square", "sum", "mean", "var", "std", "prod", "max", "min", "maximum",
@@ -198,6 +198,11 @@ enum Namespaces {
         torchFixed["backends"] = .object(backends)
         torchFixed["random"] = .object(random)
         torchFixed["seed"] = .function(nondeterministicSeed)
+        // torch.t(x) as x.t(): only under torch, since a global `t` would take a common variable name.
+        torchFixed["t"] = .function(NativeFunction("t", [Param("input", .tensor)],
+            doc: "torch.t(input): the transpose of a tensor of at most 2 dimensions (0-D and 1-D are returned as is), as input.t().\n  torch.t(w)") { a, _ in
+            .tensor(try a.tensor("input").t())
+        })
         let linalgMissing = Dictionary(uniqueKeysWithValues: ["svd", "svdvals", "eig", "eigh", "eigvals", "eigvalsh", "solve",
                                                               "qr", "cholesky", "lstsq", "pinv", "matrix_rank", "slogdet", "cond", "lu"].map {
             ($0, "not in vis: torch.linalg has norm, vector_norm, matrix_norm, det and inv (vis has no matrix decompositions)")

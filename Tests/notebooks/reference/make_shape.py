@@ -7,6 +7,13 @@ with rtol=1e-5, atol=1e-5, since vis (OpenBLAS, left-to-right contraction, a Dou
 accumulator in the norms) and PyTorch (MKL/its own kernels) add float32 terms in different
 orders, which moves the last bits of a sum of a dozen terms of size ~1; ops that only
 move, copy or select elements are checked exactly (rtol=0, atol=0).
+
+float64 (the last section): inputs are full-precision random doubles (not rounded to 1/8,
+so a float32 round trip anywhere would show), checked with rtol=1e-12, atol=1e-12: vis
+computes float64 in float64 (dgemm, Double accumulators, LU / Gauss-Jordan in Double),
+so results differ from PyTorch's LAPACK/MKL only by summation order, ~1e-15 relative for
+these small sizes; 1e-12 leaves room for the conditioning of det / inv / the Jacobi
+singular values, and is still ~1e4 times tighter than float32's precision.
 """
 import math
 import os
@@ -53,7 +60,8 @@ def case(template, fn, inputs, tol=SUM_TOL, grad=True, contiguous_too=True, nc=T
         for n, t in zip(names, inputs):
             nb.line(f"{n} = {noncontig(t)}")
         nb.check(template.format(*names), expected, **tol)
-    if grad and all(t.dtype == torch.float32 for t in inputs) and expected.dtype == torch.float32:
+    floats = (torch.float32, torch.float64)
+    if grad and expected.dtype in floats and all(t.dtype == expected.dtype for t in inputs):
         leaves = [t.clone().requires_grad_(True) for t in inputs]
         out = fn(*leaves)
         w = rnd(*out.shape)
@@ -313,6 +321,74 @@ case("dsplit({0}, [1])[1]", lambda a: torch.dsplit(a, [1])[1], [rnd(2, 2, 3)], t
 case("split({0}, [1, 3], dim=1)[1]", lambda a: torch.split(a, [1, 3], dim=1)[1], [rnd(2, 4)], tol=EXACT)
 case("split({0}, 3)[1]", lambda a: torch.split(a, 3)[1], [rnd(5, 2)], tol=EXACT)
 case("{0}.chunk(3, dim=1)[2]", lambda a: a.chunk(3, dim=1)[2], [rnd(2, 7)], tol=EXACT)
+
+# ---------------------------------------------------------------- float64
+nb.comment("float64: products, einsum, norms, det / inv, shapes compute in float64 (values and gradients)")
+F64_TOL = dict(rtol=1e-12, atol=1e-12)
+
+
+def d64(*shape):
+    """Full-precision float64 random values (a float32 round trip would show at 1e-8)."""
+    return torch.randn(shape, dtype=torch.float64)
+
+
+case("mm({0}, {1})", torch.mm, [d64(3, 4), d64(4, 2)], tol=F64_TOL)
+case("bmm({0}, {1})", torch.bmm, [d64(2, 3, 4), d64(2, 4, 5)], tol=F64_TOL)
+case("mv({0}, {1})", torch.mv, [d64(3, 4), d64(4)], tol=F64_TOL)
+case("dot({0}, {1})", torch.dot, [d64(5), d64(5)], tol=F64_TOL)
+case("outer({0}, {1})", torch.outer, [d64(3), d64(2)], tol=F64_TOL)
+case("matmul({0}, {1})", torch.matmul, [d64(2, 1, 3, 4), d64(5, 4, 2)], tol=F64_TOL)
+case("addmm({0}, {1}, {2}, beta=0.5, alpha=2)", lambda a, b, c: torch.addmm(a, b, c, beta=0.5, alpha=2), [d64(2), d64(3, 4), d64(4, 2)], tol=F64_TOL)
+case("baddbmm({0}, {1}, {2}, alpha=0.5)", lambda a, b, c: torch.baddbmm(a, b, c, alpha=0.5), [d64(2, 3, 2), d64(2, 3, 4), d64(2, 4, 2)], tol=F64_TOL)
+case("tensordot({0}, {1})", lambda a, b: torch.tensordot(a, b), [d64(2, 3, 4), d64(3, 4, 2)], tol=F64_TOL)
+case("kron({0}, {1})", torch.kron, [d64(2, 3), d64(2, 2)], tol=F64_TOL)
+case('einsum("bij,bjk->bik", {0}, {1})', lambda a, b: torch.einsum("bij,bjk->bik", a, b), [d64(2, 3, 4), d64(2, 4, 5)], tol=F64_TOL)
+case('einsum("iji->j", {0})', lambda a: torch.einsum("iji->j", a), [d64(3, 2, 3)], tol=F64_TOL)
+case('einsum("abc,cd,ae->bde", {0}, {1}, {2})', lambda a, b, c: torch.einsum("abc,cd,ae->bde", a, b, c), [d64(2, 3, 4), d64(4, 2), d64(2, 3)], tol=F64_TOL)
+for ord_ in [2, 1, 3, 0.5, 0, inf, -inf]:
+    ordlit = "inf" if ord_ == inf else ("-inf" if ord_ == -inf else repr(ord_))
+    case(f"torch.linalg.vector_norm({{0}}, ord={ordlit}, dim=1)", lambda a, o=ord_: torch.linalg.vector_norm(a, ord=o, dim=1), [d64(3, 4)], tol=F64_TOL, grad=ord_ != 0)
+case("torch.linalg.vector_norm({0}, ord=inf)", lambda a: torch.linalg.vector_norm(a, ord=inf), [torch.tensor([1.5, -3.25, 3.25, 0.0], dtype=torch.float64)], tol=F64_TOL)
+case("torch.linalg.vector_norm({0})", lambda a: torch.linalg.vector_norm(a), [torch.zeros(3, dtype=torch.float64)], tol=F64_TOL)
+case("torch.linalg.vector_norm({0})", lambda a: torch.linalg.vector_norm(a), [torch.tensor([nan, 1.0], dtype=torch.float64)], tol=F64_TOL, grad=False)
+for ord_ in ["fro", 1, -1, inf, -inf, 2, -2]:
+    ordlit = {"fro": '"fro"', inf: "inf", -inf: "-inf"}.get(ord_, repr(ord_))
+    case(f"torch.linalg.matrix_norm({{0}}, ord={ordlit})", lambda a, o=ord_: torch.linalg.matrix_norm(a, ord=o), [d64(2, 3, 4)], tol=F64_TOL)
+case("torch.linalg.norm({0})", lambda a: torch.linalg.norm(a), [d64(2, 3, 4)], tol=F64_TOL)
+case("torch.norm({0}, p=3)", lambda a: torch.norm(a, p=3), [d64(5)], tol=F64_TOL)
+case("{0}.norm(dim=1)", lambda a: a.norm(dim=1), [d64(3, 4)], tol=F64_TOL)
+case("dist({0}, {1})", torch.dist, [d64(3, 4), d64(4)], tol=F64_TOL)
+case("cdist({0}, {1})", torch.cdist, [d64(3, 4), d64(5, 4)], tol=F64_TOL)
+case("cdist({0}, {1}, p=1)", lambda a, b: torch.cdist(a, b, p=1), [d64(2, 3, 4), d64(2, 2, 4)], tol=F64_TOL)
+case("torch.linalg.det({0})", torch.linalg.det, [d64(3, 3)], tol=F64_TOL)
+case("det({0})", torch.det, [d64(2, 4, 4)], tol=F64_TOL)
+case("torch.linalg.inv({0})", torch.linalg.inv, [d64(3, 3) + 3 * torch.eye(3, dtype=torch.float64)], tol=F64_TOL)
+case("inverse({0})", torch.inverse, [d64(2, 2, 2) + 2 * torch.eye(2, dtype=torch.float64)], tol=F64_TOL)
+case("torch.t({0})", torch.t, [d64(3, 4)], tol=EXACT)
+case("torch.t({0})", torch.t, [d64(3)], tol=EXACT)
+case("tril({0}, -1)", lambda a: torch.tril(a, -1), [d64(3, 4)], tol=EXACT)
+case("diagonal({0}, 1, 0, 2)", lambda a: torch.diagonal(a, 1, 0, 2), [d64(3, 4, 5)], tol=EXACT)
+case("trace({0})", torch.trace, [d64(3, 4)], tol=F64_TOL)
+case("flip({0}, [-1, 0])", lambda a: torch.flip(a, [-1, 0]), [d64(2, 3, 4)], tol=EXACT)
+case("roll({0}, [1, 2], [0, 1])", lambda a: torch.roll(a, [1, 2], [0, 1]), [d64(3, 4)], tol=EXACT)
+case("rot90({0}, 1, [1, 2])", lambda a: torch.rot90(a, 1, [1, 2]), [d64(2, 3, 4)], tol=EXACT)
+case("movedim({0}, [0, 1], [2, 0])", lambda a: torch.movedim(a, [0, 1], [2, 0]), [d64(2, 3, 4)], tol=EXACT)
+case("narrow({0}, 1, 1, 2)", lambda a: torch.narrow(a, 1, 1, 2), [d64(3, 4)], tol=EXACT)
+case("{0}[1]", lambda a: a[1], [d64(3, 4)], tol=EXACT)
+case("{0}[:, 1:3]", lambda a: a[:, 1:3], [d64(3, 4)], tol=EXACT)
+case("{0}[tensor([2, 0, 2])]", lambda a: a[torch.tensor([2, 0, 2])], [d64(3, 4)], tol=EXACT)
+case("tile({0}, [2])", lambda a: torch.tile(a, (2,)), [d64(2, 3)], tol=EXACT)
+case("repeat_interleave({0}, 3, dim=1)", lambda a: torch.repeat_interleave(a, 3, dim=1), [d64(2, 3)], tol=EXACT)
+case("hstack([{0}, {1}])", lambda a, b: torch.hstack([a, b]), [d64(2, 3), d64(2, 1)], tol=EXACT)
+case("split({0}, [1, 3], dim=1)[1]", lambda a: torch.split(a, [1, 3], dim=1)[1], [d64(2, 4)], tol=EXACT)
+case("unbind({0}, 1)[2]", lambda a: torch.unbind(a, 1)[2], [d64(2, 3)], tol=EXACT)
+case("broadcast_to({0}, [2, 3, 4])", lambda a: torch.broadcast_to(a, (2, 3, 4)), [d64(3, 1)], tol=EXACT)
+case("atleast_3d({0})", torch.atleast_3d, [d64(2, 3)], tol=EXACT)
+case('meshgrid({0}, {1}, indexing="xy")[0]', lambda a, b: torch.meshgrid(a, b, indexing="xy")[0], [d64(3), d64(4)], tol=EXACT)
+nb.comment("mixed float32 and float64 promote to float64 where PyTorch promotes (dist, kron, outer)")
+case("dist({0}, {1})", torch.dist, [d64(3, 4), rnd(4)], tol=F64_TOL, grad=False)
+case("kron({0}, {1})", torch.kron, [d64(2, 2), rnd(2)], tol=F64_TOL, grad=False)
+case("outer({0}, {1})", torch.outer, [d64(3), rnd(2)], tol=F64_TOL, grad=False)
 
 nb.write()
 print(f"wrote {nb.path}: {sum(1 for l in nb.lines if l.startswith('torch.testing'))} checks")
