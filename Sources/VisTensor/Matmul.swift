@@ -50,26 +50,17 @@ extension Tensor {
         } else {
             let sa = Shape.broadcastStrides(batchA, Array(a.strides.dropLast(2)), to: batch)
             let sb = Shape.broadcastStrides(batchB, Array(b.strides.dropLast(2)), to: batch)
-            var index = [Int](repeating: 0, count: batch.count)
-            var offA = a.offset, offB = b.offset
-            if !isDouble, batchedSmallProducts(a, b, out: out, batchCount: batchCount, batch: batch, sa: sa, sb: sb) {
+            let offsets = Tensor.batchOffsets(batchCount: batchCount, batch: batch, sa: sa, sb: sb)
+            if !isDouble, batchedSmallProducts(a, b, out: out, offsets: offsets, batchCount: batchCount) {
                 // Done batch-parallel (see batchedSmallProducts); nothing left for the loop.
             } else {
                 for bi in 0..<batchCount {
-                    let av = a.detach().view(shape: [m, k], strides: Array(a.strides.suffix(2)), offset: offA)
-                    let bv = b.detach().view(shape: [k, n], strides: Array(b.strides.suffix(2)), offset: offB)
+                    let av = a.detach().view(shape: [m, k], strides: Array(a.strides.suffix(2)), offset: a.offset + offsets.a[bi])
+                    let bv = b.detach().view(shape: [k, n], strides: Array(b.strides.suffix(2)), offset: b.offset + offsets.b[bi])
                     if isDouble { gemm2DDouble(av, bv, into: out.doublePointer + bi * m * n, ldc: n) } else {
                         try gemm2D(av, bv, into: out.floatPointer + bi * m * n, ldc: n)
                     }
                     if Interrupt.requested { break }
-                    var d = batch.count - 1
-                    while d >= 0 {
-                        index[d] += 1; offA += sa[d]; offB += sb[d]
-                        if index[d] < batch[d] { break }
-                        offA -= sa[d] * batch[d]; offB -= sb[d] * batch[d]
-                        index[d] = 0
-                        d -= 1
-                    }
                 }
             }
         }
@@ -86,22 +77,9 @@ extension Tensor {
         return out
     }
 
-    /// Batched float32 products small enough that splitting each one across the cores
-    /// costs more than it gains (up to 4 x `BLAS.splitWork` multiply-adds; a 128^3
-    /// product was split in two and synchronised 32 times for a [32, 128, 128] bmm, and a
-    /// 32^3 one ran on one core only): whole products go to the cores in contiguous runs
-    /// of the batch, each one single-threaded sgemm into its own slice of `out`. Returns
-    /// false (nothing written) when the products are large, the batch has one product, or
-    /// an operand's layout needs a copy (the caller's loop handles those).
-    static func batchedSmallProducts(_ a: Tensor, _ b: Tensor, out: Tensor, batchCount: Int, batch: [Int],
-                                     sa: [Int], sb: [Int]) -> Bool {
-        let m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1]
-        let work = Double(m) * Double(n) * Double(k)
-        guard batchCount >= 2, Parallel.cores > 1, work > 0, work <= 4 * Double(BLAS.splitWork) else { return false }
-        guard let aOp = BLAS.operand(rows: m, cols: k, rowStride: a.strides[a.ndim - 2], colStride: a.strides[a.ndim - 1]),
-              let bOp = BLAS.operand(rows: k, cols: n, rowStride: b.strides[b.ndim - 2], colStride: b.strides[b.ndim - 1])
-        else { return false }
-        // The storage offsets of every product's operands (broadcast batch strides).
+    /// The storage offsets, relative to each operand's own offset, of every product of a
+    /// batched matmul: an odometer over the broadcast batch dims with strides `sa`, `sb`.
+    static func batchOffsets(batchCount: Int, batch: [Int], sa: [Int], sb: [Int]) -> (a: [Int], b: [Int]) {
         var offsetsA = [Int](repeating: 0, count: batchCount), offsetsB = [Int](repeating: 0, count: batchCount)
         var index = [Int](repeating: 0, count: batch.count)
         var offA = 0, offB = 0
@@ -116,6 +94,25 @@ extension Tensor {
                 d -= 1
             }
         }
+        return (offsetsA, offsetsB)
+    }
+
+    /// Batched float32 products small enough that splitting each one across the cores
+    /// costs more than it gains (up to 4 x `BLAS.splitWork` multiply-adds; a 128^3
+    /// product was split in two and synchronised 32 times for a [32, 128, 128] bmm, and a
+    /// 32^3 one ran on one core only): whole products go to the cores in contiguous runs
+    /// of the batch, each one single-threaded sgemm into its own slice of `out`. Returns
+    /// false (nothing written) when the products are large, the batch has one product, or
+    /// an operand's layout needs a copy (the caller's loop handles those).
+    static func batchedSmallProducts(_ a: Tensor, _ b: Tensor, out: Tensor, offsets: (a: [Int], b: [Int]),
+                                     batchCount: Int) -> Bool {
+        let m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1]
+        let work = Double(m) * Double(n) * Double(k)
+        guard batchCount >= 2, Parallel.cores > 1, work > 0, work <= 4 * Double(BLAS.splitWork) else { return false }
+        guard let aOp = BLAS.operand(rows: m, cols: k, rowStride: a.strides[a.ndim - 2], colStride: a.strides[a.ndim - 1]),
+              let bOp = BLAS.operand(rows: k, cols: n, rowStride: b.strides[b.ndim - 2], colStride: b.strides[b.ndim - 1])
+        else { return false }
+        let offsetsA = offsets.a, offsetsB = offsets.b
         let pa = UnsafePointer(a.floatPointer), pb = UnsafePointer(b.floatPointer), pc = out.floatPointer
         let perProduct = Int(work)
         offsetsA.withUnsafeBufferPointer { oa in

@@ -6,6 +6,8 @@ Run it on the same machine, alternating with vis, never during a build:
 import time
 import torch
 
+from benchline import line
+
 
 def best(f, repeats):
     f()
@@ -16,10 +18,6 @@ def best(f, repeats):
         times.append(time.perf_counter() - t0)
     times.sort()
     return times[len(times) // 2]
-
-
-def line(name, value):
-    print(name.ljust(44) + value, flush=True)
 
 
 for n in [1024, 2048]:

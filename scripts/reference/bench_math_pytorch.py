@@ -4,23 +4,9 @@ run alternately on one machine and compared line by line.
 
 Run: /path/to/torchenv/bin/python scripts/reference/bench_math_pytorch.py
 """
-import time
 import torch
 
-
-def median_time(fn, repeats=5):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
-    return samples[len(samples) // 2]
-
-
-def line(name, value):
-    print(name.ljust(44) + value, flush=True)
+from benchline import line, median_time
 
 
 torch.manual_seed(0)

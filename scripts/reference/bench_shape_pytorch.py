@@ -2,24 +2,10 @@
 einsum "bij,bjk->bik" against bmm, same shapes, same method (the two alternated call
 by call, 21 rounds, each one's fastest run kept).
 Run: /work/torchenv/bin/python scripts/reference/bench_shape_pytorch.py"""
-import time
 
 import torch
 
-
-def median_time(fn, repeats=7):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
-    return samples[len(samples) // 2]
-
-
-def line(name, value):
-    print(name.ljust(44) + value, flush=True)
+from benchline import line, median_time
 
 
 torch.manual_seed(0)
