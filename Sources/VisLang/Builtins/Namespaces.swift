@@ -47,6 +47,8 @@ enum Namespaces {
         // Sorting and selection (TensorSelectionBuiltins).
         "msort", "kthvalue", "unique_consecutive", "argwhere", "index_add", "index_copy", "index_fill", "scatter_add",
         "scatter_reduce", "take_along_dim", "take", "searchsorted", "bucketize", "histc",
+        // Activations and distances (ActivationBuiltins, CriterionBuiltins).
+        "selu", "celu", "prelu", "threshold", "hardshrink", "pairwise_distance",
     ]
 
     /// `torch.nn`'s classes (layers, containers, losses).
@@ -61,6 +63,10 @@ enum Namespaces {
         "TransformerEncoderLayer", "Sequential", "ModuleList", "ModuleDict", "Parameter", "CrossEntropyLoss",
         "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
         "CosineEmbeddingLoss", "TripletMarginLoss", "MarginRankingLoss",
+        // Activations and losses (ActivationBuiltins, CriterionBuiltins).
+        "CELU", "Hardsigmoid", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink", "Hardshrink", "Softshrink",
+        "Threshold", "GLU", "PoissonNLLLoss", "GaussianNLLLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
+        "MultiLabelSoftMarginLoss", "MultiMarginLoss", "HingeEmbeddingLoss", "CosineSimilarity", "PairwiseDistance",
     ]
 
     /// `torch.nn.functional`'s functions.
@@ -74,6 +80,10 @@ enum Namespaces {
         "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_similarity",
         "pairwise_distance", "triplet_margin_loss", "margin_ranking_loss", "cosine_embedding_loss", "pixel_shuffle",
         "unfold", "fold",
+        // Activations and losses (ActivationBuiltins, CriterionBuiltins).
+        "celu", "hardsigmoid", "softsign", "tanhshrink", "hardshrink", "softshrink", "threshold", "prelu",
+        "poisson_nll_loss", "gaussian_nll_loss", "soft_margin_loss", "multilabel_margin_loss",
+        "multilabel_soft_margin_loss", "multi_margin_loss", "hinge_embedding_loss",
     ]
 
     /// `torch.nn.init`'s functions.

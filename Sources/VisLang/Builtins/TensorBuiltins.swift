@@ -47,14 +47,14 @@ public enum TensorBuiltins {
 
     static func list(_ ts: [Tensor]) -> Value { .list(ListBox(ts.map { .tensor($0) })) }
 
-    /// Unary math available both as `f(x)` and `x.f()`.
+    /// Unary math available both as `f(x)` and `x.f()` (gelu, with its `approximate`, is
+    /// ActivationBuiltins').
     static let unaryMath: [(String, String, (Tensor) throws -> Tensor)] = [
         ("exp", "Elementwise e^x.", { try $0.exp() }),
         ("log", "Elementwise natural logarithm.", { try $0.log() }),
         ("sqrt", "Elementwise square root.", { try $0.sqrt() }),
         ("neg", "Elementwise negation.", { try $0.neg() }),
         ("relu", "max(x, 0), elementwise.", { try $0.relu() }),
-        ("gelu", "Gaussian error linear unit (exact erf form, PyTorch's default).", { try $0.gelu() }),
         ("silu", "x * sigmoid(x) (swish).", { try $0.silu() }),
         ("sigmoid", "1 / (1 + e^-x), elementwise.", { try $0.sigmoid() }),
         ("tanh", "Hyperbolic tangent, elementwise.", { try $0.tanh() }),

@@ -80,13 +80,20 @@ enum LayerBuiltins {
                 N.value(try Dropout(p: a.double("p"), channels: channels))
             }
         }
-        let activations: [(String, Activation.Kind)] = [("ReLU", .relu), ("GELU", .gelu), ("SiLU", .silu), ("Sigmoid", .sigmoid), ("Tanh", .tanh)]
-        for (name, kind) in activations {
-            t.function(name, [Param("inplace", .any, default: .bool(false))], "\(name)(inplace=false): the \(name) activation as a layer.") { _, _ in N.value(Activation(kind)) }
+        // ReLU and SiLU take PyTorch's inplace flag (the result written into the input);
+        // Sigmoid and Tanh take no arguments, as in PyTorch. GELU is ActivationBuiltins'.
+        for (name, kind) in [("ReLU", Activation.Kind.relu), ("SiLU", .silu)] {
+            t.function(name, [Param("inplace", .bool, default: .bool(false))],
+                       "\(name)(inplace=false): the \(name.lowercased()) activation as a layer; inplace=true writes the result into the input.\n  nn.\(name)()") { a, _ in
+                N.value(Activation(kind, inplace: try a.bool("inplace")))
+            }
+        }
+        for (name, kind) in [("Sigmoid", Activation.Kind.sigmoid), ("Tanh", .tanh)] {
+            t.function(name, [], "\(name)(): the \(name.lowercased()) activation as a layer.\n  nn.\(name)()") { _, _ in N.value(Activation(kind)) }
         }
         t.function("LeakyReLU", [Param("negative_slope", .float, default: .float(0.01)), Param("inplace", .bool, default: .bool(false))],
                    "LeakyReLU(negative_slope=0.01, inplace=false): x for x > 0, slope * x otherwise.") { a, _ in
-            N.value(Activation(.leakyRelu, negativeSlope: try a.double("negative_slope")))
+            N.value(Activation(.leakyRelu, negativeSlope: try a.double("negative_slope"), inplace: try a.bool("inplace")))
         }
         for (name, kind) in [("Softmax", Activation.Kind.softmax), ("LogSoftmax", .logSoftmax)] {
             t.function(name, [Param("dim", .optional(.int), default: Value.none)], "\(name)(dim=none): \(name.lowercased()) along dim as a layer.") { a, _ in

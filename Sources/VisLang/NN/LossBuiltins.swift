@@ -79,9 +79,9 @@ enum LossBuiltins {
                    "dice_loss(probs, target, smooth=1.0): 1 - (2 sum(p t) + smooth) / (sum(p) + sum(t) + smooth).") { a, _ in
             .tensor(try Functional.diceLoss(a.tensor("probs"), a.tensor("target"), smooth: a.double("smooth")))
         }
-        t.function("contrastive_loss", [Param("a", .tensor), Param("b", .tensor), Param("same", .tensorLike), Param("margin", .float, default: .float(1.0))],
-                   "contrastive_loss(a, b, same, margin=1.0): same * d^2 + (1 - same) * max(margin - d, 0)^2 on euclidean distances, averaged.") { a, _ in
-            .tensor(try Functional.contrastiveLoss(a.tensor("a"), a.tensor("b"), a.tensor("same"), margin: a.double("margin")))
+        t.function("contrastive_loss", [Param("a", .tensor), Param("b", .tensor), Param("same", .tensorLike), Param("margin", .float, default: .float(1.0)), reduction],
+                   "contrastive_loss(a, b, same, margin=1.0, reduction=\"mean\"): same * d^2 + (1 - same) * max(margin - d, 0)^2 on euclidean distances, then reduction.") { a, _ in
+            .tensor(try Functional.contrastiveLoss(a.tensor("a"), a.tensor("b"), a.tensor("same"), margin: a.double("margin"), reduction: N.reduction(a)))
         }
     }
 }

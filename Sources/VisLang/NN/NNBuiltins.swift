@@ -12,7 +12,9 @@ public enum NNBuiltins {
         t.memberTables.append(ModuleMembers.table)
         t.memberTypeAliases += t.functions.map { ($0.name, "Module") }
         FunctionalBuiltins.add(to: &t)
+        ActivationBuiltins.add(to: &t)
         LossBuiltins.add(to: &t)
+        CriterionBuiltins.add(to: &t)
         InitBuiltins.add(to: &t)
         CheckpointBuiltins.add(to: &t)
         Diagnostics.add(to: &t)

@@ -12,25 +12,38 @@ public final class Activation: Module {
     /// The slope of LeakyReLU, or the dim of Softmax / LogSoftmax.
     public let slope: Double
     public let dim: Int?
+    /// PyTorch's `inplace=True` (ReLU, LeakyReLU, SiLU): the result is written into the
+    /// input, with PyTorch's in-place rules, and the input returned.
+    public let inplace: Bool
 
-    public init(_ kind: Kind, negativeSlope: Double = 0.01, dim: Int? = nil) {
+    public init(_ kind: Kind, negativeSlope: Double = 0.01, dim: Int? = nil, inplace: Bool = false) {
         self.kind = kind
         self.slope = negativeSlope
         self.dim = dim
+        self.inplace = inplace
     }
 
     public override var typeName: String { kind.rawValue }
 
     public override var extraRepr: String {
+        let flag = inplace ? "inplace=true" : ""
         switch kind {
-        case .leakyRelu: return "negative_slope=\(ReprFormat.float(slope))"
+        case .leakyRelu: return "negative_slope=\(ReprFormat.float(slope))" + (inplace ? ", " + flag : "")
         case .gelu: return "approximate='none'"
         case .softmax, .logSoftmax: return "dim=\(dim.map(String.init) ?? "none")"
-        default: return ""
+        default: return flag
         }
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
+        if inplace {
+            return try x.writeInPlace(kind == .leakyRelu ? "leaky_relu_" : kind == .silu ? "silu_" : "relu_", savesSelf: true) { try self.apply($0) }
+        }
+        return try apply(x)
+    }
+
+    /// The function, out of place.
+    func apply(_ x: Tensor) throws -> Tensor {
         switch kind {
         case .relu: return try x.relu()
         case .leakyRelu: return try x.leakyRelu(slope)
