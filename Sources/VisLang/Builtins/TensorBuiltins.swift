@@ -77,7 +77,10 @@ public enum TensorBuiltins {
 
         // MARK: Math as functions and methods
         for (name, doc, f) in unaryMath {
-            t.function(name, [Param("input", .tensorLike)], "\(name)(input): \(doc)") { a, _ in .tensor(try f(a.tensor("input"))) }
+            // relu and silu as functions take F's inplace flag: ActivationBuiltins declares them.
+            if name != "relu" && name != "silu" {
+                t.function(name, [Param("input", .tensorLike)], "\(name)(input): \(doc)") { a, _ in .tensor(try f(a.tensor("input"))) }
+            }
             t.method(name, [], "x.\(name)(): \(doc)") { a, _ in .tensor(try f(a.tensor("self"))) }
         }
         let binary: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
@@ -113,8 +116,11 @@ public enum TensorBuiltins {
             .tensor(try a.tensor("self").clamp(min: a.optionalDouble("min"), max: a.optionalDouble("max")))
         }
         let slope = Param("negative_slope", .float, default: .float(0.01))
-        t.function("leaky_relu", [Param("input", .tensor), slope], "leaky_relu(input, negative_slope=0.01): x for x > 0, slope * x otherwise.") { a, _ in
-            .tensor(try a.tensor("input").leakyRelu(a.double("negative_slope")))
+        t.function("leaky_relu", [Param("input", .tensor), slope, Param("inplace", .bool, default: .bool(false))],
+                   "leaky_relu(input, negative_slope=0.01, inplace=false): x for x > 0, slope * x otherwise; inplace=true writes into input.\n  F.leaky_relu(x, 0.2)") { a, _ in
+            let x = try a.tensor("input"), s = try a.double("negative_slope")
+            guard try a.bool("inplace") else { return .tensor(try x.leakyRelu(s)) }
+            return .tensor(try x.writeInPlace("leaky_relu_", savesSelf: true) { try $0.leakyRelu(s) })
         }
         t.method("leaky_relu", [slope], "x.leaky_relu(negative_slope=0.01): x for x > 0, negative_slope * x otherwise.") { a, _ in .tensor(try a.tensor("self").leakyRelu(a.double("negative_slope"))) }
         for (name, log) in [("softmax", false), ("log_softmax", true)] {

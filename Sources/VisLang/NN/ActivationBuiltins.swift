@@ -124,6 +124,16 @@ enum ActivationBuiltins {
                 N.value(try ElementwiseActivation(e.kind, arguments: arguments(a, e.params), inplace: e.inplace ? try a.bool("inplace") : false))
             }
         }
+        // relu and silu: VisTensor's kernels, with F's inplace flag (torch.relu shares the name).
+        for (name, doc, f) in [("relu", "max(x, 0), elementwise", { (x: Tensor) in try x.relu() }),
+                               ("silu", "x * sigmoid(x) (swish)", { (x: Tensor) in try x.silu() })] {
+            t.function(name, [Param("input", .tensorLike), inplace],
+                       "\(name)(input, inplace=false): \(doc); inplace=true writes the result into input and returns it.\n  F.\(name)(x)") { a, _ in
+                let input = try a.tensor("input")
+                guard try a.bool("inplace") else { return .tensor(try f(input)) }
+                return .tensor(try input.writeInPlace(name + "_", savesSelf: true, f))
+            }
+        }
         // softmin's dim defaults to none (PyTorch's implicit choice); dtype converts first.
         let dim = Param("dim", .optional(.int), default: Value.none)
         t.function("softmin", [x, dim, Param("dtype", .optional(.dtype), default: Value.none)],

@@ -40,8 +40,8 @@ enum CriterionBuiltins {
     static func criterion(_ t: inout BuiltinTable, _ function: String, _ className: String, inputs: [Param], _ extra: [Param],
                           _ doc: String, example: String, classExample: String,
                           _ compute: @escaping ([Tensor], BoundArguments) throws -> Tensor) {
-        let shownExtra = extra.filter { $0.name != "size_average" && $0.name != "reduce" }
-        let signature = shownExtra.map(ActivationBuiltins.shown).joined(separator: ", ")
+        // The help line lists every parameter (size_average and reduce too: their slots are real).
+        let signature = extra.map(ActivationBuiltins.shown).joined(separator: ", ")
         t.function(function, inputs + extra, "\(function)(\(inputs.map(\.name).joined(separator: ", "))\(signature.isEmpty ? "" : ", " + signature)): \(doc)\n  \(example)") { a, _ in
             try checkLegacy(a)
             return .tensor(try compute(inputs.map { try a.tensor($0.name) }, a))
