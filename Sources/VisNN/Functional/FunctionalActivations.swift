@@ -34,7 +34,7 @@ extension Functional {
     public static func selu(_ x: Tensor, inplace: Bool = false) throws -> Tensor {
         let a = seluAlpha, s = seluScale
         return try maybeInPlace("selu", x, inplace) {
-            try pointwise("selu", $0, { v in v > 0 ? s * v : s * a * Foundation.expm1(v) },
+            try pointwise("selu", $0, node: "elu", { v in v > 0 ? s * v : s * a * Foundation.expm1(v) },
                           derivative: { v in v > 0 ? s : s * a * Foundation.exp(v) })
         }
     }
@@ -54,7 +54,7 @@ extension Functional {
                                 op: String = "hardtanh") throws -> Tensor {
         guard minVal <= maxVal else { throw TensorError(op, "min_val cannot be greater than max_val (min_val=\(minVal), max_val=\(maxVal))") }
         return try maybeInPlace(op, x, inplace) {
-            try pointwise(op, $0, { v in v < minVal ? minVal : (v > maxVal ? maxVal : v) },
+            try pointwise(op, $0, node: "hardtanh", { v in v < minVal ? minVal : (v > maxVal ? maxVal : v) },
                           derivative: { v in v > minVal && v < maxVal ? 1 : 0 })
         }
     }
@@ -94,7 +94,7 @@ extension Functional {
 
     /// logsigmoid: log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), stable for large |x|.
     public static func logsigmoid(_ x: Tensor) throws -> Tensor {
-        try pointwise("logsigmoid", x, { v in Swift.min(v, 0) - Foundation.log1p(Foundation.exp(-Swift.abs(v))) },
+        try pointwise("logsigmoid", x, node: "log_sigmoid", { v in Swift.min(v, 0) - Foundation.log1p(Foundation.exp(-Swift.abs(v))) },
                       derivative: { v in
                           let z = Foundation.exp(-Swift.abs(v))
                           return v < 0 ? 1 / (1 + z) : z / (1 + z)

@@ -9,7 +9,9 @@ extension Functional {
     /// and bool input is refused, as PyTorch's activation kernels refuse it
     /// (`"elu_cpu" not implemented for 'Long'`). These activations are not on the hot
     /// path of training, so one closure call per element is acceptable.
-    static func pointwise(_ op: String, _ input: Tensor, _ f: @escaping (Double) -> Double,
+    /// `node` names the autograd node as PyTorch's (`relu6` records `hardtanh`, shown as
+    /// `HardtanhBackward0`); it defaults to `op`.
+    static func pointwise(_ op: String, _ input: Tensor, node: String? = nil, _ f: @escaping (Double) -> Double,
                           derivative: @escaping (Double) -> Double) throws -> Tensor {
         guard input.dtype.isFloatingPoint else {
             throw TensorError(op, "expected a floating-point tensor, got \(input.dtype) (convert with .float())")
@@ -24,7 +26,7 @@ extension Functional {
         let result = input.dtype == work ? out : out.cast(input.dtype)
         guard Autograd.needsGraph(input) else { return result }
         let inputDType = input.dtype
-        Autograd.record(result, op, [input], saving: [input]) { g in
+        Autograd.record(result, node ?? op, [input], saving: [input]) { g in
             let gc = g.detach().cast(work).contiguous()
             let grad = try map(x, work) { i, px, pd in
                 if let px { return Double(gc.floatPointer[i]) * derivative(Double(px[i])) }

@@ -35,6 +35,17 @@ public final class Activation: Module {
         }
     }
 
+    /// The constructor's arguments as PyTorch's attributes (`leaky.negative_slope`, `relu.inplace`).
+    public override var hyperParameters: [(String, HyperValue)] {
+        switch kind {
+        case .relu, .silu: return [("inplace", .bool(inplace))]
+        case .leakyRelu: return [("negative_slope", .double(slope)), ("inplace", .bool(inplace))]
+        case .gelu: return [("approximate", .string("none"))]
+        case .softmax, .logSoftmax: return [("dim", dim.map { .int($0) } ?? .none)]
+        case .sigmoid, .tanh: return []
+        }
+    }
+
     public override func forward(_ x: Tensor) throws -> Tensor {
         if inplace {
             return try x.writeInPlace(kind == .leakyRelu ? "leaky_relu_" : kind == .silu ? "silu_" : "relu_", savesSelf: true) { try self.apply($0) }
