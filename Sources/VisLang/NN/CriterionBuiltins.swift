@@ -22,7 +22,7 @@ final class CriterionObject: CallableObject {
         guard args.positional.count == inputs.count, args.keywords.isEmpty else {
             throw NativeError("\(typeName) takes (\(inputs.joined(separator: ", "))), got \(args.positional.count) positional and \(args.keywords.count) keyword arguments")
         }
-        return .tensor(try body(zip(args.positional, inputs).map { try Convert.tensor($0, context: "\(typeName) \($1)") }))
+        return .tensor(try body(CriterionBuiltins.numbersAsFull(args.positional, inputs, typeName)))
     }
 }
 
@@ -37,14 +37,16 @@ enum CriterionBuiltins {
 
     /// Declares `function(inputs..., extra...)` and `ClassName(extra...)` whose objects
     /// take the inputs.
+    /// `functionOnly` are parameters only the function has (F.huber_loss's weight).
     static func criterion(_ t: inout BuiltinTable, _ function: String, _ className: String, inputs: [Param], _ extra: [Param],
-                          _ doc: String, example: String, classExample: String,
+                          functionOnly: [Param] = [], _ doc: String, example: String, classExample: String,
                           _ compute: @escaping ([Tensor], BoundArguments) throws -> Tensor) {
         // The help line lists every parameter (size_average and reduce too: their slots are real).
         let signature = extra.map(ActivationBuiltins.shown).joined(separator: ", ")
-        t.function(function, inputs + extra, "\(function)(\(inputs.map(\.name).joined(separator: ", "))\(signature.isEmpty ? "" : ", " + signature)): \(doc)\n  \(example)") { a, _ in
+        let functionSignature = (extra + functionOnly).map(ActivationBuiltins.shown).joined(separator: ", ")
+        t.function(function, inputs + extra + functionOnly, "\(function)(\(inputs.map(\.name).joined(separator: ", "))\(functionSignature.isEmpty ? "" : ", " + functionSignature)): \(doc)\n  \(example)") { a, _ in
             try checkLegacy(a)
-            return .tensor(try compute(inputs.map { try a.tensor($0.name) }, a))
+            return .tensor(try compute(try numbersAsFull(inputs.map { a[$0.name] }, inputs.map(\.name), function), a))
         }
         t.function(className, extra, "\(className)(\(signature)): the class form of \(function), called as criterion(\(inputs.map(\.name).joined(separator: ", "))).\n  \(classExample)") { a, _ in
             try checkLegacy(a)
@@ -53,6 +55,27 @@ enum CriterionBuiltins {
             }.map { "\($0.0.name)=\(Repr.repr($0.1))" }.joined(separator: ", ")
             return .object(CriterionObject(className, settings: shown, inputs: inputs.map(\.name)) { xs in try compute(xs, a) })
         }
+    }
+
+    /// The inputs as tensors. gaussian_nll_loss's `var` may be a number, meaning that
+    /// variance everywhere (PyTorch: var * ones_like(input)); a negative one is an error.
+    static func numbersAsFull(_ values: [Value], _ names: [String], _ fn: String) throws -> [Tensor] {
+        var out: [Tensor] = []
+        for (v, name) in zip(values, names) {
+            var number: Double?
+            switch v {
+            case .int(let i): number = Double(i)
+            case .float(let d): number = d
+            default: number = nil
+            }
+            if name == "var", let number, !out.isEmpty {
+                guard number >= 0 else { throw NativeError("\(fn): var has negative entry/entries (var=\(Repr.repr(v)))") }
+                out.append(Tensor.full(out[0].shape, number, dtype: out[0].dtype == .float64 ? .float64 : .float32))
+                continue
+            }
+            out.append(try Convert.tensor(v, context: "\(fn) \(name)"))
+        }
+        return out
     }
 
     static func checkLegacy(_ a: BoundArguments) throws {
@@ -67,10 +90,11 @@ enum CriterionBuiltins {
         let input = Param("input", .tensor), target = Param("target", .tensorLike)
         let x1 = Param("input1", .tensor), x2 = Param("input2", .tensor)
         let weight = Param("weight", .optional(.tensor), default: Value.none)
-        criterion(&t, "huber_loss", "HuberLoss", inputs: [input, target], [reduction, Param("delta", .float, default: .float(1.0))],
-                  "Huber's loss: 0.5 z^2 where z = |input - target| < delta, delta (z - 0.5 delta) elsewhere; delta > 0.",
+        criterion(&t, "huber_loss", "HuberLoss", inputs: [input, target], [reduction, Param("delta", .float, default: .float(1.0))], functionOnly: [weight],
+                  "Huber's loss: 0.5 z^2 where z = |input - target| < delta, delta (z - 0.5 delta) elsewhere; delta > 0; the function's weight (input's shape) multiplies each element's loss before the reduction.",
                   example: "F.huber_loss(pred, y, delta=2.0)", classExample: "nn.HuberLoss(delta=2.0)") { x, a in
-            try F.huberLoss(x[0], x[1], delta: a.double("delta"), reduction: N.reduction(a))
+            let w = a.params.contains { $0.name == "weight" } ? try a.optionalTensor("weight") : nil
+            return try F.huberLoss(x[0], x[1], delta: a.double("delta"), reduction: N.reduction(a), weight: w)
         }
         criterion(&t, "cosine_embedding_loss", "CosineEmbeddingLoss", inputs: [x1, x2, target], [Param("margin", .float, default: .float(0))] + legacy + [reduction],
                   "1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1; inputs [N, D] with target [N], or [D] with a 0-D target.",

@@ -19,9 +19,17 @@ extension Functional {
     /// PyTorch's `huber_loss`: with z = |input - target|, 0.5 z^2 where z < delta and
     /// delta (z - 0.5 delta) elsewhere (smooth_l1_loss times delta, for beta = delta);
     /// delta must be positive. Differentiable in input and target.
+    /// With `weight` (of input's shape) the per-element losses are multiplied by it
+    /// before the reduction, as PyTorch's F.huber_loss(weight=) does.
     public static func huberLoss(_ input: Tensor, _ target: Tensor, delta: Double = 1.0,
-                                 reduction: Reduction = .mean) throws -> Tensor {
+                                 reduction: Reduction = .mean, weight: Tensor? = nil) throws -> Tensor {
         guard delta > 0 else { throw TensorError("huber_loss", "huber_loss does not support non-positive values for delta (got \(delta))") }
+        if let w = weight {
+            guard w.shape == input.shape else {
+                throw TensorError("huber_loss", "Weights and input must have the same size: weight \(shapeString(w.shape)), input \(shapeString(input.shape))")
+            }
+            return try reduce(huberLoss(input, target, delta: delta, reduction: .none).mul(w), reduction)
+        }
         let shape = try regressionShape("huber_loss", input, target)
         return try pointwiseLoss("huber_loss", input, target, shape: shape,
                                  reduction: PointwiseReduction(reduction, count: Shape.numel(shape)),

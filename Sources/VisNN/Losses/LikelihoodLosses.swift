@@ -21,8 +21,8 @@ extension Functional {
 
     /// gaussian_nll_loss: 0.5 (log var + (input - target)^2 / var) (+ 0.5 log 2 pi with
     /// `full`), var clamped below at eps without changing its gradient (PyTorch's
-    /// no_grad clamp); var has input's shape, or one dimension fewer, or a last
-    /// dimension of 1; a negative var is an error.
+    /// no_grad clamp); var has input's shape, or one dimension fewer, or input's shape
+    /// with one dimension 1; a negative var is an error.
     public static func gaussianNLLLoss(_ input: Tensor, _ target: Tensor, _ variance: Tensor, full: Bool = false,
                                        eps: Double = 1e-6, reduction: Reduction = .mean) throws -> Tensor {
         let op = "gaussian_nll_loss"
@@ -31,7 +31,8 @@ extension Functional {
         if v.shape != input.shape {
             if Array(input.shape.dropLast()) == v.shape {
                 v = try v.unsqueeze(-1)
-            } else if !(input.ndim > 0 && v.ndim == input.ndim && Array(input.shape.dropLast()) == Array(v.shape.dropLast()) && v.shape.last == 1) {
+            } else if !(v.ndim == input.ndim && zip(input.shape, v.shape).filter { $0 != $1 }.map(\.1).reduce(0, +) == 1) {
+                // Homoscedastic: one dimension of var is 1 where input's is not (PyTorch's test).
                 throw TensorError(op, "var is of incorrect size: var \(shapeString(variance.shape)) for input \(shapeString(input.shape))")
             }
         }

@@ -142,6 +142,8 @@ b[0, 0] = a[0, 0] + 1.0  # exactly delta apart
 loss("F.huber_loss({0}, {1}, reduction={r})", lambda x, y, r: F.huber_loss(x, y, reduction=r), [a.clone(), b.clone()], [0, 1])
 loss("F.huber_loss({0}, {1}, reduction={r}, delta=0.5)", lambda x, y, r: F.huber_loss(x, y, reduction=r, delta=0.5), [a.clone(), b.clone()], [0, 1])
 loss("nn.HuberLoss(reduction={r}, delta=2.0)({0}, {1})", lambda x, y, r: torch.nn.HuberLoss(reduction=r, delta=2.0)(x, y), [a.clone(), b.clone()], [0, 1])
+hw = torch.linspace(0.1, 2.0, 12).reshape(4, 3)
+loss("F.huber_loss({0}, {1}, reduction={r}, weight=%s)" % lit(hw), lambda x, y, r: F.huber_loss(x, y, reduction=r, weight=hw), [a.clone(), b.clone()], [0, 1])
 y1 = torch.tensor([1, -1, 1, -1])
 loss("F.cosine_embedding_loss({0}, {1}, {2}, margin=0.2, reduction={r})", lambda x, z, t, r: F.cosine_embedding_loss(x, z, t, margin=0.2, reduction=r),
      [a.clone(), b.clone(), y1.clone()], [0, 1])
@@ -162,6 +164,9 @@ var[0, 0] = 1e-8  # clamped to eps
 loss("F.gaussian_nll_loss({0}, {1}, {2}, reduction={r})", lambda x, t, v, r: F.gaussian_nll_loss(x, t, v, reduction=r), [a.clone(), b.clone(), var.clone()], [0, 1, 2])
 loss("F.gaussian_nll_loss({0}, {1}, {2}, full=true, reduction={r})", lambda x, t, v, r: F.gaussian_nll_loss(x, t, v, full=True, reduction=r),
      [a.clone(), b.clone(), torch.rand(4) + 0.5], [0, 1, 2])
+loss("F.gaussian_nll_loss({0}, {1}, {2}, reduction={r})", lambda x, t, v, r: F.gaussian_nll_loss(x, t, v, reduction=r),
+     [a.clone(), b.clone(), torch.rand(4, 1) + 0.5], [0, 1, 2])
+loss("nn.GaussianNLLLoss(reduction={r})({0}, {1}, 0.7)", lambda x, t, r: torch.nn.GaussianNLLLoss(reduction=r)(x, t, 0.7), [a.clone(), b.clone()], [0, 1])
 pm = torch.tensor([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0], [1.0, 1.0, 1.0], [-1.0, 1.0, -1.0]])
 loss("F.soft_margin_loss({0}, {1}, reduction={r})", lambda x, t, r: F.soft_margin_loss(x, t, reduction=r), [a.clone(), pm.clone()], [0])
 loss("F.hinge_embedding_loss({0}, {1}, margin=1.5, reduction={r})", lambda x, t, r: F.hinge_embedding_loss(x, t, margin=1.5, reduction=r), [a.clone(), pm.clone()], [0])
