@@ -15,8 +15,8 @@ final class CriterionObject: CallableObject {
         self.inputs = inputs
         self.body = body
     }
-    func member(_ name: String) throws -> Value? { nil }
-    var memberNames: [String] { [] }
+    func member(_ name: String) throws -> Value? { CriterionMembers.member(self, typeName, name) }
+    var memberNames: [String] { CriterionMembers.names }
     var repr: String { "\(typeName)(\(settings))" }
     func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
         guard args.positional.count == inputs.count, args.keywords.isEmpty else {

@@ -12,8 +12,8 @@ final class LossObject: CallableObject {
         self.settings = settings
         self.body = body
     }
-    func member(_ name: String) throws -> Value? { nil }
-    var memberNames: [String] { [] }
+    func member(_ name: String) throws -> Value? { CriterionMembers.member(self, typeName, name) }
+    var memberNames: [String] { CriterionMembers.names }
     var repr: String { "\(typeName)(\(settings))" }
     func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
         guard args.positional.count == 2, args.keywords.isEmpty else {
