@@ -10,6 +10,7 @@ extension Functional {
                                       eps: Double = 1e-8, reduction: Reduction = .mean) throws -> Tensor {
         let op = "poisson_nll_loss"
         try requireFloating(op, input)
+        try requireBroadcast(op, [("input", input), ("target", target)])
         let t = try floatTarget(target, like: input)
         var loss = logInput ? try input.exp().sub(t.mul(input)) : try input.sub(t.mul(input.add(eps).log()))
         if full {
@@ -27,6 +28,7 @@ extension Functional {
                                        eps: Double = 1e-6, reduction: Reduction = .mean) throws -> Tensor {
         let op = "gaussian_nll_loss"
         try requireFloating(op, input)
+        try requireBroadcast(op, [("input", input), ("target", target)])
         var v = try floatTarget(variance, like: input)
         if v.shape != input.shape {
             if Array(input.shape.dropLast()) == v.shape {

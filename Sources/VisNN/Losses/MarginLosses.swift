@@ -13,6 +13,17 @@ extension Functional {
         }
     }
 
+    /// Checks that the named operands broadcast together, naming each shape when not.
+    static func requireBroadcast(_ op: String, _ operands: [(String, Tensor)]) throws {
+        var shape: [Int] = []
+        do {
+            for (_, t) in operands { shape = try Shape.broadcast(shape, t.shape, op: op) }
+        } catch {
+            let names = operands.map { "\($0.0) \(shapeString($0.1.shape))" }
+            throw TensorError(op, names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "") + " cannot be broadcast together")
+        }
+    }
+
     /// `t` as a float tensor (int64 and bool targets read as numbers).
     static func floatTarget(_ t: Tensor, like x: Tensor) throws -> Tensor {
         t.dtype.isFloatingPoint ? t : try t.to(x.dtype)
@@ -27,6 +38,7 @@ extension Functional {
         guard x1.ndim == x2.ndim, x1.ndim == target.ndim else {
             throw TensorError(op, "All input tensors should have same dimension but got sizes: input1: \(shapeString(x1.shape)), input2: \(shapeString(x2.shape)), target: \(shapeString(target.shape))")
         }
+        try requireBroadcast(op, [("input1", x1), ("input2", x2), ("target", target)])
         let y = try floatTarget(target, like: x1)
         return try reduce(y.neg().mul(x1.sub(x2)).add(margin).clamp(min: 0), reduction)
     }
@@ -36,6 +48,7 @@ extension Functional {
                                           reduction: Reduction = .mean) throws -> Tensor {
         let op = "hinge_embedding_loss"
         try requireFloating(op, input)
+        try requireBroadcast(op, [("input", input), ("target", target)])
         let y = try floatTarget(target, like: input)
         let zeros = try Tensor.zeros([], dtype: input.dtype)
         let marginPart = try Tensor.where(y.ne(1), input.neg().add(margin).clamp(min: 0), zeros)
