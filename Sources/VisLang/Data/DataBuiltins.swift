@@ -66,23 +66,43 @@ public enum DataBuiltins {
 
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
+        // torchvision's dataset parameters: root, train, transform, target_transform, download.
+        func datasetParams(root: Param) -> [Param] {
+            [root, Param("train", .bool, default: .bool(true)), Param("transform", default: Value.none),
+             Param("target_transform", default: Value.none), Param("download", .bool, default: .bool(false))]
+        }
+        func withTarget(_ ds: Dataset, _ a: BoundArguments, _ rt: Runtime) throws -> Value {
+            let fn = a["target_transform"]
+            if fn.isNone { return .object(DatasetObject(ds)) }
+            guard isCallable(fn) else { throw NativeError("\(a.function): target_transform must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            return .object(DatasetObject(TargetTransformed(ds, fn, runtime: rt, context: "\(a.function): target_transform")))
+        }
         for (name, fashion) in [("FashionMNIST", true), ("MNIST", false)] {
-            t.function(name, [Param("root", .optional(.string), default: Value.none), Param("train", .bool, default: .bool(true)),
-                              Param("transform", default: Value.none)],
-                       "\(name)(root=\(fashion ? "\"\(MNIST.fashionRoot)\"" : "none"), train=true, transform=none): the \(name) IDX files (gzipped or not) as (image [1, 28, 28] in [0, 1], label) samples.") { a, rt in
+            t.function(name, datasetParams(root: Param("root", .optional(.string), default: Value.none)),
+                       """
+                       \(name)(root=\(fashion ? "\"\(MNIST.fashionRoot)\"" : "none"), train=true, transform=none, target_transform=none, download=false): the \(name) IDX files (gzipped or not) as (image [1, 28, 28] in [0, 1], label) samples; .data (uint8 [N, 28, 28]), .targets (int64), .classes.
+                       The files are looked for in torchvision's root/\(name)/raw, then root/\(name), then root. vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                         train = \(name)(root="data", train=true, download=true, transform=ToTensor())
+                       """) { a, rt in
                 let root: String
                 if a["root"].isNone {
-                    guard fashion else { throw NativeError("MNIST: give root= (the folder with train-images-idx3-ubyte[.gz] and friends)") }
+                    guard fashion else { throw NativeError("MNIST: give root= (the folder with MNIST/raw/train-images-idx3-ubyte[.gz] and friends, torchvision's layout)") }
                     root = MNIST.fashionRoot
                 } else {
                     root = try a.string("root")
                 }
-                return .object(DatasetObject(try MNIST(root: root, train: a.bool("train"), fashion: fashion, transform: transform(a["transform"], "\(name): transform", runtime: rt))))
+                return try withTarget(try MNIST(root: root, train: a.bool("train"), fashion: fashion, transform: transform(a["transform"], "\(name): transform", runtime: rt),
+                                                download: a.bool("download")), a, rt)
             }
         }
-        t.function("CIFAR10", [Param("root", .string), Param("train", .bool, default: .bool(true)), Param("transform", default: Value.none)],
-                   "CIFAR10(root, train=true, transform=none): the CIFAR-10 binary batches as (image [3, 32, 32] in [0, 1], label) samples.") { a, rt in
-            .object(DatasetObject(try CIFAR10(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR10: transform", runtime: rt))))
+        t.function("CIFAR10", datasetParams(root: Param("root", .string)),
+                   """
+                   CIFAR10(root, train=true, transform=none, target_transform=none, download=false): the CIFAR-10 binary batches (root/cifar-10-batches-bin or root) as (image [3, 32, 32] in [0, 1], label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes.
+                   vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                     test = CIFAR10("data", train=false, transform=ToTensor())
+                   """) { a, rt in
+            try withTarget(try CIFAR10(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR10: transform", runtime: rt),
+                                       download: a.bool("download")), a, rt)
         }
         t.function("TensorDataset", [Param("tensors", .any, variadic: true)], "TensorDataset(*tensors): samples are the tensors' rows, as tuples.") { a, _ in
             .object(DatasetObject(try TensorDataset(try a.list("tensors").enumerated().map { try Convert.tensor($0.element, context: "TensorDataset: argument \($0.offset)") })))
@@ -177,6 +197,7 @@ public enum DataBuiltins {
             return .object(TransformObject(tr, steps: [fn]))
         }
         TransformBuiltins.add(to: &t)
+        DataToolBuiltins.add(to: &t)
         // iter/next live here with StopIteration: the iteration protocols datasets use.
         IteratorBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],

@@ -1,14 +1,31 @@
 import VisData
 import VisTensor
 
-/// A PairTransform as a .vis value.
-public final class PairTransformObject: NativeObject {
+/// A PairTransform as a .vis value. Calling it on a pair, `pt(image, mask)` or
+/// `pt(img1, img2)`, applies it as the datasets do and returns the two results: an
+/// int64 [H, W] second argument (read_mask's mask) is a mask, sampled nearest, filled
+/// with class 0, untouched by the colour transforms, and returned int64 [H, W].
+public final class PairTransformObject: CallableObject {
     public let transform: PairTransform
     public init(_ t: PairTransform) { transform = t }
     public var typeName: String { "PairTransform" }
     public func member(_ name: String) throws -> Value? { nil }
     public var memberNames: [String] { [] }
     public var repr: String { transform.description }
+    public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
+        guard args.positional.count == 2, args.keywords.isEmpty else {
+            throw NativeError("PairTransform takes two tensors, (image, mask) or (img1, img2), got \(args.positional.count) argument\(args.positional.count == 1 ? "" : "s")")
+        }
+        let x = try Convert.tensor(args.positional[0], context: "PairTransform: the first image")
+        let y = try Convert.tensor(args.positional[1], context: "PairTransform: the second image")
+        let generator = Generator(seed: Generator.global.next())
+        if y.dtype == .int64 && y.ndim == 2 {
+            let (a, b) = try transform.apply(x, y.to(.float32).unsqueeze(0), generator: generator, secondIsMask: true)
+            return .tuple([.tensor(a), .tensor(try b.squeeze(0).to(.int64))])
+        }
+        let (a, b) = try transform.apply(x, y, generator: generator)
+        return .tuple([.tensor(a), .tensor(b)])
+    }
 }
 
 /// Bindings of the image transforms and folder datasets (LIBRARY.md "Data").
