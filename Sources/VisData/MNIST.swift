@@ -13,7 +13,8 @@ public final class MNIST: Dataset {
     public let transform: Transform?
     let images: IDXArray
     let labels: IDXArray
-    let kind: String
+    /// "MNIST" or "FashionMNIST", as the dataset prints and errors name it.
+    public let kind: String
     public let classes: [String]?
     let rows: Int, cols: Int
 

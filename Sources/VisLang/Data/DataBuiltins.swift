@@ -126,8 +126,8 @@ public enum DataBuiltins {
             if native.count == parts.count { return .object(DatasetObject(try ConcatDataset(native))) }
             return .object(try ValueConcatObject(parts.enumerated().map { try ValueDatasets.any($0.element, "ConcatDataset: element \($0.offset)") }))
         }
-        t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
-                   "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
+        t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("generator", default: Value.none), Param("seed", .optional(.int), default: Value.none)],
+                   "random_split(dataset, lengths, generator=none, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed: floor(n * f) each, the remainder one at a time from the first, as PyTorch); generator= a torch.Generator, or seed= an int, makes it reproducible; native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], generator=torch.Generator().manual_seed(42))") { a, _ in
             let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
             let count = try ValueDatasets.checkedCount(user?.count() ?? dataset(a["dataset"], "random_split: dataset").count, "random_split")
             let raw = try a.list("lengths")
@@ -142,7 +142,7 @@ public enum DataBuiltins {
             } else {
                 sizes = try a.ints("lengths")
             }
-            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) } ?? Generator.global.next()
+            let seed = try TorchGenerator.seed(generator: a["generator"], seed: a["seed"], "random_split") ?? Generator.global.next()
             guard let user else {
                 return .list(ListBox(try Subset.randomSplit(dataset(a["dataset"], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
             }
@@ -161,13 +161,13 @@ public enum DataBuiltins {
         t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "TensorDataset"].map { ($0, "Dataset") }
         t.function("DataLoader", [Param("dataset"), Param("batch_size", .int, default: .int(1)), Param("shuffle", .bool, default: .bool(false)),
                                    Param("drop_last", .bool, default: .bool(false)), Param("num_workers", .int, default: .int(0)),
-                                   Param("seed", .optional(.int), default: Value.none)],
+                                   Param("seed", .optional(.int), default: Value.none), Param("generator", default: Value.none)],
                    """
-                   DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none): batches collated as PyTorch's default_collate (tuples of stacked tensors, labels int64); order and augmentations are the same for any num_workers.
+                   DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none, generator=none): batches collated as PyTorch's default_collate (tuples of stacked tensors, labels int64); order and augmentations are the same for any num_workers.
                    Native datasets decode on num_workers threads ahead of the loop. A hand-written dataset (a model with __len__ and __getitem__) runs in the single-threaded interpreter: its samples are read on the calling thread, one after another, whatever num_workers says (the batches are the same).
                      loader = DataLoader(train, batch_size=64, shuffle=true)
                    """) { a, rt in
-            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+            let seed = try TorchGenerator.seed(generator: a["generator"], seed: a["seed"], "DataLoader")
             let ds = a["dataset"]
             if let user = try ValueDatasets.of(ds, "DataLoader: dataset") {
                 return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
@@ -198,6 +198,7 @@ public enum DataBuiltins {
         }
         TransformBuiltins.add(to: &t)
         DataToolBuiltins.add(to: &t)
+        TorchGenerator.add(to: &t)
         // iter/next live here with StopIteration: the iteration protocols datasets use.
         IteratorBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],

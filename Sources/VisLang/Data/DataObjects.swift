@@ -7,7 +7,11 @@ public final class DatasetObject: IndexableObject {
     public let dataset: Dataset
     public init(_ dataset: Dataset) { self.dataset = dataset }
 
-    public var typeName: String { String(describing: type(of: (dataset as? TargetTransformed)?.base ?? dataset)) }
+    public var typeName: String {
+        let ds = (dataset as? TargetTransformed)?.base ?? dataset
+        if let m = ds as? MNIST { return m.kind }
+        return String(describing: type(of: ds))
+    }
     public var length: Int { dataset.count }
 
     public func element(at index: Int) throws -> Value {
