@@ -14,21 +14,29 @@ public final class CIFAR10: Dataset {
     public var classes: [String]? { CIFAR10.classNames }
 
     /// The folders searched, in order: `root/cifar-10-batches-bin` (the binary
-    /// version's folder), then `root` itself.
+    /// version's folder), then `root` itself; then torchvision's
+    /// `root/cifar-10-batches-py` (the Python version's pickles).
     public static func folders(root: String) -> [String] { [root + "/cifar-10-batches-bin", root] }
 
-    /// Loads the binary batches from the first of `folders(root:)` holding them. vis
-    /// cannot download: when they are missing the error names the folders and where
-    /// the files come from (`download` only changes how it begins).
+    /// Loads the batches from the first of `folders(root:)` holding the binary ones,
+    /// else from torchvision's `root/cifar-10-batches-py`. vis cannot download: when
+    /// neither is there the error names the folders and where the files come from
+    /// (`download` only changes how it begins).
     public init(root: String, train: Bool, transform: Transform? = nil, download: Bool = false) throws {
         let folders = CIFAR10.folders(root: root)
         let names = train ? (1...5).map { "data_batch_\($0).bin" } : ["test_batch.bin"]
         guard let dir = folders.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + names[0]) }) else {
+            let py = root + "/cifar-10-batches-py"
+            let pyNames = train ? (1...5).map { "data_batch_\($0)" } : ["test_batch"]
+            if FileManager.default.fileExists(atPath: py + "/" + pyNames[0]) {
+                records = try pyNames.reduce(into: [UInt8]()) { all, n in all += try CIFAR10.pythonBatch(py + "/" + n) }
+                self.train = train
+                self.transform = transform
+                return
+            }
             let start = download ? "download=true cannot fetch the files: vis has no network access, and" : "dataset not found:"
-            let python = FileManager.default.fileExists(atPath: root + "/cifar-10-batches-py")
-                ? " ('\(root)/cifar-10-batches-py' holds the Python version, pickles vis does not read)" : ""
-            throw TensorError("CIFAR10", "\(start) no \(names[0]) in " + folders.map { "'\($0)'" }.joined(separator: ", ") + python +
-                              "; extract the binary version, https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, into '\(root)' (it makes cifar-10-batches-bin)")
+            throw TensorError("CIFAR10", "\(start) no \(names[0]) in " + (folders + []).map { "'\($0)'" }.joined(separator: ", ") +
+                              " and no \(pyNames[0]) in '\(py)'; extract https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz (torchvision's, makes cifar-10-batches-py) or the binary version https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (makes cifar-10-batches-bin) into '\(root)'")
         }
         var all: [UInt8] = []
         for n in names {
@@ -51,6 +59,35 @@ public final class CIFAR10: Dataset {
         records = all
         self.train = train
         self.transform = transform
+    }
+
+    /// One batch of the Python version (a pickled dict with `data`, a uint8 numpy
+    /// array [N, 3072] of channel planes, and `labels`, N ints) as binary records
+    /// (label byte, then the 3072 pixel bytes), the form the binary version has.
+    static func pythonBatch(_ path: String) throws -> [UInt8] {
+        let bytes = try FileBytes.contents(path, op: "CIFAR10")
+        guard case .dict(let d) = try Pickle.load(bytes, name: path, op: "CIFAR10") else {
+            throw TensorError("CIFAR10", "'\(path)' does not hold a dict (a CIFAR-10 Python batch does)")
+        }
+        func bad(_ why: String) -> TensorError { TensorError("CIFAR10", "'\(path)': \(why) (expected CIFAR-10's data [N, 3072] uint8 and N labels)") }
+        // data: numpy's _reconstruct, its state (version, shape, dtype, fortran, raw bytes).
+        guard case .object(let array)? = d["data"], array.name?.hasSuffix("multiarray._reconstruct") == true,
+              case .tuple(let state)? = array.state, state.count == 5,
+              case .tuple(let shape) = state[1], shape.count == 2, case .int(let n) = shape[0], case .int(3072) = shape[1],
+              case .object(let dtype) = state[2], case .tuple(let dargs) = dtype.args, dargs.first?.text == "u1",
+              case .bool(false) = state[3], let raw = state[4].latin1 else {
+            throw bad("no uint8 data array of 3072 columns")
+        }
+        guard raw.count == n * 3072 else { throw bad("the data array holds \(raw.count) bytes for \(n) rows") }
+        guard case .list(let labels)? = d["labels"] ?? d["fine_labels"], labels.items.count == n else { throw bad("no list of \(n) labels") }
+        var out: [UInt8] = []
+        out.reserveCapacity(n * CIFAR10.recordSize)
+        for (k, l) in labels.items.enumerated() {
+            guard case .int(let label) = l, (0..<10).contains(label) else { throw bad("label \(k) is not an int in 0-9") }
+            out.append(UInt8(label))
+            out += raw[(k * 3072)..<((k + 1) * 3072)]
+        }
+        return out
     }
 
     public var count: Int { records.count / CIFAR10.recordSize }

@@ -1,0 +1,31 @@
+"""Writes small CIFAR-10 Python-version batches for PickleTests: the layout torchvision
+reads (root/cifar-10-batches-py/test_batch, a pickled dict with b"data", a uint8 numpy
+array [N, 3072], and b"labels"), pickled by Python 3 with protocol 2 (numpy's data as
+_codecs.encode(text, "latin1")) and protocol 4 (data as BINBYTES). The real files were
+written by Python 2 (data as BINSTRING); PickleTests builds that form byte by byte.
+Also writes expected.txt: torchvision.datasets.CIFAR10(...).data[k] and targets as read back.
+
+Run: python make_cifar_fixtures.py (numpy).
+"""
+import os
+import pickle
+import numpy as np
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(17)
+data = rng.integers(0, 256, size=(3, 3072), dtype=np.uint8)
+labels = [3, 9, 0]
+for proto in (2, 4):
+    root = os.path.join(HERE, f"p{proto}", "cifar-10-batches-py")
+    os.makedirs(root, exist_ok=True)
+    d = {b"batch_label": b"testing batch 1 of 1", b"labels": labels, b"data": data, b"filenames": [b"a.png", b"b.png", b"c.png"]}
+    with open(os.path.join(root, "test_batch"), "wb") as f:
+        pickle.dump(d, f, protocol=proto)
+# torchvision's reading of it, as CIFAR10.__init__ does (vstack, reshape, HWC).
+with open(os.path.join(HERE, "p2", "cifar-10-batches-py", "test_batch"), "rb") as f:
+    entry = pickle.load(f, encoding="latin1")
+hwc = np.vstack(entry[b"data"]).reshape(-1, 3, 32, 32).transpose((0, 2, 3, 1))
+with open(os.path.join(HERE, "expected.txt"), "w") as f:
+    f.write(" ".join(str(int(v)) for v in hwc.reshape(-1)[:12]) + "\n")
+    f.write(" ".join(str(v) for v in entry[b"labels"]) + "\n")
