@@ -118,9 +118,14 @@ enum TransformBuiltins {
             }
             return .object(PairTransformObject(PairTransform(geometric: try geometric(a["geometric"], runtime: rt), each: each)))
         }
-        t.function("ImageFolder", [Param("root", .string), Param("transform", default: Value.none), Param("mode", .string, default: .string("RGB"))],
-                   "ImageFolder(root, transform=none, mode=\"RGB\"): images in one folder per class (sorted names), samples (image, class index).") { a, rt in
-            .object(DatasetObject(try ImageFolder(root: a.string("root"), transform: DataBuiltins.transform(a["transform"], "ImageFolder: transform", runtime: rt), mode: mode(a, "mode"))))
+        t.function("ImageFolder", [Param("root", .string), Param("transform", default: Value.none), Param("target_transform", default: Value.none),
+                                    Param("mode", .string, default: .string("RGB"))],
+                   "ImageFolder(root, transform=none, target_transform=none, mode=\"RGB\"): images in one folder per class (sorted names), samples (image, class index); .samples, .imgs, .targets, .classes as torchvision.") { a, rt in
+            let ds = try ImageFolder(root: a.string("root"), transform: DataBuiltins.transform(a["transform"], "ImageFolder: transform", runtime: rt), mode: mode(a, "mode"))
+            let fn = a["target_transform"]
+            if fn.isNone { return .object(DatasetObject(ds)) }
+            guard DataBuiltins.isCallable(fn) else { throw NativeError("ImageFolder: target_transform must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            return .object(DatasetObject(TargetTransformed(ds, fn, runtime: rt, context: "ImageFolder: target_transform")))
         }
         t.function("PairedImageFolder", [Param("root", .string), Param("pair_suffix", .string, default: .string("(1)")), Param("transform", default: Value.none),
                                           Param("pair_transform", default: Value.none), Param("strict", .bool, default: .bool(false)), Param("mode", .string, default: .string("RGB"))],

@@ -14,7 +14,7 @@ bilinear rotation at rtol=0, atol=2e-6 (vis sums
 the same triangle-filter weights as torchvision's antialias kernel, in another order:
 a few float32 ulp of values in [0, 1]); make_grid with normalize at rtol=1.3e-6,
 atol=1e-6 (vis computes (x - low) / (high - low) as torchvision, the scalar rounded
-to float32 the same way; kept loose by one ulp for the division).
+to float32 the same way; kept loose by one ulp for the division); Normalize at rtol=1.3e-6, atol=1e-6 ((x - mean) / std in float32; vis multiplies by 1 / std, one rounding different).
 """
 import os
 import tempfile
@@ -34,6 +34,7 @@ nb = torchref.Notebook(os.path.join(HERE, "data.vis"), "image transforms, make_g
 EXACT = dict(rtol=0.0, atol=0.0)
 BILINEAR = dict(rtol=0.0, atol=2e-6)
 NORM = dict(rtol=1.3e-6, atol=1e-6)
+NORMALIZE = dict(rtol=1.3e-6, atol=1e-6)
 
 def u8(*shape):
     return torch.randint(0, 256, shape, dtype=torch.uint8)
@@ -101,6 +102,11 @@ nb.check("RandomRotation([30.0, 30.0], fill=0.5)(img)", T.RandomRotation((30.0, 
 for angle, fill in [(30.0, 0.0), (-45.0, 0.0), (13.0, 0.25)]:
     nb.check(f'RandomRotation([{angle}, {angle}], interpolation="bilinear", fill={fill})(img)',
              T.RandomRotation((angle, angle), interpolation=T.InterpolationMode.BILINEAR, fill=fill)(img), **BILINEAR)
+
+nb.comment("Normalize (Grayscale is not compared: vis uses PIL's 0.299 red weight, what a torchvision script's Grayscale of a PIL image approximates; torchvision's tensor path uses 0.2989)")
+rgb = torch.rand(3, 5, 7)
+nb.line(f"rgb = {lit(rgb)}")
+nb.check("Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])(rgb)", T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])(rgb), **NORMALIZE)
 
 nb.comment("make_grid: torchvision.utils' layout (nrow, padding, pad_value) and normalisation")
 batch = torch.rand(5, 3, 3, 4)
