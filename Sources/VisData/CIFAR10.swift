@@ -64,12 +64,13 @@ public final class CIFAR10: Dataset {
     /// One batch of the Python version (a pickled dict with `data`, a uint8 numpy
     /// array [N, 3072] of channel planes, and `labels`, N ints) as binary records
     /// (label byte, then the 3072 pixel bytes), the form the binary version has.
-    static func pythonBatch(_ path: String) throws -> [UInt8] {
-        let bytes = try FileBytes.contents(path, op: "CIFAR10")
-        guard case .dict(let d) = try Pickle.load(bytes, name: path, op: "CIFAR10") else {
-            throw TensorError("CIFAR10", "'\(path)' does not hold a dict (a CIFAR-10 Python batch does)")
+    /// CIFAR-100's batches hold `fine_labels` (0-99): `labelsKey` and `classCount` say so.
+    static func pythonBatch(_ path: String, op: String = "CIFAR10", labelsKey: String = "labels", classCount: Int = 10) throws -> [UInt8] {
+        let bytes = try FileBytes.contents(path, op: op)
+        guard case .dict(let d) = try Pickle.load(bytes, name: path, op: op) else {
+            throw TensorError(op, "'\(path)' does not hold a dict (a \(op) Python batch does)")
         }
-        func bad(_ why: String) -> TensorError { TensorError("CIFAR10", "'\(path)': \(why) (expected CIFAR-10's data [N, 3072] uint8 and N labels)") }
+        func bad(_ why: String) -> TensorError { TensorError(op, "'\(path)': \(why) (expected \(op)'s data [N, 3072] uint8 and N \(labelsKey))") }
         // data: numpy's _reconstruct, its state (version, shape, dtype, fortran, raw bytes).
         guard case .object(let array)? = d["data"], array.name?.hasSuffix("multiarray._reconstruct") == true,
               case .tuple(let state)? = array.state, state.count == 5,
@@ -79,11 +80,11 @@ public final class CIFAR10: Dataset {
             throw bad("no uint8 data array of 3072 columns")
         }
         guard raw.count == n * 3072 else { throw bad("the data array holds \(raw.count) bytes for \(n) rows") }
-        guard case .list(let labels)? = d["labels"] ?? d["fine_labels"], labels.items.count == n else { throw bad("no list of \(n) labels") }
+        guard case .list(let labels)? = d[labelsKey], labels.items.count == n else { throw bad("no list of \(n) \(labelsKey)") }
         var out: [UInt8] = []
         out.reserveCapacity(n * CIFAR10.recordSize)
         for (k, l) in labels.items.enumerated() {
-            guard case .int(let label) = l, (0..<10).contains(label) else { throw bad("label \(k) is not an int in 0-9") }
+            guard case .int(let label) = l, (0..<classCount).contains(label) else { throw bad("label \(k) is not an int in 0-\(classCount - 1)") }
             out.append(UInt8(label))
             out += raw[(k * 3072)..<((k + 1) * 3072)]
         }
@@ -94,8 +95,11 @@ public final class CIFAR10: Dataset {
 
     /// torchvision's `.data`: the images as uint8 [N, 32, 32, 3] (rows, columns,
     /// channels, as torchvision's numpy array), from the records' channel planes.
-    public func data() -> Tensor {
-        let n = count, plane = 32 * 32
+    public func data() -> Tensor { CIFAR10.hwc(records) }
+
+    /// Records (label byte, 3072 bytes of channel planes) as uint8 [N, 32, 32, 3].
+    static func hwc(_ records: [UInt8]) -> Tensor {
+        let n = records.count / CIFAR10.recordSize, plane = 32 * 32
         let t = Tensor(uninitialized: [n, 32, 32, 3], dtype: .uint8)
         let o = t.storage.uint8s
         records.withUnsafeBufferPointer { r in

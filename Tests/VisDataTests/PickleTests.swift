@@ -31,6 +31,19 @@ final class PickleTests: XCTestCase {
         }
     }
 
+    func testCIFAR100PythonVersion() throws {
+        let ds = try CIFAR100(root: fixture("p2"), train: false)
+        XCTAssertEqual(ds.count, 2)
+        XCTAssertEqual(ds.targets, [42, 99])
+        XCTAssertEqual(ds.classes?.count, 100)
+        XCTAssertEqual(ds.classes?[42], "class42")
+        let (pixels, _) = try expected()
+        XCTAssertEqual(Array(ds.data().toInt64Array().prefix(12)), pixels)
+        XCTAssertThrowsError(try CIFAR100(root: fixture("p2"), train: true, download: true)) {
+            XCTAssertTrue("\($0)".hasPrefix("CIFAR100: download=true cannot fetch the files: vis has no network access, and no train in"), "\($0)")
+        }
+    }
+
     /// A Python 2 cPickle batch of one image: keys and pixels as BINSTRING / SHORT_BINSTRING.
     static func python2Batch(label: UInt8, pixels: [UInt8]) -> [UInt8] {
         func short(_ s: String) -> [UInt8] { [0x55, UInt8(s.utf8.count)] + Array(s.utf8) }

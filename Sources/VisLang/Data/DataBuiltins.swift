@@ -104,6 +104,15 @@ public enum DataBuiltins {
             try withTarget(try CIFAR10(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR10: transform", runtime: rt),
                                        download: a.bool("download")), a, rt)
         }
+        t.function("CIFAR100", datasetParams(root: Param("root", .string)),
+                   """
+                   CIFAR100(root, train=true, transform=none, target_transform=none, download=false): CIFAR-100 (torchvision's root/cifar-100-python, or root/cifar-100-binary) as (image [3, 32, 32] in [0, 1], fine label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes (the 100 fine names).
+                   vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                     train = CIFAR100("data", train=true, transform=ToTensor())
+                   """) { a, rt in
+            try withTarget(try CIFAR100(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR100: transform", runtime: rt),
+                                        download: a.bool("download")), a, rt)
+        }
         t.function("TensorDataset", [Param("tensors", .any, variadic: true)], "TensorDataset(*tensors): samples are the tensors' rows, as tuples.") { a, _ in
             .object(DatasetObject(try TensorDataset(try a.list("tensors").enumerated().map { try Convert.tensor($0.element, context: "TensorDataset: argument \($0.offset)") })))
         }
@@ -158,7 +167,7 @@ public enum DataBuiltins {
             return .list(ListBox(out))
         }
         t.memberTables += [DatasetObject.table, LoaderObject.table]
-        t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "TensorDataset"].map { ($0, "Dataset") }
+        t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "TensorDataset"].map { ($0, "Dataset") }
         t.function("DataLoader", [Param("dataset"), Param("batch_size", .int, default: .int(1)), Param("shuffle", .bool, default: .bool(false)),
                                    Param("drop_last", .bool, default: .bool(false)), Param("num_workers", .int, default: .int(0)),
                                    Param("seed", .optional(.int), default: Value.none), Param("generator", default: Value.none)],

@@ -41,18 +41,20 @@ public final class DatasetObject: IndexableObject {
             guard let classes = d.dataset.classes else { return Value.none }
             return .dict(DictBox(classes.enumerated().map { (.string($0.element), .int($0.offset)) }))
         })
-        t.attribute("targets", of: DatasetObject.self, "ds.targets: every sample's label, as torchvision has it: an int64 tensor (MNIST, FashionMNIST, and vis's other labelled datasets), a list of ints (CIFAR10, ImageFolder); none for unlabelled data.", get: { d in
+        t.attribute("targets", of: DatasetObject.self, "ds.targets: every sample's label, as torchvision has it: an int64 tensor (MNIST, FashionMNIST, and vis's other labelled datasets), a list of ints (CIFAR10, CIFAR100, ImageFolder); none for unlabelled data.", get: { d in
             let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
             if let m = ds as? MNIST { return .tensor(try m.targets()) }
             if let c = ds as? CIFAR10 { return .list(ListBox(c.targets.map { .int($0) })) }
+            if let c = ds as? CIFAR100 { return .list(ListBox(c.targets.map { .int($0) })) }
             if let f = ds as? ImageFolder { return .list(ListBox(f.samples.map { .int($0.label) })) }
             guard ds.count > 0, ds.label(0) != nil else { return Value.none }
             return .tensor(try Tensor(int64: (0..<ds.count).map { Int64(ds.label($0) ?? -1) }))
         })
-        t.attribute("data", of: DatasetObject.self, "ds.data: the raw images as torchvision's .data: uint8 [N, 28, 28] (MNIST, FashionMNIST), uint8 [N, 32, 32, 3] (CIFAR10); none for other datasets.", get: { d in
+        t.attribute("data", of: DatasetObject.self, "ds.data: the raw images as torchvision's .data: uint8 [N, 28, 28] (MNIST, FashionMNIST), uint8 [N, 32, 32, 3] (CIFAR10, CIFAR100); none for other datasets.", get: { d in
             let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
             if let m = ds as? MNIST { return .tensor(try m.data()) }
             if let c = ds as? CIFAR10 { return .tensor(c.data()) }
+            if let c = ds as? CIFAR100 { return .tensor(c.data()) }
             return Value.none
         })
         t.attribute("tensors", of: DatasetObject.self, "ds.tensors: a TensorDataset's tensors, as a tuple; none for other datasets.", get: { d in
@@ -65,10 +67,11 @@ public final class DatasetObject: IndexableObject {
                 return .list(ListBox(f.samples.map { .tuple([.string($0.path), .int($0.label)]) }))
             })
         }
-        t.attribute("train", of: DatasetObject.self, "ds.train: whether MNIST, FashionMNIST or CIFAR10 holds the training split; none for other datasets.", get: { d in
+        t.attribute("train", of: DatasetObject.self, "ds.train: whether MNIST, FashionMNIST, CIFAR10 or CIFAR100 holds the training split; none for other datasets.", get: { d in
             let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
             if let m = ds as? MNIST { return .bool(m.train) }
             if let c = ds as? CIFAR10 { return .bool(c.train) }
+            if let c = ds as? CIFAR100 { return .bool(c.train) }
             return Value.none
         })
         return t
