@@ -3,7 +3,9 @@ import VisTensor
 
 /// CIFAR-10 from its binary batches (`data_batch_1.bin` ... `data_batch_5.bin`,
 /// `test_batch.bin`, in `root` or `root/cifar-10-batches-bin`): each record is a label
-/// byte and 3x32x32 pixel bytes (channel planes). Images are float32 [3, 32, 32] in [0, 1].
+/// byte and 3x32x32 pixel bytes (channel planes); or from torchvision's Python version
+/// (`root/cifar-10-batches-py`, pickles turned into the same records). Images are
+/// float32 [3, 32, 32] in [0, 1].
 public final class CIFAR10: Dataset {
     public static let classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
     static let recordSize = 1 + 3 * 32 * 32

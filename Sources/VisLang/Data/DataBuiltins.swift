@@ -97,7 +97,7 @@ public enum DataBuiltins {
         }
         t.function("CIFAR10", datasetParams(root: Param("root", .string)),
                    """
-                   CIFAR10(root, train=true, transform=none, target_transform=none, download=false): the CIFAR-10 binary batches (root/cifar-10-batches-bin or root) as (image [3, 32, 32] in [0, 1], label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes.
+                   CIFAR10(root, train=true, transform=none, target_transform=none, download=false): CIFAR-10 (the binary batches in root/cifar-10-batches-bin or root, or torchvision's root/cifar-10-batches-py) as (image [3, 32, 32] in [0, 1], label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes.
                    vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
                      test = CIFAR10("data", train=false, transform=ToTensor())
                    """) { a, rt in

@@ -32,7 +32,9 @@ public final class DatasetObject: IndexableObject {
     public var memberNames: [String] { [] }
     public var members: MemberTable? { DatasetObject.table }
 
-    /// What every native dataset has: `classes`, `class_to_idx`, `targets`.
+    /// What every native dataset has: `classes`, `class_to_idx`, `targets`, and
+    /// torchvision's `data`, `tensors`, `samples`, `imgs`, `train` (none where the
+    /// dataset has no such thing).
     static let table: MemberTable = {
         let t = MemberTable("Dataset")
         t.attribute("classes", of: DatasetObject.self, "ds.classes: the class names, in index order (folder datasets), or none.",
