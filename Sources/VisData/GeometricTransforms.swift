@@ -20,6 +20,11 @@ func checkImage(_ x: Tensor, _ op: String) throws {
     if x.dtype == .float64 || x.dtype == .float16 || x.dtype == .bfloat16 {
         throw TensorError(op, "vis's image transforms compute in float32; got a \(x.dtype) image (convert with .float())")
     }
+    // An integer image (PILToTensor's uint8) would come back float32 holding 0-255
+    // (torchvision keeps uint8): refused, naming the conversion that scales it.
+    if x.dtype != .float32 {
+        throw TensorError(op, "vis's image transforms compute in float32; got a \(x.dtype) image (convert it with ToDtype(torch.float32, scale=true) or ConvertImageDtype(torch.float32) first)")
+    }
 }
 
 /// Refuses an image with no pixels where the transform needs some (to scale or to
@@ -96,8 +101,16 @@ public final class CenterCrop: GeometricTransform {
     }
     public func apply(_ x: Tensor, generator: Generator, interpolation: Interpolation?, fill: Float?) throws -> Tensor {
         try checkImage(x, "CenterCrop")
-        let top = Int(((Double(x.shape[1] - size.0)) / 2).rounded()), left = Int(((Double(x.shape[2] - size.1)) / 2).rounded())
+        let top = CenterCrop.offset(x.shape[1], size.0), left = CenterCrop.offset(x.shape[2], size.1)
         return try Resample.crop(x, top: top, left: left, height: size.0, width: size.1, op: "CenterCrop")
+    }
+    /// torchvision's offset of a `crop`-long window in an `image`-long side: a larger
+    /// image starts the window at `int(round((image - crop) / 2.0))` (Python's round,
+    /// ties to even: a margin of 1 starts at 0, of 5 at 2); a smaller one is first padded
+    /// by `(crop - image) // 2` before it (the rest after), so it sits at that offset.
+    static func offset(_ image: Int, _ crop: Int) -> Int {
+        if image >= crop { return Int((Double(image - crop) / 2).rounded(.toNearestOrEven)) }
+        return -((crop - image) / 2)
     }
     public var description: String { "CenterCrop(size=(\(size.0), \(size.1)))" }
 }
@@ -167,7 +180,8 @@ public final class RandomResizedCrop: GeometricTransform {
             let aspect = Foundation.exp(logRatio.0 + (logRatio.1 - logRatio.0) * generator.uniformDouble())
             // Compared as doubles (Python's ints do not overflow; a huge scale gives a
             // window that does not fit, not a trap).
-            let cwD = (target * aspect).squareRoot().rounded(), chD = (target / aspect).squareRoot().rounded()
+            // Python's round (ties to even), as torchvision's int(round(...)).
+            let cwD = (target * aspect).squareRoot().rounded(.toNearestOrEven), chD = (target / aspect).squareRoot().rounded(.toNearestOrEven)
             if cwD > 0 && cwD <= Double(w) && chD > 0 && chD <= Double(h) {
                 let (cw, ch) = (Int(cwD), Int(chD))
                 let top = Int(generator.int(below: UInt64(h - ch + 1))), left = Int(generator.int(below: UInt64(w - cw + 1)))
@@ -178,9 +192,9 @@ public final class RandomResizedCrop: GeometricTransform {
         let inRatio = Double(w) / Double(h)
         var (cw, ch) = (w, h)
         if inRatio < ratio.0 {
-            ch = Swift.max(1, Swift.min(h, Int((Double(w) / ratio.0).rounded())))
+            ch = Swift.max(1, Swift.min(h, Int((Double(w) / ratio.0).rounded(.toNearestOrEven))))
         } else if inRatio > ratio.1 {
-            cw = Swift.max(1, Swift.min(w, Int((Double(h) * ratio.1).rounded())))
+            cw = Swift.max(1, Swift.min(w, Int((Double(h) * ratio.1).rounded(.toNearestOrEven))))
         }
         return try Resample.resize(Resample.crop(x, top: (h - ch) / 2, left: (w - cw) / 2, height: ch, width: cw, op: "RandomResizedCrop"), size.0, size.1, mode, op: "RandomResizedCrop")
     }

@@ -13,20 +13,43 @@ public final class MNIST: Dataset {
     public let transform: Transform?
     let images: IDXArray
     let labels: IDXArray
-    let kind: String
+    /// "MNIST" or "FashionMNIST", as the dataset prints and errors name it.
+    public let kind: String
     public let classes: [String]?
     let rows: Int, cols: Int
 
-    /// Loads `train` or test files from `root` (`train-images-idx3-ubyte[.gz]` etc.).
-    public init(root: String, train: Bool, fashion: Bool, transform: Transform? = nil) throws {
+    /// Where the IDX files come from, for the error when they are missing.
+    static func source(fashion: Bool) -> String {
+        fashion ? "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ (or the Debian package dataset-fashion-mnist, which installs them in \(MNIST.fashionRoot))"
+                : "https://ossci-datasets.s3.amazonaws.com/mnist/ (mirror of http://yann.lecun.com/exdb/mnist/)"
+    }
+
+    /// The folders searched for the files under `root`, in order: torchvision's layout
+    /// `root/<Kind>/raw`, then `root/<Kind>`, then `root` itself (vis's own layout and
+    /// Debian's package).
+    public static func folders(root: String, kind: String) -> [String] {
+        [root + "/" + kind + "/raw", root + "/" + kind, root]
+    }
+
+    /// Loads `train` or test files (`train-images-idx3-ubyte[.gz]` etc.) from the first
+    /// of `folders(root:kind:)` that has them. vis cannot download: when they are
+    /// missing the error names the folders, the files and where they come from
+    /// (`download` only changes how it begins).
+    public init(root: String, train: Bool, fashion: Bool, transform: Transform? = nil, download: Bool = false) throws {
         let prefix = train ? "train" : "t10k"
+        let kindName = fashion ? "FashionMNIST" : "MNIST"
+        let folders = MNIST.folders(root: root, kind: kindName)
         func find(_ stem: String) throws -> String {
-            for candidate in [stem, stem + ".gz"] {
-                let path = root + "/" + candidate
-                if FileManagerProbe.exists(path) { return path }
+            for folder in folders {
+                for candidate in [stem, stem + ".gz"] {
+                    let path = folder + "/" + candidate
+                    if FileManagerProbe.exists(path) { return path }
+                }
             }
-            throw TensorError(fashion ? "FashionMNIST" : "MNIST", "'\(root)' has no \(stem) (or \(stem).gz)" +
-                              (fashion && root == MNIST.fashionRoot ? "; install it with: apt-get install dataset-fashion-mnist (scripts/setup does)" : ""))
+            let files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].joined(separator: ", ")
+            let start = download ? "download=true cannot fetch the files: vis has no network access, and" : "dataset not found:"
+            throw TensorError(kindName, "\(start) no \(stem) (or \(stem).gz) in " + folders.map { "'\($0)'" }.joined(separator: ", ") +
+                              "; put \(files) from \(MNIST.source(fashion: fashion)) into '\(folders[0])'")
         }
         let (imagePath, labelPath) = (try find("\(prefix)-images-idx3-ubyte"), try find("\(prefix)-labels-idx1-ubyte"))
         images = try IDXArray(path: imagePath)
@@ -65,6 +88,19 @@ public final class MNIST: Dataset {
         if let transform { x = try transform.apply(x, generator: generator) }
         return [.tensor(x), .label(Int(labels.bytes[index]))]
     }
+
+    /// torchvision's `.data`: every image's bytes as uint8 [N, H, W].
+    public func data() throws -> Tensor {
+        try Shape.validate(images.shape, op: kind)
+        let t = Tensor(uninitialized: images.shape, dtype: .uint8)
+        images.bytes.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { t.storage.uint8s.update(from: base, count: b.count) }
+        }
+        return t
+    }
+
+    /// torchvision's `.targets`: the labels as int64 [N].
+    public func targets() throws -> Tensor { try Tensor(int64: labels.bytes.map { Int64($0) }) }
 
     /// All images as one float32 [N, 1, H, W] tensor in [0, 1] and labels as int64 [N]
     /// (for code that wants the whole set in memory).

@@ -131,29 +131,48 @@ public enum Resample {
         let src = try x.to(.float32).contiguous()
         let out = Tensor(uninitialized: [c, h, w])
         let s = src.floatPointer, o = out.floatPointer
+        // torchvision's tensor rotate, step by step in float32 so the nearest pixel (and
+        // its ties, rounded to even) are the same: the inverse matrix [cos r, sin r;
+        // -sin r, cos r] with r = -angle, divided by half the size (affine_grid's
+        // normalised coordinates), applied to the pixel centres, then grid_sample's
+        // unnormalisation ((g + 1) * size - 1) / 2 (align_corners=False).
         // Reduced to one turn first: a huge angle times pi would overflow to inf.
-        let a = degrees.truncatingRemainder(dividingBy: 360) * Double.pi / 180
-        let (cosA, sinA) = (Foundation.cos(a), Foundation.sin(a))
-        let cx = Double(w) * 0.5, cy = Double(h) * 0.5
+        let r = -degrees.truncatingRemainder(dividingBy: 360) * Double.pi / 180
+        let (cosR, sinR) = (Float(Foundation.cos(r)), Float(Foundation.sin(r)))
+        let (halfW, halfH) = (Float(w) * 0.5, Float(h) * 0.5)
+        let (r00, r10) = (cosR / halfW, sinR / halfW)
+        let (r01, r11) = (-sinR / halfH, cosR / halfH)
+        let (fw, fh) = (Float(w), Float(h))
         rows: for i in 0..<h {
             if Interrupt.requested { break rows }
+            // affine_grid's base grid: linspace(-size / 2 + 0.5, size / 2 - 0.5).
+            let by = -halfH + 0.5 + Float(i)
             for j in 0..<w {
-                // Inverse map: the source point that lands on (j, i), pixel centres at +0.5.
-                let dx = Double(j) + 0.5 - cx, dy = Double(i) + 0.5 - cy
-                let sx = cosA * dx - sinA * dy + cx - 0.5
-                let sy = sinA * dx + cosA * dy + cy - 0.5
+                let bx = -halfW + 0.5 + Float(j)
+                let gx = bx * r00 + by * r10, gy = bx * r01 + by * r11
+                let sx = ((gx + 1) * fw - 1) / 2, sy = ((gy + 1) * fh - 1) / 2
                 for k in 0..<c {
                     var v = fill
                     if mode == .nearest {
-                        let xi = Int(sx.rounded()), yi = Int(sy.rounded())
-                        if xi >= 0 && xi < w && yi >= 0 && yi < h { v = s[(k * h + yi) * w + xi] }
-                    } else {
-                        let x0 = Int(Foundation.floor(sx)), y0 = Int(Foundation.floor(sy))
-                        let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
-                        func at(_ yy: Int, _ xx: Int) -> Float { (xx >= 0 && xx < w && yy >= 0 && yy < h) ? s[(k * h + yy) * w + xx] : fill }
-                        if x0 >= -1 && x0 < w && y0 >= -1 && y0 < h {
-                            v = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy
-                        }
+                        // grid_sample's nearbyint: ties to even. Compared as floats
+                        // first: a far point is outside without an Int conversion.
+                        let xr = sx.rounded(.toNearestOrEven), yr = sy.rounded(.toNearestOrEven)
+                        if xr >= 0 && xr < fw && yr >= 0 && yr < fh { v = s[(k * h + Int(yr)) * w + Int(xr)] }
+                    } else if sx.isFinite && sy.isFinite && sx > -1 && sx < fw && sy > -1 && sy < fh {
+                        // grid_sample bilinear with zero padding, then torchvision's fill:
+                        // img * mask + (1 - mask) * fill, the mask being the same
+                        // weights summed over the pixels inside the image.
+                        let x0f = Foundation.floor(sx), y0f = Foundation.floor(sy)
+                        let (x0, y0) = (Int(x0f), Int(y0f))
+                        let (x1f, y1f) = (x0f + 1, y0f + 1)
+                        let nw = (x1f - sx) * (y1f - sy), ne = (sx - x0f) * (y1f - sy)
+                        let sw = (x1f - sx) * (sy - y0f), se = (sx - x0f) * (sy - y0f)
+                        func inside(_ yy: Int, _ xx: Int) -> Bool { xx >= 0 && xx < w && yy >= 0 && yy < h }
+                        func at(_ yy: Int, _ xx: Int) -> Float { inside(yy, xx) ? s[(k * h + yy) * w + xx] : 0 }
+                        func one(_ yy: Int, _ xx: Int) -> Float { inside(yy, xx) ? 1 : 0 }
+                        let value = at(y0, x0) * nw + at(y0, x0 + 1) * ne + at(y0 + 1, x0) * sw + at(y0 + 1, x0 + 1) * se
+                        let mask = one(y0, x0) * nw + one(y0, x0 + 1) * ne + one(y0 + 1, x0) * sw + one(y0 + 1, x0 + 1) * se
+                        v = value * mask + (1 - mask) * fill
                     }
                     o[(k * h + i) * w + j] = v
                 }

@@ -214,6 +214,7 @@ public struct BuiltinCalls {
                        "DataLoader(TensorDataset(randn(5, 3)), batch_size=2, shuffle=true, drop_last=true)"],
         "file": ["open(\"f.txt\")", "open(\"out.txt\", \"w\")", "open(\"out.txt\", \"a+\")"],
         "ConfusionMatrix": ["ConfusionMatrix(3)", "ConfusionMatrix(1)"],
+        "Generator": ["Generator()", "Generator().manual_seed(3)"],
     ]
 
     /// Files the cases' paths name, made fresh in the temporary folder before a run (and

@@ -52,8 +52,35 @@ final class MNISTTests: XCTestCase {
         XCTAssertEqual(x.toFloatArray(), [80, 100, 120, 140].map { Float($0) / 255 })
         XCTAssertEqual(y, 0)
         XCTAssertThrowsError(try MNIST(root: dir, train: true, fashion: false)) {
-            XCTAssertEqual("\($0)", "MNIST: '\(dir)' has no train-images-idx3-ubyte (or train-images-idx3-ubyte.gz)")
+            XCTAssertEqual("\($0)", "MNIST: dataset not found: no train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) in '\(dir)/MNIST/raw', '\(dir)/MNIST', '\(dir)'; put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz from https://ossci-datasets.s3.amazonaws.com/mnist/ (mirror of http://yann.lecun.com/exdb/mnist/) into '\(dir)/MNIST/raw'")
         }
+        XCTAssertThrowsError(try MNIST(root: dir, train: true, fashion: true, download: true)) {
+            XCTAssertTrue("\($0)".hasPrefix("FashionMNIST: download=true cannot fetch the files: vis has no network access, and no train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) in '\(dir)/FashionMNIST/raw'"), "\($0)")
+            XCTAssertTrue("\($0)".contains("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ (or the Debian package dataset-fashion-mnist"), "\($0)")
+        }
+    }
+
+    /// torchvision's layout, root/FashionMNIST/raw with gzipped files, is found from
+    /// root; `.data` is the raw bytes as uint8 [N, H, W] and `.targets` int64 [N].
+    func testTorchvisionLayoutAndRawData() throws {
+        let root = NSTemporaryDirectory() + "mnist-tv-\(UUID().uuidString)"
+        let raw = root + "/FashionMNIST/raw"
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let pixels = (0..<(2 * 3 * 2)).map { UInt8($0 * 21) }
+        try Data(MNISTTests.idx([2, 3, 2], pixels)).write(to: URL(fileURLWithPath: raw + "/train-images-idx3-ubyte"))
+        try Data(MNISTTests.idx([2], [4, 1])).write(to: URL(fileURLWithPath: raw + "/train-labels-idx1-ubyte"))
+        let ds = try MNIST(root: root, train: true, fashion: true, download: true)
+        XCTAssertEqual(ds.count, 2)
+        let data = try ds.data()
+        XCTAssertEqual(data.shape, [2, 3, 2])
+        XCTAssertEqual(data.dtype, .uint8)
+        XCTAssertEqual(data.toInt64Array(), pixels.map { Int64($0) })
+        XCTAssertEqual(try ds.targets().toInt64Array(), [4, 1])
+        guard case .tensor(let x) = try ds.sample(1, generator: Generator(seed: 0))[0] else { return XCTFail("bad sample") }
+        XCTAssertEqual(x.toFloatArray(), pixels[6...].map { Float($0) / 255 })
+        // MNIST does not look in FashionMNIST's folder.
+        XCTAssertThrowsError(try MNIST(root: root, train: true, fashion: false))
     }
 
     func testInstalledFashionMNIST() throws {

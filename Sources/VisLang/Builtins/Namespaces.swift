@@ -221,6 +221,7 @@ enum Namespaces {
         torchFixed["testing"] = .object(module("torch.testing", same(["assert_close"])))
         var torchLazy = same(torchFunctions)
         torchLazy["manual_seed"] = "seed"
+        torchLazy["Generator"] = "Generator"
         torchLazy["load"] = "load_state_dict"  // torch.load(path) gives the state dict, as vis's load_state_dict(path)
         torchLazy["concat"] = "cat"
         torchLazy["clip"] = "clamp"
@@ -232,7 +233,9 @@ enum Namespaces {
         }
         let torch = module("torch", torchLazy, fixed: torchFixed, missing: torchMissing)
 
-        let transforms = module("torchvision.transforms", same(transformNames))
+        // transforms.v2: the same transforms, plus v2's ToDtype.
+        let transformsV2 = module("torchvision.transforms.v2", same(transformNames + ["ToDtype"]))
+        let transforms = module("torchvision.transforms", same(transformNames), fixed: ["v2": .object(transformsV2)])
         let datasets = module("torchvision.datasets", same(datasetNames))
         let models = module("torchvision.models", same(modelNames))
         let visionUtils = module("torchvision.utils", same(["make_grid", "save_image"]))

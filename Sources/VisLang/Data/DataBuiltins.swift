@@ -66,23 +66,52 @@ public enum DataBuiltins {
 
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
+        // torchvision's dataset parameters: root, train, transform, target_transform, download.
+        func datasetParams(root: Param) -> [Param] {
+            [root, Param("train", .bool, default: .bool(true)), Param("transform", default: Value.none),
+             Param("target_transform", default: Value.none), Param("download", .bool, default: .bool(false))]
+        }
+        func withTarget(_ ds: Dataset, _ a: BoundArguments, _ rt: Runtime) throws -> Value {
+            let fn = a["target_transform"]
+            if fn.isNone { return .object(DatasetObject(ds)) }
+            guard isCallable(fn) else { throw NativeError("\(a.function): target_transform must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            return .object(DatasetObject(TargetTransformed(ds, fn, runtime: rt, context: "\(a.function): target_transform")))
+        }
         for (name, fashion) in [("FashionMNIST", true), ("MNIST", false)] {
-            t.function(name, [Param("root", .optional(.string), default: Value.none), Param("train", .bool, default: .bool(true)),
-                              Param("transform", default: Value.none)],
-                       "\(name)(root=\(fashion ? "\"\(MNIST.fashionRoot)\"" : "none"), train=true, transform=none): the \(name) IDX files (gzipped or not) as (image [1, 28, 28] in [0, 1], label) samples.") { a, rt in
+            t.function(name, datasetParams(root: Param("root", .optional(.string), default: Value.none)),
+                       """
+                       \(name)(root=\(fashion ? "\"\(MNIST.fashionRoot)\"" : "none"), train=true, transform=none, target_transform=none, download=false): the \(name) IDX files (gzipped or not) as (image [1, 28, 28] in [0, 1], label) samples; .data (uint8 [N, 28, 28]), .targets (int64), .classes.
+                       The files are looked for in torchvision's root/\(name)/raw, then root/\(name), then root. vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                         train = \(name)(root="data", train=true, download=true, transform=ToTensor())
+                       """) { a, rt in
                 let root: String
                 if a["root"].isNone {
-                    guard fashion else { throw NativeError("MNIST: give root= (the folder with train-images-idx3-ubyte[.gz] and friends)") }
+                    guard fashion else { throw NativeError("MNIST: give root= (the folder with MNIST/raw/train-images-idx3-ubyte[.gz] and friends, torchvision's layout)") }
                     root = MNIST.fashionRoot
                 } else {
                     root = try a.string("root")
                 }
-                return .object(DatasetObject(try MNIST(root: root, train: a.bool("train"), fashion: fashion, transform: transform(a["transform"], "\(name): transform", runtime: rt))))
+                return try withTarget(try MNIST(root: root, train: a.bool("train"), fashion: fashion, transform: transform(a["transform"], "\(name): transform", runtime: rt),
+                                                download: a.bool("download")), a, rt)
             }
         }
-        t.function("CIFAR10", [Param("root", .string), Param("train", .bool, default: .bool(true)), Param("transform", default: Value.none)],
-                   "CIFAR10(root, train=true, transform=none): the CIFAR-10 binary batches as (image [3, 32, 32] in [0, 1], label) samples.") { a, rt in
-            .object(DatasetObject(try CIFAR10(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR10: transform", runtime: rt))))
+        t.function("CIFAR10", datasetParams(root: Param("root", .string)),
+                   """
+                   CIFAR10(root, train=true, transform=none, target_transform=none, download=false): CIFAR-10 (the binary batches in root/cifar-10-batches-bin or root, or torchvision's root/cifar-10-batches-py) as (image [3, 32, 32] in [0, 1], label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes.
+                   vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                     test = CIFAR10("data", train=false, transform=ToTensor())
+                   """) { a, rt in
+            try withTarget(try CIFAR10(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR10: transform", runtime: rt),
+                                       download: a.bool("download")), a, rt)
+        }
+        t.function("CIFAR100", datasetParams(root: Param("root", .string)),
+                   """
+                   CIFAR100(root, train=true, transform=none, target_transform=none, download=false): CIFAR-100 (torchvision's root/cifar-100-python, or root/cifar-100-binary) as (image [3, 32, 32] in [0, 1], fine label) samples; .data (uint8 [N, 32, 32, 3]), .targets (a list), .classes (the 100 fine names).
+                   vis cannot download (no network access): download=true uses the files when present, else the error says where they come from.
+                     train = CIFAR100("data", train=true, transform=ToTensor())
+                   """) { a, rt in
+            try withTarget(try CIFAR100(root: a.string("root"), train: a.bool("train"), transform: transform(a["transform"], "CIFAR100: transform", runtime: rt),
+                                        download: a.bool("download")), a, rt)
         }
         t.function("TensorDataset", [Param("tensors", .any, variadic: true)], "TensorDataset(*tensors): samples are the tensors' rows, as tuples.") { a, _ in
             .object(DatasetObject(try TensorDataset(try a.list("tensors").enumerated().map { try Convert.tensor($0.element, context: "TensorDataset: argument \($0.offset)") })))
@@ -106,8 +135,8 @@ public enum DataBuiltins {
             if native.count == parts.count { return .object(DatasetObject(try ConcatDataset(native))) }
             return .object(try ValueConcatObject(parts.enumerated().map { try ValueDatasets.any($0.element, "ConcatDataset: element \($0.offset)") }))
         }
-        t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("seed", .optional(.int), default: Value.none)],
-                   "random_split(dataset, lengths, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed); native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], seed=0)") { a, _ in
+        t.function("random_split", [Param("dataset"), Param("lengths", .list), Param("generator", default: Value.none), Param("seed", .optional(.int), default: Value.none)],
+                   "random_split(dataset, lengths, generator=none, seed=none): disjoint random subsets of the given sizes (fractions summing to 1 are allowed: floor(n * f) each, the remainder one at a time from the first, as PyTorch); generator= a torch.Generator, or seed= an int, makes it reproducible; native and hand-written datasets.\n  train, val = random_split(ds, [0.8, 0.2], generator=torch.Generator().manual_seed(42))") { a, _ in
             let user = try ValueDatasets.of(a["dataset"], "random_split: dataset")
             let count = try ValueDatasets.checkedCount(user?.count() ?? dataset(a["dataset"], "random_split: dataset").count, "random_split")
             let raw = try a.list("lengths")
@@ -122,7 +151,7 @@ public enum DataBuiltins {
             } else {
                 sizes = try a.ints("lengths")
             }
-            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) } ?? Generator.global.next()
+            let seed = try TorchGenerator.seed(generator: a["generator"], seed: a["seed"], "random_split") ?? Generator.global.next()
             guard let user else {
                 return .list(ListBox(try Subset.randomSplit(dataset(a["dataset"], "random_split: dataset"), sizes: sizes, seed: seed).map { .object(DatasetObject($0)) }))
             }
@@ -138,16 +167,16 @@ public enum DataBuiltins {
             return .list(ListBox(out))
         }
         t.memberTables += [DatasetObject.table, LoaderObject.table]
-        t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "TensorDataset"].map { ($0, "Dataset") }
+        t.memberTypeAliases += ["ImageFolder", "PairedImageFolder", "SegmentationFolder", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "TensorDataset"].map { ($0, "Dataset") }
         t.function("DataLoader", [Param("dataset"), Param("batch_size", .int, default: .int(1)), Param("shuffle", .bool, default: .bool(false)),
                                    Param("drop_last", .bool, default: .bool(false)), Param("num_workers", .int, default: .int(0)),
-                                   Param("seed", .optional(.int), default: Value.none)],
+                                   Param("seed", .optional(.int), default: Value.none), Param("generator", default: Value.none)],
                    """
-                   DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none): batches collated as PyTorch's default_collate (tuples of stacked tensors, labels int64); order and augmentations are the same for any num_workers.
+                   DataLoader(dataset, batch_size=1, shuffle=false, drop_last=false, num_workers=0, seed=none, generator=none): batches collated as PyTorch's default_collate (tuples of stacked tensors, labels int64); order and augmentations are the same for any num_workers.
                    Native datasets decode on num_workers threads ahead of the loop. A hand-written dataset (a model with __len__ and __getitem__) runs in the single-threaded interpreter: its samples are read on the calling thread, one after another, whatever num_workers says (the batches are the same).
                      loader = DataLoader(train, batch_size=64, shuffle=true)
                    """) { a, rt in
-            let seed = try a.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+            let seed = try TorchGenerator.seed(generator: a["generator"], seed: a["seed"], "DataLoader")
             let ds = a["dataset"]
             if let user = try ValueDatasets.of(ds, "DataLoader: dataset") {
                 return .object(try UserLoaderObject(user, batchSize: a.int("batch_size"), shuffle: a.bool("shuffle"), dropLast: a.bool("drop_last"),
@@ -177,6 +206,8 @@ public enum DataBuiltins {
             return .object(TransformObject(tr, steps: [fn]))
         }
         TransformBuiltins.add(to: &t)
+        DataToolBuiltins.add(to: &t)
+        TorchGenerator.add(to: &t)
         // iter/next live here with StopIteration: the iteration protocols datasets use.
         IteratorBuiltins.add(to: &t)
         t.function("read_image", [Param("path", .string), Param("mode", .string, default: .string("RGB"))],

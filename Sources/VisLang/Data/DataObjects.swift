@@ -7,7 +7,11 @@ public final class DatasetObject: IndexableObject {
     public let dataset: Dataset
     public init(_ dataset: Dataset) { self.dataset = dataset }
 
-    public var typeName: String { String(describing: type(of: dataset)) }
+    public var typeName: String {
+        let ds = (dataset as? TargetTransformed)?.base ?? dataset
+        if let m = ds as? MNIST { return m.kind }
+        return String(describing: type(of: ds))
+    }
     public var length: Int { dataset.count }
 
     public func element(at index: Int) throws -> Value {
@@ -28,7 +32,9 @@ public final class DatasetObject: IndexableObject {
     public var memberNames: [String] { [] }
     public var members: MemberTable? { DatasetObject.table }
 
-    /// What every native dataset has: `classes`, `class_to_idx`, `targets`.
+    /// What every native dataset has: `classes`, `class_to_idx`, `targets`, and
+    /// torchvision's `data`, `tensors`, `samples`, `imgs`, `train` (none where the
+    /// dataset has no such thing).
     static let table: MemberTable = {
         let t = MemberTable("Dataset")
         t.attribute("classes", of: DatasetObject.self, "ds.classes: the class names, in index order (folder datasets), or none.",
@@ -37,10 +43,38 @@ public final class DatasetObject: IndexableObject {
             guard let classes = d.dataset.classes else { return Value.none }
             return .dict(DictBox(classes.enumerated().map { (.string($0.element), .int($0.offset)) }))
         })
-        t.attribute("targets", of: DatasetObject.self, "ds.targets: every sample's label as an int64 tensor, or none for unlabelled data.", get: { d in
-            let ds = d.dataset
+        t.attribute("targets", of: DatasetObject.self, "ds.targets: every sample's label, as torchvision has it: an int64 tensor (MNIST, FashionMNIST, and vis's other labelled datasets), a list of ints (CIFAR10, CIFAR100, ImageFolder); none for unlabelled data.", get: { d in
+            let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
+            if let m = ds as? MNIST { return .tensor(try m.targets()) }
+            if let c = ds as? CIFAR10 { return .list(ListBox(c.targets.map { .int($0) })) }
+            if let c = ds as? CIFAR100 { return .list(ListBox(c.targets.map { .int($0) })) }
+            if let f = ds as? ImageFolder { return .list(ListBox(f.samples.map { .int($0.label) })) }
             guard ds.count > 0, ds.label(0) != nil else { return Value.none }
             return .tensor(try Tensor(int64: (0..<ds.count).map { Int64(ds.label($0) ?? -1) }))
+        })
+        t.attribute("data", of: DatasetObject.self, "ds.data: the raw images as torchvision's .data: uint8 [N, 28, 28] (MNIST, FashionMNIST), uint8 [N, 32, 32, 3] (CIFAR10, CIFAR100); none for other datasets.", get: { d in
+            let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
+            if let m = ds as? MNIST { return .tensor(try m.data()) }
+            if let c = ds as? CIFAR10 { return .tensor(c.data()) }
+            if let c = ds as? CIFAR100 { return .tensor(c.data()) }
+            return Value.none
+        })
+        t.attribute("tensors", of: DatasetObject.self, "ds.tensors: a TensorDataset's tensors, as a tuple; none for other datasets.", get: { d in
+            guard let td = d.dataset as? TensorDataset else { return Value.none }
+            return .tuple(td.tensors.map { .tensor($0) })
+        })
+        for name in ["samples", "imgs"] {
+            t.attribute(name, of: DatasetObject.self, "ds.\(name): an ImageFolder's (path, class index) pairs, as a list of tuples in sample order; none for other datasets.", get: { d in
+                guard let f = ((d.dataset as? TargetTransformed)?.base ?? d.dataset) as? ImageFolder else { return Value.none }
+                return .list(ListBox(f.samples.map { .tuple([.string($0.path), .int($0.label)]) }))
+            })
+        }
+        t.attribute("train", of: DatasetObject.self, "ds.train: whether MNIST, FashionMNIST, CIFAR10 or CIFAR100 holds the training split; none for other datasets.", get: { d in
+            let ds = (d.dataset as? TargetTransformed)?.base ?? d.dataset
+            if let m = ds as? MNIST { return .bool(m.train) }
+            if let c = ds as? CIFAR10 { return .bool(c.train) }
+            if let c = ds as? CIFAR100 { return .bool(c.train) }
+            return Value.none
         })
         return t
     }()
@@ -50,8 +84,10 @@ public final class DatasetObject: IndexableObject {
 /// A DataLoader as a .vis value: `for x, y in loader`, `len(loader)` batches.
 public final class LoaderObject: IterableObject, IndexableObject {
     public let loader: DataLoader
-    /// The iterator of the epoch being read, for the progress bar's waiting time.
-    public private(set) weak var current: BatchIterator?
+    /// Seconds the latest epoch waited for its batches so far. Kept here, not read from
+    /// the epoch's iterator: that iterator is gone once the loop ends, and `fit` reads
+    /// the epoch's total after the loop (its history's `data_wait`).
+    public private(set) var waitSeconds = 0.0
 
     public init(_ loader: DataLoader) { self.loader = loader }
 
@@ -64,8 +100,11 @@ public final class LoaderObject: IterableObject, IndexableObject {
 
     public func makeIterator() throws -> ValueIterator {
         let it = loader.makeIterator()
-        current = it
-        return ClosureIterator {
+        waitSeconds = 0
+        // Weak: a loop that stops early drops the iterator (stopping its workers) even
+        // if the loader value lives on.
+        return ClosureIterator { [weak self] in
+            defer { self?.waitSeconds = it.waitSeconds }
             guard let batch = try it.next() else { return nil }
             return .tuple(batch.map { .tensor($0) })
         }
@@ -81,8 +120,8 @@ public final class LoaderObject: IterableObject, IndexableObject {
         t.attribute("dataset", of: LoaderObject.self, "loader.dataset: the dataset it reads.", get: { .object(DatasetObject($0.loader.dataset)) })
         t.attribute("batch_size", of: LoaderObject.self, "loader.batch_size: samples per batch.", get: { .int($0.loader.batchSize) })
         t.attribute("epoch", of: LoaderObject.self, "loader.epoch: how many epochs have started (it picks the shuffle order).", get: { .int($0.loader.epoch) })
-        t.attribute("wait_seconds", of: LoaderObject.self, "loader.wait_seconds: seconds the current epoch waited for data so far.",
-                    get: { .float($0.current?.waitSeconds ?? 0) })
+        t.attribute("wait_seconds", of: LoaderObject.self, "loader.wait_seconds: seconds the current (or, after the loop, the latest) epoch waited for data.",
+                    get: { .float($0.waitSeconds) })
         return t
     }()
     public var repr: String {

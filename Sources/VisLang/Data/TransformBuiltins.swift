@@ -1,14 +1,31 @@
 import VisData
 import VisTensor
 
-/// A PairTransform as a .vis value.
-public final class PairTransformObject: NativeObject {
+/// A PairTransform as a .vis value. Calling it on a pair, `pt(image, mask)` or
+/// `pt(img1, img2)`, applies it as the datasets do and returns the two results: an
+/// int64 [H, W] second argument (read_mask's mask) is a mask, sampled nearest, filled
+/// with class 0, untouched by the colour transforms, and returned int64 [H, W].
+public final class PairTransformObject: CallableObject {
     public let transform: PairTransform
     public init(_ t: PairTransform) { transform = t }
     public var typeName: String { "PairTransform" }
     public func member(_ name: String) throws -> Value? { nil }
     public var memberNames: [String] { [] }
     public var repr: String { transform.description }
+    public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
+        guard args.positional.count == 2, args.keywords.isEmpty else {
+            throw NativeError("PairTransform takes two tensors, (image, mask) or (img1, img2), got \(args.positional.count) argument\(args.positional.count == 1 ? "" : "s")")
+        }
+        let x = try Convert.tensor(args.positional[0], context: "PairTransform: the first image")
+        let y = try Convert.tensor(args.positional[1], context: "PairTransform: the second image")
+        let generator = Generator(seed: Generator.global.next())
+        if y.dtype == .int64 && y.ndim == 2 {
+            let (a, b) = try transform.apply(x, y.to(.float32).unsqueeze(0), generator: generator, secondIsMask: true)
+            return .tuple([.tensor(a), .tensor(try b.squeeze(0).to(.int64))])
+        }
+        let (a, b) = try transform.apply(x, y, generator: generator)
+        return .tuple([.tensor(a), .tensor(b)])
+    }
 }
 
 /// Bindings of the image transforms and folder datasets (LIBRARY.md "Data").
@@ -101,9 +118,14 @@ enum TransformBuiltins {
             }
             return .object(PairTransformObject(PairTransform(geometric: try geometric(a["geometric"], runtime: rt), each: each)))
         }
-        t.function("ImageFolder", [Param("root", .string), Param("transform", default: Value.none), Param("mode", .string, default: .string("RGB"))],
-                   "ImageFolder(root, transform=none, mode=\"RGB\"): images in one folder per class (sorted names), samples (image, class index).") { a, rt in
-            .object(DatasetObject(try ImageFolder(root: a.string("root"), transform: DataBuiltins.transform(a["transform"], "ImageFolder: transform", runtime: rt), mode: mode(a, "mode"))))
+        t.function("ImageFolder", [Param("root", .string), Param("transform", default: Value.none), Param("target_transform", default: Value.none),
+                                    Param("mode", .string, default: .string("RGB"))],
+                   "ImageFolder(root, transform=none, target_transform=none, mode=\"RGB\"): images in one folder per class (sorted names), samples (image, class index); .samples, .imgs, .targets, .classes as torchvision.") { a, rt in
+            let ds = try ImageFolder(root: a.string("root"), transform: DataBuiltins.transform(a["transform"], "ImageFolder: transform", runtime: rt), mode: mode(a, "mode"))
+            let fn = a["target_transform"]
+            if fn.isNone { return .object(DatasetObject(ds)) }
+            guard DataBuiltins.isCallable(fn) else { throw NativeError("ImageFolder: target_transform must be a function or a model with forward or __call__, got \(fn.typeName)") }
+            return .object(DatasetObject(TargetTransformed(ds, fn, runtime: rt, context: "ImageFolder: target_transform")))
         }
         t.function("PairedImageFolder", [Param("root", .string), Param("pair_suffix", .string, default: .string("(1)")), Param("transform", default: Value.none),
                                           Param("pair_transform", default: Value.none), Param("strict", .bool, default: .bool(false)), Param("mode", .string, default: .string("RGB"))],

@@ -73,6 +73,7 @@ public enum Subscript {
         if case .object(let m as ModelInstance) = base { return try m.userGetItem(parts) }
         guard parts.count == 1 else { throw NativeError("\(base.typeNameWithArticle) takes one index, got \(parts.count)") }
         let part = parts[0]
+        if case .object(let o as MultiIndexObject) = base, let v = try o.multiIndex(part) { return v }
         switch (base, part) {
         case (.list(let l), .value(let v)): return l.items[try position(v, count: l.items.count, "list")]
         case (.list(let l), .slice(let a, let b, let c)): return .list(ListBox(try sliceIndices(a, b, c, count: l.items.count).map { l.items[$0] }))
