@@ -98,9 +98,9 @@ extension Functional {
                                biasHH: Tensor?, relu: Bool = false) throws -> Tensor {
         var pre = try input.matmul(weightIH.t())
         if let biasIH { pre = try pre.add(biasIH) }
-        if let hx {
-            pre = try pre.add(hx.matmul(weightHH.t()))
-        }
+        // A missing state is zeros, multiplied anyway so W_hh gets its (zero) gradient as in PyTorch.
+        let h = try hx ?? Tensor.zeros(input.ndim == 2 ? [input.shape[0], weightHH.shape[1]] : [weightHH.shape[1]], dtype: input.dtype)
+        pre = try pre.add(h.matmul(weightHH.t()))
         if let biasHH { pre = try pre.add(biasHH) }
         return relu ? try pre.relu() : try pre.tanh()
     }
