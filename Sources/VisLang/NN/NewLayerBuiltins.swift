@@ -198,6 +198,7 @@ extension NativeModule {
             case let m as LSTMCell:
                 var h: Tensor? = nil, c: Tensor? = nil
                 if let second {
+                    if case .tensor = second { throw NativeError("LSTMCell: hx must be a pair (h, c) of tensors, got a single tensor") }
                     let states = try Iteration.elements(second)
                     guard states.count == 2 else { throw NativeError("LSTMCell: hx must be a pair (h, c), got \(states.count) values") }
                     h = try tensor(states[0], "h")
