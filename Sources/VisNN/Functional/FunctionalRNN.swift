@@ -67,6 +67,8 @@ extension Functional {
                 var h = try states.map { try $0.select(0, l * nd + d) } ?? Tensor.zeros([batch, hidden], dtype: input.dtype)
                 var outs = [Tensor?](repeating: nil, count: steps)
                 for s in 0..<steps {
+                    // A long sequence is many small ops: stop between steps on Ctrl-C.
+                    try Interrupt.check()
                     let t = d == 0 ? s : steps - 1 - s
                     var pre = try proj.select(0, t).add(h.matmul(whh.t()))
                     if let bhh { pre = try pre.add(bhh) }
