@@ -79,14 +79,35 @@ final class NewLayerTests: XCTestCase {
             let r = try Functional.rnn(t[0], h0: t[1], weights: Array(t[2...]), numLayers: 2, bidirectional: true)
             return try Tensor.cat([r.output.flatten(), r.h.flatten()])
         }
+        // relu, batch_first, no h0: the inputs keep pre-activations away from the kink at
+        // 0 by more than the finite-difference step (a value test, as in the fixtures, covers the rest).
+        let xr = leaf([2, 3, 3], 14, 0.5...1), wr = [leaf([5, 3], 15, 0.2...0.6), leaf([5, 5], 16, 0.1...0.3)]
+        G.assertGradients([xr] + wr) { t in
+            try Functional.rnn(t[0], weights: [t[1], t[2]], relu: true, bias: false, batchFirst: true).output
+        }
+    }
+
+    /// The fused RNN kernel against the per-step formula written with tensor ops.
+    func testRNNMatchesTheFormula() throws {
+        for relu in [false, true] {
+            let x = leaf([5, 2, 3], 17), h0 = leaf([1, 2, 4], 18)
+            let w = [leaf([4, 3], 19), leaf([4, 4], 20), leaf([4], 21), leaf([4], 22)]
+            let r = try Functional.rnn(x, h0: h0, weights: w, relu: relu)
+            var h = try h0.select(0, 0)
+            for t in 0..<5 {
+                let pre = try x.select(0, t).matmul(w[0].t()).add(w[2]).add(h.matmul(w[1].t())).add(w[3])
+                h = relu ? try pre.relu() : try pre.tanh()
+                let got = try r.output.select(0, t).toFloatArray(), want = h.toFloatArray()
+                for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+            }
+            for (a, b) in zip(try r.h.select(0, 0).toFloatArray(), h.toFloatArray()) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
     }
 
     func testCellGradients() throws {
         let x = leaf([2, 3], 11), h = leaf([2, 4], 12), c = leaf([2, 4], 13)
         let rnnCell = try RNNCell(inputSize: 3, hiddenSize: 4)
-        G.assertGradients([x, h] + rnnCell.weights.map { $0.detach().contiguous() }) { t in
-            try Functional.rnnCell(t[0], hx: t[1], weightIH: t[2], weightHH: t[3], biasIH: t[4], biasHH: t[5])
-        }
+        G.assertGradients([x, h]) { t in try rnnCell.forward(t[0], hx: t[1]) }
         let lstm = try LSTMCell(inputSize: 3, hiddenSize: 4)
         G.assertGradients([x, h, c]) { t in
             let r = try lstm.forward(t[0], hx: t[1], cx: t[2])

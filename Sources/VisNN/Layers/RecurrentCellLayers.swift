@@ -67,8 +67,8 @@ public class RecurrentCellModule: Module {
         return x.ndim == 2
     }
 
-    /// Runs the fused LSTM / GRU sequence op on a one-step sequence: the cells share
-    /// the kernels (and numerics) of nn.LSTM and nn.GRU.
+    /// Runs the fused recurrent sequence op on a one-step sequence: the cells share
+    /// the kernels (and numerics) of nn.RNN, nn.LSTM and nn.GRU.
     func oneStep(_ cell: RecurrentCell, _ x: Tensor, h: Tensor?, c: Tensor?) throws -> (h: Tensor, c: Tensor?) {
         let batched = try checkShapes(x, states: [("hx", h), ("cx", c)])
         let x2 = batched ? x : try x.unsqueeze(0)
@@ -92,7 +92,8 @@ public class RecurrentCellModule: Module {
     }
 }
 
-/// One step of an Elman RNN (PyTorch's nn.RNNCell): h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh).
+/// One step of an Elman RNN (PyTorch's nn.RNNCell): h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh),
+/// run by the fused kernel of nn.RNN on a one-step sequence.
 public final class RNNCell: RecurrentCellModule {
     /// "tanh" or "relu".
     public let nonlinearity: String
@@ -118,9 +119,7 @@ public final class RNNCell: RecurrentCellModule {
 
     /// h' from input [N, I] (or [I]) and hx [N, H] (or [H]; zeros when nil).
     public func forward(_ x: Tensor, hx: Tensor?) throws -> Tensor {
-        _ = try checkShapes(x, states: [("hx", hx)])
-        return try Functional.rnnCell(x, hx: hx, weightIH: weights[0], weightHH: weights[1], biasIH: bias ? weights[2] : nil,
-                                      biasHH: bias ? weights[3] : nil, relu: nonlinearity == "relu")
+        try oneStep(nonlinearity == "relu" ? .rnnRelu : .rnnTanh, x, h: hx, c: nil).h
     }
 
     /// h' from a zero state.
