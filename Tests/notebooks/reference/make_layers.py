@@ -44,6 +44,9 @@ def flatten_outputs(out, expr):
 def case(title, vis_ctor, module, args, vis_args=None, call=None):
     """Checks `module(*args)` (or `call(*args)`) and its gradients against vis.
 
+    A functional case passes its keyword arguments in the Python `call`; the vis call
+    line (`rK = F.x(args)`) gets the same keywords appended right after.
+
     vis_ctor: the vis constructor expression (None for a functional `call`);
     args: tensors (float ones get gradients) or other values given as vis source in
     `vis_args` (a list of the same length; None entries use the tensor literal)."""
@@ -151,7 +154,6 @@ nb.check(f"m{counter[0]}.weight", emb.weight.detach(), **TOL)
 table = torch.randn(5, 3)
 case("F.embedding with padding_idx", "F.embedding", None, [torch.tensor([0, 4, 4, 2]), table],
      call=lambda i, w: F.embedding(i, w, padding_idx=4))
-nb.lines[-1 - 0:] = nb.lines[-1 - 0:]  # (the call line is rewritten below)
 for j, l in enumerate(nb.lines):
     if l.startswith(f"r{counter[0]} = F.embedding("):
         nb.lines[j] = l[:-1] + ", padding_idx=4)"
@@ -178,7 +180,6 @@ case("CircularPad2d", "nn.CircularPad2d((1, 2, 4, 0))", nn.CircularPad2d((1, 2, 
 for mode in ["constant", "reflect", "replicate", "circular"]:
     case(f"F.pad {mode}, last three dimensions of a 5-D input", "F.pad", None, [torch.randn(1, 2, 3, 4, 3)],
          call=lambda t, mode=mode: F.pad(t, (1, 2, 2, 0, 1, 1), mode=mode))
-    nb.lines[-1 - len([l for l in []]):]  # no-op: keeps the generated order
     for j, l in enumerate(nb.lines):
         if l.startswith(f"r{counter[0]} = F.pad("):
             nb.lines[j] = l[:-1] + f', (1, 2, 2, 0, 1, 1), mode="{mode}")'
