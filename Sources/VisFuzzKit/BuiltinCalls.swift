@@ -68,6 +68,12 @@ public struct BuiltinCalls {
         }
         // Methods of values (tensor, string, list, dict) and of native objects.
         for (type, methods) in registry.methods.sorted(by: { $0.key < $1.key }) {
+            // Class methods of builtin classes (`Embedding.from_pretrained`) are called on
+            // the class and take no receiver.
+            if type.first?.isUppercase == true {
+                for (name, f) in methods.sorted(by: { $0.key < $1.key }) { add(type + "." + name, type + "." + name, [], f, dropSelf: false) }
+                continue
+            }
             guard let receivers = BuiltinCalls.receivers[type] else { uncovered.append(type); continue }
             for (name, f) in methods.sorted(by: { $0.key < $1.key }) { add(type + "." + name, "r." + name, receivers, f, dropSelf: true) }
         }

@@ -15,7 +15,7 @@ enum Namespaces {
 
     /// Names of module-level functions in `torch` (PyTorch's spelling, when vis has it).
     /// Left out on purpose: `torch.batch_norm` (its positional order differs from
-    /// `F.batch_norm`, vis's).
+    /// `F.batch_norm`, vis's) and `torch.embedding` (it takes weight before the indices).
     static let torchFunctions = [
         "tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm",
         "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like", "empty", "empty_like",
@@ -44,6 +44,8 @@ enum Namespaces {
         "unbind", "tile", "repeat_interleave", "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d",
         "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "hsplit", "vsplit", "dsplit",
         "tensor_split", "det", "inverse",
+        // Layers of issue 17 (NewLayerBuiltins).
+        "pixel_unshuffle", "channel_shuffle", "bilinear",
         // Sorting and selection (TensorSelectionBuiltins).
         "msort", "kthvalue", "unique_consecutive", "argwhere", "index_add", "index_copy", "index_fill", "scatter_add",
         "scatter_reduce", "take_along_dim", "take", "searchsorted", "bucketize", "histc",
@@ -67,6 +69,9 @@ enum Namespaces {
         "CELU", "Hardsigmoid", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink", "Hardshrink", "Softshrink",
         "Threshold", "GLU", "PoissonNLLLoss", "GaussianNLLLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
         "MultiLabelSoftMarginLoss", "MultiMarginLoss", "HingeEmbeddingLoss", "CosineSimilarity", "PairwiseDistance",
+        // Layers of issue 17 (NewLayerBuiltins).
+        "RNNCell", "LSTMCell", "GRUCell", "ZeroPad1d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d",
+        "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d", "CircularPad2d", "PixelUnshuffle", "ChannelShuffle",
     ]
 
     /// `torch.nn.functional`'s functions.
@@ -84,6 +89,8 @@ enum Namespaces {
         "celu", "hardsigmoid", "softsign", "tanhshrink", "hardshrink", "softshrink", "threshold", "prelu",
         "poisson_nll_loss", "gaussian_nll_loss", "soft_margin_loss", "multilabel_margin_loss",
         "multilabel_soft_margin_loss", "multi_margin_loss", "hinge_embedding_loss",
+        // Layers of issue 17 (NewLayerBuiltins).
+        "pixel_unshuffle", "channel_shuffle",
     ]
 
     /// `torch.nn.init`'s functions.

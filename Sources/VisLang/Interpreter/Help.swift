@@ -152,7 +152,9 @@ public struct Help {
     /// shows its receiver type instead of the `self` parameter (`tensor.sum(dim=none)`).
     public static func signature(of f: NativeFunction, receiverType: String?) -> String {
         guard let type = receiverType else { return f.signature.description }
-        let params = Array(f.signature.params.dropFirst())
+        // A class method of a builtin class (`Embedding.from_pretrained`, under the
+        // class's capitalised name) has no receiver to hide.
+        let params = type.first?.isUppercase == true ? f.signature.params : Array(f.signature.params.dropFirst())
         return type + "." + Signature(name: f.name, params: params).description
     }
 

@@ -8,6 +8,7 @@ public enum NNBuiltins {
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
         LayerBuiltins.add(to: &t)
+        NewLayerBuiltins.add(to: &t)
         // Every layer has the members of `Module` (`:help Conv2d.parameters`).
         t.memberTables.append(ModuleMembers.table)
         t.memberTypeAliases += t.functions.map { ($0.name, "Module") }

@@ -73,6 +73,7 @@ public final class NativeModule: ModuleObject, CallableObject, IndexableObject {
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
         if let lstm = module as? LSTM { return try callLSTM(lstm, args) }
         if let gru = module as? GRU { return try callGRU(gru, args) }
+        if let result = try callNewLayer(args) { return result }
         guard args.positional.count == 1, args.keywords.isEmpty else {
             throw NativeError("\(typeName) takes one input tensor, got \(args.positional.count) positional and \(args.keywords.count) keyword arguments")
         }

@@ -16,6 +16,9 @@ public enum Members {
         if case .tensor(let t) = value, let v = try tensorAttribute(t, name) { return v }
         let type = methodTable(value)
         if let m = registry.methods[type]?[name] { return .function(m.bound(to: value)) }
+        // Class methods of builtin classes (`Embedding.from_pretrained`), kept under the
+        // class's name; checked last so other member lookups pay nothing for it.
+        if case .function(let f) = value, f.name.first?.isUppercase == true, let m = registry.methods[f.name]?[name] { return .function(m) }
         throw unknown(value, name, candidates: names(of: value, registry: registry))
     }
 

@@ -1,6 +1,6 @@
 import VisTensor
 
-/// Multi-layer, optionally bidirectional LSTM and GRU over whole sequences: the ops
+/// Multi-layer, optionally bidirectional LSTM and GRU (and RNN, FunctionalRNN.swift) over whole sequences: the ops
 /// behind nn.LSTM and nn.GRU (PyTorch's `_VF.lstm` / `_VF.gru`), with PyTorch's gate
 /// order, shapes and numerics. Each op is one fused autograd node: per layer and
 /// direction, the input projection of all steps is one sgemm, each step one sgemm plus

@@ -152,4 +152,54 @@ enum RecurrentCells {
             }
         }
     }
+
+    /// Elman RNN forward for one step. `gates` rows ([N, ld 4H]) hold x W_ih^T + h W_hh^T
+    /// in their first H columns on entry and the new h on exit (saved for backward);
+    /// with `bias` ([H], b_ih + b_hh): h = tanh(.) or relu(.), also written to `h` ([N,
+    /// H], ld ldh).
+    static func rnnForward(rows: Int, hidden: Int, gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                           relu: Bool, h: UnsafeMutablePointer<Float>, ldh: Int) {
+        let hs = hidden, ld = 4 * hidden
+        let zero = SIMD8<Float>(repeating: 0)
+        Parallel.forRange(rows, costPerElement: hidden * 4) { r0, r1 in
+            for row in r0..<r1 {
+                let g = gates + row * ld
+                var j = 0
+                while j < hs {
+                    let m = Swift.min(8, hs - j)
+                    let pre = M.load(g + j, m) + M.load(bias + j, m)
+                    // relu keeps NaN (pre < 0 is false for it), as PyTorch's.
+                    let y = relu ? pre.replacing(with: zero, where: pre .< zero) : M.tanh(pre)
+                    M.store(y, g + j, m)
+                    M.store(y, h + row * ldh + j, m)
+                    j += 8
+                }
+            }
+        }
+    }
+
+    /// Elman RNN backward for one step, from the saved outputs h ([N, ld 4H]) and the
+    /// step's output gradient dOut ([N, ld ldd]); dh ([N, H]) holds the gradient from
+    /// the next step (the caller replaces it with dGates @ W_hh). With dh' = dOut + dh:
+    /// dGates ([N, H]) = dh' (1 - h^2) for tanh, dh' [h > 0] for relu.
+    static func rnnBackward(rows: Int, hidden: Int, gates: UnsafePointer<Float>, relu: Bool,
+                            dOut: UnsafePointer<Float>, ldd: Int, dh: UnsafePointer<Float>,
+                            dGates: UnsafeMutablePointer<Float>) {
+        let hs = hidden, ld = 4 * hidden
+        let one = SIMD8<Float>(repeating: 1), zero = SIMD8<Float>(repeating: 0)
+        Parallel.forRange(rows, costPerElement: hidden * 4) { r0, r1 in
+            for row in r0..<r1 {
+                let g = gates + row * ld, dg = dGates + row * hs
+                var j = 0
+                while j < hs {
+                    let m = Swift.min(8, hs - j)
+                    let y = M.load(g + j, m)
+                    let dhT = M.load(dOut + row * ldd + j, m) + M.load(dh + row * hs + j, m)
+                    let d = relu ? dhT.replacing(with: zero, where: .!(y .> zero)) : dhT * (one - y * y)
+                    M.store(d, dg + j, m)
+                    j += 8
+                }
+            }
+        }
+    }
 }

@@ -71,6 +71,13 @@ struct RecurrentDirection {
                 let cp = s == 0 ? c0 : UnsafePointer(cells + time(s - 1) * n * h)
                 RecurrentCells.lstmForward(rows: n, hidden: h, gates: gt, bias: bias, cPrev: cp,
                                            c: cells + t * n * h, h: out + t * n * ldOut, ldh: ldOut)
+            case .rnnTanh, .rnnRelu:
+                // As the LSTM: h @ W_hh^T added onto the input projection (none for a zero h0).
+                if s > 0 || hasH0 {
+                    stepGEMM(m: n, n: g, k: h, a: hp, lda: ldp, b: whhT, ldb: g, c: gt, ldc: ld, beta: 1)
+                }
+                RecurrentCells.rnnForward(rows: n, hidden: h, gates: gt, bias: bias, relu: cell == .rnnRelu,
+                                          h: out + t * n * ldOut, ldh: ldOut)
             case .gru:
                 stepGEMM(m: n, n: g, k: h, a: hp, lda: ldp, b: whhT, ldb: g, c: scratch, ldc: g, beta: 0)
                 RecurrentCells.gruForward(rows: n, hidden: h, gates: gt, gh: scratch, bih: bias, bhh: biasHH,
@@ -108,6 +115,11 @@ struct RecurrentDirection {
                 RecurrentCells.lstmBackward(rows: n, hidden: h, gates: gates + t * n * ld, cPrev: cp,
                                             c: cells + t * n * h, dOut: dOut + t * n * ldd, ldd: ldd,
                                             dh: dh, dc: dc, dGates: dGx + t * n * g)
+                // dh_{t-1} = dGates @ W_hh.
+                stepGEMM(m: n, n: h, k: g, a: dGx + t * n * g, lda: g, b: whh, ldb: h, c: dh, ldc: h, beta: 0)
+            case .rnnTanh, .rnnRelu:
+                RecurrentCells.rnnBackward(rows: n, hidden: h, gates: gates + t * n * ld, relu: cell == .rnnRelu,
+                                           dOut: dOut + t * n * ldd, ldd: ldd, dh: dh, dGates: dGx + t * n * g)
                 // dh_{t-1} = dGates @ W_hh.
                 stepGEMM(m: n, n: h, k: g, a: dGx + t * n * g, lda: g, b: whh, ldb: h, c: dh, ldc: h, beta: 0)
             case .gru:

@@ -3,9 +3,22 @@ import VisTensor
 /// Which cell a recurrent op runs.
 enum RecurrentCell {
     case lstm, gru
+    /// The Elman cell, h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
+    case rnnTanh, rnnRelu
 
-    /// Gate blocks of H rows in W_ih and W_hh: LSTM (i, f, g, o), GRU (r, z, n).
-    var gateCount: Int { self == .lstm ? 4 : 3 }
+    /// Gate blocks of H rows in W_ih and W_hh: LSTM (i, f, g, o), GRU (r, z, n), RNN one.
+    var gateCount: Int {
+        switch self {
+        case .lstm: return 4
+        case .gru: return 3
+        case .rnnTanh, .rnnRelu: return 1
+        }
+    }
+
+    /// Whether b_ih and b_hh are added together up front and the pre-activations of
+    /// the input and hidden sides share one gradient (all but the GRU, whose b_hn is
+    /// multiplied by r).
+    var foldsBias: Bool { self != .gru }
 }
 
 /// The sizes of one recurrent op.
@@ -30,7 +43,7 @@ final class RecurrentTape {
     let config: RecurrentConfig
     /// Contiguous weights in PyTorch's order.
     let weights: [Tensor]
-    /// Per direction: LSTM b_ih + b_hh [4H]; GRU b_ih [3H] (zeros without bias).
+    /// Per direction: LSTM / RNN b_ih + b_hh [G]; GRU b_ih [3H] (zeros without bias).
     var biases: [Tensor] = []
     /// Per direction: GRU b_hh [3H] (zeros without bias); the LSTM's is folded into `biases`.
     var biasesHH: [Tensor] = []
@@ -61,7 +74,7 @@ final class RecurrentTape {
             transposedHH.append(try weights[dir * k + 1].t().contiguous())
             let bih = config.hasBias ? weights[dir * k + 2] : Tensor.full([g], 0)
             let bhh = config.hasBias ? weights[dir * k + 3] : Tensor.full([g], 0)
-            if config.cell == .lstm {
+            if config.cell.foldsBias {
                 biases.append(config.hasBias ? try bih.add(bhh) : bih)
             } else {
                 biases.append(bih)
@@ -171,7 +184,7 @@ enum RecurrentSequence {
             let dYKeep = dYOwner
             let dirs = (0..<nd).map { tape.direction(l, $0) }
             let dGx = (0..<nd).map { _ in Tensor(uninitialized: [rows, g]) }
-            let dGh = c.cell == .lstm ? dGx : (0..<nd).map { _ in Tensor(uninitialized: [rows, g]) }
+            let dGh = c.cell.foldsBias ? dGx : (0..<nd).map { _ in Tensor(uninitialized: [rows, g]) }
             let dYNow = dY
             parallelDirections(c) { d in
                 let offset = (l * nd + d) * c.batch * c.hidden
