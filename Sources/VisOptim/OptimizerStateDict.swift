@@ -62,7 +62,14 @@ extension Optimizer {
                 throw TensorError(name, "load_state_dict: parameter group \(gi) of the state dict has \(ids.count) parameters, this optimizer's has \(group.params.count)")
             }
             for (id, p) in zip(ids, group.params) { byIndex[id] = p }
-            newOptions.append(try decodeOptions(d, group: gi))
+            let options = try decodeOptions(d, group: gi)
+            // Another optimizer's state (NAdam's into Adam) would load silently in
+            // PyTorch and step with options this one does not read: refuse it.
+            let schedulerKeys: Set<String> = ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"]
+            for key in options.keys.sorted() where defaults[key] == nil && group.options[key] == nil && !schedulerKeys.contains(key) {
+                throw TensorError(name, "load_state_dict: parameter group \(gi) of the state dict has option '\(Optimizer.publicKeys([key])[0])', which \(name) does not have; is it another optimizer's state?")
+            }
+            newOptions.append(options)
         }
         guard let savedState = try top.value("state").dict else { throw top.wrong("state", "a dict keyed by parameter index") }
         var newStates: [(Tensor, ParamState)] = []
