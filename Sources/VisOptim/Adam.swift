@@ -14,34 +14,36 @@ import VisTensor
 /// The bias corrections are computed in double precision and the element updates in
 /// float32 in PyTorch's order and roundings (see `FusedUpdate.fma`), in one pass over
 /// each parameter.
-/// Options (per group): `lr`, `beta1`, `beta2`, `eps`, `weight_decay`, `amsgrad` (0/1).
+/// Options (per group): `lr`, `beta1`, `beta2`, `eps`, `weight_decay`, `amsgrad`,
+/// `maximize` and `decoupled_weight_decay` (flags, 0/1; AdamW is Adam with the last set,
+/// as in PyTorch 2.15, where both have the key and a group may change it).
 /// State per parameter: `step`, `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (v̂).
 public class Adam: Optimizer {
-    /// True for AdamW: weight decay shrinks θ by (1 − lr·weight_decay) before the
-    /// update instead of adding weight_decay·θ to the gradient.
-    let decoupledWeightDecay: Bool
-
     /// Adam over the tensors `params` (one group).
     public convenience init(_ params: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                            eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false) throws {
-        try self.init(groups: [(params, [:])], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad)
+                            eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
+                            maximize: Bool = false, decoupledWeightDecay: Bool = false) throws {
+        try self.init(groups: [(params, [:])], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+                      maximize: maximize, decoupledWeightDecay: decoupledWeightDecay)
     }
 
     /// Adam over parameter groups, each with options overriding these defaults
     /// (`["lr": 1e-4]`; betas as `beta1` and `beta2`).
     public convenience init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 1e-3,
                             betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-                            weightDecay: Double = 0, amsgrad: Bool = false) throws {
+                            weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false,
+                            decoupledWeightDecay: Bool = false) throws {
         try self.init(name: "Adam", groups: groups, lr: lr, betas: betas, eps: eps,
-                      weightDecay: weightDecay, amsgrad: amsgrad, decoupled: false)
+                      weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize, decoupled: decoupledWeightDecay)
     }
 
     init(name: String, groups: [(params: [Tensor], options: [String: Double])], lr: Double,
-         betas: (Double, Double), eps: Double, weightDecay: Double, amsgrad: Bool, decoupled: Bool) throws {
-        decoupledWeightDecay = decoupled
+         betas: (Double, Double), eps: Double, weightDecay: Double, amsgrad: Bool, maximize: Bool, decoupled: Bool) throws {
         let defaults = ["lr": lr, "beta1": betas.0, "beta2": betas.1, "eps": eps,
-                        "weight_decay": weightDecay, "amsgrad": amsgrad ? 1 : 0]
-        try super.init(name: name, groups: groups, defaults: defaults, flagOptions: ["amsgrad"])
+                        "weight_decay": weightDecay, "amsgrad": amsgrad ? 1 : 0, "maximize": maximize ? 1 : 0,
+                        "decoupled_weight_decay": decoupled ? 1 : 0]
+        try super.init(name: name, groups: groups, defaults: defaults,
+                       flagOptions: ["amsgrad", "maximize", "decoupled_weight_decay"])
     }
 
     /// PyTorch's checks: lr ≥ 0, eps ≥ 0, 0 ≤ β < 1, weight_decay ≥ 0.
@@ -52,6 +54,8 @@ public class Adam: Optimizer {
         try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
         try check(options, "amsgrad", "amsgrad flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try check(options, "decoupled_weight_decay", "decoupled_weight_decay flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One Adam (or AdamW) step for every parameter of `group` that has a gradient.
@@ -59,7 +63,7 @@ public class Adam: Optimizer {
         let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = option(group, "beta2")
         let eps = option(group, "eps"), weightDecay = option(group, "weight_decay")
         let amsgrad = option(group, "amsgrad") != 0
-        let decoupled = decoupledWeightDecay
+        let decoupled = option(group, "decoupled_weight_decay") != 0
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step

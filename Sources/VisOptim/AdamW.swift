@@ -10,15 +10,17 @@ import VisTensor
 public final class AdamW: Adam {
     /// AdamW over the tensors `params` (one group).
     public convenience init(_ params: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                            eps: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false) throws {
-        try self.init(groups: [(params, [:])], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad)
+                            eps: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false,
+                            maximize: Bool = false) throws {
+        try self.init(groups: [(params, [:])], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+                      maximize: maximize)
     }
 
     /// AdamW over parameter groups, each with options overriding these defaults.
     public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 1e-3,
                 betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-                weightDecay: Double = 1e-2, amsgrad: Bool = false) throws {
+                weightDecay: Double = 1e-2, amsgrad: Bool = false, maximize: Bool = false) throws {
         try super.init(name: "AdamW", groups: groups, lr: lr, betas: betas, eps: eps,
-                       weightDecay: weightDecay, amsgrad: amsgrad, decoupled: true)
+                       weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize, decoupled: true)
     }
 }

@@ -74,6 +74,26 @@ open class LRScheduler {
         }
     }
 
+    /// Moves to `epoch` (PyTorch's deprecated `step(epoch)`): the closed form where the
+    /// scheduler has one, else `computeLR()` at that epoch. The base takes whole epochs;
+    /// CosineAnnealingWarmRestarts overrides it to take fractions.
+    open func step(epoch: Double) throws {
+        guard epoch.isFinite, epoch == epoch.rounded(), Swift.abs(epoch) < 1e15 else {
+            throw TensorError(name, "step(epoch) takes a whole epoch number, got \(epoch)")
+        }
+        stepCount += 1
+        do {
+            try updateLR(epoch: Int(epoch))
+        } catch {
+            stepCount -= 1
+            throw error
+        }
+    }
+
+    /// Takes back the initial step a scheduler made when it was created (PyTorch's
+    /// `SequentialLR.recursive_undo`); containers undo their members'.
+    open func undoInitialStep() { lastEpoch -= 1 }
+
     /// For ReduceLROnPlateau only; the other schedulers take no metric.
     open func step(_ metric: Double) throws {
         throw TensorError(name, "step() takes no metric (only ReduceLROnPlateau steps on a metric)")

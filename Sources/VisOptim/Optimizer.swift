@@ -15,8 +15,15 @@ open class Optimizer {
     public private(set) var paramGroups: [ParamGroup] = []
     /// The constructor's options, which groups override (PyTorch's `defaults`).
     public let defaults: [String: Double]
-    /// Options that are flags (0 or 1); state dicts show them as booleans.
-    let flagOptions: Set<String>
+    /// Options that are flags (0 or 1); state dicts and `param_groups` show them as
+    /// booleans.
+    public let flagOptions: Set<String>
+    /// Options PyTorch keeps as one tuple, stored as two numbers so a scheduler can
+    /// write either half: (PyTorch's key, first option, second option).
+    public static let pairOptions: [(key: String, first: String, second: String)] = [
+        ("betas", "beta1", "beta2"), ("etas", "etaminus", "etaplus"),
+        ("step_sizes", "step_size_min", "step_size_max"),
+    ]
     /// Per-parameter state by parameter identity (see `ParamState.owner`).
     private var states: [ObjectIdentifier: ParamState] = [:]
 
@@ -54,7 +61,7 @@ open class Optimizer {
         let index = paramGroups.count
         let place = index == 0 ? "" : " of parameter group \(index)"
         for key in options.keys.sorted() where defaults[key] == nil {
-            let known = defaults.keys.sorted().joined(separator: ", ")
+            let known = Optimizer.publicKeys(defaults.keys).joined(separator: ", ")
             throw TensorError(name, "unknown option '\(key)'\(place) (known: \(known))")
         }
         var merged = defaults
@@ -79,6 +86,18 @@ open class Optimizer {
             }
         }
         paramGroups.append(ParamGroup(params: params, options: merged))
+    }
+
+    /// Option names as PyTorch spells them: each pair's halves as its one key
+    /// (`beta1`, `beta2` → `betas`), sorted.
+    public static func publicKeys<S: Sequence>(_ names: S) -> [String] where S.Element == String {
+        var keys = Set(names)
+        for pair in pairOptions where keys.contains(pair.first) || keys.contains(pair.second) {
+            keys.remove(pair.first)
+            keys.remove(pair.second)
+            keys.insert(pair.key)
+        }
+        return keys.sorted()
     }
 
     /// The learning rate of the first group; setting it sets every group's.
@@ -140,14 +159,26 @@ open class Optimizer {
     }
 
     /// Calls `body(param, grad, state)` for every parameter of `group` that requires
-    /// grad and has a gradient, after checking the gradient's dtype and shape.
+    /// grad and has a gradient, after checking the gradient's dtype and shape. With the
+    /// group's `maximize` set, `grad` is a negated copy (PyTorch's `-grad`, exact), so
+    /// every update kernel stays as it is and the stored gradient is untouched.
     public func forEachGradient(in group: ParamGroup, index: Int,
                                 _ body: (Tensor, Tensor, ParamState) throws -> Void) throws {
+        let maximize = (group.options["maximize"] ?? 0) != 0
         for (i, p) in group.params.enumerated() where p.requiresGrad {
             guard let g = p.grad else { continue }
             try checkGradient(p, g, i, index)
-            try body(p, g, state(creating: p))
+            try body(p, maximize ? Optimizer.negated(g) : g, state(creating: p))
         }
+    }
+
+    /// A contiguous float32 copy of `g` with every element negated.
+    static func negated(_ g: Tensor) -> Tensor {
+        let src = g.isContiguous ? g : g.detach().contiguous()
+        let out = Tensor(uninitialized: g.shape)
+        let s = src.floatPointer, d = out.floatPointer
+        for i in 0..<src.count { d[i] = -s[i] }
+        return out
     }
 
     /// The state kept for `param`, or nil before its first update.

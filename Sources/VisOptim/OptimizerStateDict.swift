@@ -28,7 +28,10 @@ extension Optimizer {
             var entry = encodeOptions(group.options)
             var ids: [OptimizerStateValue] = []
             for p in group.params {
-                if let s = self.state(for: p) { state[String(index)] = s.encoded() }
+                // A state with nothing in it (SGD without momentum) is left out, as PyTorch's.
+                if let s = self.state(for: p), s.step != nil || !s.buffers.isEmpty || !s.scalars.isEmpty {
+                    state[String(index)] = s.encoded()
+                }
                 ids.append(.number(Double(index)))
                 index += 1
             }
@@ -59,7 +62,14 @@ extension Optimizer {
                 throw TensorError(name, "load_state_dict: parameter group \(gi) of the state dict has \(ids.count) parameters, this optimizer's has \(group.params.count)")
             }
             for (id, p) in zip(ids, group.params) { byIndex[id] = p }
-            newOptions.append(try decodeOptions(d, group: gi))
+            let options = try decodeOptions(d, group: gi)
+            // Another optimizer's state (NAdam's into Adam) would load silently in
+            // PyTorch and step with options this one does not read: refuse it.
+            let schedulerKeys: Set<String> = ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"]
+            for key in options.keys.sorted() where defaults[key] == nil && group.options[key] == nil && !schedulerKeys.contains(key) {
+                throw TensorError(name, "load_state_dict: parameter group \(gi) of the state dict has option '\(Optimizer.publicKeys([key])[0])', which \(name) does not have; is it another optimizer's state?")
+            }
+            newOptions.append(options)
         }
         guard let savedState = try top.value("state").dict else { throw top.wrong("state", "a dict keyed by parameter index") }
         var newStates: [(Tensor, ParamState)] = []
@@ -75,6 +85,11 @@ extension Optimizer {
                     s.step = n
                     continue
                 }
+                if let n = value.number ?? value.tensor.flatMap({ $0.count == 1 && $0.dtype == .float32 ? Double($0.floatPointer[0]) : nil }),
+                   Optimizer.scalarStates.contains(field) {
+                    s.scalars[field] = n
+                    continue
+                }
                 guard let t = value.tensor, t.dtype == .float32, t.shape == p.shape else {
                     throw TensorError(name, "load_state_dict: state.\(key).\(field) should be a float32 tensor of shape \(shapeString(p.shape)) like its parameter")
                 }
@@ -86,15 +101,21 @@ extension Optimizer {
         replaceStates(newStates)
     }
 
-    /// A group's options as state-dict values: flags as booleans, `beta1`/`beta2` as
-    /// the list `betas`.
+    /// The per-parameter state entries that are numbers rather than tensors.
+    static let scalarStates: Set<String> = ["mu_product", "eta", "mu"]
+
+    /// A group's options as state-dict values: flags as booleans, each pair
+    /// (`beta1`/`beta2`, ...) as PyTorch's two-element list (`betas`).
     func encodeOptions(_ options: [String: Double]) -> [String: OptimizerStateValue] {
         var out: [String: OptimizerStateValue] = [:]
-        for (k, v) in options where k != "beta1" && k != "beta2" {
+        let halves = Set(Optimizer.pairOptions.flatMap { [$0.first, $0.second] })
+        for (k, v) in options where !halves.contains(k) {
             out[k] = flagOptions.contains(k) ? .bool(v != 0) : .number(v)
         }
-        if let b1 = options["beta1"], let b2 = options["beta2"] {
-            out["betas"] = .list([.number(b1), .number(b2)])
+        for pair in Optimizer.pairOptions {
+            if let a = options[pair.first], let b = options[pair.second] {
+                out[pair.key] = .list([.number(a), .number(b)])
+            }
         }
         return out
     }
@@ -103,9 +124,12 @@ extension Optimizer {
     func decodeOptions(_ d: [String: OptimizerStateValue], group: Int) throws -> [String: Double] {
         var out: [String: Double] = [:]
         for (k, v) in d where k != "params" {
-            if k == "betas", let l = v.list, l.count == 2, let b1 = l[0].number, let b2 = l[1].number {
-                out["beta1"] = b1
-                out["beta2"] = b2
+            if let pair = Optimizer.pairOptions.first(where: { $0.key == k }) {
+                guard let l = v.list, l.count == 2, let a = l[0].number, let b = l[1].number else {
+                    throw TensorError(name, "load_state_dict: option '\(k)' of parameter group \(group) should be a pair of numbers")
+                }
+                out[pair.first] = a
+                out[pair.second] = b
             } else if let x = v.number {
                 out[k] = x
             } else {

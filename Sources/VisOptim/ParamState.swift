@@ -14,6 +14,9 @@ public final class ParamState {
     public internal(set) var step: Double?
     /// Buffers by PyTorch's names, each contiguous and shaped like the parameter.
     public internal(set) var buffers: [String: Tensor] = [:]
+    /// Per-parameter numbers that PyTorch keeps as 0-d float32 tensors (NAdam's
+    /// `mu_product`, ASGD's `eta` and `mu`), already rounded to float32 as PyTorch's are.
+    public internal(set) var scalars: [String: Double] = [:]
 
     init(owner: Tensor) { self.owner = owner }
 
@@ -25,12 +28,13 @@ public final class ParamState {
         return b
     }
 
-    /// This state as a state-dict entry: `step` (when counted) and every buffer,
-    /// copied.
+    /// This state as a state-dict entry: `step` (when counted), every buffer, copied,
+    /// and every scalar.
     func encoded() -> OptimizerStateValue {
         var d: [String: OptimizerStateValue] = [:]
         if let step { d["step"] = .number(step) }
         for (k, b) in buffers { d[k] = .tensor(b.detach().clone()) }
+        for (k, x) in scalars { d[k] = .number(x) }
         return .dict(d)
     }
 }

@@ -11,22 +11,24 @@ import VisTensor
 ///     θ ← θ − lr·g / d                         (otherwise)
 ///
 /// Options (per group): `lr`, `alpha`, `eps`, `weight_decay`, `momentum`, `centered`
-/// (0/1). State per parameter: `step`, `square_avg` (s), `momentum_buffer` (b, when
+/// and `maximize` (flags, 0/1). State per parameter: `step`, `square_avg` (s), `momentum_buffer` (b, when
 /// momentum > 0), `grad_avg` (a, when centered).
 public final class RMSprop: Optimizer {
     /// RMSprop over the tensors `params` (one group).
     public convenience init(_ params: [Tensor], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
-                            weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) throws {
+                            weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false,
+                            maximize: Bool = false) throws {
         try self.init(groups: [(params, [:])], lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay,
-                      momentum: momentum, centered: centered)
+                      momentum: momentum, centered: centered, maximize: maximize)
     }
 
     /// RMSprop over parameter groups, each with options overriding these defaults.
     public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 1e-2, alpha: Double = 0.99,
-                eps: Double = 1e-8, weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) throws {
+                eps: Double = 1e-8, weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false,
+                maximize: Bool = false) throws {
         let defaults = ["lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weightDecay,
-                        "momentum": momentum, "centered": centered ? 1 : 0]
-        try super.init(name: "RMSprop", groups: groups, defaults: defaults, flagOptions: ["centered"])
+                        "momentum": momentum, "centered": centered ? 1 : 0, "maximize": maximize ? 1 : 0]
+        try super.init(name: "RMSprop", groups: groups, defaults: defaults, flagOptions: ["centered", "maximize"])
     }
 
     /// PyTorch's checks: lr, eps, momentum, weight_decay and alpha all ≥ 0.
@@ -37,6 +39,7 @@ public final class RMSprop: Optimizer {
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
         try check(options, "alpha", "alpha value") { $0 >= 0 }
         try check(options, "centered", "centered flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One RMSprop step for every parameter of `group` that has a gradient.

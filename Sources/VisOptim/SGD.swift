@@ -9,22 +9,22 @@ import VisTensor
 ///     g ← g + momentum·b   (nesterov)   or   g ← b   (momentum > 0)
 ///     θ ← θ − lr·g
 ///
-/// Options (per group): `lr`, `momentum`, `dampening`, `weight_decay`, `nesterov`
-/// (0/1). State per parameter: `momentum_buffer` (b), only when momentum ≠ 0.
+/// Options (per group): `lr`, `momentum`, `dampening`, `weight_decay`, `nesterov` and
+/// `maximize` (flags, 0/1; maximize steps along +g). State per parameter: `momentum_buffer` (b), only when momentum ≠ 0.
 public final class SGD: Optimizer {
     /// SGD over the tensors `params` (one group).
     public convenience init(_ params: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0,
-                            weightDecay: Double = 0, nesterov: Bool = false) throws {
+                            weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false) throws {
         try self.init(groups: [(params, [:])], lr: lr, momentum: momentum, dampening: dampening,
-                      weightDecay: weightDecay, nesterov: nesterov)
+                      weightDecay: weightDecay, nesterov: nesterov, maximize: maximize)
     }
 
     /// SGD over parameter groups, each with options overriding these defaults.
     public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double, momentum: Double = 0,
-                dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) throws {
+                dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false) throws {
         let defaults = ["lr": lr, "momentum": momentum, "dampening": dampening,
-                        "weight_decay": weightDecay, "nesterov": nesterov ? 1 : 0]
-        try super.init(name: "SGD", groups: groups, defaults: defaults, flagOptions: ["nesterov"])
+                        "weight_decay": weightDecay, "nesterov": nesterov ? 1 : 0, "maximize": maximize ? 1 : 0]
+        try super.init(name: "SGD", groups: groups, defaults: defaults, flagOptions: ["nesterov", "maximize"])
     }
 
     /// PyTorch's checks: lr ≥ 0, momentum ≥ 0, weight_decay ≥ 0, and nesterov only
@@ -34,6 +34,7 @@ public final class SGD: Optimizer {
         try check(options, "momentum", "momentum value") { $0 >= 0 }
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
         try check(options, "nesterov", "nesterov flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
         let momentum = options["momentum"] ?? 0, dampening = options["dampening"] ?? 0
         if options["nesterov"] == 1 && (momentum <= 0 || dampening != 0) {
             throw TensorError(name, "Nesterov momentum requires a momentum and zero dampening (got momentum \(momentum), dampening \(dampening))")

@@ -47,7 +47,7 @@ final class NamespaceTests: XCTestCase {
         XCTAssertTrue(session.help("os.path.join")?.contains("os.path.join(*paths)") ?? false)
         XCTAssertTrue(session.help("torch.device")?.contains("vis runs on the CPU") ?? false)
         XCTAssertNil(session.help("torch.nothing"))
-        XCTAssertTrue(session.help("optim.lr_scheduler")?.hasPrefix("optim.lr_scheduler: a module\nmembers: CosineAnnealingLR, ExponentialLR,") ?? false, session.help("optim.lr_scheduler") ?? "nil")
+        XCTAssertTrue(session.help("optim.lr_scheduler")?.hasPrefix("optim.lr_scheduler: a module\nmembers: ChainedScheduler, ConstantLR, CosineAnnealingLR,") ?? false, session.help("optim.lr_scheduler") ?? "nil")
         XCTAssertEqual(session.help("torch.load"), session.help("load_state_dict"), "torch.load(path) returns the state dict")
     }
 

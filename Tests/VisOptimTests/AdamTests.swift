@@ -24,7 +24,7 @@ final class AdamTests: XCTestCase {
         assertThrowsMessage("Adam: invalid beta parameter at index 0: 1.5 (parameter group 1)") {
             try Adam(groups: [([p], [:]), ([q], ["beta1": 1.5])])
         }
-        assertThrowsMessage("Adam: unknown option 'momentum' of parameter group 1 (known: amsgrad, beta1, beta2, eps, lr, weight_decay)") {
+        assertThrowsMessage("Adam: unknown option 'momentum' of parameter group 1 (known: amsgrad, betas, decoupled_weight_decay, eps, lr, maximize, weight_decay)") {
             try Adam(groups: [([p], [:]), ([q], ["momentum": 0.9])])
         }
     }
@@ -49,7 +49,7 @@ final class AdamTests: XCTestCase {
         XCTAssertEqual(g0["params"], .list([.number(0), .number(1)]))
         XCTAssertEqual(g1["params"], .list([.number(2)]))
         XCTAssertEqual(g1["lr"], .number(0.5))
-        XCTAssertEqual(g0.keys.sorted(), ["amsgrad", "betas", "eps", "lr", "params", "weight_decay"])
+        XCTAssertEqual(g0.keys.sorted(), ["amsgrad", "betas", "decoupled_weight_decay", "eps", "lr", "maximize", "params", "weight_decay"])
         XCTAssertEqual(OptimizerStateValue.dict(d).tensors().map(\.0), ["state.0.exp_avg", "state.0.exp_avg_sq", "state.0.max_exp_avg_sq"])
     }
 

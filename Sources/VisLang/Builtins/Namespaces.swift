@@ -100,13 +100,13 @@ enum Namespaces {
     ]
 
     /// `torch.optim`'s optimizers.
-    static let optimizers = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"]
+    static let optimizers = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS"]
 
     /// `torch.optim.lr_scheduler`'s schedulers.
     static let schedulers = [
         "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR", "LambdaLR",
         "MultiplicativeLR", "CosineAnnealingWarmRestarts", "CyclicLR", "LinearLR", "ConstantLR", "SequentialLR",
-        "PolynomialLR",
+        "PolynomialLR", "ChainedScheduler",
     ]
 
     /// `torch.utils.data`'s members.

@@ -1,0 +1,57 @@
+import Foundation
+import VisTensor
+
+/// Averaged stochastic gradient descent (Polyak & Juditsky, 1992), numerically
+/// PyTorch's `torch.optim.ASGD`. For each parameter θ with gradient g, at step t, with
+/// per-parameter step η (starts at lr) and averaging rate μ (starts at 1):
+///
+///     g ← g + weight_decay·θ
+///     θ ← θ·(1 − λ·η) − η·g
+///     ā ← ā + μ·(θ − ā)   (ā ← θ while μ = 1)
+///     η ← lr / (1 + λ·lr·t)^α,   μ ← 1 / max(1, t − t0)
+///
+/// η and μ are float32 numbers as PyTorch's 0-d tensors are. `ax` (ā) is the averaged
+/// parameter a user copies into the model at the end. Options (per group): `lr`,
+/// `lambd`, `alpha`, `t0`, `weight_decay`, `maximize` (0/1). State per parameter:
+/// `step`, `eta`, `mu`, `ax`.
+public final class ASGD: Optimizer {
+    /// ASGD over parameter groups, each with options overriding these defaults
+    /// (PyTorch's).
+    public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 1e-2, lambd: Double = 1e-4,
+                alpha: Double = 0.75, t0: Double = 1e6, weightDecay: Double = 0, maximize: Bool = false) throws {
+        let defaults = ["lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weightDecay,
+                        "maximize": maximize ? 1 : 0]
+        try super.init(name: "ASGD", groups: groups, defaults: defaults, flagOptions: ["maximize"])
+    }
+
+    /// PyTorch's checks: lr ≥ 0, weight_decay ≥ 0.
+    override public func validate(_ options: [String: Double]) throws {
+        try super.validate(options)
+        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
+    }
+
+    /// One ASGD step for every parameter of `group` that has a gradient.
+    override public func update(group: ParamGroup, index: Int) throws {
+        let lr = option(group, "lr"), lambd = option(group, "lambd"), alpha = option(group, "alpha")
+        let t0 = option(group, "t0"), wd = Float(option(group, "weight_decay"))
+        try forEachGradient(in: group, index: index) { p, g, state in
+            let step = (state.step ?? 0) + 1
+            state.step = step
+            let eta = state.scalars["eta"] ?? Double(Float(lr)), mu = state.scalars["mu"] ?? 1
+            let ax = state.zeroBuffer("ax", like: p).floatPointer
+            let decay = Float(1 - lambd * eta), negEta = Float(-eta), muF = Float(mu)
+            try ElementOps.run(p, g) { pp, gp, n in
+                for i in 0..<n {
+                    var gi = gp[i]
+                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }      // grad.add(param, alpha=wd)
+                    let theta = ElementOps.fma(negEta, gi, pp[i] * decay)   // mul_(1-lambd*eta).add_(g, alpha=-eta)
+                    pp[i] = theta
+                    ax[i] = mu != 1 ? ax[i] + (theta - ax[i]) * muF : theta // ax.add_(param.sub(ax).mul_(mu)) / copy_
+                }
+            }
+            state.scalars["eta"] = Double(Float(lr / Foundation.pow(1 + lambd * lr * step, alpha)))
+            state.scalars["mu"] = Double(Float(1 / Swift.max(1, step - t0)))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import VisTensor
+
+/// Adamax (Kingma & Ba, 2015, section 7), numerically PyTorch's `torch.optim.Adamax`:
+/// Adam with the infinity norm. For each parameter θ with gradient g, at step t:
+///
+///     g ← g + weight_decay·θ
+///     m ← m + (1 − β1)·(g − m)
+///     u ← max(β2·u, |g| + eps)
+///     θ ← θ − (lr / (1 − β1^t))·m / u
+///
+/// Options (per group): `lr`, `beta1`, `beta2` (PyTorch's `betas`), `eps`,
+/// `weight_decay`, `maximize` (0/1). State per parameter: `step`, `exp_avg` (m),
+/// `exp_inf` (u).
+public final class Adamax: Optimizer {
+    /// Adamax over parameter groups, each with options overriding these defaults
+    /// (PyTorch's).
+    public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 2e-3,
+                betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
+                maximize: Bool = false) throws {
+        let defaults = ["lr": lr, "beta1": betas.0, "beta2": betas.1, "eps": eps, "weight_decay": weightDecay,
+                        "maximize": maximize ? 1 : 0]
+        try super.init(name: "Adamax", groups: groups, defaults: defaults, flagOptions: ["maximize"])
+    }
+
+    /// PyTorch's checks: lr ≥ 0, eps ≥ 0, 0 ≤ β < 1, weight_decay ≥ 0.
+    override public func validate(_ options: [String: Double]) throws {
+        try super.validate(options)
+        try check(options, "eps", "epsilon value") { $0 >= 0 }
+        try check(options, "beta1", "beta parameter at index 0") { $0 >= 0 && $0 < 1 }
+        try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
+        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
+    }
+
+    /// One Adamax step for every parameter of `group` that has a gradient.
+    override public func update(group: ParamGroup, index: Int) throws {
+        let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = Float(option(group, "beta2"))
+        let wd = Float(option(group, "weight_decay")), eps = Float(option(group, "eps"))
+        let lerp = FusedUpdate.Lerp(weight: 1 - beta1)
+        try forEachGradient(in: group, index: index) { p, g, state in
+            let step = (state.step ?? 0) + 1
+            state.step = step
+            let m = state.zeroBuffer("exp_avg", like: p).floatPointer
+            let u = state.zeroBuffer("exp_inf", like: p).floatPointer
+            let negCLR = Float(-(lr / (1 - Foundation.pow(beta1, step))))
+            try ElementOps.run(p, g) { pp, gp, n in
+                for i in 0..<n {
+                    var gi = gp[i]
+                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }     // grad.add(param, alpha=wd)
+                    let mi = ElementOps.lerp(m[i], gi, lerp)              // exp_avg.lerp_(grad, 1-beta1)
+                    m[i] = mi
+                    let a = u[i] * beta2, b = Swift.abs(gi) + eps         // maximum(exp_inf*beta2, |g|+eps), NaN wins
+                    let ui = a.isNaN || b.isNaN ? Float.nan : Swift.max(a, b)
+                    u[i] = ui
+                    pp[i] = pp[i] + negCLR * mi / ui                      // addcdiv_(exp_avg, exp_inf, -clr)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import VisTensor
+
+/// NAdam (Dozat, 2016), numerically PyTorch's `torch.optim.NAdam`: Adam with Nesterov
+/// momentum and a momentum schedule. For each parameter θ with gradient g, at step t:
+///
+///     g ← g + weight_decay·θ          (or θ ← θ·(1 − lr·weight_decay) when decoupled)
+///     μₜ ← β1·(1 − ½·0.96^(t·momentum_decay)),  μₜ₊₁ likewise
+///     Π ← Π·μₜ                                  (mu_product, float32 as PyTorch's)
+///     m ← m + (1 − β1)·(g − m),   v ← β2·v + (1 − β2)·g²
+///     d ← √(v / (1 − β2^t)) + eps
+///     θ ← θ − lr·(1 − μₜ)/(1 − Π)·g/d − lr·μₜ₊₁/(1 − Π·μₜ₊₁)·m/d
+///
+/// Options (per group): `lr`, `beta1`, `beta2` (`betas`), `eps`, `weight_decay`,
+/// `momentum_decay`, `decoupled_weight_decay` and `maximize` (0/1). State per
+/// parameter: `step`, `mu_product`, `exp_avg` (m), `exp_avg_sq` (v).
+public final class NAdam: Optimizer {
+    /// NAdam over parameter groups, each with options overriding these defaults
+    /// (PyTorch's).
+    public init(groups: [(params: [Tensor], options: [String: Double])], lr: Double = 2e-3,
+                betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
+                momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false, maximize: Bool = false) throws {
+        let defaults = ["lr": lr, "beta1": betas.0, "beta2": betas.1, "eps": eps, "weight_decay": weightDecay,
+                        "momentum_decay": momentumDecay, "decoupled_weight_decay": decoupledWeightDecay ? 1 : 0,
+                        "maximize": maximize ? 1 : 0]
+        try super.init(name: "NAdam", groups: groups, defaults: defaults,
+                       flagOptions: ["decoupled_weight_decay", "maximize"])
+    }
+
+    /// PyTorch's checks: lr ≥ 0, eps ≥ 0, 0 ≤ β < 1, weight_decay ≥ 0,
+    /// momentum_decay ≥ 0.
+    override public func validate(_ options: [String: Double]) throws {
+        try super.validate(options)
+        try check(options, "eps", "epsilon value") { $0 >= 0 }
+        try check(options, "beta1", "beta parameter at index 0") { $0 >= 0 && $0 < 1 }
+        try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
+        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
+        try check(options, "momentum_decay", "momentum_decay value") { $0 >= 0 }
+        try check(options, "decoupled_weight_decay", "decoupled_weight_decay flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
+    }
+
+    /// One NAdam step for every parameter of `group` that has a gradient.
+    override public func update(group: ParamGroup, index: Int) throws {
+        let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = option(group, "beta2")
+        let wdD = option(group, "weight_decay"), eps = Float(option(group, "eps"))
+        let momentumDecay = option(group, "momentum_decay"), decoupled = option(group, "decoupled_weight_decay") != 0
+        let lerp = FusedUpdate.Lerp(weight: 1 - beta1)
+        let b2 = Float(beta2), oneMinusB2 = Float(1 - beta2)
+        let l2 = decoupled ? 0 : Float(wdD), decay = Float(decoupled ? 1 - lr * wdD : 1)
+        try forEachGradient(in: group, index: index) { p, g, state in
+            let step = (state.step ?? 0) + 1
+            state.step = step
+            let m = state.zeroBuffer("exp_avg", like: p).floatPointer
+            let v = state.zeroBuffer("exp_avg_sq", like: p).floatPointer
+            let bc2 = Float(1 - Foundation.pow(beta2, step))
+            let mu = beta1 * (1 - 0.5 * Foundation.pow(0.96, step * momentumDecay))
+            let muNext = beta1 * (1 - 0.5 * Foundation.pow(0.96, (step + 1) * momentumDecay))
+            // mu_product is a float32 tensor in PyTorch: `mu_product *= mu` rounds.
+            let product = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
+            state.scalars["mu_product"] = product
+            let cg = Float(-lr * (1 - mu) / (1 - product))
+            let cm = Float((-lr * muNext) / (1 - product * muNext))
+            try ElementOps.run(p, g) { pp, gp, n in
+                for i in 0..<n {
+                    var gi = gp[i]
+                    var theta = pp[i]
+                    if wdD != 0 {
+                        if decoupled { theta = theta * decay } else { gi = ElementOps.fma(l2, theta, gi) }
+                    }
+                    let mi = ElementOps.lerp(m[i], gi, lerp)                 // exp_avg.lerp_(grad, 1-beta1)
+                    let vi = ElementOps.fma(oneMinusB2 * gi, gi, v[i] * b2)  // mul_(beta2).addcmul_(g, g, 1-beta2)
+                    m[i] = mi
+                    v[i] = vi
+                    let d = (vi / bc2).squareRoot() + eps                    // exp_avg_sq.div(bc2).sqrt().add_(eps)
+                    theta = theta + cg * gi / d                              // addcdiv_(grad, denom, value=...)
+                    pp[i] = theta + cm * mi / d                              // addcdiv_(exp_avg, denom, value=...)
+                }
+            }
+        }
+    }
+}
