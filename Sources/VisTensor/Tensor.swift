@@ -5,17 +5,17 @@
 /// share storage and copy nothing. Every op that can be misused throws `TensorError`.
 public final class Tensor {
     /// The memory this view reads and writes.
-    public let storage: Storage
+    public internal(set) var storage: Storage
     /// Size of each dimension; `[]` for a scalar.
     public let shape: [Int]
     /// Elements to step in storage per index of each dimension.
-    public let strides: [Int]
+    public internal(set) var strides: [Int]
     /// Index of the first element in storage.
-    public let offset: Int
+    public internal(set) var offset: Int
     /// The element type.
-    public let dtype: DType
+    public internal(set) var dtype: DType
     /// True when the elements are laid out in row-major order with no gaps.
-    public let isContiguous: Bool
+    public internal(set) var isContiguous: Bool
 
     /// True when gradients flow to or through this tensor.
     public internal(set) var requiresGrad = false

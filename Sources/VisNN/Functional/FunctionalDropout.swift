@@ -12,9 +12,10 @@ extension Functional {
     /// - x: any shape, float32.
     public static func dropout(_ x: Tensor, p: Double = 0.5, training: Bool,
                                generator: Generator = .global) throws -> Tensor {
+        if LayerDType.isHalf(x) { return try dropout(x.to(.float32), p: p, training: training, generator: generator).to(x.dtype) }
         try checkDropout(x, p: p, op: "dropout")
         if !training || p == 0 { return x }
-        let mask = dropoutMask(count: x.count, shape: x.shape, p: p, generator: generator)
+        let mask = dropoutMask(count: x.count, shape: x.shape, p: p, dtype: x.dtype, generator: generator)
         return try applyMask(x, mask, op: "dropout")
     }
 
@@ -28,6 +29,7 @@ extension Functional {
     public static func dropout2d(_ x: Tensor, p: Double = 0.5, training: Bool,
                                  generator: Generator = .global) throws -> Tensor {
         let op = "dropout2d"
+        if LayerDType.isHalf(x) { return try dropout2d(x.to(.float32), p: p, training: training, generator: generator).to(x.dtype) }
         try checkDropout(x, p: p, op: op)
         guard x.ndim == 3 || x.ndim == 4 else {
             throw TensorError(op, "expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got \(shapeString(x.shape))")
@@ -36,7 +38,7 @@ extension Functional {
         // mask: [N, C, 1, 1] or [C, 1, 1], broadcast over each plane.
         var maskShape = Array(x.shape.prefix(x.ndim - 2))
         maskShape += [1, 1]
-        let mask = dropoutMask(count: Shape.numel(maskShape), shape: maskShape, p: p, generator: generator)
+        let mask = dropoutMask(count: Shape.numel(maskShape), shape: maskShape, p: p, dtype: x.dtype, generator: generator)
         return try applyMask(x, mask, op: op)
     }
 
@@ -47,9 +49,18 @@ extension Functional {
         try NormChecks.float32(x, op)
     }
 
-    /// A float32 mask of `shape`: 0 with probability p, else 1 / (1 - p). With p = 1
-    /// every entry is 0 and no random numbers are drawn.
-    private static func dropoutMask(count: Int, shape: [Int], p: Double, generator: Generator) -> Tensor {
+    /// A mask of `shape` in `dtype` (float32 or float64): 0 with probability p, else
+    /// 1 / (1 - p) (computed in that dtype). With p = 1 every entry is 0 and no random
+    /// numbers are drawn.
+    private static func dropoutMask(count: Int, shape: [Int], p: Double, dtype: DType, generator: Generator) -> Tensor {
+        if dtype == .float64 {
+            let mask = Tensor(uninitialized: shape, dtype: .float64)
+            let pm = mask.doublePointer
+            let scale = p >= 1 ? 0 : 1 / (1 - p), threshold = Float(p)
+            // The same draws as float32's, so a seed gives the same mask in both dtypes.
+            for i in 0..<count { pm[i] = p >= 1 || generator.uniform() < threshold ? 0 : scale }
+            return mask
+        }
         let mask = Tensor(uninitialized: shape)
         let pm = mask.floatPointer
         if p >= 1 {
