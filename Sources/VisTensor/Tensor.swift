@@ -135,12 +135,7 @@ public final class Tensor {
     /// Marks a floating-point tensor as a leaf whose gradient `backward()` computes.
     @discardableResult
     public func setRequiresGrad(_ flag: Bool = true) throws -> Tensor {
-        if flag && !(dtype == .float32 || dtype == .float64) {
-            if dtype.isFloatingPoint {
-                // PyTorch allows half-precision leaves; vis's kernels compute float16 and
-                // bfloat16 in float32 and keep no half-precision gradients.
-                throw TensorError("requires_grad", "vis computes gradients in float32 and float64 only (this tensor is \(dtype)); convert it first with .float()")
-            }
+        if flag && !dtype.isFloatingPoint {
             throw TensorError("requires_grad", "only floating-point tensors can require gradients (this one is \(dtype))")
         }
         if !flag && gradFn != nil {
