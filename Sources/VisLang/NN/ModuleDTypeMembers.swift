@@ -44,7 +44,7 @@ enum ModuleDTypeMembers {
     /// (each tensor once, shared ones included) and their gradients to `dtype`.
     static func convert(_ m: ModuleObject, to dtype: DType, _ fn: String) throws {
         guard dtype.isFloatingPoint else {
-            throw NativeError("\(fn): nn.Module.to only accepts floating point dtypes, but got desired dtype=\(dtype)")
+            throw NativeError("\(fn): nn.Module.to only accepts floating point dtypes, but got desired dtype=torch.\(dtype)")
         }
         var seen = Set<ObjectIdentifier>()
         var tensors: [Tensor] = []
