@@ -12,9 +12,10 @@ extension Functional {
     /// - x: any shape, float32.
     public static func dropout(_ x: Tensor, p: Double = 0.5, training: Bool,
                                generator: Generator = .global) throws -> Tensor {
-        if LayerDType.isHalf(x) { return try dropout(x.to(.float32), p: p, training: training, generator: generator).to(x.dtype) }
         try checkDropout(x, p: p, op: "dropout")
         if !training || p == 0 { return x }
+        // Half: the mask applied in float32, the result rounded back (exact: 0 or x / (1 - p) rounded once).
+        if LayerDType.isHalf(x) { return try dropout(x.to(.float32), p: p, training: true, generator: generator).to(x.dtype) }
         let mask = dropoutMask(count: x.count, shape: x.shape, p: p, dtype: x.dtype, generator: generator)
         return try applyMask(x, mask, op: "dropout")
     }
@@ -29,12 +30,12 @@ extension Functional {
     public static func dropout2d(_ x: Tensor, p: Double = 0.5, training: Bool,
                                  generator: Generator = .global) throws -> Tensor {
         let op = "dropout2d"
-        if LayerDType.isHalf(x) { return try dropout2d(x.to(.float32), p: p, training: training, generator: generator).to(x.dtype) }
         try checkDropout(x, p: p, op: op)
         guard x.ndim == 3 || x.ndim == 4 else {
             throw TensorError(op, "expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got \(shapeString(x.shape))")
         }
         if !training || p == 0 { return x }
+        if LayerDType.isHalf(x) { return try dropout2d(x.to(.float32), p: p, training: true, generator: generator).to(x.dtype) }
         // mask: [N, C, 1, 1] or [C, 1, 1], broadcast over each plane.
         var maskShape = Array(x.shape.prefix(x.ndim - 2))
         maskShape += [1, 1]
@@ -46,7 +47,8 @@ extension Functional {
         guard p >= 0 && p <= 1 else {
             throw TensorError(op, "dropout probability has to be between 0 and 1, but got \(p)")
         }
-        try NormChecks.float32(x, op)
+        // Half inputs are computed in float32 by the callers.
+        if !LayerDType.isHalf(x) { try NormChecks.float32(x, op) }
     }
 
     /// A mask of `shape` in `dtype` (float32 or float64): 0 with probability p, else
