@@ -82,7 +82,7 @@ public enum Init {
     @discardableResult
     public static func normal(_ t: Tensor, mean: Double = 0, std: Double = 1, generator: Generator = .global) throws -> Tensor {
         guard std >= 0 else { throw TensorError("normal_", "expects std >= 0.0, but found std \(std)") }
-        return try fill(t, op: "normal_") { mean + std * generator.normal() }
+        return try fill(t, op: "normal_") { _ in mean + std * generator.normal() }
     }
 
     /// Fills `t` from U(a, b).
@@ -91,7 +91,8 @@ public enum Init {
         guard a <= b else {
             throw TensorError("uniform_", "expects to return a [from, to) range, but found from=\(a) > to=\(b)")
         }
-        return try fill(t, op: "uniform_") { a + (b - a) * Double(generator.uniform()) }
+        // float64 draws a double per element (53 random bits), as PyTorch's double fill.
+        return try fill(t, op: "uniform_") { double in a + (b - a) * (double ? generator.uniformDouble() : Double(generator.uniform())) }
     }
 
     /// Fills `t` with `v` (any dtype; converted as `fill` converts).
@@ -139,16 +140,25 @@ public enum Init {
         return gain / Double(fan).squareRoot()
     }
 
-    /// Writes `sample()` into every element of the float32 tensor `t`, in row-major
-    /// order, under no-grad: directly when `t` is contiguous, else through `assign`.
-    private static func fill(_ t: Tensor, op: String, _ sample: () -> Double) throws -> Tensor {
-        guard t.dtype == .float32 else {
-            throw TensorError(op, "expected a float32 tensor, got \(t.dtype)")
+    /// Writes `sample(isDouble)` into every element of the floating-point tensor `t`, in
+    /// row-major order, under no-grad: float64 tensors get the double samples unrounded
+    /// (`isDouble` true), the others float32 ones (half tensors rounded once more);
+    /// directly when `t` is contiguous float32 / float64, else through `assign`.
+    private static func fill(_ t: Tensor, op: String, _ sample: (_ isDouble: Bool) -> Double) throws -> Tensor {
+        guard t.dtype.isFloatingPoint else {
+            throw TensorError(op, "expected a floating-point tensor, got \(t.dtype)")
         }
         let n = t.count
-        let target = t.isContiguous ? t : Tensor(uninitialized: t.shape)
+        if t.dtype == .float64 {
+            let target = t.isContiguous ? t : Tensor(uninitialized: t.shape, dtype: .float64)
+            let p = target.doublePointer
+            for i in 0..<n { p[i] = sample(true) }
+            if target !== t { try withNoGrad { try t.assign(target) } }
+            return t
+        }
+        let target = t.isContiguous && t.dtype == .float32 ? t : Tensor(uninitialized: t.shape)
         let p = target.floatPointer
-        for i in 0..<n { p[i] = Float(sample()) }
+        for i in 0..<n { p[i] = Float(sample(false)) }
         if target !== t { try withNoGrad { try t.assign(target) } }
         return t
     }

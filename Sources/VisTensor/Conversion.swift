@@ -12,7 +12,9 @@ extension Tensor {
     public func to(_ dtype: DType) throws -> Tensor {
         if dtype == self.dtype { return self }
         let out = cast(dtype)
-        if (dtype == .float32 || dtype == .float64) && Autograd.needsGraph(self) {
+        // Every floating target records (half ones too: a half tensor's ops compute in
+        // float32 through this conversion, and its gradient comes back in half).
+        if dtype.isFloatingPoint && Autograd.needsGraph(self) {
             let from = self.dtype
             Autograd.record(out, "to", [self]) { g in [try g.to(from)] }
         }

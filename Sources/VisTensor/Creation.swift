@@ -57,10 +57,10 @@ extension Tensor {
     public func onesLike(dtype: DType? = nil) -> Tensor { Tensor.full(shape, 1, dtype: dtype ?? self.dtype) }
     /// Standard normal samples with this tensor's shape. A float input keeps its dtype, as PyTorch's `*_like` do (float64 / half samples are
     /// float32 draws converted); integer and bool inputs give float32 (vis's rule).
-    public func randnLike() -> Tensor { Tensor.randnUnchecked(shape).cast(dtype.isFloatingPoint ? dtype : .float32) }
+    public func randnLike() -> Tensor { Tensor.randnUnchecked(shape, dtype: dtype).cast(dtype.isFloatingPoint ? dtype : .float32) }
     /// Uniform [0, 1) samples with this tensor's shape. A float input keeps its dtype, as PyTorch's `*_like` do (float64 / half samples are
     /// float32 draws converted); integer and bool inputs give float32 (vis's rule).
-    public func randLike() -> Tensor { Tensor.randUnchecked(shape).cast(dtype.isFloatingPoint ? dtype : .float32) }
+    public func randLike() -> Tensor { Tensor.randUnchecked(shape, dtype: dtype).cast(dtype.isFloatingPoint ? dtype : .float32) }
 
     // MARK: Ranges
 
@@ -165,12 +165,20 @@ extension Tensor {
     // MARK: Random
 
     /// Uniform samples in [0, 1) from the global generator.
-    public static func rand(_ shape: [Int], generator: Generator = .global) throws -> Tensor {
+    /// `dtype` float64 draws doubles (53 random bits each, as PyTorch's double
+    /// sampling), anything else float32 samples.
+    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator = .global) throws -> Tensor {
         try Shape.validate(shape, op: "rand")
-        return randUnchecked(shape, generator: generator)
+        return randUnchecked(shape, dtype: dtype, generator: generator)
     }
 
-    static func randUnchecked(_ shape: [Int], generator: Generator = .global) -> Tensor {
+    static func randUnchecked(_ shape: [Int], dtype: DType = .float32, generator: Generator = .global) -> Tensor {
+        if dtype == .float64 {
+            let t = Tensor(uninitialized: shape, dtype: .float64)
+            let p = t.doublePointer
+            for i in 0..<t.count { p[i] = generator.uniformDouble() }
+            return t
+        }
         let t = Tensor(uninitialized: shape)
         let p = t.floatPointer
         for i in 0..<t.count { p[i] = generator.uniform() }
@@ -178,12 +186,19 @@ extension Tensor {
     }
 
     /// Standard normal samples from the global generator.
-    public static func randn(_ shape: [Int], generator: Generator = .global) throws -> Tensor {
+    /// `dtype` float64 keeps the double samples unrounded; anything else gets float32.
+    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator = .global) throws -> Tensor {
         try Shape.validate(shape, op: "randn")
-        return randnUnchecked(shape, generator: generator)
+        return randnUnchecked(shape, dtype: dtype, generator: generator)
     }
 
-    static func randnUnchecked(_ shape: [Int], generator: Generator = .global) -> Tensor {
+    static func randnUnchecked(_ shape: [Int], dtype: DType = .float32, generator: Generator = .global) -> Tensor {
+        if dtype == .float64 {
+            let t = Tensor(uninitialized: shape, dtype: .float64)
+            let p = t.doublePointer
+            for i in 0..<t.count { p[i] = generator.normal() }
+            return t
+        }
         let t = Tensor(uninitialized: shape)
         let p = t.floatPointer
         for i in 0..<t.count { p[i] = Float(generator.normal()) }

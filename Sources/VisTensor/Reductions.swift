@@ -163,8 +163,8 @@ extension Tensor {
         let d = try reductionDims(dims, op: "sum")
         if dtype == .float16 || dtype == .bfloat16 {
             // Half precision sums in float32 and converts back (PyTorch accumulates in
-            // float32 too); such tensors never require grad in vis.
-            return try cast(.float32).sum(dims: dims, keepdim: keepdim).cast(dtype)
+            // float32 too); the conversions record, so a half leaf gets a half gradient.
+            return try to(.float32).sum(dims: dims, keepdim: keepdim).to(dtype)
         }
         if dtype == .float64 {
             let layout = try reductionLayout(d)
@@ -271,7 +271,7 @@ extension Tensor {
             return try centered.mul(centered).sum(dims: d, keepdim: keepdim).div(Swift.max(n - Double(correction), 0))
         }
         if dtype == .float16 || dtype == .bfloat16 {
-            return try cast(.float32).variance(dims: dims, correction: correction, keepdim: keepdim).cast(dtype)
+            return try to(.float32).variance(dims: dims, correction: correction, keepdim: keepdim).to(dtype)
         }
         let (out, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "var")
         if Autograd.needsGraph(self) {
@@ -318,7 +318,7 @@ extension Tensor {
     /// PyTorch's std_backward masks it: the chain rule through sqrt would give 0 * inf = NaN.
     public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
         if dtype == .float16 || dtype == .bfloat16 {
-            return try cast(.float32).std(dims: dims, correction: correction, keepdim: keepdim).cast(dtype)
+            return try to(.float32).std(dims: dims, correction: correction, keepdim: keepdim).to(dtype)
         }
         if dtype == .float64 { return try std64(dims: dims, correction: correction, keepdim: keepdim) }
         let (v, d, keep, denom) = try varianceForward(dims: dims, correction: correction, keepdim: keepdim, op: "std")
@@ -475,8 +475,9 @@ extension Tensor {
         }
         if dtype != .float32 && dtype != .int64 && dtype != .float64 {
             // Storage dtypes: found in their compute dtype (exact), values converted back.
-            let (v, i) = try cast(dtype.computeDType).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
-            return (v.cast(dtype), i)
+            // (`to` records for half dtypes, so a half input gets its gradient back in half.)
+            let (v, i) = try to(dtype.computeDType).extreme(dim: dim, keepdim: keepdim, op: op, greater: greater)
+            return (try v.to(dtype), i)
         }
         // int64 is compared as int64: through float32, values above 2^24 would round and
         // both the value and the index could come out wrong.

@@ -34,7 +34,7 @@ extension Tensor {
             let e = try sub(max(dim: d, keepdim: true).values.detach()).exp()
             return try e.div(e.sum(dims: [d], keepdim: true))
         }
-        if dtype == .float16 || dtype == .bfloat16 { return try cast(.float32).softmax(dim: dim).cast(dtype) }
+        if dtype == .float16 || dtype == .bfloat16 { return try to(.float32).softmax(dim: dim).to(dtype) }
         let (out, d) = try rowwise(dim, op: "softmax") { x, y, n in
             var m = -Float.infinity
             for i in 0..<n { m = Swift.max(m, x[i]) }
@@ -62,7 +62,7 @@ extension Tensor {
             let shifted = try sub(max(dim: d, keepdim: true).values.detach())
             return try shifted.sub(shifted.exp().sum(dims: [d], keepdim: true).log())
         }
-        if dtype == .float16 || dtype == .bfloat16 { return try cast(.float32).logSoftmax(dim: dim).cast(dtype) }
+        if dtype == .float16 || dtype == .bfloat16 { return try to(.float32).logSoftmax(dim: dim).to(dtype) }
         let (out, d) = try rowwise(dim, op: "log_softmax") { x, y, n in
             var m = -Float.infinity
             for i in 0..<n { m = Swift.max(m, x[i]) }

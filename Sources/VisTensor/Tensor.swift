@@ -5,17 +5,17 @@
 /// share storage and copy nothing. Every op that can be misused throws `TensorError`.
 public final class Tensor {
     /// The memory this view reads and writes.
-    public let storage: Storage
+    public internal(set) var storage: Storage
     /// Size of each dimension; `[]` for a scalar.
     public let shape: [Int]
     /// Elements to step in storage per index of each dimension.
-    public let strides: [Int]
+    public internal(set) var strides: [Int]
     /// Index of the first element in storage.
-    public let offset: Int
+    public internal(set) var offset: Int
     /// The element type.
-    public let dtype: DType
+    public internal(set) var dtype: DType
     /// True when the elements are laid out in row-major order with no gaps.
-    public let isContiguous: Bool
+    public internal(set) var isContiguous: Bool
 
     /// True when gradients flow to or through this tensor.
     public internal(set) var requiresGrad = false
@@ -135,12 +135,7 @@ public final class Tensor {
     /// Marks a floating-point tensor as a leaf whose gradient `backward()` computes.
     @discardableResult
     public func setRequiresGrad(_ flag: Bool = true) throws -> Tensor {
-        if flag && !(dtype == .float32 || dtype == .float64) {
-            if dtype.isFloatingPoint {
-                // PyTorch allows half-precision leaves; vis's kernels compute float16 and
-                // bfloat16 in float32 and keep no half-precision gradients.
-                throw TensorError("requires_grad", "vis computes gradients in float32 and float64 only (this tensor is \(dtype)); convert it first with .float()")
-            }
+        if flag && !dtype.isFloatingPoint {
             throw TensorError("requires_grad", "only floating-point tensors can require gradients (this one is \(dtype))")
         }
         if !flag && gradFn != nil {

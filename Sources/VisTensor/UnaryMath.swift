@@ -53,6 +53,14 @@ extension Tensor {
     func recordUnary<K: BinaryKernel>(_ out: Tensor, _ name: String, saved: Tensor, kernel: K)
     where K.A == Float, K.B == Float, K.R == Float {
         guard Autograd.needsGraph(self) else { return }
+        if isHalf {
+            // A half input computed in float32: the rule reads float32, the gradient goes back in half.
+            let dt = dtype
+            Autograd.record(out, name, [self], saving: [saved]) { g in
+                [Elementwise.binary(g.cast(.float32), saved.cast(.float32), outShape: g.shape, outDType: .float32, kernel: kernel).cast(dt)]
+            }
+            return
+        }
         Autograd.record(out, name, [self], saving: [saved]) { g in
             [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, kernel: kernel)]
         }
@@ -63,6 +71,14 @@ extension Tensor {
     func recordUnary(_ out: Tensor, _ name: String, saved: Tensor,
                      _ rule: @escaping (Float, Float) -> Float) {
         guard Autograd.needsGraph(self) else { return }
+        if isHalf {
+            // A half input computed in float32: the rule reads float32, the gradient goes back in half.
+            let dt = dtype
+            Autograd.record(out, name, [self], saving: [saved]) { g in
+                [Elementwise.binary(g.cast(.float32), saved.cast(.float32), outShape: g.shape, outDType: .float32, rule).cast(dt)]
+            }
+            return
+        }
         Autograd.record(out, name, [self], saving: [saved]) { g in
             [Elementwise.binary(g, saved, outShape: g.shape, outDType: .float32, rule)]
         }

@@ -184,10 +184,10 @@ final class BatchNormTests: XCTestCase {
         NormTest.assertThrows("batch_norm: expected an input of shape [N, C, ...] with at least 2 dimensions, got [3]") {
             try bn(three)
         }
-        NormTest.assertThrows("batch_norm: expected a float32 tensor, got int64 (convert with .float())") {
+        NormTest.assertThrows("batch_norm: expected a float32 or float64 tensor, got int64 (convert with .float())") {
             try bn(Tensor.full([4, 3], 1, dtype: .int64))
         }
-        NormTest.assertThrows("batch_norm: weight must be a float32 tensor, got int64") {
+        NormTest.assertThrows("batch_norm: weight must be a float32 or float64 tensor, got int64") {
             try bn(x, w: Tensor.full([3], 1, dtype: .int64))
         }
     }

@@ -65,7 +65,7 @@ final class BinaryCrossEntropyTests: XCTestCase {
         LossTest.assertThrows("binary_cross_entropy: target [2, 1] must have the input's shape [2]") {
             try F.binaryCrossEntropy(Tensor([0.5, 0.5]), Tensor.zeros([2, 1]))
         }
-        LossTest.assertThrows("binary_cross_entropy_with_logits: target must be a float32 tensor of 0/1 labels or probabilities, got int64 (use .float())") {
+        LossTest.assertThrows("binary_cross_entropy_with_logits: target must be a floating-point tensor of 0/1 labels or probabilities, got int64 (use .float())") {
             try F.binaryCrossEntropyWithLogits(Tensor([0.5, 0.5]), LossTest.labels([0, 1], [2]))
         }
         LossTest.assertThrows("binary_cross_entropy_with_logits: pos_weight of shape [3] cannot be broadcast to the input's shape [4, 2]") {
@@ -74,7 +74,7 @@ final class BinaryCrossEntropyTests: XCTestCase {
         LossTest.assertThrows("binary_cross_entropy: weight of shape [2, 2] cannot be broadcast to the input's shape [2]") {
             try F.binaryCrossEntropy(Tensor([0.5, 0.5]), Tensor([0, 1]), weight: Tensor.zeros([2, 2]))
         }
-        LossTest.assertThrows("binary_cross_entropy_with_logits: input must be a float32 tensor of scores (logits), got int64 (use .float())") {
+        LossTest.assertThrows("binary_cross_entropy_with_logits: input must be a floating-point tensor of scores (logits), got int64 (use .float())") {
             try F.binaryCrossEntropyWithLogits(Tensor.zeros([2], dtype: .int64), Tensor([0, 1]))
         }
     }

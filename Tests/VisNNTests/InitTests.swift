@@ -126,7 +126,7 @@ final class InitTests: XCTestCase {
         NormTest.assertThrows("uniform_: expects to return a [from, to) range, but found from=2.0 > to=1.0") {
             try Init.uniform(t, a: 2, b: 1)
         }
-        NormTest.assertThrows("normal_: expected a float32 tensor, got int64") { try Init.normal(Tensor.full([2], 0, dtype: .int64)) }
+        NormTest.assertThrows("normal_: expected a floating-point tensor, got int64") { try Init.normal(Tensor.full([2], 0, dtype: .int64)) }
         // constant fills any dtype.
         let ints = Tensor.full([3], 0, dtype: .int64)
         try Init.constant(ints, 7)

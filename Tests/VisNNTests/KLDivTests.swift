@@ -65,10 +65,10 @@ final class KLDivTests: XCTestCase {
         LossTest.assertThrows("kl_div: input [2, 3] and target [2, 4] cannot be broadcast together") {
             try F.klDiv(Tensor.zeros([2, 3]), Tensor.zeros([2, 4]))
         }
-        LossTest.assertThrows("kl_div: target must be a float32 tensor of probabilities, got int64 (use .float())") {
+        LossTest.assertThrows("kl_div: target must be a floating-point tensor of probabilities, got int64 (use .float())") {
             try F.klDiv(Tensor.zeros([2, 3]), Tensor.zeros([2, 3], dtype: .int64))
         }
-        LossTest.assertThrows("kl_div: input must be a float32 tensor of log-probabilities, got int64 (use .float())") {
+        LossTest.assertThrows("kl_div: input must be a floating-point tensor of log-probabilities, got int64 (use .float())") {
             try F.klDiv(Tensor.zeros([2, 3], dtype: .int64), Tensor.zeros([2, 3]))
         }
     }

@@ -169,7 +169,7 @@ final class LSTMTests: XCTestCase {
         NormTest.assertThrows("LSTM: expected a sequence of at least one step, got input of shape [3, 0, 64]") {
             try m.forward(Tensor.zeros([3, 0, 64]))
         }
-        NormTest.assertThrows("LSTM: expected a float32 input, got int64 (convert with .float())") {
+        NormTest.assertThrows("LSTM: expected a float32 or float64 input, got int64 (convert with .float())") {
             try m.forward(Tensor.zeros([2, 5, 64], dtype: .int64))
         }
         NormTest.assertThrows("LSTM: dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got 1.5") {
@@ -183,7 +183,7 @@ final class LSTMTests: XCTestCase {
         }
         XCTAssertThrowsError(try m(Tensor.zeros([32, 64, 32]))) { XCTAssertTrue($0 is LayerError) }
         // The functional form checks the weights.
-        NormTest.assertThrows("lstm: weight_ih_l0 must be a float32 tensor of shape [12, 3], got [8, 3]") {
+        NormTest.assertThrows("lstm: weight_ih_l0 must be a float32 or float64 tensor of shape [12, 3], got [8, 3]") {
             try Functional.lstm(Tensor.zeros([2, 1, 3]), weights: [Tensor.zeros([8, 3]), Tensor.zeros([8, 3])], bias: false)
         }
         NormTest.assertThrows("lstm: expected 2 weight tensors (weight_ih_l0, weight_hh_l0), got 1") {

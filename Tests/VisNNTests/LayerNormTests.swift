@@ -83,7 +83,7 @@ final class LayerNormTests: XCTestCase {
         NormTest.assertThrows("layer_norm: Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []") {
             try Functional.layerNorm(x, normalizedShape: [])
         }
-        NormTest.assertThrows("layer_norm: expected a float32 tensor, got bool (convert with .float())") {
+        NormTest.assertThrows("layer_norm: expected a float32 or float64 tensor, got bool (convert with .float())") {
             try Functional.layerNorm(Tensor.full([2, 3], 1, dtype: .bool), normalizedShape: [3])
         }
     }

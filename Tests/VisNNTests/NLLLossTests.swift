@@ -55,7 +55,7 @@ final class NLLLossTests: XCTestCase {
         LossTest.assertThrows("nll_loss: input [4, 3] and target [2] disagree on the batch size") {
             try F.nllLoss(x, Tensor.zeros([2], dtype: .int64))
         }
-        LossTest.assertThrows("nll_loss: input must be a float32 tensor of log-probabilities, got int64 (use .float())") {
+        LossTest.assertThrows("nll_loss: input must be a float32 or float64 tensor of log-probabilities, got int64 (use .float())") {
             try F.nllLoss(Tensor.zeros([4, 3], dtype: .int64), Tensor.zeros([4], dtype: .int64))
         }
         LossTest.assertThrows("nll_loss: weight must be a float32 tensor with one weight per class, shape [3], got int64 [3]") {

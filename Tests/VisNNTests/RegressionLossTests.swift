@@ -54,7 +54,7 @@ final class RegressionLossTests: XCTestCase {
         LossTest.assertThrows("mse_loss: input [3, 4] and target [3, 2] cannot be broadcast together") {
             try F.mseLoss(Tensor.zeros([3, 4]), Tensor.zeros([3, 2]))
         }
-        LossTest.assertThrows("l1_loss: input must be a float32 tensor of predictions, got int64 (use .float())") {
+        LossTest.assertThrows("l1_loss: input must be a floating-point tensor of predictions, got int64 (use .float())") {
             try F.l1Loss(Tensor.zeros([3], dtype: .int64), Tensor.zeros([3]))
         }
         LossTest.assertThrows("smooth_l1_loss: beta must be non-negative, got -1.0") {

@@ -174,7 +174,7 @@ enum CreationBuiltins {
                 try checkDevice(a)
                 let dt = try floatDType(a.dtype("dtype") ?? .float32, name)
                 let size = try TensorBuiltins.shapeArg(a, "size")
-                return try finish(cast(normal ? Tensor.randn(size) : Tensor.rand(size), dt), a)
+                return try finish(cast(normal ? Tensor.randn(size, dtype: dt) : Tensor.rand(size, dtype: dt), dt), a)
             }
         }
         t.function("randint", [Param("low", .any, default: Value.none), Param("high", .any, default: Value.none), Param("size", .any, default: Value.none)] + kwOptions,

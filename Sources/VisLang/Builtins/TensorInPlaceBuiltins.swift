@@ -147,7 +147,7 @@ enum TensorInPlaceBuiltins {
             try floatOnly("uniform_", x)
             guard lo <= hi else { throw NativeError("uniform_: expects to return a [from, to) range, but found from=\(lo) > to=\(hi)") }
             try x.writeInPlace("uniform_", savesSelf: false) { input in
-                try Tensor.rand(input.shape).mul(hi - lo).add(lo).to(input.dtype)
+                try Tensor.rand(input.shape, dtype: input.dtype).mul(hi - lo).add(lo).to(input.dtype)
             }
             return .tensor(x)
         }
@@ -157,7 +157,7 @@ enum TensorInPlaceBuiltins {
             try floatOnly("normal_", x)
             guard std >= 0 else { throw NativeError("normal_: expects std >= 0.0, but found std \(std)") }
             try x.writeInPlace("normal_", savesSelf: false) { input in
-                try Tensor.randn(input.shape).mul(std).add(mean).to(input.dtype)
+                try Tensor.randn(input.shape, dtype: input.dtype).mul(std).add(mean).to(input.dtype)
             }
             return .tensor(x)
         }

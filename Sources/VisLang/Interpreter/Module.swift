@@ -247,30 +247,11 @@ enum ModuleMembers {
             let only = try a.bool("trainable")
             return .int(try module(a).namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
         }
-        t.method("to", [Param("device", .string)], "m.to(device): the module itself; vis runs on the CPU, so \"cpu\" is the only device. m.to(torch.float32) is the module too; other dtypes are an error (vis's layers compute in float32).\n  model.to(device)") { a, _ in
-            let target = try a.string("device")
-            if let dt = DType(name: target) {
-                if dt == .float32 { return a["self"] }
-                throw moduleDTypeError("to", dt)
-            }
-            try Device.check(target, "to")
-            return a["self"]
-        }
         t.method("cpu", [], "m.cpu(): the module itself (vis runs on the CPU).") { a, _ in a["self"] }
         t.method("cuda", [Param("device", default: Value.none)], "m.cuda(device=none): an error: vis runs on the CPU only.") { _, _ in
             throw NativeError("cuda: vis runs on the CPU only (use model.to(device) with device \"cpu\")")
         }
-        t.method("float", [], "m.float(): the module itself (vis's layers are float32).") { a, _ in a["self"] }
-        for (name, dt) in [("double", DType.float64), ("half", .float16), ("bfloat16", .bfloat16)] {
-            t.method(name, [], "m.\(name)(): an error: vis's layers compute in float32 (convert inputs with .float() instead).") { _, _ in
-                throw moduleDTypeError(name, dt)
-            }
-        }
+        ModuleDTypeMembers.add(to: t)
         return t
     }()
-
-    /// Why a model cannot change its dtype: vis's layers hold and compute float32 only.
-    static func moduleDTypeError(_ fn: String, _ dt: DType) -> NativeError {
-        NativeError("\(fn): vis's layers compute in float32, so a model cannot be converted to \(dt); keep the model float32 and convert inputs with .float() (save(model, path, dtype=\"\(dt)\") writes a \(dt) checkpoint)")
-    }
 }

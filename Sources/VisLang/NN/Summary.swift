@@ -23,7 +23,9 @@ enum Summary {
             rows.append((name, module.typeName, output.shape, module.namedParameters().reduce(0) { $0 + $1.1.count }))
         }
         defer { Module.tracer = nil }
-        let input = try Tensor.zeros(inputShape)
+        // In the model's dtype: a model.double() / .half() model gets an input it takes.
+        let dtype = model.namedParameters().first { $0.1.dtype.isFloatingPoint }?.1.dtype ?? .float32
+        let input = try Tensor.zeros(inputShape, dtype: dtype)
         let callable: Value = .object(model)
         _ = try withNoGrad { try runtime.call(callable, [.tensor(input)], keywords: []) }
         // Lazy layers got their weights during the pass: count after it.

@@ -9,8 +9,10 @@ extension Functional {
     ///     let pooled = try Functional.adaptiveAvgPool2d(features, outputSize: (1, 1))
     public static func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) throws -> Tensor {
         let op = "adaptive_avg_pool2d"
+        if LayerDType.isHalf(x) { return try adaptiveAvgPool2d(x.to(.float32), outputSize: outputSize).to(x.dtype) }
         return try ConvCheck.batched(op, x) { x4 in
             try AdaptiveBins.check(op, x4, shown: x.shape, outputSize: outputSize)
+            if x4.dtype == .float64 { return try Float64Windows.adaptivePool2d(x4, outputSize: outputSize, max: false) }
             return try adaptivePool(x4, outputSize: outputSize, max: false, op: op)
         }
     }
@@ -20,8 +22,10 @@ extension Functional {
     /// Backward sends each gradient to its bin's winning input.
     public static func adaptiveMaxPool2d(_ x: Tensor, outputSize: (Int, Int)) throws -> Tensor {
         let op = "adaptive_max_pool2d"
+        if LayerDType.isHalf(x) { return try adaptiveMaxPool2d(x.to(.float32), outputSize: outputSize).to(x.dtype) }
         return try ConvCheck.batched(op, x) { x4 in
             try AdaptiveBins.check(op, x4, shown: x.shape, outputSize: outputSize)
+            if x4.dtype == .float64 { return try Float64Windows.adaptivePool2d(x4, outputSize: outputSize, max: true) }
             return try adaptivePool(x4, outputSize: outputSize, max: true, op: op)
         }
     }

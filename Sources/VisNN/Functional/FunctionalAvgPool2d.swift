@@ -14,9 +14,18 @@ extension Functional {
                                  padding: (Int, Int) = (0, 0), ceilMode: Bool = false,
                                  countIncludePad: Bool = true) throws -> Tensor {
         let op = "avg_pool2d"
+        if LayerDType.isHalf(x) {
+            return try avgPool2d(x.to(.float32), kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode,
+                                 countIncludePad: countIncludePad).to(x.dtype)
+        }
         return try ConvCheck.batched(op, x) { x4 in
             let geometry = try PoolGeometry.make(op, x4, shown: x.shape, kernel: kernel, stride: stride,
                                                  padding: padding, dilation: (1, 1), ceilMode: ceilMode)
+            if x4.dtype == .float64 {
+                return try Float64Windows.avgPool2d(x4, geometry) { oy, ox in
+                    Double(avgWindow(geometry, oy, ox, countIncludePad: countIncludePad).divisor)
+                }
+            }
             return try avgPoolForward(x4, geometry, countIncludePad: countIncludePad, op: op)
         }
     }

@@ -19,8 +19,28 @@ extension Functional {
                                  weight: Tensor?, bias: Tensor?, training: Bool,
                                  momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
         let op = "batch_norm"
+        if LayerDType.isHalf(x) {
+            // PyTorch's CPU takes a half input with half or float32 parameters and computes
+            // in float32; half running statistics are updated through float32 copies.
+            let ts = try [runningMean, runningVar, weight, bias].map { t -> Tensor? in
+                guard let t, t.dtype != .float32 else { return t }
+                guard t.dtype == x.dtype else { throw TensorError(op, LayerDType.mixedNorm(x.dtype, t.dtype)) }
+                return try t.to(.float32)
+            }
+            let y = try batchNorm(x.to(.float32), runningMean: ts[0], runningVar: ts[1], weight: ts[2], bias: ts[3],
+                                  training: training, momentum: momentum, eps: eps)
+            for (original, copy) in [(runningMean, ts[0]), (runningVar, ts[1])] {
+                if let original, let copy, original !== copy { try original.assign(copy) }
+            }
+            return try y.to(x.dtype)
+        }
+        let f64 = try LayerDType.common(op, [x, runningMean, runningVar, weight, bias], mismatch: LayerDType.mixedNorm) == .float64
         try BatchNormStatistics.check(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
                                       training: training, eps: eps, op: op)
+        if f64 {
+            return try Float64Norms.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                              training: training, momentum: momentum, eps: eps)
+        }
         let c = x.shape[1]
         let recorded = AffineInputs(x, weight: weight, bias: bias)
         let out = Tensor(uninitialized: x.shape)

@@ -17,6 +17,16 @@ extension Functional {
                                        outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
                                        groups: Int = 1) throws -> Tensor {
         let op = "conv_transpose2d"
+        if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.convMismatch(input: x.dtype, weight: weight.dtype),
+                                             float32: { t in try convTranspose2d(t[0]!, weight: t[1]!, bias: t[2], stride: stride, padding: padding,
+                                                                                 outputPadding: outputPadding, dilation: dilation, groups: groups) },
+                                             float64: {
+            try ConvCheck.batched(op, x) { x4 in
+                let geometry = try convTranspose2dGeometry(x4, shown: x.shape, weight: weight, bias: bias, stride: stride, padding: padding,
+                                                           outputPadding: outputPadding, dilation: dilation, groups: groups)
+                return try Float64Windows.convTranspose2d(x4, weight: weight, bias: bias, geometry: geometry, groups: groups)
+            }
+        }) { return routed }
         try ConvCheck.float(op, x, "input")
         try ConvCheck.float(op, weight, "weight")
         if let bias { try ConvCheck.float(op, bias, "bias") }

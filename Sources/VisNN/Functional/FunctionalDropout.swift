@@ -14,7 +14,9 @@ extension Functional {
                                generator: Generator = .global) throws -> Tensor {
         try checkDropout(x, p: p, op: "dropout")
         if !training || p == 0 { return x }
-        let mask = dropoutMask(count: x.count, shape: x.shape, p: p, generator: generator)
+        // Half: the mask applied in float32, the result rounded back (exact: 0 or x / (1 - p) rounded once).
+        if LayerDType.isHalf(x) { return try dropout(x.to(.float32), p: p, training: true, generator: generator).to(x.dtype) }
+        let mask = dropoutMask(count: x.count, shape: x.shape, p: p, dtype: x.dtype, generator: generator)
         return try applyMask(x, mask, op: "dropout")
     }
 
@@ -33,10 +35,11 @@ extension Functional {
             throw TensorError(op, "expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got \(shapeString(x.shape))")
         }
         if !training || p == 0 { return x }
+        if LayerDType.isHalf(x) { return try dropout2d(x.to(.float32), p: p, training: true, generator: generator).to(x.dtype) }
         // mask: [N, C, 1, 1] or [C, 1, 1], broadcast over each plane.
         var maskShape = Array(x.shape.prefix(x.ndim - 2))
         maskShape += [1, 1]
-        let mask = dropoutMask(count: Shape.numel(maskShape), shape: maskShape, p: p, generator: generator)
+        let mask = dropoutMask(count: Shape.numel(maskShape), shape: maskShape, p: p, dtype: x.dtype, generator: generator)
         return try applyMask(x, mask, op: op)
     }
 
@@ -44,12 +47,22 @@ extension Functional {
         guard p >= 0 && p <= 1 else {
             throw TensorError(op, "dropout probability has to be between 0 and 1, but got \(p)")
         }
-        try NormChecks.float32(x, op)
+        // Half inputs are computed in float32 by the callers.
+        if !LayerDType.isHalf(x) { try NormChecks.float32(x, op) }
     }
 
-    /// A float32 mask of `shape`: 0 with probability p, else 1 / (1 - p). With p = 1
-    /// every entry is 0 and no random numbers are drawn.
-    private static func dropoutMask(count: Int, shape: [Int], p: Double, generator: Generator) -> Tensor {
+    /// A mask of `shape` in `dtype` (float32 or float64): 0 with probability p, else
+    /// 1 / (1 - p) (computed in that dtype). With p = 1 every entry is 0 and no random
+    /// numbers are drawn.
+    private static func dropoutMask(count: Int, shape: [Int], p: Double, dtype: DType, generator: Generator) -> Tensor {
+        if dtype == .float64 {
+            let mask = Tensor(uninitialized: shape, dtype: .float64)
+            let pm = mask.doublePointer
+            let scale = p >= 1 ? 0 : 1 / (1 - p), threshold = Float(p)
+            // The same draws as float32's, so a seed gives the same mask in both dtypes.
+            for i in 0..<count { pm[i] = p >= 1 || generator.uniform() < threshold ? 0 : scale }
+            return mask
+        }
         let mask = Tensor(uninitialized: shape)
         let pm = mask.floatPointer
         if p >= 1 {

@@ -14,6 +14,12 @@ extension Functional {
     public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil,
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "group_norm"
+        if LayerDType.isHalf(x) {
+            return try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { t in
+                try groupNorm(t[0]!, groups: groups, weight: t[1], bias: t[2], eps: eps)
+            }, float64: { x }) ?? x
+        }
+        let f64 = try LayerDType.common(op, [x, weight, bias], mismatch: LayerDType.mixedNorm) == .float64
         // An empty input may carry sizes whose products (rows, planes) overflow.
         try Shape.validateExtent(x.shape, op: op)
         try NormChecks.float32(x, op)
@@ -32,6 +38,7 @@ extension Functional {
                 throw TensorError(op, "Expected \(name) to be a vector of size equal to the number of channels in input, but got \(name) of shape \(shapeString(t.shape)) and input of shape \(shapeString(x.shape))")
             }
         }
+        if f64 { return try Float64Norms.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps) }
 
         // x as [N, groups, cg, inner]: the cg * inner elements of one (sample, group)
         // are contiguous, starting at (i * groups + grp) * m.

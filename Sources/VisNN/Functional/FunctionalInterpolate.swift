@@ -26,6 +26,9 @@ extension Functional {
     public static func interpolate(_ x: Tensor, size: (Int, Int)? = nil, scaleFactor: (Double, Double)? = nil,
                                    mode: InterpolationMode = .nearest, alignCorners: Bool? = nil) throws -> Tensor {
         let op = "interpolate"
+        if x.dtype == .float16 || x.dtype == .bfloat16 {
+            return try interpolate(x.to(.float32), size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners).to(x.dtype)
+        }
         if mode == .nearest && alignCorners != nil {
             throw TensorError(op, "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
         }
@@ -68,6 +71,9 @@ extension Functional {
         try Shape.validateExtent([outH, outW], op: op, name: "output")
 
         let corners = alignCorners ?? false
+        if x.dtype == .float64 {
+            return try Float64Resize.interpolate(x, outH: outH, outW: outW, scaleFactor: scaleFactor, mode: mode, alignCorners: corners)
+        }
         let rowsMap = AxisMap(inSize: inH, outSize: outH, scaleFactor: scaleFactor?.0, alignCorners: corners, mode: mode)
         let colsMap = AxisMap(inSize: inW, outSize: outW, scaleFactor: scaleFactor?.1, alignCorners: corners, mode: mode)
         let planes = n * c

@@ -14,22 +14,13 @@ extension Functional {
     public static func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil,
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "layer_norm"
-        try NormChecks.float32(x, op)
-        // An empty input may carry sizes whose products (rows, planes) overflow.
-        try Shape.validateExtent(x.shape, op: op)
-        guard !normalizedShape.isEmpty else {
-            throw TensorError(op, "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []")
-        }
-        guard x.ndim >= normalizedShape.count, Array(x.shape.suffix(normalizedShape.count)) == normalizedShape else {
-            throw TensorError(op, "Given normalized_shape=\(shapeString(normalizedShape)), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size\(shapeString(x.shape))")
-        }
-        for (name, t) in [("weight", weight), ("bias", bias)] {
-            guard let t else { continue }
-            try NormChecks.float32(t, op)
-            guard t.shape == normalizedShape else {
-                throw TensorError(op, "Expected \(name) to be of same shape as normalized_shape, but got \(name) of shape \(shapeString(t.shape)) and normalized_shape = \(shapeString(normalizedShape))")
-            }
-        }
+        if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { t in
+            try layerNorm(t[0]!, normalizedShape: normalizedShape, weight: t[1], bias: t[2], eps: eps)
+        }, float64: {
+            try layerNormChecks(x, normalizedShape: normalizedShape, weight: weight, bias: bias)
+            return try Float64Norms.layerNorm(x, dims: normalizedShape.count, weight: weight, bias: bias, eps: eps)
+        }) { return routed }
+        try layerNormChecks(x, normalizedShape: normalizedShape, weight: weight, bias: bias)
 
         // x as [rows, m]: each row normalised on its own.
         let m = normalizedShape.reduce(1, *)
@@ -129,5 +120,26 @@ extension Functional {
             }
         }
         return out
+    }
+
+    /// The argument checks of `layerNorm`, shared by its float32 and float64 paths.
+    static func layerNormChecks(_ x: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?) throws {
+        let op = "layer_norm"
+        try NormChecks.float32(x, op)
+        // An empty input may carry sizes whose products (rows, planes) overflow.
+        try Shape.validateExtent(x.shape, op: op)
+        guard !normalizedShape.isEmpty else {
+            throw TensorError(op, "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []")
+        }
+        guard x.ndim >= normalizedShape.count, Array(x.shape.suffix(normalizedShape.count)) == normalizedShape else {
+            throw TensorError(op, "Given normalized_shape=\(shapeString(normalizedShape)), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size\(shapeString(x.shape))")
+        }
+        for (name, t) in [("weight", weight), ("bias", bias)] {
+            guard let t else { continue }
+            try NormChecks.float32(t, op)
+            guard t.shape == normalizedShape else {
+                throw TensorError(op, "Expected \(name) to be of same shape as normalized_shape, but got \(name) of shape \(shapeString(t.shape)) and normalized_shape = \(shapeString(normalizedShape))")
+            }
+        }
     }
 }

@@ -12,21 +12,20 @@ extension Functional {
     ///     let y = try Functional.linear(x, weight: w, bias: b)   // [64, 3136] -> [64, 512]
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
         let op = "linear"
+        // float64 and half layers (see LayerDType); PyTorch's messages for mixed dtypes.
+        if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: { a, b in
+            x.dtype == weight.dtype ? "self and mat2 must have the same dtype, but got \(LayerDType.scalarName(b)) and \(LayerDType.scalarName(a))"
+                : "expected m1 and m2 to have the same dtype, but got: \(LayerDType.cName(a)) != \(LayerDType.cName(b))"
+        }, float32: { t in try linear(t[0]!, weight: t[1]!, bias: t[2]) }, float64: {
+            try linearChecks(x, weight: weight, bias: bias)
+            let y = try x.matmul(weight.t())
+            return try bias.map { try y.add($0) } ?? y
+        }) { return routed }
         try ConvCheck.float(op, x, "input")
         try ConvCheck.float(op, weight, "weight")
         if let bias { try ConvCheck.float(op, bias, "bias") }
-        guard weight.ndim == 2 else {
-            throw TensorError(op, "expected weight [out_features, in_features], got \(shapeString(weight.shape))")
-        }
+        try linearChecks(x, weight: weight, bias: bias)
         let outF = weight.shape[0], inF = weight.shape[1]
-        guard x.ndim >= 1 else { throw TensorError(op, "expected input [*, \(inF)], got a scalar") }
-        let features = x.shape[x.ndim - 1]
-        guard features == inF else {
-            throw TensorError(op, "input has \(features) features (shape \(shapeString(x.shape))) but weight expects \(inF) (weight \(shapeString(weight.shape)))")
-        }
-        if let bias, bias.shape != [outF] {
-            throw TensorError(op, "expected bias [\(outF)] for weight \(shapeString(weight.shape)), got \(shapeString(bias.shape))")
-        }
         let rows = inF == 0 ? Shape.numel(Array(x.shape.dropLast())) : x.count / inF
         let outShape = Array(x.shape.dropLast()) + [outF]
         try Shape.validate(outShape, op: op)
@@ -71,6 +70,23 @@ extension Functional {
             }
         }
         return out
+    }
+
+    /// The shape checks of `linear`, shared by its float32 and float64 paths.
+    static func linearChecks(_ x: Tensor, weight: Tensor, bias: Tensor?) throws {
+        let op = "linear"
+        guard weight.ndim == 2 else {
+            throw TensorError(op, "expected weight [out_features, in_features], got \(shapeString(weight.shape))")
+        }
+        let outF = weight.shape[0], inF = weight.shape[1]
+        guard x.ndim >= 1 else { throw TensorError(op, "expected input [*, \(inF)], got a scalar") }
+        let features = x.shape[x.ndim - 1]
+        guard features == inF else {
+            throw TensorError(op, "input has \(features) features (shape \(shapeString(x.shape))) but weight expects \(inF) (weight \(shapeString(weight.shape)))")
+        }
+        if let bias, bias.shape != [outF] {
+            throw TensorError(op, "expected bias [\(outF)] for weight \(shapeString(weight.shape)), got \(shapeString(bias.shape))")
+        }
     }
 
     /// `t` as a [rows, cols] matrix: a view of its last dimension's rows when they are

@@ -14,9 +14,13 @@ extension Functional {
                                  padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
                                  ceilMode: Bool = false) throws -> Tensor {
         let op = "max_pool2d"
+        if LayerDType.isHalf(x) {
+            return try maxPool2d(x.to(.float32), kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode).to(x.dtype)
+        }
         return try ConvCheck.batched(op, x) { x4 in
             let geometry = try PoolGeometry.make(op, x4, shown: x.shape, kernel: kernel, stride: stride,
                                                  padding: padding, dilation: dilation, ceilMode: ceilMode)
+            if x4.dtype == .float64 { return try Float64Windows.maxPool2d(x4, geometry) }
             return try maxPoolForward(x4, geometry, op: op)
         }
     }

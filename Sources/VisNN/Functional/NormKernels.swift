@@ -217,10 +217,11 @@ enum NormKernels {
 
 /// Argument checks shared by the normalisation ops.
 enum NormChecks {
-    /// Throws unless `x` holds float32 values.
+    /// Throws unless `x` holds float32 or float64 values (the ops route float64 to their
+    /// float64 path before their float32 kernels, see `LayerDType`).
     static func float32(_ x: Tensor, _ op: String) throws {
-        guard x.dtype == .float32 else {
-            throw TensorError(op, "expected a float32 tensor, got \(x.dtype) (convert with .float())")
+        guard x.dtype == .float32 || x.dtype == .float64 else {
+            throw TensorError(op, "expected a float32 or float64 tensor, got \(x.dtype) (convert with .float())")
         }
     }
 
@@ -228,8 +229,8 @@ enum NormChecks {
     /// elements, in PyTorch's words (`weight should contain 3 elements not 4`).
     static func perChannel(_ t: Tensor?, _ name: String, count: Int, _ op: String) throws {
         guard let t else { return }
-        guard t.dtype == .float32 else {
-            throw TensorError(op, "\(name) must be a float32 tensor, got \(t.dtype)")
+        guard t.dtype == .float32 || t.dtype == .float64 else {
+            throw TensorError(op, "\(name) must be a float32 or float64 tensor, got \(t.dtype)")
         }
         guard t.count == count else {
             throw TensorError(op, "\(name) should contain \(count) elements not \(t.count)")

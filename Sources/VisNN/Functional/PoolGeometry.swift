@@ -35,8 +35,8 @@ struct PoolGeometry {
     /// kernel, as in PyTorch, so every window overlaps the input.
     static func make(_ op: String, _ x: Tensor, shown: [Int], kernel: (Int, Int), stride: (Int, Int)?,
                      padding: (Int, Int), dilation: (Int, Int), ceilMode: Bool) throws -> PoolGeometry {
-        guard x.dtype == .float32 else {
-            throw TensorError(op, "expected a float32 input, got \(x.dtype) (shape \(shapeString(shown)))")
+        guard x.dtype == .float32 || x.dtype == .float64 else {
+            throw TensorError(op, "expected a float32 or float64 input, got \(x.dtype) (shape \(shapeString(shown)))")
         }
         let stride = stride ?? kernel
         try ConvCheck.pairs(op, [("kernel_size", kernel), ("stride", stride), ("dilation", dilation)], minimum: 1)
@@ -100,8 +100,8 @@ enum AdaptiveBins {
 
     /// Checks an adaptive pooling's arguments on a 4-D x (`shown` is the caller's shape).
     static func check(_ op: String, _ x: Tensor, shown: [Int], outputSize: (Int, Int)) throws {
-        guard x.dtype == .float32 else {
-            throw TensorError(op, "expected a float32 input, got \(x.dtype) (shape \(shapeString(shown)))")
+        guard x.dtype == .float32 || x.dtype == .float64 else {
+            throw TensorError(op, "expected a float32 or float64 input, got \(x.dtype) (shape \(shapeString(shown)))")
         }
         try ConvCheck.pairs(op, [("output_size", outputSize)], minimum: 1)
         try ConvCheck.bounded(op, [("output_size", outputSize)])

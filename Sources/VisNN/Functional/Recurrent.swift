@@ -71,13 +71,24 @@ extension Functional {
                           training: Bool, bidirectional: Bool,
                           generator: Generator) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         let nd = bidirectional ? 2 : 1
+        // Half inputs compute in float32 and come back half; float64 takes the float64
+        // path below; mixed floating dtypes are PyTorch's RNN dtype error.
+        if let dt = try LayerDType.common(op, [input, h0, c0] + weights, mismatch: { a, b in
+            "RNN input dtype (torch.\(a)) does not match weight dtype (torch.\(b)). Convert input: input.to(torch.\(b)), or convert model: model.to(torch.\(a))"
+        }), dt != .float64 {
+            let r = try recurrent(cell, op: op, input.to(.float32), h0: h0?.to(.float32), c0: c0?.to(.float32),
+                                  weights: weights.map { try $0.to(.float32) }, numLayers: numLayers, bias: bias,
+                                  batchFirst: batchFirst, dropout: dropout, training: training,
+                                  bidirectional: bidirectional, generator: generator)
+            return (try r.output.to(dt), try r.h.to(dt), try r.c?.to(dt))
+        }
         let (inputSize, hidden) = try checkRecurrentWeights(cell, op: op, weights, numLayers: numLayers,
                                                             bias: bias, bidirectional: bidirectional)
         guard dropout >= 0 && dropout <= 1 else {
             throw TensorError(op, "dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got \(dropout)")
         }
-        guard input.dtype == .float32 else {
-            throw TensorError(op, "expected a float32 input, got \(input.dtype) (convert with .float())")
+        guard input.dtype == .float32 || input.dtype == .float64 else {
+            throw TensorError(op, "expected a float32 or float64 input, got \(input.dtype) (convert with .float())")
         }
         guard input.ndim == 2 || input.ndim == 3 else {
             throw TensorError(op, "expected a 3-D input [seq_len, batch, \(inputSize)] ([batch, seq_len, \(inputSize)] with batch_first) or a 2-D unbatched input [seq_len, \(inputSize)], got shape \(shapeString(input.shape))")
@@ -103,13 +114,26 @@ extension Functional {
         for (name, s) in [("h0", h0), ("c0", c0)] {
             guard let s else { continue }
             let expected = batched ? stateShape : [numLayers * nd, hidden]
-            guard s.dtype == .float32, s.shape == expected else {
-                throw TensorError(op, "expected \(name) of shape \(shapeString(expected)) (num_layers * num_directions, \(batched ? "batch, " : "")hidden_size), got \(s.dtype == .float32 ? "" : "\(s.dtype) ")\(shapeString(s.shape))")
+            guard s.dtype == input.dtype, s.shape == expected else {
+                throw TensorError(op, "expected \(name) of shape \(shapeString(expected)) (num_layers * num_directions, \(batched ? "batch, " : "")hidden_size), got \(s.dtype == input.dtype ? "" : "\(s.dtype) ")\(shapeString(s.shape))")
             }
             states.append(batched ? s : try s.unsqueeze(1))
         }
         let h0s = h0 == nil ? nil : states.first
         let c0s = c0 == nil ? nil : states.last
+        if input.dtype == .float64 {
+            let r = try Float64Recurrent.run(cell, x: timeMajor ? x : x.transpose(0, 1), h0: h0s, c0: c0s, weights: weights,
+                                             layers: numLayers, directions: nd, hidden: hidden, bias: bias, dropout: dropout,
+                                             training: training, generator: generator)
+            var output = timeMajor ? r.output : try r.output.transpose(0, 1)
+            var h = r.h, c = r.c
+            if !batched {
+                output = try output.squeeze(1)
+                h = try h.squeeze(1)
+                c = try c?.squeeze(1)
+            }
+            return (output, h, c)
+        }
 
         let config = RecurrentConfig(cell: cell, steps: steps, batch: batch, inputSize: inputSize, hidden: hidden,
                                      layers: numLayers, directions: nd, hasBias: bias)
@@ -189,8 +213,9 @@ extension Functional {
             case 1: expected = [g, hidden]
             default: expected = [g]
             }
-            guard w.dtype == .float32, w.shape == expected else {
-                throw TensorError(op, "\(name) must be a float32 tensor of shape \(shapeString(expected)), got \(w.dtype == .float32 ? "" : "\(w.dtype) ")\(shapeString(w.shape))")
+            // Mixed float dtypes were refused by the caller; float64 weights take the float64 path.
+            guard w.dtype == .float32 || w.dtype == .float64, w.shape == expected else {
+                throw TensorError(op, "\(name) must be a float32 or float64 tensor of shape \(shapeString(expected)), got \(w.dtype == .float32 || w.dtype == .float64 ? "" : "\(w.dtype) ")\(shapeString(w.shape))")
             }
         }
         return (inputSize, hidden)

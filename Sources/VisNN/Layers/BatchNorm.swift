@@ -65,6 +65,8 @@ public final class BatchNorm: Module {
     func forwardReLUMaxPool(_ x: Tensor, window: Int) throws -> Tensor? {
         guard spatialDims == 2, x.ndim == 4, x.dtype == .float32, x.shape[1] == numFeatures, x.count > 0,
               x.shape[2] >= window, x.shape[3] >= window else { return nil }
+        // The fused kernel is float32 only: a converted (float64, half) layer runs unfused.
+        guard [runningMean, runningVar, weight, bias].allSatisfy({ ($0?.dtype ?? .float32) == .float32 }) else { return nil }
         let useBatchStats = training || !trackRunningStats
         if useBatchStats && (x.shape[0] * x.shape[2] * x.shape[3] == 1 || !(eps > 0)) { return nil }
         if training, let n = numBatchesTracked { n.int64Pointer[0] += 1 }

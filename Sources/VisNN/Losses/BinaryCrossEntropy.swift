@@ -40,10 +40,17 @@ extension Functional {
                                           reduction: Reduction = .mean) throws -> Tensor {
         let op = "binary_cross_entropy"
         try checkBinaryTarget(op, input, target, inputKind: "probabilities")
-        let x = input.detach().contiguous()
-        let px = x.floatPointer
-        for i in 0..<x.count where !(px[i] >= 0 && px[i] <= 1) {
-            throw TensorError(op, "input must hold probabilities in [0, 1], got \(px[i]) (apply sigmoid first, or use binary_cross_entropy_with_logits on the raw scores)")
+        // The range check reads the values as double (exact for every float dtype).
+        let values = try input.detach().to(.float64).contiguous()
+        let px = values.doublePointer
+        for i in 0..<values.count where !(px[i] >= 0 && px[i] <= 1) {
+            throw TensorError(op, "input must hold probabilities in [0, 1], got \(input.dtype == .float64 ? "\(px[i])" : "\(Float(px[i]))") (apply sigmoid first, or use binary_cross_entropy_with_logits on the raw scores)")
+        }
+        if input.dtype == .float64 {
+            let w = try weight.map { try broadcastWeight64(op, "weight", $0, to: input.shape) }
+            return try float64PointwiseLoss(op, input, target, shape: input.shape,
+                                            reduction: PointwiseReduction(reduction, count: input.count),
+                                            form: binaryCrossEntropyForm(weight: w))
         }
         let w = try weight.map { try broadcastWeight(op, "weight", $0, to: input.shape) }
         return try pointwiseLoss(op, input, target, shape: input.shape,
@@ -54,18 +61,29 @@ extension Functional {
 
     /// The binary losses' rules: a float32 input and a float32 target of its shape.
     static func checkBinaryTarget(_ op: String, _ input: Tensor, _ target: Tensor, inputKind: String) throws {
-        try requireFloat(op, input, "input", inputKind)
+        try requireFloating(op, input, "input", inputKind)
         guard target.shape == input.shape else {
             throw TensorError(op, "target \(shapeString(target.shape)) must have the input's shape \(shapeString(input.shape))")
         }
-        guard target.dtype == .float32 else {
-            throw TensorError(op, "target must be a float32 tensor of 0/1 labels or probabilities, got \(target.dtype) (use .float())")
+        // PyTorch's BCE wants the input's dtype (with_logits promotes like the pointwise losses).
+        if op == "binary_cross_entropy" && target.dtype.isFloatingPoint && target.dtype != input.dtype {
+            throw TensorError(op, "Found dtype \(LayerDType.scalarName(target.dtype)) but expected \(LayerDType.scalarName(input.dtype))")
         }
+        guard target.dtype.isFloatingPoint else {
+            throw TensorError(op, "target must be a floating-point tensor of 0/1 labels or probabilities, got \(target.dtype) (use .float())")
+        }
+    }
+
+    /// `broadcastWeight` for the float64 losses: the weights in float64, unrounded.
+    static func broadcastWeight64(_ op: String, _ name: String, _ w: Tensor, to shape: [Int]) throws -> Tensor {
+        _ = try broadcastWeight(op, name, w, to: shape)
+        let d = try w.detach().to(.float64)
+        return d.shape == shape ? d : try d.expand(shape).contiguous()
     }
 
     /// A per-element weight broadcast to `shape`, as a contiguous float32 tensor.
     static func broadcastWeight(_ op: String, _ name: String, _ w: Tensor, to shape: [Int]) throws -> Tensor {
-        try requireFloat(op, w, name, "weights")
+        try requireFloating(op, w, name, "weights")
         guard (try? Shape.broadcast(w.shape, shape, op: op)) == shape else {
             throw TensorError(op, "\(name) of shape \(shapeString(w.shape)) cannot be broadcast to the input's shape \(shapeString(shape))")
         }

@@ -52,6 +52,13 @@ extension Functional {
                                                     reduction: Reduction = .mean) throws -> Tensor {
         let op = "binary_cross_entropy_with_logits"
         try checkBinaryTarget(op, input, target, inputKind: "scores (logits)")
+        if pointwiseIsFloat64(input, target) {
+            let w = try weight.map { try broadcastWeight64(op, "weight", $0, to: input.shape) }
+            let pw = try posWeight.map { try broadcastWeight64(op, "pos_weight", $0, to: input.shape) }
+            return try float64PointwiseLoss(op, input, target, shape: input.shape,
+                                            reduction: PointwiseReduction(reduction, count: input.count),
+                                            form: binaryCrossEntropyWithLogitsForm(weight: w, posWeight: pw))
+        }
         let w = try weight.map { try broadcastWeight(op, "weight", $0, to: input.shape) }
         let pw = try posWeight.map { try broadcastWeight(op, "pos_weight", $0, to: input.shape) }
         let kernel = BinaryCrossEntropyWithLogitsKernel(weight: w.map { UnsafePointer($0.floatPointer) },

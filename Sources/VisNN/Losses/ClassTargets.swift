@@ -73,8 +73,9 @@ struct ClassLayout {
 extension Functional {
     /// Checks the input of a class-scored loss and returns its layout.
     static func classLayout(_ op: String, _ input: Tensor, what: String) throws -> ClassLayout {
-        guard input.dtype == .float32 else {
-            throw TensorError(op, "input must be a float32 tensor of \(what), got \(input.dtype) (use .float())")
+        // float64 reaches here only from the float64 paths (see `classLossDType`).
+        guard input.dtype == .float32 || input.dtype == .float64 else {
+            throw TensorError(op, "input must be a float32 or float64 tensor of \(what), got \(input.dtype) (use .float())")
         }
         guard input.ndim >= 1 else {
             throw TensorError(op, "input must have a class dimension ([C], [N, C] or [N, C, d1, ...]), got a scalar")
@@ -119,9 +120,20 @@ extension Functional {
 
     /// Checks per-class weights and returns them as a contiguous float32 [C] tensor.
     /// They are constants: no gradient flows to them (as in PyTorch).
+    /// How a class-index loss computes for its input's dtype: nil for float32 (the
+    /// float32 kernels), float64 (after checking that the weight is float64 too, as
+    /// PyTorch does), or a half dtype, which the caller computes in float32 and converts.
+    static func classLossDType(_ op: String, _ input: Tensor, weight: Tensor?) throws -> DType? {
+        guard input.dtype.isFloatingPoint else { return nil }
+        if let weight, weight.dtype != input.dtype, weight.dtype.isFloatingPoint {
+            throw TensorError(op, "expected scalar type \(LayerDType.scalarName(input.dtype)) but found \(LayerDType.scalarName(weight.dtype))")
+        }
+        return input.dtype == .float32 ? nil : input.dtype
+    }
+
     static func classWeights(_ op: String, _ weight: Tensor?, classes: Int) throws -> Tensor? {
         guard let weight else { return nil }
-        guard weight.dtype == .float32, weight.shape == [classes] else {
+        guard weight.dtype == .float32 || weight.dtype == .float64, weight.shape == [classes] else {
             throw TensorError(op, "weight must be a float32 tensor with one weight per class, shape [\(classes)], got \(weight.dtype) \(shapeString(weight.shape))")
         }
         return weight.detach().contiguous()

@@ -35,8 +35,24 @@ extension Functional {
         guard labelSmoothing >= 0 && labelSmoothing <= 1 else {
             throw TensorError(op, "label_smoothing must be between 0.0 and 1.0, got \(labelSmoothing)")
         }
+        let dtype = try classLossDType(op, input, weight: weight)
+        if let dtype, dtype != .float64 {
+            let t = target.dtype == dtype ? try target.to(.float32) : target
+            return try crossEntropy(input.to(.float32), t, weight: weight?.to(.float32), ignoreIndex: ignoreIndex,
+                                    labelSmoothing: labelSmoothing, reduction: reduction).to(dtype)
+        }
         let layout = try classLayout(op, input, what: "class scores (logits)")
         let w = try classWeights(op, weight, classes: layout.classes)
+        if target.shape == input.shape && dtype == .float64 {
+            guard target.dtype.isFloatingPoint else {
+                throw TensorError(op, "a target of the input's shape \(shapeString(input.shape)) holds class probabilities and must be floating point, got \(target.dtype); class indices have shape \(shapeString(layout.positionShape))")
+            }
+            guard ignoreIndex < 0 else {
+                throw TensorError(op, "ignore_index is not supported with class-probability targets (got ignore_index=\(ignoreIndex))")
+            }
+            return try Float64ClassLosses.softCrossEntropy(input, target, layout, weight: weight, labelSmoothing: labelSmoothing,
+                                                          reduction: reduction)
+        }
         if target.shape == input.shape {
             guard target.dtype == .float32 else {
                 throw TensorError(op, "a target of the input's shape \(shapeString(input.shape)) holds class probabilities and must be float32 (use .float()), got \(target.dtype); class indices have shape \(shapeString(layout.positionShape))")
@@ -48,6 +64,10 @@ extension Functional {
                                           labelSmoothing: Float(labelSmoothing), reduction: reduction)
         }
         let targets = try classTargets(op, input, target, layout, ignoreIndex: ignoreIndex, probabilitiesAllowed: true)
+        if dtype == .float64 {
+            return try Float64ClassLosses.crossEntropy(input, targets, layout, weight: weight, ignoreIndex: ignoreIndex,
+                                                       labelSmoothing: labelSmoothing, reduction: reduction)
+        }
         return classIndexCrossEntropy(input, targets, layout, weight: w, ignoreIndex: Int64(ignoreIndex),
                                       labelSmoothing: Float(labelSmoothing), reduction: reduction)
     }

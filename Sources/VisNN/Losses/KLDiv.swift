@@ -59,8 +59,8 @@ extension Functional {
     public static func klDiv(_ input: Tensor, _ target: Tensor, reduction: KLDivReduction = .mean,
                              logTarget: Bool = false) throws -> Tensor {
         let op = "kl_div"
-        try requireFloat(op, input, "input", "log-probabilities")
-        try requireFloat(op, target, "target", logTarget ? "log-probabilities" : "probabilities")
+        try requireFloating(op, input, "input", "log-probabilities")
+        try requireFloating(op, target, "target", logTarget ? "log-probabilities" : "probabilities")
         let shape: [Int]
         do {
             shape = try Shape.broadcast(input.shape, target.shape, op: op)
@@ -77,8 +77,9 @@ extension Functional {
         case .batchmean: mode = .total(divisor: Double(input.ndim == 0 ? 1 : input.shape[0]))
         }
         if logTarget {
-            return try pointwiseLoss(op, input, target, shape: shape, reduction: mode, kernel: KLDivLogTargetKernel())
+            return try pointwiseLoss(op, input, target, shape: shape, reduction: mode, kernel: KLDivLogTargetKernel(),
+                                     float64: klDivForm(logTarget: true))
         }
-        return try pointwiseLoss(op, input, target, shape: shape, reduction: mode, kernel: KLDivKernel())
+        return try pointwiseLoss(op, input, target, shape: shape, reduction: mode, kernel: KLDivKernel(), float64: klDivForm(logTarget: false))
     }
 }

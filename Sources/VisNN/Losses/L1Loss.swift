@@ -16,6 +16,6 @@ extension Functional {
         let shape = try regressionShape("l1_loss", input, target)
         return try pointwiseLoss("l1_loss", input, target, shape: shape,
                                  reduction: PointwiseReduction(reduction, count: Shape.numel(shape)),
-                                 kernel: AbsoluteErrorKernel())
+                                 kernel: AbsoluteErrorKernel(), float64: absoluteErrorForm())
     }
 }

@@ -16,12 +16,12 @@ extension Functional {
         let shape = try regressionShape("mse_loss", input, target)
         return try pointwiseLoss("mse_loss", input, target, shape: shape,
                                  reduction: PointwiseReduction(reduction, count: Shape.numel(shape)),
-                                 kernel: SquaredErrorKernel())
+                                 kernel: SquaredErrorKernel(), float64: squaredErrorForm())
     }
 
     /// Checks a regression loss's operands and returns their broadcast shape.
     static func regressionShape(_ op: String, _ input: Tensor, _ target: Tensor) throws -> [Int] {
-        try requireFloat(op, input, "input", "predictions")
+        try requireFloating(op, input, "input", "predictions")
         do {
             return try Shape.broadcast(input.shape, target.shape, op: op)
         } catch {

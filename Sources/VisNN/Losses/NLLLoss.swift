@@ -15,9 +15,17 @@ extension Functional {
     public static func nllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
                                ignoreIndex: Int = -100, reduction: Reduction = .mean) throws -> Tensor {
         let op = "nll_loss"
+        let dtype = try classLossDType(op, input, weight: weight)
+        if let dtype, dtype != .float64 {
+            return try nllLoss(input.to(.float32), target, weight: weight?.to(.float32), ignoreIndex: ignoreIndex,
+                               reduction: reduction).to(dtype)
+        }
         let layout = try classLayout(op, input, what: "log-probabilities")
         let w = try classWeights(op, weight, classes: layout.classes)
         let targets = try classTargets(op, input, target, layout, ignoreIndex: ignoreIndex, probabilitiesAllowed: false)
+        if dtype == .float64 {
+            return try Float64ClassLosses.nllLoss(input, targets, layout, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        }
         // x: [N, C, S] contiguous; targets: [N, S].
         let x = input.detach().contiguous()
         let S = layout.spatial, P = layout.positions

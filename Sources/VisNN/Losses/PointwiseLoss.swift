@@ -35,10 +35,22 @@ extension Functional {
     /// backward rule that is one more pass per operand needing a gradient (summed back
     /// over broadcast dimensions). `keep` holds tensors the kernel points into, so the
     /// backward closure keeps them alive.
+    ///
+    /// Dtypes as PyTorch: a float64 input or target computes in float64 with `float64`
+    /// (a loss without a float64 form says so); float16 / bfloat16 operands compute in
+    /// float32, and the loss is half when both are that half dtype.
     static func pointwiseLoss<K: PointwiseLossKernel>(
         _ op: String, _ input: Tensor, _ target: Tensor, shape: [Int],
-        reduction: PointwiseReduction, kernel: K, keep: [Tensor] = []
+        reduction: PointwiseReduction, kernel: K, keep: [Tensor] = [], float64: PointwiseFloat64Form? = nil
     ) throws -> Tensor {
+        if pointwiseIsFloat64(input, target) {
+            guard let float64 else { throw TensorError(op, "float64 inputs are not supported by this loss (use .float())") }
+            return try float64PointwiseLoss(op, input, target, shape: shape, reduction: reduction, form: float64)
+        }
+        if input.dtype == target.dtype && (input.dtype == .float16 || input.dtype == .bfloat16) {
+            return try pointwiseLoss(op, input.to(.float32), target.to(.float32), shape: shape, reduction: reduction,
+                                     kernel: kernel, keep: keep).to(input.dtype)
+        }
         // x, t: [shape], contiguous float32
         let x = try dense(input, shape), t = try dense(target, shape)
         let n = x.count

@@ -50,6 +50,14 @@ extension Functional {
         return e.contiguous()
     }
 
+    /// Checks that a loss operand is floating point (float32, float64, float16 or
+    /// bfloat16), for the losses that compute in each of them (see `pointwiseLoss`).
+    static func requireFloating(_ op: String, _ t: Tensor, _ name: String, _ what: String) throws {
+        guard t.dtype.isFloatingPoint else {
+            throw TensorError(op, "\(name) must be a floating-point tensor of \(what), got \(t.dtype) (use .float())")
+        }
+    }
+
     /// Checks that a loss input holds floats (gradients need them).
     static func requireFloat(_ op: String, _ t: Tensor, _ name: String, _ what: String) throws {
         guard t.dtype == .float32 else {

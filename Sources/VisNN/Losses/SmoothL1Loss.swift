@@ -29,6 +29,6 @@ extension Functional {
         let shape = try regressionShape("smooth_l1_loss", input, target)
         return try pointwiseLoss("smooth_l1_loss", input, target, shape: shape,
                                  reduction: PointwiseReduction(reduction, count: Shape.numel(shape)),
-                                 kernel: SmoothL1Kernel(beta: Float(beta)))
+                                 kernel: SmoothL1Kernel(beta: Float(beta)), float64: smoothL1Form(beta: beta))
     }
 }
