@@ -1,8 +1,8 @@
 import VisTensor
 
-/// LSTM and GRU in float64, as composites of differentiable float64 ops (linear,
+/// LSTM, GRU and the Elman RNN in float64, as composites of differentiable float64 ops (linear,
 /// sigmoid, tanh, chunk, stack): PyTorch's equations and gate orders (LSTM: i, f, g, o;
-/// GRU: r, z, n with n = tanh(x_n + r * (h W_hn^T + b_hn))), one step at a time, the
+/// GRU: r, z, n with n = tanh(x_n + r * (h W_hn^T + b_hn)); RNN: tanh or relu of the sum), one step at a time, the
 /// gradients from the ops' own rules. Arguments arrive checked by `Functional.recurrent`.
 enum Float64Recurrent {
     /// Runs all layers and directions on the time-major input x [T, B, I] with the
@@ -36,6 +36,10 @@ enum Float64Recurrent {
                         let r = try a[0].add(b[0]).sigmoid(), z = try a[1].add(b[1]).sigmoid()
                         let n = try a[2].add(r.mul(b[2])).tanh()
                         h = try n.add(z.mul(h.sub(n)))
+                    case .rnnTanh:
+                        h = try xg.add(hg).tanh()
+                    case .rnnRelu:
+                        h = try xg.add(hg).relu()
                     }
                     out[t] = h
                 }
