@@ -7,15 +7,19 @@ import VisTensor
 enum CheckpointBuiltins {
     /// The named tensors of a model or a state dict value.
     static func entries(_ v: Value, _ fn: String) throws -> [(String, Tensor)] {
+        let items: [(String, Tensor)]
         switch v {
-        case .object(let m as ModuleObject): return m.stateEntries()
+        case .object(let m as ModuleObject): items = m.stateEntries()
         case .dict(let d):
-            return try d.pairs.map { k, v in
+            items = try d.pairs.map { k, v in
                 guard case .tensor(let t) = v else { throw NativeError("\(fn): entry \(k) is a \(v.typeName), not a tensor") }
                 return (Repr.str(k.value), t)
             }
         default: throw NativeError("\(fn): expected a model or a state dict (dict of tensors), got \(v.typeName)")
         }
+        // A lazy layer's parameters have no shape before its first forward.
+        if let (name, t) = items.first(where: { $0.1.isUninitialized }) { throw UninitializedParameterError.make(t, "\(fn): \(name)") }
+        return items
     }
 
     /// PyTorch's own formats by extension: vis cannot write or read them yet, and a

@@ -233,6 +233,7 @@ public enum Arith {
     }
 
     static func tensorOp(_ op: Op, _ x: Tensor, _ y: Tensor) throws -> Value {
+        if x.isUninitialized || y.isUninitialized { throw UninitializedParameterError.make(x.isUninitialized ? x : y, "\(op)") }
         switch op {
         case .add: return .tensor(try x.add(y))
         case .sub: return .tensor(try x.sub(y))

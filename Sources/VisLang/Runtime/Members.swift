@@ -13,7 +13,10 @@ public enum Members {
             if let v = try o.members?.member(of: o, name) { return v }
             throw unknown(value, name, candidates: names(of: value, registry: registry))
         }
-        if case .tensor(let t) = value, let v = try tensorAttribute(t, name) { return v }
+        if case .tensor(let t) = value {
+            if t.isUninitialized && !UninitializedParameterError.allowedMembers.contains(name) { throw UninitializedParameterError.make(t, name) }
+            if let v = try tensorAttribute(t, name) { return v }
+        }
         let type = methodTable(value)
         if let m = registry.methods[type]?[name] { return .function(m.bound(to: value)) }
         throw unknown(value, name, candidates: names(of: value, registry: registry))
