@@ -24,6 +24,9 @@ public final class Tensor {
     /// what it is (`LazyLinear.weight`), for the errors that touching it gives. Nil
     /// for every other tensor.
     public private(set) var uninitializedName: String?
+    /// True for a tensor made by `nn.Parameter(...)`: a model field holding it is
+    /// registered as a parameter even when it does not require grad (a frozen one).
+    public var isParameter = false
     /// True for an uninitialised parameter (see `uninitializedName`).
     @inline(__always) public var isUninitialized: Bool { uninitializedName != nil }
 

@@ -15,6 +15,13 @@ public protocol ModuleObject: NativeObject {
     var isTraining: Bool { get set }
     /// The constructor arguments shown in the printed tree (`3, 16, kernel_size=(3, 3)`).
     var extraRepr: String { get }
+    /// Names of own buffers left out of the state dict (`register_buffer(..., persistent=false)`).
+    var nonPersistentBuffers: Set<String> { get }
+}
+
+extension ModuleObject {
+    /// Native layers keep every buffer in the state dict.
+    public var nonPersistentBuffers: Set<String> { [] }
 }
 
 /// Where `ModuleObject.walkTree` is: the module, its depth (0 for the root), its name
@@ -75,11 +82,24 @@ extension ModuleObject {
     /// is visited (only cycles are cut).
     public func walkUnique(removeDuplicate: Bool = true, _ enter: (ModuleVisit) throws -> Void) rethrows {
         var seen = Set<ObjectIdentifier>()
+        // Wrappers of native layers are made on demand and may be freed once visited;
+        // keeping every visited one alive means no later wrapper reuses its address
+        // (which would look like a module seen before).
+        var visited: [ModuleObject] = []
         var duplicate = false
         try walkTree(enter: { v in
-            duplicate = removeDuplicate && !seen.insert(ObjectIdentifier(v.module)).inserted
+            visited.append(v.module)
+            duplicate = removeDuplicate && !seen.insert(Self.identity(v.module)).inserted
             if !duplicate { try enter(v) }
         }, descend: { _ in !duplicate })
+        withExtendedLifetime(visited) {}
+    }
+
+    /// What makes two modules the same one: the native layer a wrapper stands for, or
+    /// the object itself.
+    static func identity(_ m: ModuleObject) -> ObjectIdentifier {
+        if let n = m as? NativeModule { return ObjectIdentifier(n.module) }
+        return ObjectIdentifier(m)
     }
 
     /// Named tensors from `own` of every module, each module and each tensor once
@@ -111,7 +131,7 @@ extension ModuleObject {
     /// `named_children`).
     public var uniqueChildren: [(String, ModuleObject)] {
         var seen = Set<ObjectIdentifier>()
-        return childModules.filter { seen.insert(ObjectIdentifier($0.1)).inserted }
+        return childModules.filter { seen.insert(Self.identity($0.1)).inserted }
     }
 
     /// Parameters and buffers by name, PyTorch's `state_dict()` order (each module's
@@ -121,7 +141,8 @@ extension ModuleObject {
         var out: [(String, Tensor)] = []
         walkTree { v in
             for (n, t) in v.module.ownParameters { out.append((prefix + v.prefix + n, t)) }
-            for (n, t) in v.module.ownBuffers { out.append((prefix + v.prefix + n, t)) }
+            let skip = v.module.nonPersistentBuffers
+            for (n, t) in v.module.ownBuffers where !skip.contains(n) { out.append((prefix + v.prefix + n, t)) }
         }
         return out
     }
@@ -325,6 +346,8 @@ enum ModuleMembers {
                 throw moduleDTypeError(name, dt)
             }
         }
+        ModuleRegistration.add(to: t)
+        ModuleHooks.add(to: t)
         return t
     }()
 

@@ -70,10 +70,10 @@ enum CheckpointBuiltins {
         t.function("load_state_dict", [Param("path", .string)], "load_state_dict(path): the tensors of a safetensors file as a dict.") { a, _ in
             .dict(DictBox(try readSafetensors(a.string("path"), "load_state_dict").map { (.string($0.0), .tensor($0.1)) }))
         }
-        t.function("summary", [Param("model"), Param("input_shape", .ints)],
-                   "summary(model, input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals.\n  summary(net, [1, 1, 28, 28])") { a, rt in
+        t.function("summary", [Param("model"), Param("input_shape", .any, variadic: true)],
+                   "summary(model, *input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals. A model with several inputs takes one shape per input: summary(m, shape1, shape2) or summary(m, [shape1, shape2]).\n  summary(net, [1, 1, 28, 28])  or  summary(two_input_net, [1, 3, 32, 32], [1, 10])") { a, rt in
             guard case .object(let m as ModuleObject) = a["model"] else { throw NativeError("summary: expected a model, got \(a["model"].typeName)") }
-            rt.write(try Summary.run(m, inputShape: a.ints("input_shape"), runtime: rt))
+            rt.write(try Summary.run(m, inputShapes: Summary.shapes(a.list("input_shape")), runtime: rt))
             return .none
         }
     }

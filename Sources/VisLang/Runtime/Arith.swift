@@ -38,6 +38,8 @@ public enum Arith {
             return try t.eq(v).to(.int64).sum().item() > 0
         case .object(let m as ModelInstance):
             return try m.userContains(x)
+        case .object(let n as NativeModule):
+            return try ModuleContainers.contains(n.module, x)
         case .object(let o as IterableObject):
             // Generators, enumerate, zip: pulled until an equal element, as in Python
             // (a generator is consumed up to it).

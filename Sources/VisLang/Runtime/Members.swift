@@ -19,6 +19,9 @@ public enum Members {
         }
         let type = methodTable(value)
         if let m = registry.methods[type]?[name] { return .function(m.bound(to: value)) }
+        // type(x) and x.__class__ give the type's name as a string in vis, so
+        // `type(m).__name__` / `m.__class__.__name__` (PyTorch code) read it back as is.
+        if name == "__name__" || name == "__qualname__", case .string = value { return value }
         throw unknown(value, name, candidates: names(of: value, registry: registry))
     }
 
