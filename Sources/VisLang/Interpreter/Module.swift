@@ -325,7 +325,10 @@ enum ModuleMembers {
         t.method("num_params", [Param("trainable", .bool, default: .bool(false))],
                  "m.num_params(trainable=false): the number of parameter elements (only those that require grad with trainable=true).") { a, _ in
             let only = try a.bool("trainable")
-            return .int(try module(a).namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
+            let params = try module(a).namedParameters()
+            // A lazy layer's uninitialised parameter has no size yet (PyTorch's numel() refuses it too).
+            if let (name, t) = params.first(where: { $0.1.isUninitialized }) { throw UninitializedParameterError.make(t, "num_params: \(name)") }
+            return .int(params.filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
         }
         t.method("to", [Param("device", .string)], "m.to(device): the module itself; vis runs on the CPU, so \"cpu\" is the only device. m.to(torch.float32) is the module too; other dtypes are an error (vis's layers compute in float32).\n  model.to(device)") { a, _ in
             let target = try a.string("device")
