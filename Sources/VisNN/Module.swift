@@ -14,6 +14,10 @@ open class Module {
     /// Training mode (dropout active, batch norm using batch statistics).
     public var training = true
 
+    /// Forward hooks, nil until one is registered (so a call without hooks checks
+    /// one pointer).
+    public var forwardHooks: ForwardHooks?
+
     public init() {}
 
     /// The name printed for this module (`Conv2d`).
@@ -39,7 +43,13 @@ open class Module {
     /// `LayerError`s naming this layer; containers add their child names on the way out.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         do {
-            let y = try forward(x)
+            guard let hooks = forwardHooks, !hooks.isEmpty else {
+                let y = try forward(x)
+                if let tracer = Module.tracer { tracer(self, y) }
+                return y
+            }
+            let input = try hooks.runPre(self, x)
+            let y = try hooks.runPost(self, input, try forward(input))
             if let tracer = Module.tracer { tracer(self, y) }
             return y
         } catch let e as TensorError {

@@ -4,10 +4,15 @@
 /// Views (reshape of contiguous data, transpose, permute, slicing, expand, squeeze)
 /// share storage and copy nothing. Every op that can be misused throws `TensorError`.
 public final class Tensor {
+    // storage, shape, strides, offset and isContiguous change only in `materialize`
+    // (a lazy layer's uninitialised parameter taking its real shape in place, see
+    // UninitializedParameter.swift) and, with dtype, in `replaceData` (a module's
+    // `.double()` / `.half()` converting its parameters in place, ReplaceData.swift);
+    // everywhere else they are fixed after init.
     /// The memory this view reads and writes.
     public internal(set) var storage: Storage
     /// Size of each dimension; `[]` for a scalar.
-    public let shape: [Int]
+    public private(set) var shape: [Int]
     /// Elements to step in storage per index of each dimension.
     public internal(set) var strides: [Int]
     /// Index of the first element in storage.
@@ -16,6 +21,16 @@ public final class Tensor {
     public internal(set) var dtype: DType
     /// True when the elements are laid out in row-major order with no gaps.
     public internal(set) var isContiguous: Bool
+    /// For an uninitialised parameter of a lazy layer (PyTorch's
+    /// `UninitializedParameter`), which has no shape or values until `materialize`:
+    /// what it is (`LazyLinear.weight`), for the errors that touching it gives. Nil
+    /// for every other tensor.
+    public private(set) var uninitializedName: String?
+    /// True for a tensor made by `nn.Parameter(...)`: a model field holding it is
+    /// registered as a parameter even when it does not require grad (a frozen one).
+    public var isParameter = false
+    /// True for an uninitialised parameter (see `uninitializedName`).
+    @inline(__always) public var isUninitialized: Bool { uninitializedName != nil }
 
     /// True when gradients flow to or through this tensor.
     public internal(set) var requiresGrad = false
@@ -130,6 +145,41 @@ public final class Tensor {
     /// Pointer to the first element of this view as `T` (the caller has checked the dtype).
     @inline(__always) public func pointer<T>(as: T.Type) -> UnsafeMutablePointer<T> {
         storage.data.assumingMemoryBound(to: T.self) + offset
+    }
+
+    /// An uninitialised parameter (PyTorch's `UninitializedParameter`): a float32 leaf
+    /// that requires grad and has no shape or values yet (shape [0] inside). A lazy
+    /// layer lists it among its parameters before its first forward, so an optimizer
+    /// made then holds this very object, which `materialize` fills in place.
+    /// `name` says what it is in errors (`LazyLinear.weight`).
+    public static func uninitializedParameter(_ name: String, dtype: DType = .float32) -> Tensor {
+        let t = Tensor(uninitialized: [0], dtype: dtype)
+        t.requiresGrad = true
+        t.uninitializedName = name
+        return t
+    }
+
+    /// Turns an uninitialised parameter into `value` in place: this object takes
+    /// `value`'s storage, shape and strides (the same tensor optimizers and modules
+    /// already hold sees its real shape and initial values), as PyTorch's
+    /// `UninitializedParameter.materialize`. Only a leaf without a gradient can be
+    /// materialised, once.
+    public func materialize(_ value: Tensor) throws {
+        // A tensor's fields are otherwise fixed after init: kernels and views may rely
+        // on that, which is why only a never-used placeholder may change.
+        guard isUninitialized else { throw TensorError("materialize", "this parameter is already initialised (shape \(shapeString(shape)))") }
+        guard grad == nil, gradFn == nil else { throw TensorError("materialize", "an uninitialised parameter cannot have a gradient or history") }
+        guard value.dtype.isFloatingPoint, dtype.isFloatingPoint else { throw TensorError("materialize", "the value is \(value.dtype), the parameter \(dtype)") }
+        // A lazy layer converted before its first forward (`LazyLinear(3).double()`) has
+        // placeholders of the new dtype: its initial values take that dtype, as PyTorch's.
+        let v = try (value.dtype == dtype ? value : value.to(dtype)).contiguous()
+        storage = v.storage
+        shape = v.shape
+        strides = v.strides
+        offset = v.offset
+        isContiguous = v.isContiguous
+        uninitializedName = nil
+        grad = nil
     }
 
     /// Marks a floating-point tensor as a leaf whose gradient `backward()` computes.

@@ -34,6 +34,8 @@ extension Tensor: CustomStringConvertible {
     /// The PyTorch-style text of this tensor: values, then `size=`/`dtype=` for empty
     /// tensors and `grad_fn=<...>` or `requires_grad=True` for autograd state.
     public func formatted(_ options: PrintOptions = PrintOptions()) -> String {
+        // PyTorch prints an UninitializedParameter as just this: it has no values yet.
+        if isUninitialized { return "<UninitializedParameter>" }
         let prefix = "tensor("
         let indent = prefix.count
         var suffixes: [String] = []

@@ -70,8 +70,8 @@ final class BindingTests: XCTestCase {
         try session.run(source: "opt = SGD([zeros(1, requires_grad=true)], lr=0.1)\nnet = Linear(2, 2)", display: false)
         for (name, expected) in [("SGD.step", "Optimizer.step()"), ("opt.zero_grad", "Optimizer.zero_grad(set_to_none=true)"),
                                  ("Adam.lr", "Optimizer.lr"), ("ReduceLROnPlateau.step", "LRScheduler.step(metrics=none, epoch=none)"),
-                                 ("Conv2d.parameters", "Module.parameters()"), ("net.train", "Module.train(mode=true)"),
-                                 ("Module.state_dict", "Module.state_dict()")] {
+                                 ("Conv2d.parameters", "Module.parameters(recurse=true)"), ("net.train", "Module.train(mode=true)"),
+                                 ("Module.state_dict", "Module.state_dict(prefix=\"\", keep_vars=false)")] {
             let text = session.help(name)
             XCTAssertNotNil(text, name)
             XCTAssertEqual(text?.split(separator: "\n").first.map(String.init), expected, name)

@@ -53,6 +53,7 @@ extension Interpreter {
             guard let k = DictKey(key) else { throw NativeError("dict keys must be strings or ints, got \(key.typeName)") }
             guard d[k] != nil else { throw NativeError("key \(k) not found in dict") }
             d[k] = nil
+        case (.object(let n as NativeModule), let part): try ModuleContainers.delete(n.module, part)
         case (.tuple, _): throw NativeError("tuples are immutable: their elements cannot be deleted")
         case (.string, _): throw NativeError("strings are immutable: their characters cannot be deleted")
         case (.tensor, _): throw NativeError("tensor elements cannot be deleted (tensors have a fixed shape; select what to keep instead)")

@@ -79,6 +79,21 @@ public final class ModelInstance: ModuleObject, CallableObject {
     private var methods: [String: UserFunction] = [:]
     var constructorArgs: [(String, Value)] = []
     public var isTraining = true
+    /// Fields registered as buffers by `register_buffer`, in registration order.
+    private(set) var bufferNames: [String] = []
+    /// Buffers left out of the state dict (`persistent=false`).
+    public private(set) var nonPersistentBuffers: Set<String> = []
+    /// Forward pre-hooks and hooks (`register_forward_pre_hook` / `register_forward_hook`)
+    /// by handle id, in the order they run.
+    var preHooks: [(id: Int, hook: Value)] = []
+    var postHooks: [(id: Int, hook: Value)] = []
+
+    /// Registers field `name` as a buffer holding `value` (a tensor or none).
+    func registerBuffer(_ name: String, _ value: Value, persistent: Bool) {
+        setPlainField(name, value)
+        if !bufferNames.contains(name) { bufferNames.append(name) }
+        if persistent { nonPersistentBuffers.remove(name) } else { nonPersistentBuffers.insert(name) }
+    }
 
     init(typeName: String, interpreter: Interpreter) {
         self.typeName = typeName
@@ -111,14 +126,21 @@ public final class ModelInstance: ModuleObject, CallableObject {
 
     // MARK: ModuleObject
 
+    /// Tensor fields that are parameters: made by `Parameter(...)` (even frozen), or
+    /// leaves that require grad; buffers are not.
     public var ownParameters: [(String, Tensor)] {
         fieldOrder.compactMap { n in
-            if case .tensor(let t)? = fields[n], t.requiresGrad, t.isLeaf { return (n, t) }
+            if case .tensor(let t)? = fields[n], t.isParameter || (t.requiresGrad && t.isLeaf), !bufferNames.contains(n) { return (n, t) }
             return nil
         }
     }
 
-    public var ownBuffers: [(String, Tensor)] { [] }
+    public var ownBuffers: [(String, Tensor)] {
+        bufferNames.compactMap { n in
+            if case .tensor(let t)? = fields[n] { return (n, t) }
+            return nil
+        }
+    }
 
     public var childModules: [(String, ModuleObject)] {
         var out: [(String, ModuleObject)] = []
@@ -165,7 +187,21 @@ public final class ModelInstance: ModuleObject, CallableObject {
         guard let method = methods["forward"] ?? methods["__call__"] else {
             throw NativeError("\(typeName) has no forward or __call__ method, so it cannot be called")
         }
-        return try method.bound(to: self).call(args, runtime)
+        if preHooks.isEmpty && postHooks.isEmpty { return try method.bound(to: self).call(args, runtime) }
+        // PyTorch's rules: a pre-hook gets (module, args) and may return new args (a
+        // single value stands for a 1-tuple); a hook gets (module, args, output) and
+        // may return a new output; none keeps what was there.
+        var args = args
+        for (_, h) in preHooks {
+            let r = try runtime.call(h, [.object(self), .tuple(args.positional)], keywords: [])
+            if case .tuple(let items) = r { args.positional = items } else if !r.isNone { args.positional = [r] }
+        }
+        var out = try method.bound(to: self).call(args, runtime)
+        for (_, h) in postHooks {
+            let r = try runtime.call(h, [.object(self), .tuple(args.positional), out], keywords: [])
+            if !r.isNone { out = r }
+        }
+        return out
     }
 }
 

@@ -15,6 +15,13 @@ public protocol ModuleObject: NativeObject {
     var isTraining: Bool { get set }
     /// The constructor arguments shown in the printed tree (`3, 16, kernel_size=(3, 3)`).
     var extraRepr: String { get }
+    /// Names of own buffers left out of the state dict (`register_buffer(..., persistent=false)`).
+    var nonPersistentBuffers: Set<String> { get }
+}
+
+extension ModuleObject {
+    /// Native layers keep every buffer in the state dict.
+    public var nonPersistentBuffers: Set<String> { [] }
 }
 
 /// Where `ModuleObject.walkTree` is: the module, its depth (0 for the root), its name
@@ -69,27 +76,73 @@ extension ModuleObject {
         }
     }
 
-    /// Every parameter with its dotted name, depth first in registration order.
-    public func namedParameters(prefix: String = "") -> [(String, Tensor)] {
+    /// Visits each module of the tree once, as PyTorch's `named_modules(memo)` does:
+    /// a module met again under another name (a backbone stored in two fields) is
+    /// skipped with its whole subtree. With `removeDuplicate: false`, every occurrence
+    /// is visited (only cycles are cut).
+    public func walkUnique(removeDuplicate: Bool = true, _ enter: (ModuleVisit) throws -> Void) rethrows {
+        var seen = Set<ObjectIdentifier>()
+        // Wrappers of native layers are made on demand and may be freed once visited;
+        // keeping every visited one alive means no later wrapper reuses its address
+        // (which would look like a module seen before).
+        var visited: [ModuleObject] = []
+        var duplicate = false
+        try walkTree(enter: { v in
+            visited.append(v.module)
+            duplicate = removeDuplicate && !seen.insert(Self.identity(v.module)).inserted
+            if !duplicate { try enter(v) }
+        }, descend: { _ in !duplicate })
+        withExtendedLifetime(visited) {}
+    }
+
+    /// What makes two modules the same one: the native layer a wrapper stands for, or
+    /// the object itself.
+    static func identity(_ m: ModuleObject) -> ObjectIdentifier {
+        if let n = m as? NativeModule { return ObjectIdentifier(n.module) }
+        return ObjectIdentifier(m)
+    }
+
+    /// Named tensors from `own` of every module, each module and each tensor once
+    /// unless `removeDuplicate` is false (PyTorch's `_named_members`).
+    func namedMembers(prefix: String, removeDuplicate: Bool, _ own: (ModuleObject) -> [(String, Tensor)]) -> [(String, Tensor)] {
         var out: [(String, Tensor)] = []
-        walkTree { v in for (n, t) in v.module.ownParameters { out.append((prefix + v.prefix + n, t)) } }
+        var seen = Set<ObjectIdentifier>()
+        walkUnique(removeDuplicate: removeDuplicate) { v in
+            for (n, t) in own(v.module) where !removeDuplicate || seen.insert(ObjectIdentifier(t)).inserted {
+                out.append((prefix + v.prefix + n, t))
+            }
+        }
         return out
     }
 
-    /// Every buffer with its dotted name.
-    public func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
-        var out: [(String, Tensor)] = []
-        walkTree { v in for (n, t) in v.module.ownBuffers { out.append((prefix + v.prefix + n, t)) } }
-        return out
+    /// Every parameter with its dotted name, depth first in registration order; a
+    /// parameter (or module) held twice is listed once under its first name, as
+    /// PyTorch's `named_parameters(remove_duplicate=True)`, so an optimizer takes it once.
+    public func namedParameters(prefix: String = "", removeDuplicate: Bool = true) -> [(String, Tensor)] {
+        namedMembers(prefix: prefix, removeDuplicate: removeDuplicate) { $0.ownParameters }
+    }
+
+    /// Every buffer with its dotted name, each once (as `namedParameters`).
+    public func namedBuffers(prefix: String = "", removeDuplicate: Bool = true) -> [(String, Tensor)] {
+        namedMembers(prefix: prefix, removeDuplicate: removeDuplicate) { $0.ownBuffers }
+    }
+
+    /// The direct children, each module once under its first name (PyTorch's
+    /// `named_children`).
+    public var uniqueChildren: [(String, ModuleObject)] {
+        var seen = Set<ObjectIdentifier>()
+        return childModules.filter { seen.insert(Self.identity($0.1)).inserted }
     }
 
     /// Parameters and buffers by name, PyTorch's `state_dict()` order (each module's
-    /// parameters, then its buffers, then its children).
+    /// parameters, then its buffers, then its children). Not de-duplicated: a module
+    /// or tensor held under two names has both keys, as in PyTorch.
     public func stateEntries(prefix: String = "") -> [(String, Tensor)] {
         var out: [(String, Tensor)] = []
         walkTree { v in
             for (n, t) in v.module.ownParameters { out.append((prefix + v.prefix + n, t)) }
-            for (n, t) in v.module.ownBuffers { out.append((prefix + v.prefix + n, t)) }
+            let skip = v.module.nonPersistentBuffers
+            for (n, t) in v.module.ownBuffers where !skip.contains(n) { out.append((prefix + v.prefix + n, t)) }
         }
         return out
     }
@@ -98,9 +151,7 @@ extension ModuleObject {
     /// registered twice keeps its first name), as PyTorch's `named_modules()`.
     public func namedModules(prefix: String = "", removeDuplicate: Bool = true) -> [(String, ModuleObject)] {
         var out: [(String, ModuleObject)] = []
-        var seen = Set<ObjectIdentifier>()
-        walkTree { v in
-            guard !removeDuplicate || seen.insert(ObjectIdentifier(v.module)).inserted else { return }
+        walkUnique(removeDuplicate: removeDuplicate) { v in
             let dotted = prefix.isEmpty ? String(v.prefix.dropLast()) : prefix + (v.prefix.isEmpty ? "" : "." + v.prefix.dropLast())
             out.append((dotted, v.module))
         }
@@ -181,20 +232,34 @@ enum ModuleMembers {
                         var module = m
                         module.isTraining = b
                     })
-        t.method("parameters", [], "m.parameters(): every parameter tensor of the module and its children, in registration order (what an optimizer takes).") { a, _ in
-            .list(ListBox(try module(a).namedParameters().map { .tensor($0.1) }))
+        /// `recurse=false` lists the module's own tensors only.
+        func members(_ a: BoundArguments, _ own: @escaping (ModuleObject) -> [(String, Tensor)], prefix: String = "", removeDuplicate: Bool = true) throws -> [(String, Tensor)] {
+            let m = try module(a)
+            if try a.bool("recurse") { return m.namedMembers(prefix: prefix, removeDuplicate: removeDuplicate, own) }
+            var seen = Set<ObjectIdentifier>()
+            return own(m).filter { !removeDuplicate || seen.insert(ObjectIdentifier($0.1)).inserted }.map { (prefix + $0.0, $0.1) }
         }
-        t.method("named_parameters", [], "m.named_parameters(): (name, tensor) pairs with PyTorch's dotted names (features.0.weight).") { a, _ in
-            .list(ListBox(try module(a).namedParameters().map { .tuple([.string($0.0), .tensor($0.1)]) }))
+        let recurse = Param("recurse", .bool, default: .bool(true))
+        let named = [Param("prefix", .string, default: .string("")), recurse, Param("remove_duplicate", .bool, default: .bool(true))]
+        /// PyTorch's prefix joins with a dot: prefix "net" names "net.fc.weight".
+        func dotted(_ a: BoundArguments) throws -> String { let p = try a.string("prefix"); return p.isEmpty ? "" : p + "." }
+        t.method("parameters", [recurse], "m.parameters(recurse=true): every parameter tensor of the module and its children (only its own with recurse=false), in registration order, each once even when two fields hold it (what an optimizer takes).\n  opt = SGD(net.parameters(), lr=0.1)") { a, _ in
+            .list(ListBox(try members(a, { $0.ownParameters }).map { .tensor($0.1) }))
         }
-        t.method("buffers", [], "m.buffers(): the buffers (batch norm running statistics) of the module and its children.") { a, _ in
-            .list(ListBox(try module(a).namedBuffers().map { .tensor($0.1) }))
+        t.method("named_parameters", named, "m.named_parameters(prefix=\"\", recurse=true, remove_duplicate=true): (name, tensor) pairs with PyTorch's dotted names (features.0.weight); a parameter or module held twice keeps its first name unless remove_duplicate is false.\n  for name, p in net.named_parameters() { print(name, p.shape) }") { a, _ in
+            .list(ListBox(try members(a, { $0.ownParameters }, prefix: dotted(a), removeDuplicate: a.bool("remove_duplicate")).map { .tuple([.string($0.0), .tensor($0.1)]) }))
         }
-        t.method("children", [], "m.children(): the direct child modules, in order.") { a, _ in
-            .list(ListBox(try module(a).childModules.map { .object($0.1) }))
+        t.method("buffers", [recurse], "m.buffers(recurse=true): the buffers (batch norm running statistics) of the module and its children, each once.") { a, _ in
+            .list(ListBox(try members(a, { $0.ownBuffers }).map { .tensor($0.1) }))
         }
-        t.method("named_children", [], "m.named_children(): (name, module) pairs of the direct children.") { a, _ in
-            .list(ListBox(try module(a).childModules.map { .tuple([.string($0.0), .object($0.1)]) }))
+        t.method("named_buffers", named, "m.named_buffers(prefix=\"\", recurse=true, remove_duplicate=true): (name, tensor) pairs of the buffers (bn.running_mean).\n  for name, b in net.named_buffers() { print(name) }") { a, _ in
+            .list(ListBox(try members(a, { $0.ownBuffers }, prefix: dotted(a), removeDuplicate: a.bool("remove_duplicate")).map { .tuple([.string($0.0), .tensor($0.1)]) }))
+        }
+        t.method("children", [], "m.children(): the direct child modules, in order, each once.") { a, _ in
+            .list(ListBox(try module(a).uniqueChildren.map { .object($0.1) }))
+        }
+        t.method("named_children", [], "m.named_children(): (name, module) pairs of the direct children, each module once under its first name.") { a, _ in
+            .list(ListBox(try module(a).uniqueChildren.map { .tuple([.string($0.0), .object($0.1)]) }))
         }
         t.method("modules", [], "m.modules(): the module itself and every descendant, depth first, each once.") { a, _ in
             .list(ListBox(try module(a).namedModules().map { .object($0.1) }))
@@ -215,17 +280,32 @@ enum ModuleMembers {
             m.setTraining(false)
             return .object(m)
         }
-        t.method("zero_grad", [], "m.zero_grad(): clears the gradient of every parameter (sets it to none).") { a, _ in
-            for (_, p) in try module(a).namedParameters() { p.grad = nil }
+        t.method("zero_grad", [Param("set_to_none", .bool, default: .bool(true))], "m.zero_grad(set_to_none=true): clears the gradient of every parameter: sets it to none, or with set_to_none=false fills it with zeros in place (PyTorch's defaults).\n  net.zero_grad()") { a, _ in
+            let toNone = try a.bool("set_to_none")
+            for (_, p) in try module(a).namedParameters() {
+                guard let g = p.grad else { continue }
+                if toNone { p.grad = nil } else { try withNoGrad { try g.fill(0) } }
+            }
             return .none
+        }
+        t.method("requires_grad_", [Param("requires_grad", .bool, default: .bool(true))], "m.requires_grad_(requires_grad=true): sets requires_grad on every parameter (freezing the module with false); returns the module.\n  backbone.requires_grad_(false)") { a, _ in
+            let m = try module(a)
+            let on = try a.bool("requires_grad")
+            for (_, p) in m.namedParameters() { try p.setRequiresGrad(on) }
+            return .object(m)
         }
         t.method("apply", [Param("fn", .callable)], "m.apply(fn): calls fn on every child (children first, recursively), then on the module itself; returns the module.\n  net.apply(init_weights)") { a, rt in
             let m = try module(a)
             try m.walkTree(enter: { _ in }, leave: { v in _ = try rt.call(a["fn"], [.object(v.module)], keywords: []) })
             return .object(m)
         }
-        t.method("state_dict", [], "m.state_dict(): a dict of every parameter and buffer by PyTorch's key names, detached.") { a, _ in
-            .dict(DictBox(try module(a).stateEntries().map { (.string($0.0), .tensor($0.1.detach())) }))
+        t.method("state_dict", [Param("prefix", .string, default: .string("")), Param("keep_vars", .bool, default: .bool(false))],
+                 "m.state_dict(prefix=\"\", keep_vars=false): a dict of every parameter and persistent buffer by PyTorch's key names, detached (the tensors themselves with keep_vars=true); a module held under two names has both keys, as in PyTorch.\n  sd = net.state_dict()") { a, _ in
+            let keep = try a.bool("keep_vars")
+            let prefix = try a.string("prefix")
+            // An uninitialised parameter stays itself (detaching would give an empty
+            // tensor that saves silently); PyTorch also returns it as it is.
+            return .dict(DictBox(try module(a).stateEntries(prefix: prefix).map { (.string($0.0), .tensor(keep || $0.1.isUninitialized ? $0.1 : $0.1.detach())) }))
         }
         t.method("load_state_dict", [Param("state_dict"), Param("strict", .bool, default: .bool(true))],
                  "m.load_state_dict(state_dict, strict=true): copies the tensors in; with strict, every name, shape and dtype must match and nothing changes otherwise. Returns {missing_keys, unexpected_keys, mismatched_keys}.") { a, _ in
@@ -245,13 +325,18 @@ enum ModuleMembers {
         t.method("num_params", [Param("trainable", .bool, default: .bool(false))],
                  "m.num_params(trainable=false): the number of parameter elements (only those that require grad with trainable=true).") { a, _ in
             let only = try a.bool("trainable")
-            return .int(try module(a).namedParameters().filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
+            let params = try module(a).namedParameters()
+            // A lazy layer's uninitialised parameter has no size yet (PyTorch's numel() refuses it too).
+            if let (name, t) = params.first(where: { $0.1.isUninitialized }) { throw UninitializedParameterError.make(t, "num_params: \(name)") }
+            return .int(params.filter { !only || $0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
         }
         t.method("cpu", [], "m.cpu(): the module itself (vis runs on the CPU).") { a, _ in a["self"] }
         t.method("cuda", [Param("device", default: Value.none)], "m.cuda(device=none): an error: vis runs on the CPU only.") { _, _ in
             throw NativeError("cuda: vis runs on the CPU only (use model.to(device) with device \"cpu\")")
         }
         ModuleDTypeMembers.add(to: t)
+        ModuleRegistration.add(to: t)
+        ModuleHooks.add(to: t)
         return t
     }()
 }

@@ -7,15 +7,19 @@ import VisTensor
 enum CheckpointBuiltins {
     /// The named tensors of a model or a state dict value.
     static func entries(_ v: Value, _ fn: String) throws -> [(String, Tensor)] {
+        let items: [(String, Tensor)]
         switch v {
-        case .object(let m as ModuleObject): return m.stateEntries()
+        case .object(let m as ModuleObject): items = m.stateEntries()
         case .dict(let d):
-            return try d.pairs.map { k, v in
+            items = try d.pairs.map { k, v in
                 guard case .tensor(let t) = v else { throw NativeError("\(fn): entry \(k) is a \(v.typeName), not a tensor") }
                 return (Repr.str(k.value), t)
             }
         default: throw NativeError("\(fn): expected a model or a state dict (dict of tensors), got \(v.typeName)")
         }
+        // A lazy layer's parameters have no shape before its first forward.
+        if let (name, t) = items.first(where: { $0.1.isUninitialized }) { throw UninitializedParameterError.make(t, "\(fn): \(name)") }
+        return items
     }
 
     /// PyTorch's own formats by extension: vis cannot write or read them yet, and a
@@ -66,10 +70,10 @@ enum CheckpointBuiltins {
         t.function("load_state_dict", [Param("path", .string)], "load_state_dict(path): the tensors of a safetensors file as a dict.") { a, _ in
             .dict(DictBox(try readSafetensors(a.string("path"), "load_state_dict").map { (.string($0.0), .tensor($0.1)) }))
         }
-        t.function("summary", [Param("model"), Param("input_shape", .ints)],
-                   "summary(model, input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals.\n  summary(net, [1, 1, 28, 28])") { a, rt in
+        t.function("summary", [Param("model"), Param("input_shape", .any, variadic: true)],
+                   "summary(model, *input_shape): runs the model on zeros and prints each layer's name, type, output shape and parameter count, then the totals. A model with several inputs takes one shape per input: summary(m, shape1, shape2) or summary(m, [shape1, shape2]).\n  summary(net, [1, 1, 28, 28])  or  summary(two_input_net, [1, 3, 32, 32], [1, 10])") { a, rt in
             guard case .object(let m as ModuleObject) = a["model"] else { throw NativeError("summary: expected a model, got \(a["model"].typeName)") }
-            rt.write(try Summary.run(m, inputShape: a.ints("input_shape"), runtime: rt))
+            rt.write(try Summary.run(m, inputShapes: Summary.shapes(a.list("input_shape")), runtime: rt))
             return .none
         }
     }

@@ -9,6 +9,7 @@ public enum NNBuiltins {
         var t = BuiltinTable()
         LayerBuiltins.add(to: &t)
         NewLayerBuiltins.add(to: &t)
+        ModuleBuiltins.add(to: &t)
         // Every layer has the members of `Module` (`:help Conv2d.parameters`).
         t.memberTables.append(ModuleMembers.table)
         t.memberTypeAliases += t.functions.map { ($0.name, "Module") }
@@ -67,24 +68,6 @@ public enum NNBuiltins {
         let s = try a.string(name)
         guard let r = Functional.Reduction(rawValue: s) else { throw NativeError("\(a.function): reduction must be \"mean\", \"sum\" or \"none\", got \(Repr.quote(s))") }
         return r
-    }
-
-    /// Members of containers beyond parameters and children: `append` and indexing
-    /// helpers of Sequential and ModuleList.
-    static func containerMember(_ module: Module, _ name: String) -> Value? {
-        switch (module, name) {
-        case (let s as Sequential, "append"):
-            return .function(NativeFunction("append", [Param("module")], doc: "seq.append(module): adds a layer at the end.") { a, rt in
-                s.append(try NNBuiltins.module(a["module"], "append: module", runtime: rt))
-                return .none
-            })
-        case (let l as ModuleList, "append"):
-            return .function(NativeFunction("append", [Param("module")], doc: "list.append(module): adds a module at the end.") { a, rt in
-                l.append(try NNBuiltins.module(a["module"], "append: module", runtime: rt))
-                return .none
-            })
-        default: return nil
-        }
     }
 
     /// The wrapper value of a module.

@@ -43,7 +43,7 @@ public final class NativeModule: ModuleObject, CallableObject, IndexableObject {
         if let (_, h) = module.hyperParameters.first(where: { $0.0 == name }) { return NativeModule.value(h) }
         if name == "bias" || name == "weight" { return Value.none }
         if let m = ModuleMembers.member(self, name) { return m }
-        if let m = NNBuiltins.containerMember(module, name) { return m }
+        if let m = ModuleContainers.member(module, name, { [unowned self] in .object(self) }) { return m }
         return nil
     }
 
@@ -63,11 +63,13 @@ public final class NativeModule: ModuleObject, CallableObject, IndexableObject {
         }
     }
 
-    /// Containers index and iterate over their children (`seq[0]`, `for m in layers`).
+    /// Containers index and iterate over their children (`seq[0]`, `for m in layers`;
+    /// a ModuleDict iterates over its keys, as a dict does).
     public var length: Int { module.children.count }
 
     public func element(at index: Int) throws -> Value {
-        .object(NativeModule.wrap(module.children[index].1))
+        let (name, child) = module.children[index]
+        return module is ModuleDict ? .string(name) : .object(NativeModule.wrap(child))
     }
 
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
@@ -133,6 +135,7 @@ public final class ModelModule: Module {
 
     public override var typeName: String { instance.typeName }
     public override var ownParameters: [(String, Tensor)] { instance.ownParameters }
+    public override var ownBuffers: [(String, Tensor)] { instance.ownBuffers.filter { !instance.nonPersistentBuffers.contains($0.0) } }
     public override var children: [(String, Module)] {
         instance.childModules.map { ($0.0, NNBuiltins.nativeModule($0.1, runtime: runtime)) }
     }

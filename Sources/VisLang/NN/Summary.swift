@@ -5,7 +5,40 @@ import VisTensor
 /// `summary(model, input_shape)`: one forward pass on zeros (eval mode, no gradients,
 /// so nothing in the model changes) recording every leaf layer's output shape.
 enum Summary {
-    static func run(_ model: ModuleObject, inputShape: [Int], runtime: Runtime) throws -> String {
+    /// The input shapes from summary's arguments: one shape (a list of ints), several
+    /// shapes, or one list of shapes.
+    static func shapes(_ args: [Value]) throws -> [[Int]] {
+        func ints(_ v: Value) -> [Int]? {
+            let items: [Value]
+            switch v {
+            case .list(let l): items = l.items
+            case .tuple(let t): items = t
+            default: return nil
+            }
+            var out: [Int] = []
+            for x in items {
+                guard case .int(let n) = x else { return nil }
+                out.append(n)
+            }
+            return out
+        }
+        let usage = "summary: input_shape must be a list of ints, or one list of ints per input (summary(m, [1, 3, 32, 32], [1, 10]))"
+        guard !args.isEmpty else { throw NativeError("summary: missing the input shape (summary(net, [1, 1, 28, 28]))", kind: .typeError) }
+        if args.count == 1, let s = ints(args[0]) { return [s] }
+        var list = args
+        if args.count == 1 {
+            switch args[0] {
+            case .list(let l): list = l.items
+            case .tuple(let t): list = t
+            default: throw NativeError(usage, kind: .typeError)
+            }
+        }
+        let shapes = list.compactMap(ints)
+        guard !shapes.isEmpty, shapes.count == list.count else { throw NativeError(usage, kind: .typeError) }
+        return shapes
+    }
+
+    static func run(_ model: ModuleObject, inputShapes: [[Int]], runtime: Runtime) throws -> String {
         // Names of every native layer in the tree, by identity.
         var names: [ObjectIdentifier: String] = [:]
         func walk(_ m: ModuleObject, _ path: String) {
@@ -23,11 +56,14 @@ enum Summary {
             rows.append((name, module.typeName, output.shape, module.namedParameters().reduce(0) { $0 + $1.1.count }))
         }
         defer { Module.tracer = nil }
-        // In the model's dtype: a model.double() / .half() model gets an input it takes.
-        let dtype = model.namedParameters().first { $0.1.dtype.isFloatingPoint }?.1.dtype ?? .float32
-        let input = try Tensor.zeros(inputShape, dtype: dtype)
+        for s in inputShapes where s.contains(where: { $0 < 0 }) {
+            throw NativeError("summary: input shape \(shapeString(s)) has a negative size", kind: .valueError)
+        }
+        // In the model's dtype: a model.double() / .half() model gets inputs it takes.
+        let dtype = model.namedParameters().first { !$0.1.isUninitialized && $0.1.dtype.isFloatingPoint }?.1.dtype ?? .float32
+        let inputs = try inputShapes.map { Value.tensor(try Tensor.zeros($0, dtype: dtype)) }
         let callable: Value = .object(model)
-        _ = try withNoGrad { try runtime.call(callable, [.tensor(input)], keywords: []) }
+        _ = try withNoGrad { try runtime.call(callable, inputs, keywords: []) }
         // Lazy layers got their weights during the pass: count after it.
         let params = model.namedParameters()
         let total = params.reduce(0) { $0 + $1.1.count }

@@ -38,6 +38,8 @@ public enum Arith {
             return try t.eq(v).to(.int64).sum().item() > 0
         case .object(let m as ModelInstance):
             return try m.userContains(x)
+        case .object(let n as NativeModule):
+            return try ModuleContainers.contains(n.module, x)
         case .object(let o as IterableObject):
             // Generators, enumerate, zip: pulled until an equal element, as in Python
             // (a generator is consumed up to it).
@@ -233,6 +235,7 @@ public enum Arith {
     }
 
     static func tensorOp(_ op: Op, _ x: Tensor, _ y: Tensor) throws -> Value {
+        if x.isUninitialized || y.isUninitialized { throw UninitializedParameterError.make(x.isUninitialized ? x : y, "\(op)") }
         switch op {
         case .add: return .tensor(try x.add(y))
         case .sub: return .tensor(try x.sub(y))

@@ -51,7 +51,12 @@ public final class NativeFunction: Callable {
     }
 
     public func call(_ args: Arguments, _ runtime: Runtime) throws -> Value {
-        try body(signature.bind(args), runtime)
+        // A lazy layer's uninitialised parameter has no shape or values: any builtin
+        // given one directly (torch.sum(w), w.mean()) refuses it, as PyTorch does,
+        // instead of computing on its empty placeholder.
+        for v in args.positional { if case .tensor(let t) = v, t.isUninitialized { try UninitializedParameterError.check(t, name) } }
+        for (_, v) in args.keywords { if case .tensor(let t) = v, t.isUninitialized { try UninitializedParameterError.check(t, name) } }
+        return try body(signature.bind(args), runtime)
     }
 
     /// The same function with `receiver` bound as its first argument (a method).

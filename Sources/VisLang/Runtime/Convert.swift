@@ -6,7 +6,9 @@ public enum Convert {
     /// ints, float32 for floats, bool for bools), nested lists via `literal`.
     public static func tensor(_ v: Value, context: String) throws -> Tensor {
         switch v {
-        case .tensor(let t): return t
+        case .tensor(let t):
+            if t.isUninitialized { throw UninitializedParameterError.make(t, context) }
+            return t
         case .int(let i):
             // Doubles hold ints exactly only up to 2^53: larger ones go in as Int64.
             if i.magnitude <= 1 << 53 { return Tensor.scalar(Double(i), dtype: .int64) }

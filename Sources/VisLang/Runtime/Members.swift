@@ -13,12 +13,18 @@ public enum Members {
             if let v = try o.members?.member(of: o, name) { return v }
             throw unknown(value, name, candidates: names(of: value, registry: registry))
         }
-        if case .tensor(let t) = value, let v = try tensorAttribute(t, name) { return v }
+        if case .tensor(let t) = value {
+            if t.isUninitialized && !UninitializedParameterError.allowedMembers.contains(name) { throw UninitializedParameterError.make(t, name) }
+            if let v = try tensorAttribute(t, name) { return v }
+        }
         let type = methodTable(value)
         if let m = registry.methods[type]?[name] { return .function(m.bound(to: value)) }
         // Class methods of builtin classes (`Embedding.from_pretrained`), kept under the
         // class's name; checked last so other member lookups pay nothing for it.
         if case .function(let f) = value, f.name.first?.isUppercase == true, let m = registry.methods[f.name]?[name] { return .function(m) }
+        // type(x) and x.__class__ give the type's name as a string in vis, so
+        // `type(m).__name__` / `m.__class__.__name__` (PyTorch code) read it back as is.
+        if name == "__name__" || name == "__qualname__", case .string = value { return value }
         throw unknown(value, name, candidates: names(of: value, registry: registry))
     }
 

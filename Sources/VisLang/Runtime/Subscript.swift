@@ -71,6 +71,10 @@ public enum Subscript {
         let parts = unwrapSlices(rawParts)
         if case .tensor(let t) = base { return .tensor(try t.index(tensorIndices(parts))) }
         if case .object(let m as ModelInstance) = base { return try m.userGetItem(parts) }
+        if case .object(let n as NativeModule) = base {
+            guard parts.count == 1 else { throw NativeError("\(n.typeName) takes one index, got \(parts.count)") }
+            return try ModuleContainers.get(n.module, parts[0])
+        }
         guard parts.count == 1 else { throw NativeError("\(base.typeNameWithArticle) takes one index, got \(parts.count)") }
         let part = parts[0]
         if case .object(let o as MultiIndexObject) = base, let v = try o.multiIndex(part) { return v }
@@ -131,6 +135,9 @@ public enum Subscript {
             d[k] = value
         case .object(let m as ModelInstance):
             try m.userSetItem(parts, value)
+        case .object(let n as NativeModule):
+            guard parts.count == 1 else { throw NativeError("\(n.typeName) takes one index, got \(parts.count)") }
+            try ModuleContainers.set(n.module, parts[0], value)
         default:
             throw NativeError("\(base.typeNameWithArticle) value does not support item assignment")
         }

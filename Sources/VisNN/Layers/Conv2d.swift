@@ -88,11 +88,20 @@ public final class Conv2d: Module {
 public final class LazyConv2d: Module {
     let outChannels: Int
     let kernelSize: (Int, Int), stride: (Int, Int), padding: ConvPadding, dilation: (Int, Int), groups: Int, useBias: Bool
-    /// The materialised layer, after the first forward.
+    /// The weight: uninitialised until the first forward, then [out, in/groups, kh, kw].
+    public let weight: Tensor
+    /// The bias (uninitialised until the first forward), or nil with bias=false.
+    public let bias: Tensor?
+    /// The materialised layer's sizes and printed form, after the first forward (its
+    /// own tensors are not used: `weight` and `bias` took their values in place).
     public private(set) var inner: Conv2d?
 
+    /// Like PyTorch's, the weight and bias exist from the start as uninitialised
+    /// parameters, so an optimizer made before the first forward trains them.
     public init(_ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1), padding: ConvPadding = .explicit(0, 0),
                 dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true) {
+        weight = Tensor.uninitializedParameter("LazyConv2d.weight")
+        self.bias = bias ? Tensor.uninitializedParameter("LazyConv2d.bias") : nil
         self.outChannels = outChannels
         self.kernelSize = kernelSize
         self.stride = stride
@@ -104,16 +113,21 @@ public final class LazyConv2d: Module {
     }
 
     public override var typeName: String { inner == nil ? "LazyConv2d" : "Conv2d" }
-    public override var ownParameters: [(String, Tensor)] { inner?.ownParameters ?? [] }
+    public override var ownParameters: [(String, Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
     public override var extraRepr: String { inner?.extraRepr ?? "0, \(outChannels), kernel_size=\(ReprFormat.pair(kernelSize)), stride=\(ReprFormat.pair(stride))" }
     public override var hyperParameters: [(String, HyperValue)] { inner?.hyperParameters ?? [("out_channels", .int(outChannels))] }
 
-    /// Creates the weights for `inChannels`.
+    /// Creates the weights for `inChannels`: a Conv2d's initial values, moved into
+    /// `weight` and `bias` in place.
     public func materialize(inChannels: Int) throws {
-        if inner == nil {
-            inner = try Conv2d(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+        guard inner == nil else { return }
+        let layer = try Conv2d(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding,
                                dilation: dilation, groups: groups, bias: useBias)
-        }
+        try weight.materialize(layer.weight.detach())
+        if let b = bias, let start = layer.bias { try b.materialize(start.detach()) }
+        inner = layer
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
@@ -121,7 +135,6 @@ public final class LazyConv2d: Module {
             throw TensorError("LazyConv2d", "expected input [N, C, H, W] or [C, H, W], got \(shapeString(x.shape))")
         }
         try materialize(inChannels: x.shape[x.ndim - 3])
-        guard let inner else { return x }
-        return try inner.forward(x)
+        return try Functional.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 }

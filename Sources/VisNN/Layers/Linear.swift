@@ -47,20 +47,32 @@ public final class Linear: Module {
 
 /// A Linear whose in_features is taken from the first input it sees (PyTorch's
 /// nn.LazyLinear): handy after a Flatten whose size you would otherwise compute.
+/// Its weight and bias exist from the start as uninitialised parameters (listed by
+/// `parameters()`, so an optimizer made before the first forward holds them); the
+/// first forward (or a state dict load) materialises them in place with Linear's init.
 public final class LazyLinear: Module {
     public let outFeatures: Int
     let useBias: Bool
-    /// The materialised layer, after the first forward.
+    /// The weight: uninitialised until the first forward, then [out_features, in_features].
+    public let weight: Tensor
+    /// The bias (uninitialised until the first forward), or nil with bias=false.
+    public let bias: Tensor?
+    /// The materialised layer's sizes and printed form, after the first forward (its
+    /// own tensors are not used: `weight` and `bias` took their values in place).
     public private(set) var inner: Linear?
 
     public init(_ outFeatures: Int, bias: Bool = true) {
         self.outFeatures = outFeatures
         self.useBias = bias
+        weight = Tensor.uninitializedParameter("LazyLinear.weight")
+        self.bias = bias ? Tensor.uninitializedParameter("LazyLinear.bias") : nil
         super.init()
     }
 
     public override var typeName: String { inner == nil ? "LazyLinear" : "Linear" }
-    public override var ownParameters: [(String, Tensor)] { inner?.ownParameters ?? [] }
+    public override var ownParameters: [(String, Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
     public override var extraRepr: String {
         inner?.extraRepr ?? "in_features=0, out_features=\(outFeatures), bias=\(ReprFormat.bool(useBias))"
     }
@@ -69,15 +81,22 @@ public final class LazyLinear: Module {
     }
 
     /// Creates the weights for `inFeatures` (done by the first forward, or by a state
-    /// dict load).
+    /// dict load): a Linear's initial values, moved into `weight` and `bias` in place.
     public func materialize(inFeatures: Int) throws {
-        if inner == nil { inner = try Linear(inFeatures, outFeatures, bias: useBias) }
+        guard inner == nil else { return }
+        let layer = try Linear(inFeatures, outFeatures, bias: useBias)
+        try weight.materialize(layer.weight.detach())
+        if let b = bias, let start = layer.bias { try b.materialize(start.detach()) }
+        inner = layer
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         guard x.ndim >= 1 else { throw TensorError("LazyLinear", "expected an input with at least 1 dimension, got a scalar") }
         try materialize(inFeatures: x.shape[x.ndim - 1])
         guard let inner else { return x }
-        return try inner.forward(x)
+        guard x.shape[x.ndim - 1] == inner.inFeatures else {
+            throw TensorError("linear", "expected input with \(inner.inFeatures) features in the last dimension, got shape \(shapeString(x.shape))")
+        }
+        return try Functional.linear(x, weight: weight, bias: bias)
     }
 }
