@@ -33,7 +33,7 @@ public final class StreamObject: NativeObject {
         t.method("write", [Param("s", .string)], "stream.write(s): writes s (no newline is added); returns its length.\n  sys.stderr.write(\"warning\\n\")") { a, rt in
             let s = try a.string("s")
             try a.object("self", StreamObject.self).write(s, rt)
-            return .int(s.count)
+            return .int(s.unicodeScalars.count)
         }
         t.method("flush", [], "stream.flush(): does nothing (vis writes each piece at once); kept so Python code ports.") { _, _ in .none }
         return t
