@@ -30,6 +30,9 @@ enum CSVModule {
             Param("quoting", .optional(.int), default: Value.none), Param("strict", .bool, default: .bool(false)),
         ]
 
+        /// Python's default dialect, "excel".
+        init() {}
+
         /// The dialect named by `dialect=` with the explicit arguments applied.
         init(_ a: BoundArguments) throws {
             let fn = a.function
@@ -312,7 +315,7 @@ final class CSVDictReader: IterableObject, ValueIterator {
             guard case .list(let r)? = try reader.next() else { return nil }
             row = r.items
         } while row.isEmpty
-        let d = DictBox([])
+        let d = DictBox()
         for (k, v) in zip(names, row) { d[.string(k)] = v }
         if row.count > names.count {
             guard let key = DictKey(restkey) else {

@@ -12,6 +12,7 @@ public enum PythonModules {
                        ("glob", .object(GlobModule.make())), ("csv", .object(CSVModule.make())),
                        ("tempfile", .object(TempfileModule.make()))]
         FileObject.add(to: &t)
+        HistoryBuiltins.add(to: &t)
         return t
     }
 
