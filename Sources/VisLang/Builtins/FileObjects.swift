@@ -93,7 +93,9 @@ public final class FileObject: IterableObject, ContextManagerObject {
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw NativeError("open: cannot read '\(path)'", kind: .osError) }
         let enc = encodings[encoding] ?? .utf8
-        guard var text = String(data: data, encoding: enc) else {
+        // Foundation drops a leading byte order mark when decoding UTF-8; Python keeps it
+        // (as "\u{feff}") unless the encoding is utf-8-sig, so valid UTF-8 is decoded as is.
+        guard var text = enc == .utf8 ? String(data: data, encoding: enc).map({ _ in String(decoding: data, as: UTF8.self) }) : String(data: data, encoding: enc) else {
             throw NativeError("open: '\(path)' is not valid \(encoding) text (pass encoding=\"latin-1\" for 8-bit text)", kind: .valueError)
         }
         if encoding.hasSuffix("-sig"), text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
