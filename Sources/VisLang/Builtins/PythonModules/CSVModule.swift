@@ -78,7 +78,8 @@ enum CSVModule {
         for (i, name) in quotingNames.enumerated() { m.constant(name, .int(i)) }
         m.function("reader", [Param("csvfile")] + Dialect.params,
                    "csv.reader(csvfile, delimiter=\",\", quotechar='\"', ...): the rows of a csv file (or any iterable of lines) as lists of strings, parsed as Python's csv module does (quoted fields may hold delimiters, quotes doubled, newlines).\n  for row in csv.reader(open(\"labels.csv\")) { print(row) }") { a, rt in
-            .object(CSVReader(lines: try Iteration.iterator(a["csvfile"]), dialect: try Dialect(a), fn: "csv.reader"))
+            let dialect = try Dialect(a)
+            return .object(CSVReader(lines: try Iteration.iterator(a["csvfile"]), dialect: dialect, fn: "csv.reader"))
         }
         m.function("writer", [Param("csvfile")] + Dialect.params,
                    "csv.writer(csvfile, delimiter=\",\", quoting=csv.QUOTE_MINIMAL, lineterminator=\"\\r\\n\", ...): writes rows with writerow(row) / writerows(rows), quoting fields exactly as Python's csv module does.\n  csv.writer(f).writerow([\"epoch\", \"loss\"])") { a, rt in
@@ -86,7 +87,8 @@ enum CSVModule {
         }
         m.function("DictReader", [Param("f"), Param("fieldnames", default: Value.none), Param("restkey", default: Value.none), Param("restval", default: Value.none)] + Dialect.params,
                    "csv.DictReader(f, fieldnames=none, restkey=none, restval=none, ...): the rows as dicts keyed by fieldnames (the first row when none); blank rows are skipped, missing fields get restval, extra ones go to restkey.\n  for row in csv.DictReader(open(\"labels.csv\")) { print(row[\"label\"]) }") { a, rt in
-            let reader = CSVReader(lines: try Iteration.iterator(a["f"]), dialect: try Dialect(a), fn: "csv.DictReader")
+            let dialect = try Dialect(a)
+            let reader = CSVReader(lines: try Iteration.iterator(a["f"]), dialect: dialect, fn: "csv.DictReader")
             var names: [String]?
             if !a["fieldnames"].isNone { names = try strings(a["fieldnames"], "csv.DictReader", "fieldnames", rt) }
             return .object(CSVDictReader(reader: reader, fieldnames: names, restkey: a["restkey"], restval: a["restval"]))
