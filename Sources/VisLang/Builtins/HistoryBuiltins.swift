@@ -132,7 +132,10 @@ enum HistoryBuiltins {
                    "load_history(path): a history saved by save_history (or any JSON, or a CSV with a header row): JSON as written; a CSV as a dict of columns, each a list with numbers parsed (an empty cell is none).\n  h = load_history(\"runs/history.csv\"); plot(h[\"train_loss\"])") { a, _ in
             let path = try a.string("path")
             let kind = try format(path, "load_history")
-            let file = try FileObject(path: path, mode: "r", newline: kind == "csv" ? "" : nil)
+            let file: FileObject
+            do { file = try FileObject(path: path, mode: "r", newline: kind == "csv" ? "" : nil) } catch let e as NativeError {
+                throw NativeError(e.message.replacingOccurrences(of: "open:", with: "load_history:"), kind: e.kind)
+            }
             if kind == "json" {
                 var r = JSONModule.Reader(try file.read(-1))
                 do { return try r.document() } catch let e as NativeError {
