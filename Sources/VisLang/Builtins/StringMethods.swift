@@ -90,10 +90,11 @@ enum StringMethods {
     }
 
     /// `s` padded to `width` characters: `left` of the padding on the left.
-    static func pad(_ s: String, _ width: Int, _ fill: Character, left: (Int) -> Int) throws -> String {
+    static func pad(_ s: String, _ width: Int, _ fill: Character, _ fn: String, left: (Int) -> Int) throws -> String {
         let n = s.count
         guard width > n else { return s }
-        try TextBuilding.checkSize(width, "pad")
+        // The size in bytes, checked before anything is built (a fill may take several bytes).
+        try TextBuilding.checkSize(TextBuilding.sum(TextBuilding.product(width - n, String(fill).utf8.count), s.utf8.count), fn)
         let l = left(width - n)
         return String(repeating: fill, count: l) + s + String(repeating: fill, count: width - n - l)
     }
@@ -283,15 +284,15 @@ enum StringMethods {
         }
         let padParams = [Param("width", .int), Param("fillchar", .string, default: .string(" "))]
         t.method("ljust", on: "string", padParams, "s.ljust(width, fillchar=\" \"): s padded on the right to width characters.\n  name.ljust(12)") { a, _ in
-            .string(try pad(s(a), a.int("width"), fill(a)) { _ in 0 })
+            .string(try pad(s(a), a.int("width"), fill(a), "ljust") { _ in 0 })
         }
         t.method("rjust", on: "string", padParams, "s.rjust(width, fillchar=\" \"): s padded on the left to width characters.\n  str(n).rjust(5)") { a, _ in
-            .string(try pad(s(a), a.int("width"), fill(a)) { $0 })
+            .string(try pad(s(a), a.int("width"), fill(a), "rjust") { $0 })
         }
         t.method("center", on: "string", padParams, "s.center(width, fillchar=\" \"): s centred in width characters (an odd margin puts the extra fill where Python does).\n  \"title\".center(20, \"=\")") { a, _ in
             let width = try a.int("width")
             // CPython's pad(): left = margin / 2 + (margin & width & 1).
-            return .string(try pad(s(a), width, fill(a)) { $0 / 2 + ($0 & width & 1) })
+            return .string(try pad(s(a), width, fill(a), "center") { $0 / 2 + ($0 & width & 1) })
         }
         t.method("expandtabs", on: "string", [Param("tabsize", .int, default: .int(8))],
                  "s.expandtabs(tabsize=8): tabs replaced by spaces up to the next multiple of tabsize (columns restart after \\n and \\r).\n  \"a\\tb\".expandtabs(4)") { a, _ in
