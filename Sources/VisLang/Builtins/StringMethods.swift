@@ -396,7 +396,7 @@ enum StringMethods {
 
         // MARK: refused
         t.method("encode", on: "string", [Param("encoding", .string, default: .string("utf-8")), Param("errors", .string, default: .string("strict"))],
-                 "s.encode(encoding=\"utf-8\"): refused: vis has no bytes type (files are text: open(p, \"w\").write(s); len(s) counts characters).\n  open(\"out.txt\", \"w\").write(s)") { _, _ in
+                 "s.encode(encoding=\"utf-8\", errors=\"strict\"): refused: vis has no bytes type (files are text: open(p, \"w\").write(s); len(s) counts characters).\n  open(\"out.txt\", \"w\").write(s)") { _, _ in
             throw NativeError("encode: vis has no bytes type; write strings to text files with open(path, \"w\") (UTF-8), or use a tensor of ints for raw bytes", kind: .typeError)
         }
     }
