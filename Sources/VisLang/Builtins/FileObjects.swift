@@ -15,7 +15,9 @@ public final class FileObject: IterableObject, ContextManagerObject {
     public let mode: String
     /// The text still to read (read mode), as code points: Python's read(n) counts code
     /// points, and a "\r\n" pair must be splittable when newline="\r".
-    private var pending = Substring("").unicodeScalars
+    fileprivate var pending = Substring("").unicodeScalars
+    /// The whole text read at open, for `seek(0)`.
+    fileprivate var contents = Substring("").unicodeScalars
     /// Python's `newline` argument: nil translates "\r\n" and "\r" to "\n" on reading;
     /// "" keeps line endings and splits lines at any of them; "\n", "\r", "\r\n" split
     /// lines only there and, when writing, replace each "\n" written.
@@ -61,7 +63,8 @@ public final class FileObject: IterableObject, ContextManagerObject {
         if exists { isLink = s.st_mode & S_IFMT == S_IFLNK }
         switch plain {
         case "r":
-            pending = Substring(try FileObject.readText(path, encoding: encoding, translate: newline == nil)).unicodeScalars
+            contents = Substring(try FileObject.readText(path, encoding: encoding, translate: newline == nil)).unicodeScalars
+            pending = contents
         case "x":
             guard !exists else { throw NativeError("open: '\(path)' already exists (mode \"x\" creates a new file only)") }
             try FileObject.checkFolder(path)
@@ -138,7 +141,7 @@ public final class FileObject: IterableObject, ContextManagerObject {
     public var typeName: String { "file" }
     public var repr: String { "<file \(Repr.quote(name)) mode \(Repr.quote(mode))\(closed ? " closed" : "")>" }
 
-    private func open(_ what: String, reading wantRead: Bool) throws {
+    fileprivate func open(_ what: String, reading wantRead: Bool) throws {
         guard !closed else { throw NativeError("\(what): I/O operation on closed file '\(name)'") }
         guard wantRead == reading else { throw NativeError("\(what): file '\(name)' is not open for \(wantRead ? "reading" : "writing") (mode \"\(mode)\")") }
     }
@@ -302,6 +305,16 @@ public final class FileObject: IterableObject, ContextManagerObject {
             let f = try of(a)
             guard !f.closed else { throw NativeError("flush: I/O operation on closed file '\(f.name)'", kind: .valueError) }
             return .none
+        }
+        t.method("seek", [Param("offset", .int), Param("whence", .int, default: .int(0))],
+                 "f.seek(offset, whence=0): back to the start of a file opened to read (seek(0), to read it again); other positions are refused (vis text files have no byte positions).\n  f.seek(0)") { a, _ in
+            let f = try of(a)
+            try f.open("seek", reading: true)
+            guard try a.int("offset") == 0, try a.int("whence") == 0 else {
+                throw NativeError("seek: vis text files seek only to the start (f.seek(0)); got seek(\(try a.int("offset")), \(try a.int("whence")))", kind: .valueError)
+            }
+            f.pending = f.contents
+            return .int(0)
         }
         t.method("readable", [], "f.readable(): true for a file opened to read.") { a, _ in .bool(try of(a).reading) }
         t.method("writable", [], "f.writable(): true for a file opened to write or append.") { a, _ in .bool(try !of(a).reading) }
