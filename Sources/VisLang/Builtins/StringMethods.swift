@@ -267,6 +267,7 @@ enum StringMethods {
                 if lineBreaks.contains(c) {
                     if keep { line.append(c) }
                     lines.append(.string(line)); line = ""
+                    if lines.count % TextBuilding.chunk == 0 { try Interrupt.check() }
                 } else { line.append(c) }
             }
             if !line.isEmpty { lines.append(.string(line)) }

@@ -1,4 +1,5 @@
 import Foundation
+import VisTensor
 
 /// Python's `csv`: `reader`, `writer`, `DictReader`, `DictWriter` and the `QUOTE_*`
 /// constants, with CPython's parser (its state machine, ported) and its quoting rules,
@@ -264,6 +265,8 @@ final class CSVReader: IterableObject, ValueIterator {
                 throw NativeError("\(fn): iterator should return strings, not \(line.typeName) (did you open the file in text mode?)", kind: .valueError)
             }
             lineNum += 1
+            // A look at the Ctrl-C flag per line: a long file is read row by row.
+            if lineNum & 1023 == 0 { try Interrupt.check() }
             for c in text.unicodeScalars { try process(c) }
             try process(nil)
         } while state != .startRecord
