@@ -82,9 +82,12 @@ public enum BasicBuiltins {
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
         t.constants = [("pi", .float(Double.pi)), ("inf", .float(Double.infinity)), ("nan", .float(Double.nan))]
-        t.function("print", [Param("values", .any, variadic: true), Param("sep", .string, default: .string(" ")), Param("end", .string, default: .string("\n"))],
-                   "print(*values, sep=\" \", end=\"\\n\"): writes the values' str forms.\n  print(f\"epoch {e} loss {l:.4f}\")") { a, rt in
-            rt.write(try a.list("values").map(Repr.userStr).joined(separator: a.string("sep")) + a.string("end"))
+        t.function("print", [Param("values", .any, variadic: true), Param("sep", .optional(.string), default: Value.none), Param("end", .optional(.string), default: Value.none),
+                             Param("file", default: Value.none), Param("flush", .bool, default: .bool(false))],
+                   "print(*values, sep=\" \", end=\"\\n\", file=none, flush=false): writes the values' str forms to the output, or to file (a file object, sys.stderr, or anything with a write method); flush is accepted (vis writes at once).\n  print(f\"epoch {e} loss {l:.4f}\", file=log)") { a, rt in
+            // none for sep / end means the default, as in Python.
+            let text = try a.list("values").map(Repr.userStr).joined(separator: a.optionalString("sep") ?? " ") + (a.optionalString("end") ?? "\n")
+            if a["file"].isNone { rt.write(text) } else { try TextSink.writer(a["file"], "print", rt)(text) }
             return .none
         }
         t.function("len", [Param("x")], "len(x): number of elements of a list, tuple, string, dict, range, dataset, or a tensor's first dimension.") { a, _ in

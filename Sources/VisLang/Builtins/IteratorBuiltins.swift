@@ -45,6 +45,8 @@ enum IteratorBuiltins {
             let v: Value?
             switch it {
             case .object(let o as StatefulIterator): v = try o.iterator.next()
+            // A native object that is its own iterator (csv.reader: `header = next(r)`).
+            case .object(let o as ValueIterator): v = try o.next()
             case .object(let m as ModelInstance) where m.hasMethod("__next__"):
                 v = try UserIterator.advance(m)
             default:

@@ -53,14 +53,14 @@ enum ValueMethods {
         var pieces: [Value] = []
         var i = s.startIndex
         while true {
-            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
+            while i < s.endIndex, StringMethods.isSpace(s[i]) { i = s.index(after: i) }
             guard i < s.endIndex else { break }
             if maxsplit >= 0 && pieces.count == maxsplit {
                 pieces.append(.string(String(s[i...])))
                 break
             }
             var j = i
-            while j < s.endIndex, !s[j].isWhitespace { j = s.index(after: j) }
+            while j < s.endIndex, !StringMethods.isSpace(s[j]) { j = s.index(after: j) }
             pieces.append(.string(String(s[i..<j])))
             if pieces.count % TextBuilding.chunk == 0 { try Interrupt.check() }
             i = j
@@ -86,15 +86,10 @@ enum ValueMethods {
             }
             return .string(try TextBuilding.join(parts, string(a)))
         }
-        t.method("strip", on: "string", [], "s.strip(): s without leading and trailing whitespace.") { a, _ in
-            .string(try string(a).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
         t.method("replace", on: "string", [Param("old", .string), Param("new", .string), Param("count", .int, default: .int(-1))],
                  "s.replace(old, new, count=-1): s with every old (or the first count) replaced by new.\n  \"a-b-c\".replace(\"-\", \"+\", 1)") { a, _ in
             .string(try TextBuilding.replace(string(a), a.string("old"), a.string("new"), count: a.int("count")))
         }
-        t.method("startswith", on: "string", [Param("prefix", .string)], "s.startswith(prefix): true when s begins with prefix.\n  \"img_01.png\".startswith(\"img\")") { a, _ in .bool(try string(a).hasPrefix(a.string("prefix"))) }
-        t.method("endswith", on: "string", [Param("suffix", .string)], "s.endswith(suffix): true when s ends with suffix.\n  path.endswith(\".png\")") { a, _ in .bool(try string(a).hasSuffix(a.string("suffix"))) }
         t.method("lower", on: "string", [], "s.lower(): s with every letter in lower case.") { a, _ in .string(try string(a).lowercased()) }
         t.method("upper", on: "string", [], "s.upper(): s with every letter in upper case.") { a, _ in .string(try string(a).uppercased()) }
         t.method("format", on: "string", [Param("args", .any, variadic: true)], "s.format(*args): replaces {} / {0} / {:.2f} fields with the arguments.") { a, _ in
@@ -122,6 +117,8 @@ enum ValueMethods {
             }
             return .string(out)
         }
+
+        StringMethods.add(to: &t)
 
         // MARK: list
         t.method("append", on: "list", [Param("x")], "xs.append(x): adds x at the end.") { a, _ in try listBox(a).items.append(a["x"]); return .none }

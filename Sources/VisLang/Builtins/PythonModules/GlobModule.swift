@@ -68,7 +68,9 @@ enum GlobModule {
             }
             current = next
         }
-        if pattern.hasSuffix("/") { current = current.filter(isDir).map { $0 + "/" } }
+        // A pattern ending in "/" matches folders only, each written with one final "/"
+        // (the zero-folder match of "train/**/" is "train/", as in Python).
+        if pattern.hasSuffix("/") { current = current.filter(isDir).map { $0.hasSuffix("/") ? $0 : $0 + "/" } }
         return Array(Set(current)).sorted()
     }
 
@@ -77,6 +79,16 @@ enum GlobModule {
         m.function("glob", [Param("pathname", .string), Param("recursive", .bool, default: .bool(false))],
                    "glob.glob(pathname, recursive=false): the paths matching a pattern with *, ? and [...] (** for any depth with recursive=true), sorted; names starting with '.' only when the pattern's part does.\n  glob.glob(os.path.join(root, \"*\", \"*.png\"))") { a, rt in
             .list(ListBox(try glob(a.string("pathname"), recursive: a.bool("recursive"), rt).map { .string($0) }))
+        }
+        m.function("iglob", [Param("pathname", .string), Param("recursive", .bool, default: .bool(false))],
+                   "glob.iglob(pathname, recursive=false): an iterator over glob.glob's paths (found at once, sorted).\n  first = next(glob.iglob(\"runs/*/best.safetensors\"), none)") { a, rt in
+            let paths = try glob(a.string("pathname"), recursive: a.bool("recursive"), rt).map { Value.string($0) }
+            return .object(StatefulIterator(try Iteration.iterator(.list(ListBox(paths)))))
+        }
+        m.function("escape", [Param("pathname", .string)], "glob.escape(pathname): pathname with *, ? and [ made literal ([*], [?], [[]).\n  glob.glob(glob.escape(folder) + \"/*.png\")") { a, _ in
+            var out = ""
+            for c in try a.string("pathname") { out += "*?[".contains(c) ? "[\(c)]" : String(c) }
+            return .string(out)
         }
         return m.make()
     }

@@ -5,7 +5,7 @@ import Foundation
 /// objects from `open`.
 enum JSONModule {
     /// The JSON text of a value, as Python's json.dumps writes it.
-    static func encode(_ v: Value, indent: Int?, sortKeys: Bool, level: Int = 0, open: inout Set<ObjectIdentifier>) throws -> String {
+    static func encode(_ v: Value, indent: Int?, sortKeys: Bool, ascii: Bool = true, level: Int = 0, open: inout Set<ObjectIdentifier>) throws -> String {
         // The text is bounded like any string (`Arith.maxLength`): an indent of 2**62, or
         // a long list at a wide indent, is an error before the text is built.
         func tooLong(_ what: String) -> NativeError {
@@ -37,13 +37,13 @@ enum JSONModule {
             if d.isNaN { return "NaN" }
             if d.isInfinite { return d > 0 ? "Infinity" : "-Infinity" }
             return Repr.float(d)
-        case .string(let s): return quote(s)
+        case .string(let s): return quote(s, ascii: ascii)
         case .list(let l):
             guard open.insert(ObjectIdentifier(l)).inserted else { throw NativeError("json.dumps: circular reference (a list contains itself)") }
             defer { open.remove(ObjectIdentifier(l)) }
-            return try items(try l.items.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
+            return try items(try l.items.map { try encode($0, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, open: &open) }, "[", "]")
         case .tuple(let t):
-            return try items(try t.map { try encode($0, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open) }, "[", "]")
+            return try items(try t.map { try encode($0, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, open: &open) }, "[", "]")
         case .dict(let d):
             guard open.insert(ObjectIdentifier(d)).inserted else { throw NativeError("json.dumps: circular reference (a dict contains itself)") }
             defer { open.remove(ObjectIdentifier(d)) }
@@ -54,17 +54,18 @@ enum JSONModule {
                 }
             }
             if sortKeys { pairs.sort { $0.0 < $1.0 } }
-            return try items(try pairs.map { quote($0.0) + ": " + (try encode($0.1, indent: indent, sortKeys: sortKeys, level: level + 1, open: &open)) }, "{", "}")
+            return try items(try pairs.map { quote($0.0, ascii: ascii) + ": " + (try encode($0.1, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, open: &open)) }, "{", "}")
         default:
             throw NativeError("json.dumps: a \(v.typeName) is not JSON serializable (convert tensors with .tolist() or .item())")
         }
     }
 
-    /// A JSON string literal with Python's escapes (ensure_ascii).
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal with Python's escapes; with `ascii` (ensure_ascii) every
+    /// character outside ASCII is written as \uXXXX, without it only control characters are.
+    static func quote(_ s: String, ascii: Bool = true) -> String {
         var out = "\""
-        for u in s.utf16 {
-            switch u {
+        for u in s.unicodeScalars {
+            switch u.value {
             case 0x22: out += "\\\""
             case 0x5C: out += "\\\\"
             case 0x0A: out += "\\n"
@@ -72,8 +73,10 @@ enum JSONModule {
             case 0x09: out += "\\t"
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
-            case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(u)!)
-            default: out += String(format: "\\u%04x", u)
+            case 0x20..<0x7F: out.unicodeScalars.append(u)
+            case 0x7F... where !ascii: out.unicodeScalars.append(u)
+            // Outside the 16-bit plane: a UTF-16 surrogate pair, as Python writes it.
+            default: for unit in String(u).utf16 { out += String(format: "\\u%04x", unit) }
             }
         }
         return out + "\""
@@ -236,19 +239,20 @@ enum JSONModule {
         }
     }
 
-    static let dumpParams = [Param("indent", .optional(.int), default: Value.none), Param("sort_keys", .bool, default: .bool(false))]
+    static let dumpParams = [Param("indent", .optional(.int), default: Value.none), Param("sort_keys", .bool, default: .bool(false)),
+                             Param("ensure_ascii", .bool, default: .bool(true))]
 
     static func dumps(_ a: BoundArguments) throws -> String {
         var open = Set<ObjectIdentifier>()
         let indent = try a.optionalInt("indent")
         guard (indent ?? 0) >= 0 else { throw NativeError("json.dumps: indent must be non-negative") }
-        return try encode(a["obj"], indent: indent, sortKeys: a.bool("sort_keys"), open: &open)
+        return try encode(a["obj"], indent: indent, sortKeys: a.bool("sort_keys"), ascii: a.bool("ensure_ascii"), open: &open)
     }
 
     static func make() -> NamespaceObject {
         var m = ModuleBuilder("json")
         m.function("dumps", [Param("obj")] + dumpParams,
-                   "json.dumps(obj, indent=none, sort_keys=false): obj (none, bools, numbers, strings, lists, tuples, dicts) as JSON text.\n  json.dumps({\"lr\": 0.01, \"epochs\": 5}, indent=2)") { a, _ in
+                   "json.dumps(obj, indent=none, sort_keys=false, ensure_ascii=true): obj (none, bools, numbers, strings, lists, tuples, dicts) as JSON text.\n  json.dumps({\"lr\": 0.01, \"epochs\": 5}, indent=2)") { a, _ in
             .string(try dumps(a))
         }
         m.function("loads", [Param("s", .string)], "json.loads(s): the value of JSON text s (objects become dicts, arrays lists).\n  cfg = json.loads(text)") { a, _ in
@@ -256,9 +260,9 @@ enum JSONModule {
             return try r.document()
         }
         m.function("dump", [Param("obj"), Param("fp")] + dumpParams,
-                   "json.dump(obj, fp, indent=none, sort_keys=false): writes obj as JSON to the file object fp.\n  with open(\"cfg.json\", \"w\") as f { json.dump(cfg, f, indent=2) }") { a, _ in
-            guard case .object(let f as FileObject) = a["fp"] else { throw NativeError("json.dump: fp must be a file object from open(path, \"w\"), got \(a["fp"].typeName)") }
-            try f.write(try dumps(a), "json.dump")
+                   "json.dump(obj, fp, indent=none, sort_keys=false, ensure_ascii=true): writes obj as JSON to the file object fp (or sys.stdout, or anything with a write method).\n  with open(\"cfg.json\", \"w\") as f { json.dump(cfg, f, indent=2) }") { a, rt in
+            let write = try TextSink.writer(a["fp"], "json.dump", rt)
+            try write(try dumps(a))
             return .none
         }
         m.function("load", [Param("fp")], "json.load(fp): the value of the JSON text in the file object fp.\n  with open(\"cfg.json\") as f { cfg = json.load(f) }") { a, _ in

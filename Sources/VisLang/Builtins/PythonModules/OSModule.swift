@@ -9,9 +9,16 @@ enum OSModule {
             if let posix = (e.userInfo[NSUnderlyingErrorKey] as? NSError), posix.domain == NSPOSIXErrorDomain {
                 return String(cString: strerror(Int32(posix.code)))
             }
-            return e.localizedDescription
+            // Foundation's own codes, worded as the POSIX errors Python reports.
+            switch e.code {
+            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return String(cString: strerror(ENOENT))
+            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return String(cString: strerror(EACCES))
+            default: return e.localizedDescription
+            }
         }
-        return NativeError("\(what) '\(path)'\(reason.map { " (\($0))" } ?? "")")
+        let code = (error as NSError?)?.code
+        let missing = ((error as NSError?)?.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ENOENT) || code == NSFileReadNoSuchFileError || code == NSFileNoSuchFileError
+        return NativeError("\(what) '\(path)'\(reason.map { " (\($0))" } ?? "")", kind: missing ? .fileNotFoundError : .osError)
     }
 
     /// The file status at `path`, following links as Python's `isdir` / `isfile` do.
@@ -41,7 +48,9 @@ enum OSModule {
             parts.append(c)
         }
         let joined = parts.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+        // POSIX keeps exactly two leading slashes (they may mean something else), as Python does.
+        let root = path.hasPrefix("//") && !path.hasPrefix("///") ? "//" : "/"
+        return absolute ? root + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// `os.path.split`: (head, tail) around the last slash.
@@ -94,13 +103,13 @@ enum OSModule {
         m.function("normpath", p, "os.path.normpath(path): path with '.', '..' and doubled slashes collapsed.\n  os.path.normpath(\"a/./b/../c\")  # \"a/c\"") { a, _ in .string(normpath(try a.string("path"))) }
         m.function("getsize", p, "os.path.getsize(path): the size of a file in bytes.\n  os.path.getsize(\"model.safetensors\")") { a, _ in
             let path = try a.string("path")
-            guard let s = status(path) else { throw NativeError("os.path.getsize: no such file '\(path)'") }
+            guard let s = status(path) else { throw NativeError("os.path.getsize: no such file '\(path)'", kind: .fileNotFoundError) }
             return .int(Int(s.st_size))
         }
         m.function("isabs", p, "os.path.isabs(path): true when path starts at the root ('/').\n  os.path.isabs(\"/data\")") { a, _ in .bool(try a.string("path").hasPrefix("/")) }
         m.function("getmtime", p, "os.path.getmtime(path): the time of the last change, in seconds since 1970.\n  os.path.getmtime(\"model.safetensors\")") { a, _ in
             let path = try a.string("path")
-            guard let s = status(path) else { throw NativeError("os.path.getmtime: no such file '\(path)'") }
+            guard let s = status(path) else { throw NativeError("os.path.getmtime: no such file '\(path)'", kind: .fileNotFoundError) }
             return .float(Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) * 1e-9)
         }
         m.function("relpath", [Param("path", .string), Param("start", .string, default: .string("."))],
@@ -118,6 +127,53 @@ enum OSModule {
             guard path == "~" || path.hasPrefix("~/") else { return .string(path) }
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
             return .string(home + path.dropFirst())
+        }
+        m.function("islink", p, "os.path.islink(path): true when path is a symbolic link (not followed).\n  os.path.islink(\"latest\")") { a, _ in
+            var s = stat()
+            return .bool(lstat(try a.string("path"), &s) == 0 && s.st_mode & S_IFMT == S_IFLNK)
+        }
+        m.function("commonprefix", [Param("list")], "os.path.commonprefix(list): the longest string every path starts with (character by character, not by folder).\n  os.path.commonprefix([\"runs/a1\", \"runs/a2\"])  # \"runs/a\"") { a, rt in
+            let paths = try CSVModule.strings(a["list"], "os.path.commonprefix", "paths", rt)
+            guard var prefix = paths.min().map(Array.init), let last = paths.max().map(Array.init) else { return .string("") }
+            // The smallest and largest strings bound the rest, as Python's implementation uses.
+            var n = 0
+            while n < prefix.count, n < last.count, prefix[n] == last[n] { n += 1 }
+            prefix = Array(prefix[..<n])
+            return .string(String(prefix))
+        }
+        m.function("commonpath", [Param("paths")], "os.path.commonpath(paths): the longest common folder path of the paths (all absolute or all relative).\n  os.path.commonpath([\"data/train/a.png\", \"data/val/b.png\"])  # \"data\"") { a, rt in
+            let paths = try CSVModule.strings(a["paths"], "os.path.commonpath", "paths", rt)
+            guard !paths.isEmpty else { throw NativeError("os.path.commonpath: arg is an empty sequence", kind: .valueError) }
+            let absolute = paths[0].hasPrefix("/")
+            guard paths.allSatisfy({ $0.hasPrefix("/") == absolute }) else {
+                throw NativeError("os.path.commonpath: can't mix absolute and relative paths", kind: .valueError)
+            }
+            let split = paths.map { $0.split(separator: "/").filter { $0 != "." } }
+            var common = split[0]
+            for parts in split.dropFirst() {
+                var n = 0
+                while n < common.count, n < parts.count, common[n] == parts[n] { n += 1 }
+                common = Array(common[..<n])
+            }
+            return .string((absolute ? "/" : "") + common.joined(separator: "/"))
+        }
+        m.function("expandvars", p, "os.path.expandvars(path): $name and ${name} replaced by environment variables; unknown ones are left as they are.\n  os.path.expandvars(\"$HOME/data\")") { a, _ in
+            let path = Array(try a.string("path")), env = ProcessInfo.processInfo.environment
+            var out = "", i = 0
+            func isName(_ c: Character) -> Bool { c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) }
+            while i < path.count {
+                guard path[i] == "$", i + 1 < path.count else { out.append(path[i]); i += 1; continue }
+                var j = i + 1, name = ""
+                if path[j] == "{" {
+                    guard let close = path[(j + 1)...].firstIndex(of: "}") else { out.append(path[i]); i += 1; continue }
+                    name = String(path[(j + 1)..<close]); j = close + 1
+                } else {
+                    while j < path.count, isName(path[j]) { name.append(path[j]); j += 1 }
+                }
+                if !name.isEmpty, let v = env[name] { out += v } else { out += String(path[i..<j]) }
+                i = Swift.max(j, i + 1)
+            }
+            return .string(out)
         }
         return m.make()
     }
@@ -146,7 +202,7 @@ enum OSModule {
                    "os.makedirs(name, exist_ok=false): creates a folder and its missing parents; an existing folder is an error unless exist_ok.\n  os.makedirs(\"runs/exp1\", exist_ok=true)") { a, _ in
             let path = try a.string("name")
             if let s = status(path) {
-                guard try a.bool("exist_ok"), s.st_mode & S_IFMT == S_IFDIR else { throw NativeError("os.makedirs: '\(path)' already exists") }
+                guard try a.bool("exist_ok"), s.st_mode & S_IFMT == S_IFDIR else { throw NativeError("os.makedirs: '\(path)' already exists", kind: .osError) }
                 return .none
             }
             do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch { throw failure("os.makedirs: cannot create folder", path, error) }
@@ -154,14 +210,25 @@ enum OSModule {
         }
         m.function("mkdir", [Param("path", .string)], "os.mkdir(path): creates one folder (its parent must exist; an existing path is an error).\n  os.mkdir(\"out\")") { a, _ in
             let path = try a.string("path")
-            guard status(path) == nil else { throw NativeError("os.mkdir: '\(path)' already exists") }
-            guard Foundation.mkdir(path, 0o777) == 0 else { throw NativeError("os.mkdir: cannot create folder '\(path)' (\(String(cString: strerror(errno))))") }
+            guard status(path) == nil else { throw NativeError("os.mkdir: '\(path)' already exists", kind: .osError) }
+            guard Foundation.mkdir(path, 0o777) == 0 else { throw NativeError("os.mkdir: cannot create folder '\(path)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
             return .none
         }
         m.function("remove", [Param("path", .string)], "os.remove(path): deletes a file (not a folder).\n  os.remove(\"tmp.txt\")") { a, _ in
             let path = try a.string("path")
-            if let s = status(path), s.st_mode & S_IFMT == S_IFDIR { throw NativeError("os.remove: '\(path)' is a folder") }
-            guard unlink(path) == 0 else { throw NativeError("os.remove: cannot remove '\(path)' (\(String(cString: strerror(errno))))") }
+            if let s = status(path), s.st_mode & S_IFMT == S_IFDIR { throw NativeError("os.remove: '\(path)' is a folder", kind: .osError) }
+            guard unlink(path) == 0 else { throw NativeError("os.remove: cannot remove '\(path)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
+            return .none
+        }
+        m.function("unlink", [Param("path", .string)], "os.unlink(path): deletes a file, as os.remove.\n  os.unlink(\"tmp.txt\")") { a, _ in
+            let path = try a.string("path")
+            if let s = status(path), s.st_mode & S_IFMT == S_IFDIR { throw NativeError("os.unlink: '\(path)' is a folder", kind: .osError) }
+            guard unlink(path) == 0 else { throw NativeError("os.unlink: cannot remove '\(path)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
+            return .none
+        }
+        m.function("replace", [Param("src", .string), Param("dst", .string)], "os.replace(src, dst): renames src to dst, replacing a file at dst (atomically, on one file system).\n  os.replace(\"run.tmp\", \"run.json\")") { a, _ in
+            let src = try a.string("src"), dst = try a.string("dst")
+            guard Foundation.rename(src, dst) == 0 else { throw NativeError("os.replace: cannot rename '\(src)' to '\(dst)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
             return .none
         }
         m.function("walk", [Param("top", .string)],
@@ -170,12 +237,12 @@ enum OSModule {
         }
         m.function("rmdir", [Param("path", .string)], "os.rmdir(path): deletes an empty folder.\n  os.rmdir(\"out\")") { a, _ in
             let path = try a.string("path")
-            guard Foundation.rmdir(path) == 0 else { throw NativeError("os.rmdir: cannot remove folder '\(path)' (\(String(cString: strerror(errno))))") }
+            guard Foundation.rmdir(path) == 0 else { throw NativeError("os.rmdir: cannot remove folder '\(path)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
             return .none
         }
         m.function("rename", [Param("src", .string), Param("dst", .string)], "os.rename(src, dst): renames or moves a file or folder (replacing a file at dst).\n  os.rename(\"a.txt\", \"b.txt\")") { a, _ in
             let src = try a.string("src"), dst = try a.string("dst")
-            guard Foundation.rename(src, dst) == 0 else { throw NativeError("os.rename: cannot rename '\(src)' to '\(dst)' (\(String(cString: strerror(errno))))") }
+            guard Foundation.rename(src, dst) == 0 else { throw NativeError("os.rename: cannot rename '\(src)' to '\(dst)' (\(String(cString: strerror(errno))))", kind: errno == ENOENT ? .fileNotFoundError : .osError) }
             return .none
         }
         return m.make()

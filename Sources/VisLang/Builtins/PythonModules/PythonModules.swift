@@ -9,9 +9,10 @@ public enum PythonModules {
                        ("time", .object(TimeModule.make())), ("os", .object(OSModule.make())),
                        ("json", .object(JSONModule.make())), ("sys", .object(sys)),
                        ("argparse", .object(ArgParse.make(sys: sys))), ("shutil", .object(OSModule.makeShutil())),
-                       ("glob", .object(GlobModule.make())),
+                       ("glob", .object(GlobModule.make())), ("csv", .object(CSVModule.make())),
                        ("tempfile", .object(TempfileModule.make()))]
         FileObject.add(to: &t)
+        HistoryBuiltins.add(to: &t)
         return t
     }
 

@@ -15,6 +15,8 @@ enum SysModule {
         #else
         m.constant("platform", .string("linux"))
         #endif
+        m.constant("stdout", .object(StreamObject(error: false)))
+        m.constant("stderr", .object(StreamObject(error: true)))
         m.constant("version", .string("vis (a PyTorch-like language; not CPython)"))
         m.function("exit", [Param("status", default: Value.none)],
                    "sys.exit(status=none): ends the script: status 0 for none, the int given, or 1 after printing a string to standard error.\n  sys.exit(1)") { a, rt in
