@@ -345,7 +345,7 @@ final class REPLTerminalTests: FreshFoldersTestCase {
         enter(t, ":help\r", shows: ":vars")
         t.expect(">>> ")
         // The generated signature once, then the doc without its hand-written one.
-        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\")\nwrites")
+        enter(t, ":help print\r", shows: ":help print\nprint(*values, sep=\" \", end=\"\\n\", file=none, flush=false)\nwrites")
         t.expect(">>> ")
         enter(t, ":help nosuch_thing\r", shows: "no help for 'nosuch_thing'")
         enter(t, "t = ones(2, 3)\r", shows: ">>> ")

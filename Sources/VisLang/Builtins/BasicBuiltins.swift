@@ -82,7 +82,7 @@ public enum BasicBuiltins {
     public static func table() -> BuiltinTable {
         var t = BuiltinTable()
         t.constants = [("pi", .float(Double.pi)), ("inf", .float(Double.infinity)), ("nan", .float(Double.nan))]
-        t.function("print", [Param("values", .any, variadic: true), Param("sep", .optional(.string), default: Value.none), Param("end", .optional(.string), default: Value.none),
+        t.function("print", [Param("values", .any, variadic: true), Param("sep", .optional(.string), default: .string(" ")), Param("end", .optional(.string), default: .string("\n")),
                              Param("file", default: Value.none), Param("flush", .bool, default: .bool(false))],
                    "print(*values, sep=\" \", end=\"\\n\", file=none, flush=false): writes the values' str forms to the output, or to file (a file object, sys.stderr, or anything with a write method); flush is accepted (vis writes at once).\n  print(f\"epoch {e} loss {l:.4f}\", file=log)") { a, rt in
             // none for sep / end means the default, as in Python.
