@@ -21,7 +21,7 @@ enum AttributeBuiltins {
     /// Adds getattr, setattr and hasattr to `t`.
     static func add(to t: inout BuiltinTable) {
         t.function("getattr", [Param("object"), Param("name", .string), Param("default", .any, variadic: true)],
-                   "getattr(object, name[, default]): the attribute `name` of object (object.name); with a default, the default when object has no such attribute (AttributeError otherwise).\n  act = getattr(nn, \"ReLU\")(); lr = getattr(args, \"lr\", 0.01)") { a, rt in
+                   "getattr(object, name, *default): the attribute `name` of object (object.name); with a default (one value, as in Python), the default when object has no such attribute (AttributeError otherwise).\n  act = getattr(nn, \"ReLU\")(); lr = getattr(args, \"lr\", 0.01)") { a, rt in
             let extra = try a.list("default")
             guard extra.count <= 1 else {
                 throw NativeError("getattr expected at most 3 arguments, got \(2 + extra.count)", kind: .typeError)
