@@ -99,7 +99,8 @@ struct AdvancedIndexPlan {
         let contiguousPost = Tensor.computeContiguous(postShape, Array(view.strides[(first + values.count)...]))
         pre.withUnsafeBufferPointer { pre in
             post.withUnsafeBufferPointer { post in
-                Parallel.forRange(rows, costPerElement: np) { r0, r1 in
+                // In chunks that Ctrl-C skips (`index` then throws through checkInterrupt).
+                Parallel.forChunks(rows, costPerElement: np) { r0, r1 in
                     // Row r is (a, m) = (r / nm, r % nm); step m like an odometer.
                     var a = r0 / nm, m = r0 % nm
                     for r in r0..<r1 {
@@ -171,7 +172,8 @@ extension Tensor {
         // (a random mask would mispredict about every other branch).
         let n = count, p = UnsafeRawPointer(mask.boolPointer).assumingMemoryBound(to: UInt8.self)
         var nnz = 0
-        for i in 0..<n { nnz &+= Int(p[i]) }
+        // Ctrl-C between blocks: the caller throws through checkInterrupt.
+        guard Interrupt.inBlocks(n, { i0, i1 in for i in i0..<i1 { nnz &+= Int(p[i]) } }) else { return [] }
         // One spare slot each: the branch-free loop below writes before it knows
         // whether the element counts.
         let coords = (0..<ndim).map { _ in
@@ -184,9 +186,11 @@ extension Tensor {
         var index = [Int64](repeating: 0, count: ndim)
         var k = 0
         for r in 0..<rows {
+            if Interrupt.requested { return coords }  // the caller throws through checkInterrupt
             let row = p + r * inner
             if lastDim == 0 {
-                for j in 0..<inner { last[k] = Int64(j); k &+= Int(row[j]) }
+                // One row (a 1-D mask): in blocks, so Ctrl-C stops a huge one.
+                Interrupt.inBlocks(inner) { j0, j1 in for j in j0..<j1 { last[k] = Int64(j); k &+= Int(row[j]) } }
             } else if lastDim == 1 {
                 let outer = ptrs[0], i0 = index[0]
                 for j in 0..<inner { outer[k] = i0; last[k] = Int64(j); k &+= Int(row[j]) }

@@ -73,7 +73,7 @@ extension Tensor {
         }
         if Autograd.needsGraph(a, b) {
             let ra = a.requiresGrad, rb = b.requiresGrad, sa = a.shape, sb = b.shape
-            Autograd.record(out, "where", [a, b]) { g in
+            Autograd.record(out, "where", [a, b], saving: [condition]) { g in
                 let zero = Tensor.scalar(0)
                 return [ra ? try Autograd.reduceToShape(Tensor.where(c, g, zero), sa) : nil,
                         rb ? try Autograd.reduceToShape(Tensor.where(c, zero, g), sb) : nil]

@@ -89,7 +89,8 @@ extension Tensor {
         }
         if Autograd.needsGraph(self) {
             let d = rows.dim, xr = rows
-            Autograd.record(out, "cumprod", [self]) { g in
+            // PyTorch's CumprodBackward0 saves the input and the result.
+            Autograd.record(out, "cumprod", [self], saving: [self, out]) { g in
                 let gr = try g.detach().cast(T.dtype).dimRows(d, op: "cumprod")
                 let res = Tensor(uninitialized: [xr.outer * xr.length], dtype: T.dtype)
                 let px = xr.rows.pointer(as: T.self), pg = gr.rows.pointer(as: T.self), po = res.pointer(as: T.self), n = xr.length
@@ -98,11 +99,15 @@ extension Tensor {
                     var s = 0.0
                     // o[i] = S_i first, then multiplied by the prefix product before i.
                     for i in stride(from: n - 1, through: 0, by: -1) {
+                        if Interrupt.due(i) { try Interrupt.check() }  // one huge row: Ctrl-C between blocks
                         s = Double(gg[i]) + (i + 1 < n ? Double(x[i + 1]) * s : 0)
                         o[i] = T(s)
                     }
                     var prefix = 1.0
-                    for i in 0..<n { o[i] = T(Double(o[i]) * prefix); prefix *= Double(x[i]) }
+                    for i in 0..<n {
+                        if Interrupt.due(i) { try Interrupt.check() }
+                        o[i] = T(Double(o[i]) * prefix); prefix *= Double(x[i])
+                    }
                 }
                 return [try xr.restore(res)]
             }
@@ -195,7 +200,8 @@ extension Tensor {
         }
         if Autograd.needsGraph(self) {
             let d = rows.dim, xr = rows, yd = out.detach()
-            Autograd.record(out, "logcumsumexp", [self]) { g in
+            // PyTorch's LogcumsumexpBackward0 saves the input and the result.
+            Autograd.record(out, "logcumsumexp", [self], saving: [self, out]) { g in
                 let gr = try g.detach().cast(T.dtype).dimRows(d, op: "logcumsumexp"), yr = try yd.dimRows(d, op: "logcumsumexp")
                 let res = Tensor(uninitialized: [xr.outer * xr.length], dtype: T.dtype)
                 let px = xr.rows.pointer(as: T.self), pg = gr.rows.pointer(as: T.self), py = yr.rows.pointer(as: T.self), po = res.pointer(as: T.self), n = xr.length
@@ -204,6 +210,7 @@ extension Tensor {
                     let b = r * n
                     var u = 0.0
                     for i in stride(from: n - 1, through: 0, by: -1) {
+                        if Interrupt.due(i) { try Interrupt.check() }  // one huge row: Ctrl-C between blocks
                         let yi = Double(py[b + i])
                         u = Double(pg[b + i]) + (i + 1 < n ? expDiff(yi, Double(py[b + i + 1])) * u : 0)
                         po[b + i] = T(expDiff(Double(px[b + i]), yi) * u)

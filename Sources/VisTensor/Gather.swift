@@ -4,7 +4,9 @@
 extension Tensor {
     /// Walks the positions of a tensor of `shape` in row-major order, keeping two
     /// storage offsets (one per stride set), and calls `body(i, offA, offB)`; stops
-    /// early (returning false) when `body` returns false. Specialised per call site,
+    /// early (returning false) when `body` returns false, or when Ctrl-C is pending (polled
+    /// every `Interrupt.pollBlock` positions; the caller then throws through
+    /// `checkInterrupt`). Specialised per call site,
     /// so the inner loop has no closure call overhead.
     @inline(__always)
     static func walkPositions(_ shape: [Int], _ sa: [Int], _ sb: [Int],
@@ -18,6 +20,7 @@ extension Tensor {
         var offA = 0, offB = 0, i = 0
         while i < n {
             for j in 0..<inner {
+                if Interrupt.due(i) { return false }  // Ctrl-C: the caller throws after the walk
                 if !body(i, offA + j * ia, offB + j * ib) { return false }
                 i += 1
             }
@@ -86,6 +89,7 @@ extension Tensor {
         case 2: run(x.pointer(as: UInt16.self), out.pointer(as: UInt16.self))
         default: run(x.pointer(as: UInt8.self), out.pointer(as: UInt8.self))
         }
+        try Tensor.checkInterrupt()
         if let bad {
             throw TensorError("gather", "index \(bad) is out of bounds for dimension \(d) with size \(size)")
         }
@@ -124,6 +128,7 @@ extension Tensor {
         case .float64: run(src.doublePointer, x.doublePointer)
         default: throw TensorError(op, "\(dtype) tensors are not supported (float32, float64 and int64 are)")
         }
+        try Tensor.checkInterrupt()
         if let bad {
             throw TensorError(op, "index \(bad) is out of bounds for dimension \(d) with size \(size)")
         }

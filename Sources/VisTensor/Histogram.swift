@@ -40,6 +40,7 @@ extension Tensor {
             Tensor.search(s.int64Pointer, v.int64Pointer, out.int64Pointer, rows, m, perRow, right)
         }
         withExtendedLifetime((s, v)) {}
+        try Tensor.checkInterrupt()
         return out
     }
 
@@ -50,6 +51,7 @@ extension Tensor {
         for r in 0..<rows {
             let seq = s + r * m
             for j in 0..<perRow {
+                if Interrupt.due(j) || (j == 0 && Interrupt.requested) { return }  // searchsorted throws after
                 let key = T.sortKey(v[r * perRow + j])
                 var lo = 0, hi = m
                 while lo < hi {
@@ -74,7 +76,8 @@ extension Tensor {
         // Every integer dtype counts the same (int64 result, as PyTorch's).
         let x = (dtype == .int64 ? self : try to(.int64)).toInt64Array()
         var hi: Int64 = -1
-        for v in x {
+        for (i, v) in x.enumerated() {
+            if Interrupt.due(i) { try Interrupt.check() }
             guard v >= 0 else { throw TensorError(op, "only supports non-negative inputs, got \(v)") }
             hi = Swift.max(hi, v)
         }
@@ -83,7 +86,7 @@ extension Tensor {
         try Shape.validate([bins], op: op)
         guard let weights else {
             let out = Tensor.full([bins], 0, dtype: .int64), o = out.int64Pointer
-            for v in x { o[Int(v)] += 1 }
+            for (i, v) in x.enumerated() { if Interrupt.due(i) { try Interrupt.check() }; o[Int(v)] += 1 }
             return out
         }
         guard weights.ndim == 1 && weights.count == x.count else {
@@ -94,13 +97,13 @@ extension Tensor {
         if weights.dtype == .float32 {
             let wc = weights.detach().contiguous(), w = wc.floatPointer
             let out = Tensor.full([bins], 0), o = out.floatPointer
-            for (i, v) in x.enumerated() { o[Int(v)] += w[i] }
+            for (i, v) in x.enumerated() { if Interrupt.due(i) { try Interrupt.check() }; o[Int(v)] += w[i] }
             withExtendedLifetime(wc) {}
             return out
         }
         let wc = try weights.detach().to(.float64).contiguous(), w = wc.doublePointer
         let out = Tensor.full([bins], 0, dtype: .float64), o = out.doublePointer
-        for (i, v) in x.enumerated() { o[Int(v)] += w[i] }
+        for (i, v) in x.enumerated() { if Interrupt.due(i) { try Interrupt.check() }; o[Int(v)] += w[i] }
         withExtendedLifetime(wc) {}
         return out
     }
@@ -137,7 +140,7 @@ extension Tensor {
         var lo = lo1, hi = hi1
         if lo == hi && n > 0 {
             lo = .infinity; hi = -.infinity
-            for i in 0..<n { lo = Swift.min(lo, p[i]); hi = Swift.max(hi, p[i]) }
+            for i in 0..<n { if Interrupt.due(i) { try Interrupt.check() }; lo = Swift.min(lo, p[i]); hi = Swift.max(hi, p[i]) }
             var anyNaN = false
             for i in 0..<n where p[i].isNaN { anyNaN = true; break }
             if anyNaN { lo = .nan; hi = .nan }
@@ -147,10 +150,10 @@ extension Tensor {
         }
         guard lo <= hi else { throw TensorError(op, "max must be larger than min, got min \(lo0) and max \(hi0)") }
         if lo == hi { lo -= 1; hi += 1 }
-        // PyTorch's bin arithmetic overflows here and counts nothing; say so instead.
-        guard (hi - lo).isFinite else {
-            throw TensorError(op, "the range [\(lo), \(hi)] is too wide: its width overflows \(T.dtype)")
-        }
+        // A range whose width overflows T: PyTorch's bin arithmetic (x - min) / (max - min)
+        // then gives 0 or NaN positions that fall in no bin, so it counts nothing (checked
+        // against PyTorch 2.15 with min=-3e38, max=3e38 in float32): so does vis.
+        guard (hi - lo).isFinite else { return }
         // The bin edges as linspace(lo, hi, bins + 1) computes them in T.
         let steps = bins + 1
         let step = (hi - lo) / T(bins)
@@ -159,6 +162,7 @@ extension Tensor {
         for i in 0..<steps { edges[i] = i < half ? lo + step * T(i) : hi - step * T(steps - 1 - i) }
         let dlo = Double(lo), width = Double(hi) - Double(lo)
         for i in 0..<n {
+            if Interrupt.due(i) { try Interrupt.check() }
             let v = p[i]
             guard v >= lo && v <= hi else { continue }  // also skips NaN
             // In Double, as a fraction of the width first: v - lo may overflow float32

@@ -179,7 +179,7 @@ extension Tensor {
         guard Tensor.canCast(from: result.dtype, to: dtype) else {
             throw TensorError(op, "result type \(result.dtype) can't be cast to the desired output type \(dtype)")
         }
-        if result.storage === storage || (result.requiresGrad && result.gradFn == nil) {
+        if result.storage.sharesMemory(with: storage) || (result.requiresGrad && result.gradFn == nil) {
             // The result aliases this memory (or is a leaf someone holds): copy it first.
             result = result.requiresGrad ? result.clone() : result.copyData()
         }

@@ -100,7 +100,9 @@ extension Tensor {
                 guard t.shape == covered else {
                     throw TensorError(op, "mask of shape \(shapeString(t.shape)) at index position \(pos) does not match the shape \(shapeString(covered)) of the dimensions it indexes (dimension \(src) on, indexed tensor shape \(shapeString(r.view.shape)))")
                 }
-                for (k, c) in t.nonzeroCoordinates().enumerated() {
+                let coords = t.nonzeroCoordinates()
+                try Tensor.checkInterrupt()  // Ctrl-C stops the coordinates of a huge mask
+                for (k, c) in coords.enumerated() {
                     r.tensors.append(c); r.viewDims.append(d + k); r.sourceDims.append(src + k); r.inRange.append(true)
                 }
                 d += t.ndim; src += t.ndim
@@ -134,6 +136,7 @@ extension Tensor {
         let plan = try AdvancedIndexPlan(viewShape: v.shape, first: first, indices: r.tensors, inRange: r.inRange,
                                          sourceDims: r.sourceDims, op: "index")
         let out = plan.read(v)
+        try Tensor.checkInterrupt()  // Ctrl-C skipped chunks of the read: out is half made
         if Autograd.needsGraph(v) {
             Autograd.record(out, "index", [v]) { g in
                 let z = Tensor.full(plan.viewShape, 0, dtype: g.dtype)  // the gradient's dtype (float64 too)

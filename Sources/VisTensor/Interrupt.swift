@@ -51,6 +51,32 @@ public enum Interrupt {
         }
     }
 
+    /// Elements between two polls of the flag in the selection, scatter and counting
+    /// loops (about 64K: a load per block costs nothing, and a block takes well under a
+    /// millisecond).
+    public static let pollBlock = 1 << 16
+
+    /// Runs `body(start, end)` over `0..<count` in blocks of `pollBlock` and stops
+    /// (returning false) after a block when Ctrl-C is pending; the throwing op that runs
+    /// it then calls `try Interrupt.check()`, discarding its half-made result.
+    @inline(__always)
+    @discardableResult
+    public static func inBlocks(_ count: Int, _ body: (Int, Int) -> Void) -> Bool {
+        var start = 0
+        while start < count {
+            let end = Swift.min(count, start + pollBlock)
+            body(start, end)
+            if flag.pointee != 0 { return false }
+            start = end
+        }
+        return true
+    }
+
+    /// True when `i` (a loop counter) ends a block of `pollBlock` elements and Ctrl-C is
+    /// pending: the poll of loops that cannot be split into blocks.
+    @inline(__always)
+    public static func due(_ i: Int) -> Bool { i & (pollBlock - 1) == pollBlock - 1 && flag.pointee != 0 }
+
     /// The thread that waits for input (0 until `installHandler` runs).
     nonisolated(unsafe) static let reader: UnsafeMutablePointer<pthread_t> = {
         let p = UnsafeMutablePointer<pthread_t>.allocate(capacity: 1)

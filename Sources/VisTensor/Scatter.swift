@@ -51,6 +51,7 @@ extension Tensor {
             }
         }
         withExtendedLifetime(idx) {}
+        try Tensor.checkInterrupt()
         if let bad { throw TensorError(op, "index \(bad) is out of bounds for dimension \(d) with size \(size)") }
         return (d, targets, sources)
     }
@@ -72,7 +73,9 @@ extension Tensor {
         let plan = try scatterPlan(op, dim: dim, index: index, srcShape: src.shape)
         let out = copyData(), s = src.detach().copyData()
         func run<T>(_ o: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ f: (inout T, T) -> Void) {
-            for (t, q) in zip(plan.targets, plan.sources) { f(&o[t], v[q]) }
+            Interrupt.inBlocks(plan.targets.count) { j0, j1 in
+                for j in j0..<j1 { f(&o[plan.targets[j]], v[plan.sources[j]]) }
+            }
         }
         let mode = reduce ?? "set"
         if dtype == .float32 {
@@ -87,23 +90,33 @@ extension Tensor {
             throw TensorError(op, "not supported for dtype \(dtype)")
         }
         withExtendedLifetime(s) {}
+        try Tensor.checkInterrupt()
         if Autograd.needsGraph(self, src) {
             guard reduce == nil else {
                 throw TensorError(op, "the gradient of scatter with reduce= is not implemented in PyTorch either; use scatter_reduce")
             }
-            let ra = requiresGrad, rb = src.requiresGrad, srcShape = src.shape
-            Autograd.record(out, op, [self, src]) { g in
+            let ra = requiresGrad, rb = src.requiresGrad, srcShape = src.shape, indexShape = index.shape
+            Autograd.record(out, op, [self, src], saving: [index]) { g in
+                // PyTorch's src gradient is gather(grad, dim, index), of the index's shape:
+                // with an index smaller than src, PyTorch's backward fails (checked with
+                // 2.15); vis says so at the same point rather than invent a rule.
+                if rb && indexShape != srcShape {
+                    throw TensorError(op, "the gradient of src has the index's shape \(shapeString(indexShape)) but src has shape \(shapeString(srcShape)) (PyTorch: \"ScatterBackward0 returned an invalid gradient at index 1\"); give src the index's shape, e.g. src[:2, :2]")
+                }
                 let gc = g.copyData()
                 var gself: Tensor? = nil, gsrc: Tensor? = nil
                 if rb {
                     // The gradient's dtype: float64 for float64 tensors.
                     let z = Tensor.full(srcShape, 0, dtype: gc.dtype)
                     func pick<T>(_ zp: UnsafeMutablePointer<T>, _ gp: UnsafeMutablePointer<T>) {
-                        for (t, q) in zip(plan.targets, plan.sources) { zp[q] = gp[t] }
+                        Interrupt.inBlocks(plan.targets.count) { j0, j1 in
+                            for j in j0..<j1 { zp[plan.sources[j]] = gp[plan.targets[j]] }
+                        }
                     }
                     if gc.dtype == .float32 { pick(z.floatPointer, gc.floatPointer) }
                     else if gc.dtype == .float64 { pick(z.doublePointer, gc.doublePointer) }
                     else { throw TensorError(op, "gradients of dtype \(gc.dtype) are not supported") }
+                    try Tensor.checkInterrupt()
                     gsrc = z
                 }
                 if ra {
@@ -132,7 +145,7 @@ extension Tensor {
             guard reduce == nil else {
                 throw TensorError("scatter", "the gradient of scatter with reduce= is not implemented in PyTorch either; use scatter_reduce")
             }
-            Autograd.record(out, "scatter", [self]) { g in
+            Autograd.record(out, "scatter", [self], saving: [index]) { g in
                 let gc = g.copyData()
                 try gc.zeroPositions(plan.targets, op: "scatter")
                 return [gc]
@@ -188,6 +201,7 @@ extension Tensor {
             throw TensorError(op, "not supported for dtype \(dtype)")
         }
         withExtendedLifetime(s) {}
+        try Tensor.checkInterrupt()
         if Autograd.needsGraph(self, src) {
             let ra = requiresGrad, rb = src.requiresGrad
             let xs = detach().copyData(), srcShape = src.shape
@@ -278,7 +292,8 @@ extension Tensor {
             }
             for t in 0..<touched.count where touched[t] { o[t] = start }
         }
-        for (t, q) in zip(plan.targets, plan.sources) {
+        for (j, (t, q)) in zip(plan.targets, plan.sources).enumerated() {
+            if Interrupt.due(j) { return }  // Ctrl-C: scatterReduce throws after the loop
             let v = s[q]
             switch mode {
             case .sum, .mean: o[t] = add(o[t], v)

@@ -17,7 +17,9 @@ extension Tensor {
     /// (`nonzero(as_tuple=True)`; a 0-d tensor counts as 1-D).
     public func nonzeroTuple(op: String = "nonzero") throws -> [Tensor] {
         let mask = dtype == .bool ? detach() : try detach().ne(0)
-        return (ndim == 0 ? try mask.reshape([1]) : mask).nonzeroCoordinates()
+        let coords = (ndim == 0 ? try mask.reshape([1]) : mask).nonzeroCoordinates()
+        try Tensor.checkInterrupt()  // Ctrl-C stops the coordinates of a huge tensor
+        return coords
     }
 
     /// The elements where the bool `mask` is true, as a 1-D tensor (input and mask
@@ -42,13 +44,17 @@ extension Tensor {
         guard index.ndim <= 1 else {
             throw TensorError(op, "index must be a vector (at most 1 dimension), got shape \(shapeString(index.shape))")
         }
-        return try index.toInt64Array().map { v in
+        var seen = 0
+        let out = try index.toInt64Array().map { v in
+            if Interrupt.due(seen) { try Interrupt.check() }
+            seen &+= 1
             let w = wrap && v < 0 ? v + Int64(size) : v
             guard w >= 0 && w < Int64(size) else {
                 throw TensorError(op, "index \(v) is out of range for dimension of size \(size)")
             }
             return Int(w)
         }
+        return out
     }
 
     /// This tensor as [pre, size, post] around dimension `d` (0-d as [1, 1, 1]).
@@ -90,12 +96,19 @@ extension Tensor {
     }
 
     /// The positions of every element of the slices `idx` along `d` in a contiguous
-    /// tensor of this shape, in [pre, idx, post] order.
+    /// tensor of this shape, in [pre, idx, post] order. Stops early when Ctrl-C is
+    /// pending (the throwing caller then calls `checkInterrupt`).
     private func slicePositions(_ d: Int, _ idx: [Int]) -> [Int] {
         let (pre, size, post) = around(d)
         var out: [Int] = []
         out.reserveCapacity(pre * idx.count * post)
-        for a in 0..<pre { for i in idx { let base = (a * size + i) * post; for c in 0..<post { out.append(base + c) } } }
+        for a in 0..<pre {
+            for i in idx {
+                let base = (a * size + i) * post
+                for c in 0..<post { out.append(base + c) }
+                if Interrupt.requested { return out }
+            }
+        }
         return out
     }
 
@@ -116,7 +129,7 @@ extension Tensor {
         /// One float kernel for float32 and float64 (alpha rounded to the dtype, as PyTorch does).
         func addFloat<T: VisFloat>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) {
             let al = T(alpha)
-            for (j, p) in pos.enumerated() { o[p] += al * s[j] }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { return }; o[p] += al * s[j] }
         }
         if dtype == .float32 {
             addFloat(out.floatPointer, src.floatPointer)
@@ -125,15 +138,16 @@ extension Tensor {
         } else if dtype == .int64 {
             guard alpha.isFinite && Swift.abs(alpha) < 9.2e18 else { throw TensorError(op, "alpha \(alpha) does not fit int64") }
             let o = out.int64Pointer, s = src.int64Pointer, al = Int64(alpha)
-            for (j, p) in pos.enumerated() { o[p] = o[p] &+ al &* s[j] }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = o[p] &+ al &* s[j] }
         } else if dtype == .bool {
             // PyTorch adds bools as a logical or (alpha 0 adds nothing).
             let o = out.boolPointer, s = src.boolPointer, on = alpha != 0
-            for (j, p) in pos.enumerated() { o[p] = o[p] || (on && s[j]) }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = o[p] || (on && s[j]) }
         } else {
             throw TensorError(op, "not supported for dtype \(dtype)")
         }
         withExtendedLifetime(src) {}
+        try Tensor.checkInterrupt()  // Ctrl-C in the positions or the loop: the copy is half made
         if Autograd.needsGraph(self, source) {
             let ra = requiresGrad, rb = source.requiresGrad
             let idxT = try Tensor(int64: idx.map(Int64.init), shape: [idx.count])
@@ -158,13 +172,16 @@ extension Tensor {
         try checkIndexSource(op, d, source, count: idx.count)
         let out = copyData(), src = source.detach().copyData()
         let pos = slicePositions(d, idx)
-        func run<T>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) { for (j, p) in pos.enumerated() { o[p] = s[j] } }
+        func run<T>(_ o: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>) {
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { return }; o[p] = s[j] }
+        }
         if dtype == .float32 { run(out.floatPointer, src.floatPointer) }
         else if dtype == .float64 { run(out.doublePointer, src.doublePointer) }
         else if dtype == .int64 { run(out.int64Pointer, src.int64Pointer) }
         else if dtype == .bool { run(out.boolPointer, src.boolPointer) }
         else { throw TensorError(op, "not supported for dtype \(dtype)") }
         withExtendedLifetime(src) {}
+        try Tensor.checkInterrupt()  // Ctrl-C in the positions or the loop: the copy is half made
         if Autograd.needsGraph(self, source) {
             let ra = requiresGrad, rb = source.requiresGrad
             let idxT = try Tensor(int64: idx.map(Int64.init), shape: [idx.count])
@@ -198,20 +215,21 @@ extension Tensor {
         let pos = slicePositions(d, idx)
         if dtype == .float32 {
             let o = out.floatPointer, v = Float(value)
-            for p in pos { o[p] = v }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = v }
         } else if dtype == .float64 {
             let o = out.doublePointer
-            for p in pos { o[p] = value }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = value }
         } else if dtype == .int64 {
             guard value.isFinite && Swift.abs(value) < 9.2e18 else { throw TensorError(op, "value \(value) does not fit int64") }
             let o = out.int64Pointer, v = Int64(value)
-            for p in pos { o[p] = v }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = v }
         } else if dtype == .bool {
             let o = out.boolPointer, v = value != 0
-            for p in pos { o[p] = v }
+            for (j, p) in pos.enumerated() { if Interrupt.due(j) { break }; o[p] = v }
         } else {
             throw TensorError(op, "not supported for dtype \(dtype)")
         }
+        try Tensor.checkInterrupt()  // Ctrl-C in the positions or the loop: the copy is half made
         if Autograd.needsGraph(self) {
             Autograd.record(out, op, [self]) { g in
                 let z = g.copyData()
@@ -227,13 +245,14 @@ extension Tensor {
     func zeroPositions(_ pos: [Int], op: String) throws {
         if dtype == .float32 {
             let p = floatPointer
-            for q in pos { p[q] = 0 }
+            for (j, q) in pos.enumerated() { if Interrupt.due(j) { break }; p[q] = 0 }
         } else if dtype == .float64 {
             let p = doublePointer
-            for q in pos { p[q] = 0 }
+            for (j, q) in pos.enumerated() { if Interrupt.due(j) { break }; p[q] = 0 }
         } else {
             throw TensorError(op, "gradients of dtype \(dtype) are not supported")
         }
+        try Tensor.checkInterrupt()
     }
 
     /// The elements at flat positions `index` (int64, any shape; negative values count
@@ -252,6 +271,7 @@ extension Tensor {
         let c = index.detach().copyData()
         let p = c.int64Pointer, s = Int64(size)
         for i in 0..<c.count {
+            if Interrupt.due(i) { try Interrupt.check() }
             let v = p[i]
             let w = v < 0 ? v + s : v
             guard w >= 0 && w < s else { throw error(v) }

@@ -109,7 +109,16 @@ extension Tensor {
         let values = Tensor(uninitialized: outShape, dtype: dtype)
         let indices = Tensor(uninitialized: outShape, dtype: .int64)
         let rowCount = n == 0 ? 0 : rows.count / n
-        if k > 0 {
+        if k > 0 && SmallTopK.applies(n: n, k: k) {
+            // k small against the row: one filtering pass (SmallTopK), same result.
+            if dtype == .float32 {
+                SmallTopK.run(rows.floatPointer, values.floatPointer, indices.int64Pointer, rowCount, n, k, largest)
+            } else if dtype == .float64 {
+                SmallTopK.run(rows.doublePointer, values.doublePointer, indices.int64Pointer, rowCount, n, k, largest)
+            } else {
+                SmallTopK.run(rows.int64Pointer, values.int64Pointer, indices.int64Pointer, rowCount, n, k, largest)
+            }
+        } else if k > 0 {
             if dtype == .float32 {
                 SortRows.smallestAll(rows.floatPointer, values.floatPointer, indices.int64Pointer, rowCount, n, k, largest)
             } else if dtype == .float64 {

@@ -10,11 +10,31 @@ public final class Storage {
     /// by every view of it). Autograd compares it with the version a saved tensor had.
     public internal(set) var version = 0
 
+    /// The storage whose memory this one shares (`x.data`), kept alive by it; nil when
+    /// the memory is this storage's own.
+    private let owner: Storage?
+
     /// Memory for `byteCount` bytes, uninitialised.
     public init(byteCount: Int) {
         (data, capacity) = BufferCache.shared.allocate(byteCount)
         self.byteCount = byteCount
+        owner = nil
     }
+
+    /// The same memory as `other` with a version counter of its own, starting at 0:
+    /// PyTorch's `x.data` shares x's memory but not its version counter, so writes
+    /// through it are not seen by autograd's saved-tensor checks (that is what `.data`
+    /// is for; `detach()` shares the counter).
+    public init(aliasing other: Storage) {
+        let root = other.owner ?? other
+        data = root.data
+        byteCount = root.byteCount
+        capacity = root.capacity
+        owner = root
+    }
+
+    /// True when this storage and `other` are the same memory (one may alias the other).
+    @inline(__always) public func sharesMemory(with other: Storage) -> Bool { data == other.data }
 
     /// Memory for `count` elements of `dtype`, filled with zero bytes.
     public convenience init(zeroed count: Int, dtype: DType) {
@@ -25,7 +45,10 @@ public final class Storage {
     /// Counts one in-place write (every write into existing memory calls it).
     @inline(__always) public func bumpVersion() { version &+= 1 }
 
-    deinit { BufferCache.shared.release(data, capacity: capacity) }
+    deinit {
+        // An alias's memory goes back with its owner.
+        if owner == nil { BufferCache.shared.release(data, capacity: capacity) }
+    }
 
     /// The buffer as float32 elements.
     @inline(__always) public var floats: UnsafeMutablePointer<Float> { data.assumingMemoryBound(to: Float.self) }

@@ -200,6 +200,13 @@ public final class Tensor {
         Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
     }
 
+    /// PyTorch's `x.data`: this tensor's memory and geometry, outside autograd, with a
+    /// version counter of its own (writes through it are invisible to the saved-tensor
+    /// checks, as in PyTorch; `detach()` shares the counter).
+    public func dataAlias() -> Tensor {
+        Tensor(storage: Storage(aliasing: storage), shape: shape, strides: strides, offset: offset, dtype: dtype)
+    }
+
     /// A view with new geometry over the same storage (no autograd; ops record their own node).
     @inline(__always)
     func view(shape: [Int], strides: [Int], offset: Int) -> Tensor {

@@ -84,6 +84,8 @@ extension Tensor: CustomStringConvertible {
             "batch_norm": "NativeBatchNorm", "max_pool2d": "MaxPool2DWithIndices",
             "avg_pool2d": "AvgPool2D",
         ]
+        // PyTorch's node for a write into a view of a graph tensor has no "Backward0".
+        if op == "copy_slices" { return "CopySlices" }
         if let name = renamed[op] { return name + "Backward0" }
         let camel = op.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         return (camel.isEmpty ? "Unknown" : camel) + "Backward0"

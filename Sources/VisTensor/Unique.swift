@@ -73,12 +73,22 @@ extension Tensor {
             if m == 1 && dim == nil {
                 order = try sortOrder()
             } else {
-                order.sort { less($0, $1) || (!less($1, $0) && $0 < $1) }
+                // Swift's sort cannot be stopped: after Ctrl-C every comparison answers
+                // at once (the order is then discarded), so the sort ends quickly.
+                var calls = 0, stopped = false
+                order.sort { a, b in
+                    calls &+= 1
+                    if calls & (Interrupt.pollBlock - 1) == 0 && Interrupt.requested { stopped = true }
+                    if stopped { return false }
+                    return less(a, b) || (!less(b, a) && a < b)
+                }
+                try Tensor.checkInterrupt()
             }
         }
         var firsts: [Int] = [], counts: [Int64] = []
         var inverse = [Int64](repeating: 0, count: n)
         for (i, r) in order.enumerated() {
+            if Interrupt.due(i) { try Interrupt.check() }
             if i == 0 || !same(order[i - 1], r) { firsts.append(r); counts.append(0) }
             counts[counts.count - 1] += 1
             inverse[r] = Int64(firsts.count - 1)

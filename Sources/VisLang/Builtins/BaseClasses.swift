@@ -21,6 +21,8 @@ enum BaseClasses {
     /// `isinstance(x, nn.Module)` / `isinstance(x, Dataset)`: what counts as an instance.
     static func isInstance(_ x: Value, of name: String) -> Bool {
         switch (name, x) {
+        // torch.return_types values (x.max(1), x.sort()) are tuple subclasses in Python.
+        case ("tuple", .object(is ReturnTuple)): return true
         case ("Module", .object(is ModuleObject)): return true
         case ("Dataset", .object(is DatasetObject)): return true
         case ("Dataset", .object(let m as ModelInstance)): return m.hasMethod("__getitem__")

@@ -211,6 +211,7 @@ public enum BasicBuiltins {
         ConversionBuiltins.add(to: &t)
         SystemBuiltins.add(to: &t)
         SuperBuiltin.add(to: &t)
+        AttributeBuiltins.add(to: &t)
         return t
     }
 }

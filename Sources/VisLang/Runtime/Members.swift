@@ -67,7 +67,7 @@ public enum Members {
         case "is_leaf": return .bool(t.isLeaf)
         case "_version": return .int(t.version)  // in-place writes into its memory (PyTorch's version counter)
         case "grad_fn": return t.gradFnName.map { .string(Tensor.backwardName($0)) } ?? Value.none  // "MulBackward0", as printed
-        case "data": return .tensor(t.detach())
+        case "data": return .tensor(t.dataAlias())
         case "device": return .string("cpu")
         case "is_cuda": return .bool(false)  // vis runs on the CPU
         default: return nil

@@ -80,12 +80,12 @@ extension Functional {
         guard record else { return out }
         let xShape = x.shape
         if let indices {
-            Autograd.record(out, op, [x]) { grad in
+            Autograd.record(out, op, [x], saving: [x]) { grad in
                 [PoolBackward.scatter(grad, indices: indices, inputShape: xShape)]
             }
             return out
         }
-        Autograd.record(out, op, [x]) { grad in
+        Autograd.record(out, op, [x], saving: [x]) { grad in
             // grad: [N, C, oh, ow] -> dx: [N, C, H, W]
             let gc = grad.contiguous()
             let dx = Tensor(uninitialized: xShape)

@@ -75,7 +75,7 @@ extension Functional {
         try Interrupt.check()
         if Autograd.needsGraph(x) {
             let xShape = x.shape
-            Autograd.record(out, "avg_pool2d", [x]) { grad in
+            Autograd.record(out, "avg_pool2d", [x], saving: [x]) { grad in
                 // grad: [N, C, Ho, Wo] -> dx: [N, C, H, W]
                 let gc = grad.contiguous()
                 let dx = Tensor(uninitialized: xShape)

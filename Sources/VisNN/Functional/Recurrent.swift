@@ -159,7 +159,9 @@ extension Functional {
             let needs = RecurrentSequence.Needs(input: x.requiresGrad, h0: h0s?.requiresGrad ?? false,
                                                 c0: c0s?.requiresGrad ?? false, weights: weights.map(\.requiresGrad))
             let hasH0 = h0s != nil, hasC0 = c0s != nil
-            Autograd.record(combined, op, inputs) { g in
+            // PyTorch saves the input, the initial states and the weights (writing one in
+            // place before backward is its "modified by an inplace operation" error).
+            Autograd.record(combined, op, inputs, saving: inputs) { g in
                 let gc = g.contiguous()
                 let pg = gc.floatPointer
                 // The output's gradient, time-major.
