@@ -71,6 +71,12 @@ public final class NotebookTester {
         let file = SourceFile(name: path, text: text)
         let lines = text.notebookLines
         var captured = ""
+        // Each notebook starts as a fresh `vis` process would: the global generator at
+        // its seed 0 and gradients on. `vis test dir/` runs every notebook in one
+        // process, so a notebook's draws (or a plain set_grad_enabled(false)) would
+        // otherwise change the numbers of the notebooks after it.
+        Generator.seed(0)
+        GradMode.set(true)
         let session = Session(output: { captured += $0 })
         do {
             try prepare(session)

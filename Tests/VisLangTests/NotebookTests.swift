@@ -19,10 +19,6 @@ final class NotebookTests: XCTestCase {
         let tester = makeTester()
         return onThread {
             Denormals.flushToZero()
-            // Each notebook starts with gradients on, as in its own `vis test` process: a
-            // test run earlier in this process (the fuzz campaigns call
-            // set_grad_enabled(false) as a plain call, which lasts) must not leak into it.
-            GradMode.set(true)
             return tester.run(path: path, update: update)
         }
     }
