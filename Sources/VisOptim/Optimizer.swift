@@ -80,7 +80,10 @@ open class Optimizer {
             // which vis does not reproduce, so they are refused rather than stepped
             // with different numbers.
             guard p.dtype == .float32 || p.dtype == .float64 else {
-                throw TensorError(name, "can only optimize float32 and float64 tensors, but \(which) is \(p.dtype) (vis does not step \(p.dtype) parameters; keep the model in float32 with .float() and convert a copy)")
+                let why = p.dtype.isFloatingPoint
+                    ? " (PyTorch steps \(p.dtype) parameters in \(p.dtype) arithmetic, which vis does not reproduce; train in float32 and convert afterwards)"
+                    : ""
+                throw TensorError(name, "can only optimize float32 and float64 tensors, but \(which) is \(p.dtype)\(why)")
             }
             guard p.isLeaf else {
                 throw TensorError(name, "can't optimize a non-leaf tensor (\(which) was computed by '\(p.gradFnName ?? "an op")'); use .detach() and requires_grad")
