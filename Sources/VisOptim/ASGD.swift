@@ -34,24 +34,38 @@ public final class ASGD: Optimizer {
     /// One ASGD step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), lambd = option(group, "lambd"), alpha = option(group, "alpha")
-        let t0 = option(group, "t0"), wd = Float(option(group, "weight_decay"))
+        let t0 = option(group, "t0"), wd = option(group, "weight_decay")
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step
+            // η and μ are float32 0-d tensors in PyTorch (its scalar dtype, also for
+            // float64 parameters), so they stay rounded to float32 here.
             let eta = state.scalars["eta"] ?? Double(Float(lr)), mu = state.scalars["mu"] ?? 1
-            let ax = state.zeroBuffer("ax", like: p).floatPointer
-            let decay = Float(1 - lambd * eta), negEta = Float(-eta), muF = Float(mu)
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }      // grad.add(param, alpha=wd)
-                    let theta = ElementOps.fma(negEta, gi, pp[i] * decay)   // mul_(1-lambd*eta).add_(g, alpha=-eta)
-                    pp[i] = theta
-                    ax[i] = mu != 1 ? ax[i] + (theta - ax[i]) * muF : theta // ax.add_(param.sub(ax).mul_(mu)) / copy_
-                }
+            let ax = state.zeroBuffer("ax", like: p)
+            if p.dtype == .float64 {
+                try ASGD.apply(Double.self, p, g, ax, decay: 1 - lambd * eta, eta: eta, mu: mu, wd: wd)
+            } else {
+                try ASGD.apply(Float.self, p, g, ax, decay: 1 - lambd * eta, eta: eta, mu: mu, wd: wd)
             }
             state.scalars["eta"] = Double(Float(lr / Foundation.pow(1 + lambd * lr * step, alpha)))
             state.scalars["mu"] = Double(Float(1 / Swift.max(1, step - t0)))
+        }
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ axT: Tensor,
+                                           decay decayD: Double, eta: Double, mu: Double, wd wdD: Double) throws {
+        let ax = ElementOps.pointer(axT, T.self)
+        let decay = T(decayD), negEta = T(-eta), muT = T(mu), wd = T(wdD)
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }      // grad.add(param, alpha=wd)
+                let theta = ElementOps.fma(negEta, gi, pp[i] * decay)   // mul_(1-lambd*eta).add_(g, alpha=-eta)
+                pp[i] = theta
+                ax[i] = mu != 1 ? ax[i] + (theta - ax[i]) * muT : theta // ax.add_(param.sub(ax).mul_(mu)) / copy_
+            }
         }
     }
 }

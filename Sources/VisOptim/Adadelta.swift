@@ -31,24 +31,35 @@ public final class Adadelta: Optimizer {
 
     /// One Adadelta step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
-        let negLR = Float(-option(group, "lr")), rhoD = option(group, "rho")
-        let rho = Float(rhoD), oneMinusRho = Float(1 - rhoD)
-        let wd = Float(option(group, "weight_decay")), eps = Float(option(group, "eps"))
+        let lr = option(group, "lr"), rho = option(group, "rho")
+        let wd = option(group, "weight_decay"), eps = option(group, "eps")
         try forEachGradient(in: group, index: index) { p, g, state in
             state.step = (state.step ?? 0) + 1
-            let v = state.zeroBuffer("square_avg", like: p).floatPointer
-            let u = state.zeroBuffer("acc_delta", like: p).floatPointer
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }            // grad.add(param, alpha=wd)
-                    let vi = ElementOps.fma(oneMinusRho * gi, gi, v[i] * rho)     // mul_(rho).addcmul_(g, g, 1-rho)
-                    v[i] = vi
-                    let std = (vi + eps).squareRoot()                             // square_avg.add(eps).sqrt_()
-                    let delta = (u[i] + eps).squareRoot() / std * gi              // acc_delta.add(eps).sqrt_().div_(std).mul_(g)
-                    u[i] = ElementOps.fma(oneMinusRho * delta, delta, u[i] * rho) // mul_(rho).addcmul_(d, d, 1-rho)
-                    pp[i] = ElementOps.fma(negLR, delta, pp[i])                   // param.add_(delta, alpha=-lr)
-                }
+            let v = state.zeroBuffer("square_avg", like: p), u = state.zeroBuffer("acc_delta", like: p)
+            if p.dtype == .float64 {
+                try Adadelta.apply(Double.self, p, g, v, u, lr: lr, rho: rho, wd: wd, eps: eps)
+            } else {
+                try Adadelta.apply(Float.self, p, g, v, u, lr: lr, rho: rho, wd: wd, eps: eps)
+            }
+        }
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ vT: Tensor, _ uT: Tensor,
+                                           lr: Double, rho rhoD: Double, wd wdD: Double, eps epsD: Double) throws {
+        let v = ElementOps.pointer(vT, T.self), u = ElementOps.pointer(uT, T.self)
+        let negLR = T(-lr), rho = T(rhoD), oneMinusRho = T(1 - rhoD), wd = T(wdD), eps = T(epsD)
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }            // grad.add(param, alpha=wd)
+                let vi = ElementOps.fma(oneMinusRho * gi, gi, v[i] * rho)     // mul_(rho).addcmul_(g, g, 1-rho)
+                v[i] = vi
+                let std = (vi + eps).squareRoot()                             // square_avg.add(eps).sqrt_()
+                let delta = (u[i] + eps).squareRoot() / std * gi              // acc_delta.add(eps).sqrt_().div_(std).mul_(g)
+                u[i] = ElementOps.fma(oneMinusRho * delta, delta, u[i] * rho) // mul_(rho).addcmul_(d, d, 1-rho)
+                pp[i] = ElementOps.fma(negLR, delta, pp[i])                   // param.add_(delta, alpha=-lr)
             }
         }
     }

@@ -36,22 +36,40 @@ public final class Adagrad: Optimizer {
     /// One Adagrad step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), lrDecay = option(group, "lr_decay")
-        let wd = Float(option(group, "weight_decay")), eps = Float(option(group, "eps"))
+        let wd = option(group, "weight_decay"), eps = option(group, "eps")
         let initial = option(group, "initial_accumulator_value")
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step
-            if state.buffers["sum"] == nil { state.buffers["sum"] = Tensor.full(p.shape, initial) }
-            let s = state.buffers["sum"]!.floatPointer  // set just above
-            let negCLR = Float(-(lr / (1 + (step - 1) * lrDecay)))
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }        // grad.add(param, alpha=wd)
-                    let si = ElementOps.fma(gi, gi, s[i])                     // state_sum.addcmul_(g, g, value=1)
-                    s[i] = si
-                    pp[i] = pp[i] + negCLR * gi / (si.squareRoot() + eps)     // addcdiv_(g, sqrt(sum)+eps, -clr)
-                }
+            let sum: Tensor
+            if let b = state.buffers["sum"] {
+                sum = b
+            } else {
+                sum = Tensor.full(p.shape, initial, dtype: p.dtype)          // full_like(p, initial_accumulator_value)
+                state.buffers["sum"] = sum
+            }
+            let negCLR = -(lr / (1 + (step - 1) * lrDecay))
+            if p.dtype == .float64 {
+                try Adagrad.apply(Double.self, p, g, sum, wd: wd, eps: eps, negCLR: negCLR)
+            } else {
+                try Adagrad.apply(Float.self, p, g, sum, wd: wd, eps: eps, negCLR: negCLR)
+            }
+        }
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ sum: Tensor,
+                                           wd wdD: Double, eps epsD: Double, negCLR negD: Double) throws {
+        let s = ElementOps.pointer(sum, T.self)
+        let wd = T(wdD), eps = T(epsD), negCLR = T(negD)
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }        // grad.add(param, alpha=wd)
+                let si = ElementOps.fma(gi, gi, s[i])                     // state_sum.addcmul_(g, g, value=1)
+                s[i] = si
+                pp[i] = pp[i] + negCLR * gi / (si.squareRoot() + eps)     // addcdiv_(g, sqrt(sum)+eps, -clr)
             }
         }
     }

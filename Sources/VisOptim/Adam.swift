@@ -67,12 +67,19 @@ public class Adam: Optimizer {
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step
+            let bc1 = 1 - Foundation.pow(beta1, step)
+            let bc2 = 1 - Foundation.pow(beta2, step)
+            if p.dtype == .float64 {
+                let vmax64 = amsgrad ? state.zeroBuffer("max_exp_avg_sq", like: p) : nil
+                try Adam.update64(p, g, state.zeroBuffer("exp_avg", like: p), state.zeroBuffer("exp_avg_sq", like: p),
+                                  vmax64, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
+                                  decoupled: decoupled, bc1: bc1, bc2: bc2)
+                return
+            }
             let m = state.zeroBuffer("exp_avg", like: p).floatPointer
             let v = state.zeroBuffer("exp_avg_sq", like: p).floatPointer
             let vmax = amsgrad ? state.zeroBuffer("max_exp_avg_sq", like: p).floatPointer : v
             // PyTorch's scalars: Python floats, rounded to float32 where they meet the data.
-            let bc1 = 1 - Foundation.pow(beta1, step)
-            let bc2 = 1 - Foundation.pow(beta2, step)
             let k = AdamConstants(
                 l2: Float(decoupled ? 0 : weightDecay),
                 decay: Float(decoupled ? 1 - lr * weightDecay : 1),
@@ -124,6 +131,35 @@ public class Adam: Optimizer {
                 }
                 let denom = vhat.squareRoot() / k.bc2Sqrt + k.eps                      // (sqrt(v) / bc2_sqrt).add_(eps)
                 F.store(theta + k.negStepSize * mi / denom, p, i, c)                   // addcdiv_(m, denom, -step_size)
+            }
+        }
+    }
+
+    /// One float64 parameter's Adam (or AdamW) step (formula in the class comment) in
+    /// double, as PyTorch steps a double parameter, with float64 moment buffers.
+    static func update64(_ p: Tensor, _ g: Tensor, _ mT: Tensor, _ vT: Tensor, _ vmaxT: Tensor?,
+                         lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double,
+                         decoupled: Bool, bc1: Double, bc2: Double) throws {
+        let m = mT.doublePointer, v = vT.doublePointer, vmax = vmaxT?.doublePointer
+        let lerp = ElementOps.Lerp<Double>(weight: 1 - beta1)
+        let decay = decoupled ? 1 - lr * weightDecay : 1, l2 = decoupled ? 0 : weightDecay
+        let bc2Sqrt = Foundation.pow(bc2, 0.5), negStepSize = -(lr / bc1)
+        try ElementOps.run(p, g, as: Double.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if l2 != 0 { gi = l2 * pp[i] + gi }                               // grad.add(param, alpha=wd)
+                let theta = pp[i] * decay                                         // param.mul_(1 - lr*wd)
+                let mi = ElementOps.lerp(m[i], gi, lerp)                          // exp_avg.lerp_(grad, 1-beta1)
+                let vi = (1 - beta2) * gi * gi + v[i] * beta2                     // mul_(beta2).addcmul_(g, g, 1-beta2)
+                m[i] = mi
+                v[i] = vi
+                var vhat = vi
+                if let vmax {                                                     // torch.maximum(max_exp_avg_sq, v)
+                    vhat = vmax[i] >= vi ? vmax[i] : vi
+                    vmax[i] = vhat
+                }
+                let denom = vhat.squareRoot() / bc2Sqrt + eps                     // (sqrt(v) / bc2_sqrt).add_(eps)
+                pp[i] = theta + negStepSize * mi / denom                          // addcdiv_(m, denom, -step_size)
             }
         }
     }

@@ -35,26 +35,39 @@ public final class Adamax: Optimizer {
 
     /// One Adamax step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
-        let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = Float(option(group, "beta2"))
-        let wd = Float(option(group, "weight_decay")), eps = Float(option(group, "eps"))
-        let lerp = FusedUpdate.Lerp(weight: 1 - beta1)
+        let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = option(group, "beta2")
+        let wd = option(group, "weight_decay"), eps = option(group, "eps")
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step
-            let m = state.zeroBuffer("exp_avg", like: p).floatPointer
-            let u = state.zeroBuffer("exp_inf", like: p).floatPointer
-            let negCLR = Float(-(lr / (1 - Foundation.pow(beta1, step))))
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }     // grad.add(param, alpha=wd)
-                    let mi = ElementOps.lerp(m[i], gi, lerp)              // exp_avg.lerp_(grad, 1-beta1)
-                    m[i] = mi
-                    let a = u[i] * beta2, b = Swift.abs(gi) + eps         // maximum(exp_inf*beta2, |g|+eps), NaN wins
-                    let ui = a.isNaN || b.isNaN ? Float.nan : Swift.max(a, b)
-                    u[i] = ui
-                    pp[i] = pp[i] + negCLR * mi / ui                      // addcdiv_(exp_avg, exp_inf, -clr)
-                }
+            let m = state.zeroBuffer("exp_avg", like: p), u = state.zeroBuffer("exp_inf", like: p)
+            let negCLR = -(lr / (1 - Foundation.pow(beta1, step)))
+            if p.dtype == .float64 {
+                try Adamax.apply(Double.self, p, g, m, u, beta1: beta1, beta2: beta2, wd: wd, eps: eps, negCLR: negCLR)
+            } else {
+                try Adamax.apply(Float.self, p, g, m, u, beta1: beta1, beta2: beta2, wd: wd, eps: eps, negCLR: negCLR)
+            }
+        }
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ mT: Tensor, _ uT: Tensor,
+                                           beta1: Double, beta2 b2: Double, wd wdD: Double, eps epsD: Double,
+                                           negCLR negD: Double) throws {
+        let m = ElementOps.pointer(mT, T.self), u = ElementOps.pointer(uT, T.self)
+        let lerp = ElementOps.Lerp<T>(weight: 1 - beta1)
+        let beta2 = T(b2), wd = T(wdD), eps = T(epsD), negCLR = T(negD)
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if wd != 0 { gi = ElementOps.fma(wd, pp[i], gi) }     // grad.add(param, alpha=wd)
+                let mi = ElementOps.lerp(m[i], gi, lerp)              // exp_avg.lerp_(grad, 1-beta1)
+                m[i] = mi
+                let a = u[i] * beta2, b = Swift.abs(gi) + eps         // maximum(exp_inf*beta2, |g|+eps), NaN wins
+                let ui = a.isNaN || b.isNaN ? T.nan : Swift.max(a, b)
+                u[i] = ui
+                pp[i] = pp[i] + negCLR * mi / ui                      // addcdiv_(exp_avg, exp_inf, -clr)
             }
         }
     }

@@ -9,7 +9,7 @@ import VisTensor
 ///     gᵢ ← gᵢ·coef
 ///
 /// Parameters without a gradient are skipped; with none at all the total is 0.
-/// Returns the total norm before clipping (a float32 value, widened). With
+/// Returns the total norm before clipping (a float32 value, widened, unless a gradient is float64). With
 /// `errorIfNonfinite`, a NaN or infinite total throws instead of scaling by it.
 ///
 /// Each gradient's norm is accumulated in double precision in a fixed number of
@@ -24,24 +24,29 @@ public func clipGradNorm(_ params: [Tensor], maxNorm: Double, normType: Double =
     let grads = try clipGradients(params, op: "clip_grad_norm")
     if grads.isEmpty { return 0 }
     let p = normType
+    // Each gradient's norm in its own dtype; the total is float64 when any gradient
+    // is (PyTorch stacks the norms with type promotion), else float32.
     let norms = grads.map { GradNorm.norm($0, p) }
-    let total: Float
+    let wide = grads.contains { $0.dtype == .float64 }
+    var total: Double
     if p.isInfinite {
         total = norms.reduce(0, GradNorm.nanMax)
     } else {
         var sum = 0.0
-        for n in norms { sum += GradNorm.power(Double(n), p) }
-        total = Float(GradNorm.root(sum, p))
+        for n in norms { sum += GradNorm.power(n, p) }
+        total = GradNorm.root(sum, p)
     }
+    if !wide { total = Double(Float(total)) }
     if errorIfNonfinite && !total.isFinite {
         throw TensorError("clip_grad_norm", "the total norm of order \(normType) of the gradients is non-finite (\(total)), so they cannot be clipped; pass error_if_nonfinite=false to scale them by it anyway")
     }
-    // float32 arithmetic, as PyTorch computes it on the float32 total-norm tensor.
-    let coef = Float(maxNorm) / (total + Float(1e-6))
+    // Arithmetic in the total's dtype, as PyTorch computes it on the total-norm
+    // tensor; each gradient is then scaled by the coefficient in its own dtype.
+    let coef = wide ? maxNorm / (total + 1e-6) : Double(Float(maxNorm) / (Float(total) + Float(1e-6)))
     if coef < 1 || coef.isNaN {
         for g in grads { try GradNorm.scale(g, by: coef) }
     }
-    return Double(total)
+    return total
 }
 
 /// Clamps every gradient of `params` in place to [−clipValue, clipValue]
@@ -51,9 +56,19 @@ public func clipGradValue(_ params: [Tensor], clipValue: Double) throws {
     guard clipValue >= 0 else {
         throw TensorError("clip_grad_value", "clip_value must be non-negative, got \(clipValue)")
     }
-    let c = Float(clipValue)
     for g in try clipGradients(params, op: "clip_grad_value") {
-        try GradNorm.inPlace(g) { x, n in
+        if g.dtype == .float64 {
+            let c = clipValue
+            try GradNorm.inPlace(g, as: Double.self) { x, n in
+                for i in 0..<n {
+                    let v = x[i]
+                    x[i] = v > c ? c : (v < -c ? -c : v)
+                }
+            }
+            continue
+        }
+        let c = Float(clipValue)
+        try GradNorm.inPlace(g, as: Float.self) { x, n in
             FusedUpdate.loop(n) { start, end in
                 for i in start..<end {
                     let v = x[i]
@@ -64,12 +79,14 @@ public func clipGradValue(_ params: [Tensor], clipValue: Double) throws {
     }
 }
 
-/// The gradients present among `params`, checked to be float32.
+/// The gradients present among `params`, checked to be float32 or float64.
 private func clipGradients(_ params: [Tensor], op: String) throws -> [Tensor] {
     var grads: [Tensor] = []
     for (i, p) in params.enumerated() {
         guard let g = p.grad else { continue }
-        guard g.dtype == .float32 else { throw TensorError(op, "the gradient of parameter \(i) is \(g.dtype); gradients are float32") }
+        guard g.dtype == .float32 || g.dtype == .float64 else {
+            throw TensorError(op, "the gradient of parameter \(i) is \(g.dtype); vis clips float32 and float64 gradients only")
+        }
         grads.append(g)
     }
     return grads
@@ -93,11 +110,15 @@ enum GradNorm {
         p == 2 ? s.squareRoot() : (p == 1 ? s : Foundation.pow(s, 1 / p))
     }
 
-    /// ‖g‖ₚ as float32.
-    static func norm(_ g: Tensor, _ p: Double) -> Float {
+    /// ‖g‖ₚ, rounded to float32 for a float32 gradient.
+    static func norm(_ g: Tensor, _ p: Double) -> Double {
         let t = g.isContiguous ? g : g.detach().contiguous()
-        let x = UnsafePointer(t.floatPointer)
-        let n = t.count
+        if g.dtype == .float64 { return norm(UnsafePointer(t.doublePointer), t.count, p) }
+        return Double(Float(norm(UnsafePointer(t.floatPointer), t.count, p)))
+    }
+
+    /// ‖x[0..<n]‖ₚ accumulated in double.
+    static func norm<T: OptimizerElement>(_ x: UnsafePointer<T>, _ n: Int, _ p: Double) -> Double {
         let parts = n >= Parallel.grain ? chunks : 1
         var sums = [Double](repeating: 0, count: parts)
         sums.withUnsafeMutableBufferPointer { out in
@@ -105,15 +126,15 @@ enum GradNorm {
             let body = { (c: Int) in base[c] = GradNorm.partial(x, n * c / parts, n * (c + 1) / parts, p) }
             if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
         }
-        if p.isInfinite { return Float(sums.reduce(0, nanMax)) }
-        return Float(root(sums.reduce(0, +), p))
+        if p.isInfinite { return sums.reduce(0, nanMax) }
+        return root(sums.reduce(0, +), p)
     }
 
     /// Σ |x|ᵖ over x[start..<end] (the largest |x| for p = ∞), with four accumulators
     /// so the additions overlap.
-    private static func partial(_ x: UnsafePointer<Float>, _ start: Int, _ end: Int, _ p: Double) -> Double {
+    private static func partial<T: OptimizerElement>(_ x: UnsafePointer<T>, _ start: Int, _ end: Int, _ p: Double) -> Double {
         if p.isInfinite {
-            var m: Float = 0
+            var m: T = 0
             for i in start..<end {
                 let a = Swift.abs(x[i])
                 if a > m || a.isNaN { m = a }
@@ -137,19 +158,24 @@ enum GradNorm {
         return (s0 + s1) + (s2 + s3)
     }
 
-    /// g ← g·coef in place.
-    static func scale(_ g: Tensor, by coef: Float) throws {
-        try inPlace(g) { x, n in
-            FusedUpdate.loop(n) { start, end in for i in start..<end { x[i] = x[i] * coef } }
+    /// g ← g·coef in place, with coef rounded to g's dtype.
+    static func scale(_ g: Tensor, by coef: Double) throws {
+        if g.dtype == .float64 {
+            try inPlace(g, as: Double.self) { x, n in for i in 0..<n { x[i] = x[i] * coef } }
+            return
+        }
+        let c = Float(coef)
+        try inPlace(g, as: Float.self) { x, n in
+            FusedUpdate.loop(n) { start, end in for i in start..<end { x[i] = x[i] * c } }
         }
     }
 
     /// Runs `body` over `g`'s elements as one contiguous run, writing back when `g`
     /// is a strided view.
-    static func inPlace(_ g: Tensor, _ body: (UnsafeMutablePointer<Float>, Int) -> Void) throws {
-        if g.isContiguous { body(g.floatPointer, g.count); return }
+    static func inPlace<T: OptimizerElement>(_ g: Tensor, as: T.Type, _ body: (UnsafeMutablePointer<T>, Int) -> Void) throws {
+        if g.isContiguous { body(g.pointer(as: T.self), g.count); return }
         let work = g.detach().contiguous()
-        body(work.floatPointer, work.count)
+        body(work.pointer(as: T.self), work.count)
         try withNoGrad { try g.assign(work) }
     }
 }

@@ -43,39 +43,60 @@ public final class NAdam: Optimizer {
     /// One NAdam step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr"), beta1 = option(group, "beta1"), beta2 = option(group, "beta2")
-        let wdD = option(group, "weight_decay"), eps = Float(option(group, "eps"))
+        let wd = option(group, "weight_decay"), eps = option(group, "eps")
         let momentumDecay = option(group, "momentum_decay"), decoupled = option(group, "decoupled_weight_decay") != 0
-        let lerp = FusedUpdate.Lerp(weight: 1 - beta1)
-        let b2 = Float(beta2), oneMinusB2 = Float(1 - beta2)
-        let l2 = decoupled ? 0 : Float(wdD), decay = Float(decoupled ? 1 - lr * wdD : 1)
         try forEachGradient(in: group, index: index) { p, g, state in
             let step = (state.step ?? 0) + 1
             state.step = step
-            let m = state.zeroBuffer("exp_avg", like: p).floatPointer
-            let v = state.zeroBuffer("exp_avg_sq", like: p).floatPointer
-            let bc2 = Float(1 - Foundation.pow(beta2, step))
+            let m = state.zeroBuffer("exp_avg", like: p), v = state.zeroBuffer("exp_avg_sq", like: p)
+            let bc2 = 1 - Foundation.pow(beta2, step)
             let mu = beta1 * (1 - 0.5 * Foundation.pow(0.96, step * momentumDecay))
             let muNext = beta1 * (1 - 0.5 * Foundation.pow(0.96, (step + 1) * momentumDecay))
-            // mu_product is a float32 tensor in PyTorch: `mu_product *= mu` rounds.
+            // mu_product is a float32 tensor in PyTorch (its scalar dtype, also for
+            // float64 parameters): `mu_product *= mu` rounds.
             let product = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
             state.scalars["mu_product"] = product
-            let cg = Float(-lr * (1 - mu) / (1 - product))
-            let cm = Float((-lr * muNext) / (1 - product * muNext))
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    var theta = pp[i]
-                    if wdD != 0 {
-                        if decoupled { theta = theta * decay } else { gi = ElementOps.fma(l2, theta, gi) }
-                    }
-                    let mi = ElementOps.lerp(m[i], gi, lerp)                 // exp_avg.lerp_(grad, 1-beta1)
-                    let vi = ElementOps.fma(oneMinusB2 * gi, gi, v[i] * b2)  // mul_(beta2).addcmul_(g, g, 1-beta2)
-                    m[i] = mi
-                    v[i] = vi
-                    let d = (vi / bc2).squareRoot() + eps                    // exp_avg_sq.div(bc2).sqrt().add_(eps)
-                    theta = theta + cg * gi / d                              // addcdiv_(grad, denom, value=...)
-                    pp[i] = theta + cm * mi / d                              // addcdiv_(exp_avg, denom, value=...)
+            let k = Constants(beta1: beta1, beta2: beta2, eps: eps, bc2: bc2,
+                              cg: -lr * (1 - mu) / (1 - product), cm: (-lr * muNext) / (1 - product * muNext),
+                              l2: decoupled ? 0 : wd, decay: decoupled ? 1 - lr * wd : 1, decoupled: decoupled, wd: wd)
+            if p.dtype == .float64 {
+                try NAdam.apply(Double.self, p, g, m, v, k)
+            } else {
+                try NAdam.apply(Float.self, p, g, m, v, k)
+            }
+        }
+    }
+
+    /// One step's numbers, as Python floats (doubles) before they meet the data.
+    struct Constants {
+        let beta1: Double, beta2: Double, eps: Double, bc2: Double
+        /// The coefficients of the gradient and of the moment in the two addcdiv_.
+        let cg: Double, cm: Double
+        let l2: Double, decay: Double, decoupled: Bool, wd: Double
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ mT: Tensor, _ vT: Tensor,
+                                           _ k: Constants) throws {
+        let m = ElementOps.pointer(mT, T.self), v = ElementOps.pointer(vT, T.self)
+        let lerp = ElementOps.Lerp<T>(weight: 1 - k.beta1)
+        let b2 = T(k.beta2), oneMinusB2 = T(1 - k.beta2), eps = T(k.eps), bc2 = T(k.bc2)
+        let cg = T(k.cg), cm = T(k.cm), l2 = T(k.l2), decay = T(k.decay)
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                var theta = pp[i]
+                if k.wd != 0 {
+                    if k.decoupled { theta = theta * decay } else { gi = ElementOps.fma(l2, theta, gi) }
                 }
+                let mi = ElementOps.lerp(m[i], gi, lerp)                 // exp_avg.lerp_(grad, 1-beta1)
+                let vi = ElementOps.fma(oneMinusB2 * gi, gi, v[i] * b2)  // mul_(beta2).addcmul_(g, g, 1-beta2)
+                m[i] = mi
+                v[i] = vi
+                let d = (vi / bc2).squareRoot() + eps                    // exp_avg_sq.div(bc2).sqrt().add_(eps)
+                theta = theta + cg * gi / d                              // addcdiv_(grad, denom, value=...)
+                pp[i] = theta + cm * mi / d                              // addcdiv_(exp_avg, denom, value=...)
             }
         }
     }

@@ -30,7 +30,7 @@ open class Optimizer {
     /// An optimizer over `groups`, each group's options filled in from `defaults`.
     /// Calls `validate(_:)` on the defaults and on every group. Throws on an empty
     /// parameter list, an option the optimizer does not know, a tensor that is not a
-    /// float32 leaf, or a tensor listed twice.
+    /// float32 or float64 leaf, or a tensor listed twice.
     public init(name: String, groups: [(params: [Tensor], options: [String: Double])],
                 defaults: [String: Double], flagOptions: Set<String> = []) throws {
         self.name = name
@@ -75,8 +75,15 @@ open class Optimizer {
         for group in paramGroups { for p in group.params { seen.insert(ObjectIdentifier(p)) } }
         for (i, p) in params.enumerated() {
             let which = "parameter \(i)\(place)"
-            guard p.dtype == .float32 else {
-                throw TensorError(name, "can only optimize float32 tensors, but \(which) is \(p.dtype)")
+            // Each parameter steps in its own dtype (a group may mix them, as in PyTorch).
+            // Half parameters: PyTorch's CPU optimizers step them in half arithmetic,
+            // which vis does not reproduce, so they are refused rather than stepped
+            // with different numbers.
+            guard p.dtype == .float32 || p.dtype == .float64 else {
+                let why = p.dtype.isFloatingPoint
+                    ? " (PyTorch steps \(p.dtype) parameters in \(p.dtype) arithmetic, which vis does not reproduce; train in float32 and convert afterwards)"
+                    : ""
+                throw TensorError(name, "can only optimize float32 and float64 tensors, but \(which) is \(p.dtype)\(why)")
             }
             guard p.isLeaf else {
                 throw TensorError(name, "can't optimize a non-leaf tensor (\(which) was computed by '\(p.gradFnName ?? "an op")'); use .detach() and requires_grad")
@@ -140,10 +147,10 @@ open class Optimizer {
         }
     }
 
-    /// Throws unless `g` is a float32 gradient shaped like `p`.
+    /// Throws unless `g` is a gradient of `p`'s dtype and shape.
     func checkGradient(_ p: Tensor, _ g: Tensor, _ i: Int, _ group: Int) throws {
-        guard g.dtype == .float32, g.shape == p.shape else {
-            throw TensorError(name, "the gradient of parameter \(i) of parameter group \(group) is \(g.dtype) \(shapeString(g.shape)), but the parameter is float32 \(shapeString(p.shape))")
+        guard g.dtype == p.dtype, g.shape == p.shape else {
+            throw TensorError(name, "the gradient of parameter \(i) of parameter group \(group) is \(g.dtype) \(shapeString(g.shape)), but the parameter is \(p.dtype) \(shapeString(p.shape))")
         }
     }
 
@@ -172,10 +179,15 @@ open class Optimizer {
         }
     }
 
-    /// A contiguous float32 copy of `g` with every element negated.
+    /// A contiguous copy of `g` (float32 or float64) with every element negated.
     static func negated(_ g: Tensor) -> Tensor {
         let src = g.isContiguous ? g : g.detach().contiguous()
-        let out = Tensor(uninitialized: g.shape)
+        let out = Tensor(uninitialized: g.shape, dtype: g.dtype)
+        if g.dtype == .float64 {
+            let s = src.doublePointer, d = out.doublePointer
+            for i in 0..<src.count { d[i] = -s[i] }
+            return out
+        }
         let s = src.floatPointer, d = out.floatPointer
         for i in 0..<src.count { d[i] = -s[i] }
         return out

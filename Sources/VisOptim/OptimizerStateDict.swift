@@ -90,10 +90,12 @@ extension Optimizer {
                     s.scalars[field] = n
                     continue
                 }
-                guard let t = value.tensor, t.dtype == .float32, t.shape == p.shape else {
-                    throw TensorError(name, "load_state_dict: state.\(key).\(field) should be a float32 tensor of shape \(shapeString(p.shape)) like its parameter")
+                guard let t = value.tensor, t.dtype == .float32 || t.dtype == .float64, t.shape == p.shape else {
+                    throw TensorError(name, "load_state_dict: state.\(key).\(field) should be a float32 or float64 tensor of shape \(shapeString(p.shape)) like its parameter")
                 }
-                s.buffers[field] = t.detach().clone()
+                // PyTorch casts floating state to its parameter's dtype on load (a
+                // float32 checkpoint loads into a float64 model's optimizer and back).
+                s.buffers[field] = t.dtype == p.dtype ? t.detach().clone() : t.detach().cast(p.dtype)
             }
             newStates.append((p, s))
         }

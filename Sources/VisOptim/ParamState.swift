@@ -1,7 +1,7 @@
 import VisTensor
 
 /// What an optimizer remembers about one parameter between steps (PyTorch's
-/// `optimizer.state[p]`): the number of updates made and named float32 buffers of the
+/// `optimizer.state[p]`): the number of updates made and named buffers (in the parameter's dtype) of the
 /// parameter's shape (`exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`,
 /// `square_avg`, `grad_avg`). Created on the parameter's first update.
 public final class ParamState {
@@ -20,10 +20,11 @@ public final class ParamState {
 
     init(owner: Tensor) { self.owner = owner }
 
-    /// The buffer `name`, created filled with zeros on first use.
+    /// The buffer `name`, created filled with zeros (in `p`'s dtype, as PyTorch's
+    /// `zeros_like`) on first use.
     func zeroBuffer(_ name: String, like p: Tensor) -> Tensor {
         if let b = buffers[name] { return b }
-        let b = Tensor.full(p.shape, 0)
+        let b = Tensor.full(p.shape, 0, dtype: p.dtype)
         buffers[name] = b
         return b
     }

@@ -53,6 +53,13 @@ public final class RMSprop: Optimizer {
         let l2 = weightDecay != 0, useMomentum = momentum > 0
         try forEachGradient(in: group, index: index) { p, g, state in
             state.step = (state.step ?? 0) + 1
+            if p.dtype == .float64 {
+                try RMSprop.update64(p, g, state.zeroBuffer("square_avg", like: p),
+                                     centered ? state.zeroBuffer("grad_avg", like: p) : nil,
+                                     useMomentum ? state.zeroBuffer("momentum_buffer", like: p) : nil,
+                                     lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay, momentum: momentum)
+                return
+            }
             let s = state.zeroBuffer("square_avg", like: p).floatPointer
             let b = useMomentum ? state.zeroBuffer("momentum_buffer", like: p).floatPointer : s
             let a = centered ? state.zeroBuffer("grad_avg", like: p).floatPointer : s
@@ -98,6 +105,39 @@ public final class RMSprop: Optimizer {
                     F.store(F.fma(k.negLR, bi, p0), p, i, c)                          // param.add_(buf, alpha=-lr)
                 } else {
                     F.store(p0 + k.negLR * gi / avg, p, i, c)                         // param.addcdiv_(g, avg, value=-lr)
+                }
+            }
+        }
+    }
+
+    /// One float64 parameter's step (formula in the class comment) in double, as
+    /// PyTorch steps a double parameter, with float64 buffers (`a` when centered, `b`
+    /// with momentum).
+    static func update64(_ p: Tensor, _ g: Tensor, _ sT: Tensor, _ aT: Tensor?, _ bT: Tensor?,
+                         lr: Double, alpha: Double, eps: Double, weightDecay: Double, momentum: Double) throws {
+        let s = sT.doublePointer, a = aT?.doublePointer, b = bT?.doublePointer
+        let lerp = ElementOps.Lerp<Double>(weight: 1 - alpha)
+        try ElementOps.run(p, g, as: Double.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if weightDecay != 0 { gi = weightDecay * pp[i] + gi }           // grad.add(param, alpha=wd)
+                let si = (1 - alpha) * gi * gi + s[i] * alpha                   // mul_(alpha).addcmul_(g, g, 1-alpha)
+                s[i] = si
+                var avg: Double
+                if let a {
+                    let ai = ElementOps.lerp(a[i], gi, lerp)                    // grad_avg.lerp_(g, 1-alpha)
+                    a[i] = ai
+                    avg = (si - ai * ai).squareRoot()                           // addcmul(a, a, value=-1).sqrt_()
+                } else {
+                    avg = si.squareRoot()
+                }
+                avg = avg + eps
+                if let b {
+                    let bi = b[i] * momentum + gi / avg                         // buf.mul_(m).addcdiv_(g, avg)
+                    b[i] = bi
+                    pp[i] = -lr * bi + pp[i]                                    // param.add_(buf, alpha=-lr)
+                } else {
+                    pp[i] = pp[i] + -lr * gi / avg                              // param.addcdiv_(g, avg, value=-lr)
                 }
             }
         }

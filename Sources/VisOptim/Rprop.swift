@@ -37,24 +37,43 @@ public final class Rprop: Optimizer {
     /// One Rprop step for every parameter of `group` that has a gradient.
     override public func update(group: ParamGroup, index: Int) throws {
         let lr = option(group, "lr")
-        let minus = Float(option(group, "etaminus")), plus = Float(option(group, "etaplus"))
-        let lo = Float(option(group, "step_size_min")), hi = Float(option(group, "step_size_max"))
+        let k = [option(group, "etaminus"), option(group, "etaplus"),
+                 option(group, "step_size_min"), option(group, "step_size_max")]
         try forEachGradient(in: group, index: index) { p, g, state in
             state.step = (state.step ?? 0) + 1
-            let prev = state.zeroBuffer("prev", like: p).floatPointer
-            if state.buffers["step_size"] == nil { state.buffers["step_size"] = Tensor.full(p.shape, lr) }
-            let s = state.buffers["step_size"]!.floatPointer  // set just above
-            try ElementOps.run(p, g) { pp, gp, n in
-                for i in 0..<n {
-                    var gi = gp[i]
-                    let product = gi * prev[i]                                 // grad.mul(prev).sign()
-                    let f: Float = product > 0 ? plus : (product < 0 ? minus : (product.isNaN ? .nan : 1))
-                    s[i] = Swift.min(Swift.max(s[i] * f, lo), hi)              // step_size.mul_(sign).clamp_(min, max)
-                    if f == minus { gi = 0 }                                   // grad[sign.eq(etaminus)] = 0
-                    let sign: Float = gi > 0 ? 1 : (gi < 0 ? -1 : (gi.isNaN ? .nan : 0))
-                    pp[i] = pp[i] - sign * s[i]                                // addcmul_(grad.sign(), step_size, value=-1)
-                    prev[i] = gi
-                }
+            let prev = state.zeroBuffer("prev", like: p)
+            let s: Tensor
+            if let b = state.buffers["step_size"] {
+                s = b
+            } else {
+                s = Tensor.full(p.shape, lr, dtype: p.dtype)              // grad.new().resize_as_(grad).fill_(lr)
+                state.buffers["step_size"] = s
+            }
+            if p.dtype == .float64 {
+                try Rprop.apply(Double.self, p, g, prev, s, k)
+            } else {
+                try Rprop.apply(Float.self, p, g, prev, s, k)
+            }
+        }
+    }
+
+    /// One parameter's update in its element type `T` (the numbers rounded to `T`
+    /// where they meet the data, as PyTorch's Python-float scalars are).
+    /// `k` is etaminus, etaplus, step_size_min, step_size_max.
+    static func apply<T: OptimizerElement>(_: T.Type, _ p: Tensor, _ g: Tensor, _ prevT: Tensor, _ sT: Tensor,
+                                           _ k: [Double]) throws {
+        let prev = ElementOps.pointer(prevT, T.self), s = ElementOps.pointer(sT, T.self)
+        let minus = T(k[0]), plus = T(k[1]), lo = T(k[2]), hi = T(k[3])
+        try ElementOps.run(p, g, as: T.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                let product = gi * prev[i]                                 // grad.mul(prev).sign()
+                let f: T = product > 0 ? plus : (product < 0 ? minus : (product.isNaN ? .nan : 1))
+                s[i] = Swift.min(Swift.max(s[i] * f, lo), hi)              // step_size.mul_(sign).clamp_(min, max)
+                if f == minus { gi = 0 }                                   // grad[sign.eq(etaminus)] = 0
+                let sign: T = gi > 0 ? 1 : (gi < 0 ? -1 : (gi.isNaN ? .nan : 0))
+                pp[i] = pp[i] - sign * s[i]                                // addcmul_(grad.sign(), step_size, value=-1)
+                prev[i] = gi
             }
         }
     }

@@ -49,6 +49,11 @@ public final class SGD: Optimizer {
         let k = Constants(l2: Float(weightDecay), momentum: Float(momentum),
                           oneMinusDampening: Float(1 - dampening), negLR: Float(-lr))
         try forEachGradient(in: group, index: index) { p, g, state in
+            if p.dtype == .float64 {
+                try SGD.update64(p, g, state, lr: lr, momentum: momentum, dampening: dampening,
+                                 weightDecay: weightDecay, nesterov: nesterov)
+                return
+            }
             var useMomentum = false, first = false
             var buffer = p.floatPointer  // unused without momentum
             if momentum != 0 {
@@ -92,6 +97,36 @@ public final class SGD: Optimizer {
                     gi = nesterov ? F.fma(k.momentum, bi, gi) : bi                       // grad.add(buf, alpha=m)
                 }
                 F.store(F.fma(k.negLR, gi, p0), p, i, c)                                 // param.add_(grad, alpha=-lr)
+            }
+        }
+    }
+
+    /// One float64 parameter's step (formula in the class comment) in double, as
+    /// PyTorch steps a double parameter; the momentum buffer is float64 too.
+    static func update64(_ p: Tensor, _ g: Tensor, _ state: ParamState, lr: Double, momentum: Double,
+                         dampening: Double, weightDecay: Double, nesterov: Bool) throws {
+        var buffer: UnsafeMutablePointer<Double>? = nil
+        var first = false
+        if momentum != 0 {
+            if let b = state.buffers["momentum_buffer"] {
+                buffer = b.doublePointer
+            } else {
+                let b = Tensor(uninitialized: p.shape, dtype: .float64)
+                state.buffers["momentum_buffer"] = b
+                buffer = b.doublePointer
+                first = true
+            }
+        }
+        try ElementOps.run(p, g, as: Double.self) { pp, gp, n in
+            for i in 0..<n {
+                var gi = gp[i]
+                if weightDecay != 0 { gi = weightDecay * pp[i] + gi }              // grad.add(param, alpha=wd)
+                if let b = buffer {
+                    let bi = first ? gi : (1 - dampening) * gi + b[i] * momentum   // buf.mul_(m).add_(g, alpha=1-d)
+                    b[i] = bi
+                    gi = nesterov ? momentum * bi + gi : bi                       // grad.add(buf, alpha=m)
+                }
+                pp[i] = -lr * gi + pp[i]                                          // param.add_(grad, alpha=-lr)
             }
         }
     }

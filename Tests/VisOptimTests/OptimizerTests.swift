@@ -9,7 +9,7 @@ final class OptimizerTests: XCTestCase {
         let p = try param([1, 2])
         assertThrowsMessage("SGD: got an empty parameter list") { try SGD([], lr: 0.1) }
         let ints = try Tensor(int64: [1, 2])
-        assertThrowsMessage("SGD: can only optimize float32 tensors, but parameter 1 is int64") { try SGD([p, ints], lr: 0.1) }
+        assertThrowsMessage("SGD: can only optimize float32 and float64 tensors, but parameter 1 is int64") { try SGD([p, ints], lr: 0.1) }
         let y = try p.mul(2)
         assertThrowsMessage("SGD: can't optimize a non-leaf tensor (parameter 0 of parameter group 1 was computed by '\(y.gradFnName ?? "")'); use .detach() and requires_grad") {
             try SGD(groups: [([p], [:]), ([y], [:])], lr: 0.1)
@@ -123,7 +123,7 @@ final class OptimizerTests: XCTestCase {
             try other.loadStateDict(saved)
         }
         let wrongShape = try Adam([try param([1, 2, 3]), try param([4])], lr: 0.7)
-        assertThrowsMessage("Adam: load_state_dict: state.0.exp_avg should be a float32 tensor of shape [3] like its parameter") {
+        assertThrowsMessage("Adam: load_state_dict: state.0.exp_avg should be a float32 or float64 tensor of shape [3] like its parameter") {
             try wrongShape.loadStateDict(saved)
         }
         XCTAssertEqual(wrongShape.lr, 0.7, "a failed load changes nothing")
