@@ -28,7 +28,6 @@ public final class ASGD: Optimizer {
     override public func validate(_ options: [String: Double]) throws {
         try super.validate(options)
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One ASGD step for every parameter of `group` that has a gradient.

@@ -26,7 +26,6 @@ public final class Adadelta: Optimizer {
         try check(options, "rho", "rho value") { $0 >= 0 && $0 <= 1 }
         try check(options, "eps", "epsilon value") { $0 >= 0 }
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One Adadelta step for every parameter of `group` that has a gradient.

@@ -30,7 +30,6 @@ public final class Adagrad: Optimizer {
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
         try check(options, "initial_accumulator_value", "initial_accumulator_value value") { $0 >= 0 }
         try check(options, "eps", "epsilon value") { $0 >= 0 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One Adagrad step for every parameter of `group` that has a gradient.

@@ -49,13 +49,7 @@ public class Adam: Optimizer {
     /// PyTorch's checks: lr ≥ 0, eps ≥ 0, 0 ≤ β < 1, weight_decay ≥ 0.
     override public func validate(_ options: [String: Double]) throws {
         try super.validate(options)
-        try check(options, "eps", "epsilon value") { $0 >= 0 }
-        try check(options, "beta1", "beta parameter at index 0") { $0 >= 0 && $0 < 1 }
-        try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
-        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
-        try check(options, "amsgrad", "amsgrad flag (0 or 1)") { $0 == 0 || $0 == 1 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
-        try check(options, "decoupled_weight_decay", "decoupled_weight_decay flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        try validateAdamOptions(options)
     }
 
     /// One Adam (or AdamW) step for every parameter of `group` that has a gradient.

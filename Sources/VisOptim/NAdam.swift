@@ -31,13 +31,8 @@ public final class NAdam: Optimizer {
     /// momentum_decay ≥ 0.
     override public func validate(_ options: [String: Double]) throws {
         try super.validate(options)
-        try check(options, "eps", "epsilon value") { $0 >= 0 }
-        try check(options, "beta1", "beta parameter at index 0") { $0 >= 0 && $0 < 1 }
-        try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
-        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
+        try validateAdamOptions(options)
         try check(options, "momentum_decay", "momentum_decay value") { $0 >= 0 }
-        try check(options, "decoupled_weight_decay", "decoupled_weight_decay flag (0 or 1)") { $0 == 0 || $0 == 1 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One NAdam step for every parameter of `group` that has a gradient.

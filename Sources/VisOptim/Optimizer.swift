@@ -44,9 +44,22 @@ open class Optimizer {
     }
 
     /// Checks a group's options (its learning rate, betas, ...); subclasses override it
-    /// and call `check`. The base accepts a non-negative `lr`.
+    /// and call `check`. The base accepts a non-negative `lr` and 0 or 1 for every
+    /// option in `flagOptions` (`maximize`, `nesterov`, ...).
     open func validate(_ options: [String: Double]) throws {
         try check(options, "lr", "learning rate") { $0 >= 0 }
+        for flag in flagOptions.sorted() {
+            try check(options, flag, "\(flag) flag (0 or 1)") { $0 == 0 || $0 == 1 }
+        }
+    }
+
+    /// The checks of the Adam family (Adam, AdamW, Adamax, NAdam, RAdam), PyTorch's:
+    /// eps ≥ 0, 0 ≤ β < 1 for both betas, weight_decay ≥ 0.
+    public func validateAdamOptions(_ options: [String: Double]) throws {
+        try check(options, "eps", "epsilon value") { $0 >= 0 }
+        try check(options, "beta1", "beta parameter at index 0") { $0 >= 0 && $0 < 1 }
+        try check(options, "beta2", "beta parameter at index 1") { $0 >= 0 && $0 < 1 }
+        try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
     }
 
     /// Throws `"<name>: invalid <what>: <value>"` unless `options[key]` passes `ok`.

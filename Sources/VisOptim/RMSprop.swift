@@ -38,8 +38,6 @@ public final class RMSprop: Optimizer {
         try check(options, "momentum", "momentum value") { $0 >= 0 }
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
         try check(options, "alpha", "alpha value") { $0 >= 0 }
-        try check(options, "centered", "centered flag (0 or 1)") { $0 == 0 || $0 == 1 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One RMSprop step for every parameter of `group` that has a gradient.

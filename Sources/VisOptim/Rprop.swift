@@ -31,7 +31,6 @@ public final class Rprop: Optimizer {
         guard minus > 0 && minus < 1 && plus > 1 else {
             throw TensorError(name, "invalid eta values: (\(minus), \(plus)); they must satisfy 0 < etaminus < 1 < etaplus")
         }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
     }
 
     /// One Rprop step for every parameter of `group` that has a gradient.

@@ -33,8 +33,6 @@ public final class SGD: Optimizer {
         try super.validate(options)
         try check(options, "momentum", "momentum value") { $0 >= 0 }
         try check(options, "weight_decay", "weight_decay value") { $0 >= 0 }
-        try check(options, "nesterov", "nesterov flag (0 or 1)") { $0 == 0 || $0 == 1 }
-        try check(options, "maximize", "maximize flag (0 or 1)") { $0 == 0 || $0 == 1 }
         let momentum = options["momentum"] ?? 0, dampening = options["dampening"] ?? 0
         if options["nesterov"] == 1 && (momentum <= 0 || dampening != 0) {
             throw TensorError(name, "Nesterov momentum requires a momentum and zero dampening (got momentum \(momentum), dampening \(dampening))")
