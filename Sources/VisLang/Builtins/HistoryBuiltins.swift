@@ -71,8 +71,9 @@ enum HistoryBuiltins {
                 }
                 dicts.append(try d.pairs.map { k, v in
                     let n = name(k)
-                    if index[n] == nil { index[n] = t.columns.count; t.columns.append(n) }
-                    return (index[n]!, try cell(v, "history[\(i)]['\(n)']"))
+                    let column = index[n] ?? t.columns.count
+                    if column == t.columns.count { index[n] = column; t.columns.append(n) }
+                    return (column, try cell(v, "history[\(i)]['\(n)']"))
                 })
             }
             for d in dicts {

@@ -17,7 +17,7 @@ extension Functional {
                               dilation: (Int, Int) = (1, 1), groups: Int = 1) throws -> Tensor {
         let op = "conv2d"
         if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.convMismatch(input: x.dtype, weight: weight.dtype),
-                                             float32: { t in try conv2d(t[0]!, weight: t[1]!, bias: t[2], stride: stride, padding: padding,
+                                             float32: { f in try conv2d(f(x), weight: f(weight), bias: bias.map(f), stride: stride, padding: padding,
                                                                         dilation: dilation, groups: groups) },
                                              float64: {
             try ConvCheck.batched(op, x) { x4 in

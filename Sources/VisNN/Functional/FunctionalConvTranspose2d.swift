@@ -18,7 +18,7 @@ extension Functional {
                                        groups: Int = 1) throws -> Tensor {
         let op = "conv_transpose2d"
         if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.convMismatch(input: x.dtype, weight: weight.dtype),
-                                             float32: { t in try convTranspose2d(t[0]!, weight: t[1]!, bias: t[2], stride: stride, padding: padding,
+                                             float32: { f in try convTranspose2d(f(x), weight: f(weight), bias: bias.map(f), stride: stride, padding: padding,
                                                                                  outputPadding: outputPadding, dilation: dilation, groups: groups) },
                                              float64: {
             try ConvCheck.batched(op, x) { x4 in

@@ -15,8 +15,8 @@ extension Functional {
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "group_norm"
         if LayerDType.isHalf(x) {
-            return try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { t in
-                try groupNorm(t[0]!, groups: groups, weight: t[1], bias: t[2], eps: eps)
+            return try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { f in
+                try groupNorm(f(x), groups: groups, weight: weight.map(f), bias: bias.map(f), eps: eps)
             }, float64: { x }) ?? x
         }
         let f64 = try LayerDType.common(op, [x, weight, bias], mismatch: LayerDType.mixedNorm) == .float64

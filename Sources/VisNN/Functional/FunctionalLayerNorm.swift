@@ -14,8 +14,8 @@ extension Functional {
     public static func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil,
                                  bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         let op = "layer_norm"
-        if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { t in
-            try layerNorm(t[0]!, normalizedShape: normalizedShape, weight: t[1], bias: t[2], eps: eps)
+        if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: LayerDType.mixedNorm, float32: { f in
+            try layerNorm(f(x), normalizedShape: normalizedShape, weight: weight.map(f), bias: bias.map(f), eps: eps)
         }, float64: {
             try layerNormChecks(x, normalizedShape: normalizedShape, weight: weight, bias: bias)
             return try Float64Norms.layerNorm(x, dims: normalizedShape.count, weight: weight, bias: bias, eps: eps)

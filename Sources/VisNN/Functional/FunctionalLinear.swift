@@ -16,7 +16,7 @@ extension Functional {
         if let routed = try LayerDType.route(op, [x, weight, bias], mismatch: { a, b in
             x.dtype == weight.dtype ? "self and mat2 must have the same dtype, but got \(LayerDType.scalarName(b)) and \(LayerDType.scalarName(a))"
                 : "expected m1 and m2 to have the same dtype, but got: \(LayerDType.cName(a)) != \(LayerDType.cName(b))"
-        }, float32: { t in try linear(t[0]!, weight: t[1]!, bias: t[2]) }, float64: {
+        }, float32: { f in try linear(f(x), weight: f(weight), bias: bias.map(f)) }, float64: {
             try linearChecks(x, weight: weight, bias: bias)
             let y = try x.matmul(weight.t())
             return try bias.map { try y.add($0) } ?? y

@@ -14,15 +14,16 @@ import VisTensor
 enum LayerDType {
     /// Routes an op whose floating tensors are `tensors` (the input first; nil entries are
     /// absent optional arguments). Returns nil when the caller's float32 path should run.
-    /// `float32` is the caller itself on float32 tensors (used for half inputs);
+    /// `float32` is the caller itself on float32 tensors (used for half inputs): it is
+    /// given the conversion to apply to each of its tensors (`{ f in try op(f(x), ...) }`);
     /// `float64` computes the op in float64.
     static func route(_ op: String, _ tensors: [Tensor?],
                       mismatch message: (_ first: DType, _ other: DType) -> String,
-                      float32: ([Tensor?]) throws -> Tensor,
+                      float32: (_ toFloat32: (Tensor) throws -> Tensor) throws -> Tensor,
                       float64: () throws -> Tensor) throws -> Tensor? {
         guard let dt = try common(op, tensors, mismatch: message) else { return nil }
         if dt == .float64 { return try float64() }
-        return try float32(tensors.map { try $0?.to(.float32) }).to(dt)
+        return try float32 { try $0.to(.float32) }.to(dt)
     }
 
     /// The dtype the op computes in, nil for float32 (or a non-floating input, which the
